@@ -1,0 +1,48 @@
+"""Every role but `reporter` must have TOTP set up before using OpenPSO (issue 2, 3.106)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from openpso.organizations.roles import MFA_EXEMPT_ROLES
+
+# Paths a user without MFA may still reach: setting MFA up, signing out, static files.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+
+def needs_mfa_setup(user: object) -> bool:
+    from openpso.organizations.models import Membership
+
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if getattr(user, "is_superuser", False):
+        roles.add("superuser")
+    if not roles - set(MFA_EXEMPT_ROLES):
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RequireMfaMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+            and needs_mfa_setup(user)
+        ):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": "Two-factor authentication must be set up before using the API.",
+                     "code": "mfa_required"},
+                    status=403,
+                )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

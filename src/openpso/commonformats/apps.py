@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommonformatsConfig(AppConfig):
+    name = "openpso.commonformats"
+    label = "commonformats"

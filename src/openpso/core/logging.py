@@ -1,0 +1,24 @@
+"""Keep PHI and narratives out of error reports (invariant 4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.views.debug import SafeExceptionReporterFilter
+
+
+class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Report no request body values and no local variables at all.
+
+    Report forms carry narratives and patient identifiers in POST fields and in view
+    locals; an exception report should say where it failed, never what was typed.
+    """
+
+    def get_post_parameters(self, request: HttpRequest | None) -> dict[str, Any]:
+        if request is None:
+            return {}
+        return {key: self.cleansed_substitute for key in request.POST}
+
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, Any]]:
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

@@ -1,0 +1,91 @@
+"""Tenancy for organisations: every lookup of organisation data for a user goes through here.
+
+Like healthchecks' `_get_check_for_user`, the `get_…_for_user` helpers raise Http404 for
+anything outside the user's reach, so a foreign object is indistinguishable from a
+missing one (invariant 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from openpso.organizations.models import MemberAgreement, Membership, Organization, OrgKind, Unit
+from openpso.organizations.roles import Role
+
+
+def roles_of(user: object) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def orgs_where(user: object, roles: Iterable[str]) -> QuerySet[Organization]:
+    """Organisations in which `user` holds any of `roles`."""
+    if not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role__in=list(roles)
+    ).distinct()
+
+
+def reporting_providers_for(user: object) -> QuerySet[Organization]:
+    """Providers on whose behalf `user` may file an event report."""
+    return orgs_where(user, [Role.REPORTER, Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]).filter(
+        kind=OrgKind.PROVIDER
+    )
+
+
+def get_reporting_provider_for_user(user: object, slug: str) -> Organization:
+    try:
+        return reporting_providers_for(user).get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404("No such provider") from None
+
+
+def units_of(provider: Organization) -> QuerySet[Unit]:
+    return Unit.objects.filter(provider=provider, active=True)
+
+
+def home_unit_of(user: object, provider: Organization) -> Unit | None:
+    membership = (
+        Membership.objects.filter(user=user, organization=provider, unit__isnull=False)
+        .select_related("unit")
+        .first()
+    )
+    return membership.unit if membership else None
+
+
+def providers_shared_with_system(*, system_ids: Iterable[int], on: dt.date | None = None) -> QuerySet[Organization]:
+    """Affiliates whose agreement in force lets their health system see identified data."""
+    on = on or timezone.localdate()
+    in_force = Q(agreements__effective_from__lte=on) & (
+        Q(agreements__effective_to__isnull=True) | Q(agreements__effective_to__gte=on)
+    )
+    return Organization.objects.filter(
+        in_force, parent_id__in=list(system_ids), agreements__system_may_view=True
+    ).distinct()
+
+
+def managed_orgs_for(user: object) -> QuerySet[Organization]:
+    """Organisations a PSO administrator manages: their PSO and its whole network."""
+    pso_ids = list(orgs_where(user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO).values_list("id", flat=True))
+    return Organization.objects.filter(Q(id__in=pso_ids) | Q(network_id__in=pso_ids))
+
+
+def get_managed_org_for_user(user: object, slug: str) -> Organization:
+    try:
+        return managed_orgs_for(user).get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404("No such organisation") from None
+
+
+def active_agreements(on: dt.date | None = None) -> QuerySet[MemberAgreement]:
+    on = on or timezone.localdate()
+    return MemberAgreement.objects.filter(
+        Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )

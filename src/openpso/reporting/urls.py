@@ -1,0 +1,10 @@
+from django.urls import path
+
+from openpso.reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.report_list, name="report-list"),
+    path("new/", views.report_new, name="report-new"),
+    path("<uuid:report_id>/", views.report_detail, name="report-detail"),
+]

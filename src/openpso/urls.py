@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from openpso.core.api import api
+
+urlpatterns = [
+    path("", include("openpso.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("reports/", include("openpso.reporting.urls")),
+    path("manage/", include("openpso.organizations.urls")),
+    path("api/v1/", api.urls),
+]
