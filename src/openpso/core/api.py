@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from openpso.reporting.api import router as reports_router
+from openpso.reporting.errors import field_errors_from_list
 
 api = NinjaAPI(
     title="OpenPSO API",
@@ -20,3 +23,10 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/reports", reports_router)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with one entry per offending field, in the same shape as the service's errors."""
+    errors = [e.model_dump() for e in field_errors_from_list(exc.errors)]
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)

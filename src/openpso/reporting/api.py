@@ -1,3 +1,79 @@
-from ninja import Router
+"""`/api/v1/reports`: file, list and read event reports."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from openpso.reporting import actions, queries
+from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
+from openpso.reporting.models import EventReport
+from openpso.reporting.schemas import ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
 router = Router(tags=["reports"])
+
+
+def report_out(report: EventReport) -> ReportOut:
+    return ReportOut(
+        id=report.pk,
+        short_id=report.short_id,
+        provider=report.provider.slug,
+        unit=report.unit_id,
+        event_type=report.event_type,
+        categories=report.categories,
+        discovered_at=report.discovered_at,
+        reported_at=report.reported_at,
+        narrative=report.narrative,
+        location_detail=report.location_detail,
+        patient_age_years=report.patient_age_years,
+        patient_sex=report.patient_sex,
+        harm=report.harm,
+        anonymous=report.anonymous,
+        pswp_status=report.pswp_status,
+    )
+
+
+@router.post(
+    "",
+    url_name="report-create",
+    response={201: ReportOut, 200: ReportOut, 422: ErrorOut},
+    summary="File an event report",
+    description=(
+        "Send an `Idempotency-Key` header (any unique string, e.g. a UUID) so that a retry after a "
+        "lost response creates nothing new: the same key and body return the first report with "
+        "status 200; the same key with a different body is refused with 422."
+    ),
+)
+def create_report(
+    request: HttpRequest,
+    payload: ReportIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),  # type: ignore[type-arg]
+) -> tuple[int, ReportOut | ErrorOut]:
+    try:
+        report, created = actions.file_report(user=request.user, data=payload, idempotency_key=idempotency_key)
+    except ReportInvalid as exc:
+        return 422, ErrorOut(detail="The report was not saved.", errors=exc.errors)
+    except IdempotencyConflict as exc:
+        error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
+        return 422, ErrorOut(detail="The report was not saved.", errors=[error])
+    return (201 if created else 200), report_out(report)
+
+
+@router.get("", url_name="report-list", response=list[ReportSummaryOut], summary="Reports you may read")
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest) -> QuerySet[EventReport]:
+    return queries.reports_for(request.user).defer(
+        "narrative", "category_other", "location_detail", "reporter_role"
+    )
+
+
+@router.get("/{report_id}", url_name="report-detail", response={200: ReportOut, 404: ErrorOut},
+            summary="One report (the read is recorded in the audit trail)")
+def get_report(request: HttpRequest, report_id: uuid.UUID) -> ReportOut | HttpResponse:
+    report = queries.get_report_for_user(request.user, report_id)
+    actions.record_view(user=request.user, report=report, purpose=queries.purpose_of_view(request.user, report))
+    return report_out(report)

@@ -76,15 +76,13 @@ class EventReport(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """Remembers an API request's Idempotency-Key so a retry returns the first result."""
+    """Remembers an API request's Idempotency-Key so a retry returns the first result.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    key = models.CharField(max_length=200)
+    `key` is a digest of the user id and the client's key; no user column is kept, so an
+    anonymous report cannot be traced to its author through this table.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
     request_hash = models.CharField(max_length=64)
     report = models.ForeignKey(EventReport, on_delete=models.CASCADE)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
-        ]
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

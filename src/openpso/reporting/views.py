@@ -1,13 +1,67 @@
-from django.http import HttpRequest, HttpResponse
+"""Pages for filing and reading event reports. Thin: rules live in schemas and actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from pydantic import ValidationError
+
+from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
+from openpso.reporting import actions, queries
+from openpso.reporting.errors import ReportInvalid, field_errors
+from openpso.reporting.forms import ReportForm
+from openpso.reporting.schemas import FieldError, ReportIn
 
 
+@login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    reports = queries.reports_for(request.user).defer("narrative", "category_other", "location_detail")
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "reporting/report_list.html", {"page": page})
 
 
-def report_new(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
-
-
+@login_required
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
-    return HttpResponse("")
+    report = queries.get_report_for_user(request.user, report_id)
+    actions.record_view(user=request.user, report=report, purpose=queries.purpose_of_view(request.user, report))
+    return render(request, "reporting/report_detail.html", {"report": report})
+
+
+@login_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    providers = reporting_providers_for(request.user)
+    slug = request.GET.get("provider")
+    if slug:
+        provider = get_reporting_provider_for_user(request.user, slug)
+    elif providers.count() == 1:
+        provider = providers.get()
+    elif providers.exists():
+        return render(request, "reporting/choose_provider.html", {"providers": providers})
+    else:
+        raise Http404("You do not report for any provider")
+
+    form = ReportForm(request.POST or None, provider=provider, home_unit=home_unit_of(request.user, provider))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = ReportIn.model_validate(form.report_data(provider))
+            report, _ = actions.file_report(user=request.user, data=data)
+        except ValidationError as exc:
+            _add_errors(form, field_errors(exc))
+        except ReportInvalid as exc:
+            _add_errors(form, exc.errors)
+        else:
+            if report.anonymous:
+                messages.success(request, f"Thank you. Your anonymous report {report.short_id} was received.")
+                return redirect("core:home")
+            messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
+            return redirect("reporting:report-detail", report_id=report.pk)
+    return render(request, "reporting/report_form.html", {"form": form, "provider": provider})
+
+
+def _add_errors(form: ReportForm, errors: list[FieldError]) -> None:
+    for error in errors:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message if field else f"{error.field}: {error.message}")

@@ -1,0 +1,42 @@
+# OpenPSO developer entry points. `make run` and `make test` are the two commands in README.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint bench install system-deps clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## make run: install, migrate the embedded SQLite database, seed the demo network, serve on 127.0.0.1:8000
+run: $(INSTALLED)
+	$(BIN)/openpso demo
+
+## make test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL server
+test: $(INSTALLED) system-deps lint test-sqlite test-postgres
+
+system-deps:
+	@scripts/system-deps.sh
+
+test-sqlite: $(INSTALLED)
+	$(BIN)/pytest -q
+
+test-postgres: $(INSTALLED)
+	scripts/with-postgres.sh $(BIN)/pytest -q
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: $(INSTALLED)
+	$(BIN)/openpso bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

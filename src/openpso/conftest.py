@@ -1,0 +1,25 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from openpso.testing.cast import Cast, build_cast
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def client_for(cast: Cast):
+    """A signed-in client for one member of the cast, by key (e.g. "safety_manager")."""
+
+    def make(key: str) -> Client:
+        client = Client()
+        client.force_login(cast.users[key])
+        return client
+
+    return make

@@ -1,0 +1,62 @@
+"""The access policy written out plainly, independent of the code it checks.
+
+Each function answers "may this cast member see this object?" from the rules in
+DESIGN.md and issue 2, so the matrix test compares the code against the policy rather
+than against itself.
+"""
+
+from __future__ import annotations
+
+from openpso.testing.cast import Cast
+
+PSES = {"safety_manager", "pses_committee"}
+
+# Which cast members may GET each parameter-less page (others get 404).
+PAGE_ACCESS: dict[str, set[str] | str] = {
+    "core:home": "all",
+    "core:healthz": "all",
+    "core:audit-log": {"auditor", "provider_auditor"},
+    "reporting:report-list": "all",
+    "reporting:report-new": {"reporter", "safety_manager", "pses_committee", "manager_p2"},
+    "organizations:org-list": {"pso_admin", "admin_pso2"},
+    "organizations:org-new": {"pso_admin", "admin_pso2"},
+    "api:report-list": "all",
+    "api:report-create": "all",  # same path as the list: GET lists, POST files
+    "api:openapi-json": "all",
+    "api:api-root": set(),  # /api/v1/ itself is not a resource
+}
+
+# Parameter-less routes that only accept POST (GET answers 405 for everyone).
+POST_ONLY: set[str] = set()
+
+
+def report_visible(cast: Cast, who: str, report_key: str) -> bool:
+    report = cast.reports[report_key]
+    membership = cast.memberships[who]
+    if membership.role in PSES:
+        return report.provider_id == membership.organization_id
+    if membership.role == "reporter":
+        return report.reporter_id == cast.users[who].pk and not report.anonymous
+    if membership.role == "system_safety_officer":
+        agreement = cast.agreements.get(next(k for k, o in cast.orgs.items() if o.pk == report.provider_id))
+        return report.provider.parent_id == membership.organization_id and bool(agreement and agreement.system_may_view)
+    return False  # PSO roles and auditors read no identified report before submission
+
+
+def org_managed(cast: Cast, who: str, org_key: str) -> bool:
+    membership = cast.memberships[who]
+    if membership.role != "pso_admin":
+        return False
+    org = cast.orgs[org_key]
+    return org.pk == membership.organization_id or org.network_id == membership.organization_id
+
+
+def org_name_visible(cast: Cast, who: str, org_key: str) -> bool:
+    """Whether the organisation's name may appear anywhere on a page this person sees."""
+    membership = cast.memberships[who]
+    org = cast.orgs[org_key]
+    if org.pk == membership.organization_id or org_managed(cast, who, org_key):
+        return True
+    if org.pk == membership.organization.parent_id:
+        return True
+    return any(report_visible(cast, who, key) and r.provider_id == org.pk for key, r in cast.reports.items())

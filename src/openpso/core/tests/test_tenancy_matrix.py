@@ -1,0 +1,160 @@
+"""Every role × own/foreign organisation × every page and API route (invariant 1).
+
+Routes are discovered from the URL configuration, so a new route joins the matrix by
+itself; a route with a parameter the matrix does not know fails until it is taught here.
+Foreign objects must answer 404 (never 403, never data), and no page may show a foreign
+object's canary text or id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from openpso.core.tests import tenancy_policy as policy
+from openpso.testing.cast import CAST_ROLES, Cast
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+
+
+def _walk(patterns: list[object], namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _walk(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield Route(f"{namespace}{entry.name}", tuple(sorted(entry.pattern.regex.groupindex)))
+
+
+ALL_ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: (r.name, r.params))
+# allauth's token routes (password-reset keys) carry no tenant data; every other route is ours.
+ACCOUNT_TOKEN_PARAMS = {("key", "uidb36"), ("key",)}
+KNOWN_PARAMS = {("report_id",), ("slug",), ("slug", "unit_id"), ("agreement_id", "slug"),
+                ("membership_id", "slug")}
+
+
+def test_every_route_with_parameters_is_known_to_the_matrix():
+    unknown = [r for r in ALL_ROUTES if r.params and r.params not in KNOWN_PARAMS | ACCOUNT_TOKEN_PARAMS]
+    assert not unknown, f"teach the tenancy matrix these routes: {unknown}"
+
+
+def test_every_page_without_parameters_has_a_declared_audience():
+    ours = [r.name for r in ALL_ROUTES if not r.params and not r.name.startswith(("account_", "mfa_"))]
+    undeclared = [n for n in ours if n not in policy.PAGE_ACCESS and n not in policy.POST_ONLY]
+    assert not undeclared, f"declare who may open these pages in tenancy_policy.PAGE_ACCESS: {undeclared}"
+
+
+def _forbidden_markers(cast: Cast, who: str) -> list[str]:
+    markers = []
+    for key, report in cast.reports.items():
+        if not policy.report_visible(cast, who, key):
+            markers += [f"CANARY-REPORT-{key}", str(report.pk)]
+    for key in cast.orgs:
+        if not policy.org_name_visible(cast, who, key):
+            markers.append(f"CANARY-ORG-{key}")
+    return markers
+
+
+def _assert_nothing_foreign(cast: Cast, who: str, url: str, body: str) -> None:
+    leaked = [m for m in _forbidden_markers(cast, who) if m in body]
+    assert not leaked, f"{who} saw foreign data at {url}: {leaked}"
+
+
+@pytest.mark.parametrize("who", CAST_ROLES)
+def test_pages_without_parameters_show_each_role_only_its_own(cast, client_for, who):
+    client = client_for(who)
+    for route in ALL_ROUTES:
+        if route.params:
+            continue
+        url = reverse(route.name)
+        response = client.get(url)
+        assert response.status_code != 403, f"{url} answered 403 to {who}; foreign must look absent (404)"
+        assert response.status_code < 500, f"{url} failed for {who}"
+        _assert_nothing_foreign(cast, who, url, response.content.decode())
+        if route.name in policy.POST_ONLY:
+            assert response.status_code == 405, url
+        elif route.name in policy.PAGE_ACCESS:
+            audience = policy.PAGE_ACCESS[route.name]
+            expected = 200 if audience == "all" or who in audience else 404
+            assert response.status_code == expected, f"{url} for {who}: {response.status_code} != {expected}"
+
+
+def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
+    """(url, key of the object it names) for every object of the route's kind, own and foreign."""
+    if route.params == ("report_id",):
+        for key, report in cast.reports.items():
+            yield reverse(route.name, kwargs={"report_id": report.pk}), f"report:{key}"
+    elif route.params == ("slug",):
+        for key, org in cast.orgs.items():
+            yield reverse(route.name, kwargs={"slug": org.slug}), f"org:{key}"
+    else:
+        child_param = next(p for p in route.params if p != "slug")
+        children = {"unit_id": cast.units, "agreement_id": cast.agreements, "membership_id": cast.memberships}[child_param]
+        for org_key, org in cast.orgs.items():
+            for child_key, child in children.items():
+                yield reverse(route.name, kwargs={"slug": org.slug, child_param: child.pk}), f"child:{org_key}:{child_key}"
+
+
+def _child_belongs(cast: Cast, org_key: str, child_key: str, route: Route) -> bool:
+    org = cast.orgs[org_key]
+    if "unit_id" in route.params:
+        return cast.units[child_key].provider_id == org.pk
+    if "agreement_id" in route.params:
+        return cast.agreements[child_key].provider_id == org.pk
+    return cast.memberships[child_key].organization_id == org.pk
+
+
+def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
+    kind, *keys = target.split(":")
+    if kind == "report":
+        return policy.report_visible(cast, who, keys[0])
+    org_key = keys[0]
+    if not policy.org_managed(cast, who, org_key):
+        return False
+    org = cast.orgs[org_key]
+    if route.name == "organizations:org-edit" and org.kind == "pso":
+        return False  # the PSO's own record is the operator's, not the administrator's
+    if kind == "child":
+        return org.kind == "provider" or "membership_id" in route.params and _child_belongs(cast, org_key, keys[1], route)
+    if route.name in {"organizations:unit-new", "organizations:agreement-new"}:
+        return org.kind == "provider"
+    return True
+
+
+POST_ONLY_OBJECT_ROUTES = {"organizations:member-remove"}
+
+
+@pytest.mark.parametrize("who", CAST_ROLES)
+def test_object_routes_answer_404_for_anything_foreign(cast, client_for, who):
+    client = client_for(who)
+    checked = 0
+    for route in ALL_ROUTES:
+        if not route.params or route.params in ACCOUNT_TOKEN_PARAMS:
+            continue
+        for url, target in _object_urls(cast, route):
+            visible = _visible(cast, who, route, target)
+            if target.startswith("child:"):
+                _, org_key, child_key = target.split(":")
+                visible = visible and _child_belongs(cast, org_key, child_key, route)
+            response = client.get(url)
+            body = response.content.decode()
+            if route.name in POST_ONLY_OBJECT_ROUTES:
+                assert response.status_code == 405, f"GET {url} for {who}"
+            elif visible:
+                assert response.status_code == 200, f"{who} should read {url} ({target}), got {response.status_code}"
+            else:
+                assert response.status_code == 404, f"{who} got {response.status_code} for foreign {url} ({target})"
+            _assert_nothing_foreign(cast, who, url, body)
+            if not visible:
+                # Writes to foreign objects look exactly like writes to missing ones.
+                post = client.post(url, {})
+                assert post.status_code in {404, 405}, f"POST {url} by {who} gave {post.status_code}"
+            checked += 1
+    assert checked > 0

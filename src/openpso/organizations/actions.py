@@ -1,0 +1,45 @@
+"""Changes to organisations, units, agreements and memberships, each audited (invariant 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from openpso.accounts.models import User
+from openpso.audit.trail import record
+from openpso.organizations.models import Membership, Organization
+
+
+def save_audited(*, actor: Any, obj: models.Model, organization: Organization, action: str) -> None:
+    """Save an organisation-data object and record who changed what (ids only, no values)."""
+    with transaction.atomic():
+        obj.save()
+        record(
+            actor=actor, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+            organization_id=organization.pk, purpose="administration",
+        )
+
+
+def grant_role(*, actor: Any, organization: Organization, email: str, role: str,
+               first_name: str = "", last_name: str = "") -> Membership:
+    """Give a person a role, creating their account (without a password) if needed."""
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()  # they set one through the password-reset e-mail
+            user.save(update_fields=["password"])
+        membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role)
+        record(actor=actor, action="membership.granted", object_type="organizations.membership",
+               object_id=str(membership.pk), organization_id=organization.pk, purpose="administration",
+               detail={"role": role, "user_id": user.pk})
+    return membership
+
+
+def revoke_role(*, actor: Any, membership: Membership) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="membership.revoked", object_type="organizations.membership",
+               object_id=str(membership.pk), organization_id=membership.organization_id,
+               purpose="administration", detail={"role": membership.role, "user_id": membership.user_id})
+        membership.delete()

@@ -1,0 +1,70 @@
+"""Forms for the PSO administrator's organisation pages, scoped to their network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from openpso.organizations.models import FeedbackProduct, MemberAgreement, Organization, OrgKind, Unit
+from openpso.organizations.roles import ROLE_KINDS, Role
+
+
+class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "kind", "parent", "provider_type", "bed_size_band", "ems_volume_band",
+                  "state", "urbanicity"]
+
+    def __init__(self, *args: Any, network: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parent.queryset = Organization.objects.filter(network=network, kind=OrgKind.HEALTH_SYSTEM)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(OrgKind.HEALTH_SYSTEM, OrgKind.HEALTH_SYSTEM.label), (OrgKind.PROVIDER, OrgKind.PROVIDER.label)]
+
+
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Unit
+        fields = ["name", "unit_type", "active"]
+
+
+class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
+    categories = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    feedback_products = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=FeedbackProduct.choices
+    )
+
+    class Meta:
+        model = MemberAgreement
+        fields = ["effective_from", "effective_to", "categories", "feedback_products", "system_may_view"]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "effective_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from openpso.commonformats.definitions import herf_core
+
+        super().__init__(*args, **kwargs)
+        categories = self.fields["categories"]
+        assert isinstance(categories, forms.MultipleChoiceField)
+        categories.choices = herf_core()["DE21"].choices()
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label="Person's e-mail")
+    first_name = forms.CharField(required=False, max_length=150)
+    last_name = forms.CharField(required=False, max_length=150)
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [(r.value, r.label) for r in Role if organization.kind in ROLE_KINDS[r]]

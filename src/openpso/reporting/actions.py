@@ -1,0 +1,134 @@
+"""State changes of event reports. Each one writes its audit event (invariant 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.organizations.models import Organization, Unit
+from openpso.organizations.queries import reporting_providers_for
+from openpso.pswp.status import PswpStatus
+from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
+from openpso.reporting.models import EventReport, IdempotencyKey
+from openpso.reporting.schemas import ReportIn
+
+# Retries within this window return the first result, as common for idempotency keys.
+IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+
+
+def _to_the_hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _idempotency_digest(user: Any, key: str) -> str:
+    # Stored as a digest with no user column, so that the key table cannot link an
+    # anonymous report back to the signed-in person who filed it (invariant 2).
+    return hashlib.sha256(f"{user.pk}\x00{key}".encode()).hexdigest()
+
+
+def _request_hash(data: ReportIn) -> str:
+    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def _resolve(user: Any, data: ReportIn) -> tuple[Organization, Unit | None]:
+    provider = reporting_providers_for(user).filter(slug=data.provider).first()
+    if provider is None:
+        # Same answer for "does not exist" and "not yours": nothing foreign is revealed.
+        raise ReportInvalid.one("provider", "unknown", "you cannot report for this provider")
+    unit = None
+    if data.unit is not None:
+        unit = Unit.objects.filter(provider=provider, pk=data.unit, active=True).first()
+        if unit is None:
+            raise ReportInvalid.one("unit", "unknown", "this unit is not one of the provider's units")
+    return provider, unit
+
+
+def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None) -> tuple[EventReport, bool]:
+    """File a report for `user`; returns (report, created). Nothing is saved on any error."""
+    provider, unit = _resolve(user, data)
+    digest = _idempotency_digest(user, idempotency_key) if idempotency_key else None
+    request_hash = _request_hash(data)
+    if digest:
+        earlier = _earlier_result(digest, request_hash)
+        if earlier:
+            return earlier, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            report = _create(user=user, data=data, provider=provider, unit=unit, now=now)
+            if digest:
+                IdempotencyKey.objects.create(key=digest, request_hash=request_hash, report=report)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its report.
+        if digest:
+            earlier = _earlier_result(digest, request_hash)
+            if earlier:
+                return earlier, False
+        raise
+    return report, True
+
+
+def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
+    since = timezone.now() - IDEMPOTENCY_WINDOW
+    IdempotencyKey.objects.filter(created_at__lt=since).delete()
+    earlier = IdempotencyKey.objects.filter(key=digest).select_related("report").first()
+    if earlier is None:
+        return None
+    if earlier.request_hash != request_hash:
+        raise IdempotencyConflict("this Idempotency-Key was already used with a different report")
+    return earlier.report
+
+
+def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | None,
+            now: dt.datetime) -> EventReport:
+    # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
+    reported_at = _to_the_hour(now) if data.anonymous else now
+    report = EventReport.objects.create(
+        provider=provider,
+        unit=unit,
+        event_type=data.event_type,
+        categories=data.categories,
+        category_other=data.category_other,
+        discovered_at=data.discovered_at,
+        narrative=data.narrative,
+        location_detail=data.location_detail,
+        patient_age_years=data.patient_age_years,
+        patient_sex=data.patient_sex,
+        harm=data.harm,
+        anonymous=data.anonymous,
+        reporter=None if data.anonymous else user,
+        reporter_role="" if data.anonymous else data.reporter_role,
+        reported_at=reported_at,
+        # 42 CFR 3.20: a report is PSWP-candidate the moment it enters the PSES.
+        pswp_status=PswpStatus.CANDIDATE,
+        pswp_status_at=reported_at,
+    )
+    record(
+        actor=None if data.anonymous else user,
+        action="report.filed",
+        object_type="reporting.eventreport",
+        object_id=str(report.pk),
+        organization_id=provider.pk,
+        purpose="reporting",
+        detail={"event_type": report.event_type, "categories": report.categories},
+        at=reported_at if data.anonymous else None,
+    )
+    return report
+
+
+def record_view(*, user: Any, report: EventReport, purpose: str) -> None:
+    """A read of identified PSWP inside the provider is a use, logged (42 CFR 3.206)."""
+    record(
+        actor=user,
+        action="report.viewed",
+        object_type="reporting.eventreport",
+        object_id=str(report.pk),
+        organization_id=report.provider_id,
+        purpose=purpose,
+    )

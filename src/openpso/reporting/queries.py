@@ -1,0 +1,52 @@
+"""Tenancy for event reports: the only way views and the API look reports up (invariant 1)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from openpso.organizations.models import OrgKind
+from openpso.organizations.queries import orgs_where, providers_shared_with_system
+from openpso.organizations.roles import PSES_ROLES, Role
+from openpso.reporting.models import EventReport
+
+
+def reports_for(user: Any) -> QuerySet[EventReport]:
+    """Identified reports `user` may read.
+
+    - PSES roles (safety manager, committee) read every report of their provider;
+    - a reporter reads the reports they filed under their name;
+    - a health-system safety officer reads affiliates' reports where the affiliate's
+      agreement shares them (a PSA_AFFILIATED disclosure, 42 CFR 3.206(b)(9));
+    - PSO roles read nothing here: the PSO sees only what providers submit to it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return EventReport.objects.none()
+    pses_providers = orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
+    systems = orgs_where(user, [Role.SYSTEM_SAFETY_OFFICER]).filter(kind=OrgKind.HEALTH_SYSTEM)
+    shared = providers_shared_with_system(system_ids=systems.values_list("id", flat=True))
+    return EventReport.objects.filter(
+        Q(provider__in=pses_providers) | Q(reporter=user, anonymous=False) | Q(provider__in=shared)
+    ).select_related("provider", "unit")
+
+
+def get_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
+    try:
+        return reports_for(user).get(pk=report_id)
+    except (EventReport.DoesNotExist, ValueError):
+        raise Http404("No such report") from None
+
+
+def purpose_of_view(user: Any, report: EventReport) -> str:
+    """Why this user reads this report, for the audit trail."""
+    roles = set(
+        orgs_where(user, PSES_ROLES).filter(pk=report.provider_id).values_list("memberships__role", flat=True)
+    )
+    if roles:
+        return "pses.review"
+    if report.reporter_id == getattr(user, "pk", None):
+        return "reporter.follow_up"
+    return "health_system.oversight"

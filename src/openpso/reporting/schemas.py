@@ -1,0 +1,158 @@
+"""The shape of a new event report, shared by the web form and `POST /api/v1/reports`.
+
+Types, ranges and code lists are checked here (pydantic); rules that need the database
+(the unit belongs to the provider) are checked in `actions.file_report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from ninja import Schema
+from pydantic_core import PydanticCustomError
+
+from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
+
+_HERF = herf_core()
+NARRATIVE_MAX = _HERF["DE15"].max_length or 2000
+
+
+def _bad(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+class ReportIn(BaseModel):
+    """A new report, with AHRQ Common Formats (HERF v1.2) codes."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    provider: str = Field(description="Slug of the provider the event happened at")
+    event_type: str = Field(description="DE3 What is being reported: A3 incident, A6 near miss, A9 unsafe condition")
+    categories: list[str] = Field(description="DE21 category answer codes (A42…A66), one or more")
+    category_other: str = Field("", max_length=200, description="DE21 'Other: please specify' text")
+    discovered_at: dt.datetime = Field(description="DE9 event discovery date and time")
+    unit: int | None = Field(None, description="Id of the unit or location inside the provider")
+    location_detail: str = Field("", max_length=500, description="DE18 location narrative")
+    narrative: str = Field(min_length=1, max_length=NARRATIVE_MAX, description="DE15 brief narrative")
+    patient_age_years: int | None = Field(None, ge=0, le=130, description="PIF age at the event, in years")
+    patient_sex: str = Field("", description="DE42 patient's gender: M, F or UNK")
+    harm: str = Field("", description="PIF harm scale (LOINC 74560-4 answer), required for an incident")
+    anonymous: bool = Field(False, description="DE33 anonymous reporter")
+    reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
+
+    @field_validator("event_type")
+    @classmethod
+    def _event_type_is_a_de3_code(cls, value: str) -> str:
+        if value not in _HERF["DE3"].codes:
+            raise _bad("unknown_code", f"{value!r} is not a DE3 answer; use A3 (incident), A6 (near miss) "
+                                       "or A9 (unsafe condition)")
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _categories_are_de21_codes(cls, value: list[str], info: object) -> list[str]:
+        if not value:
+            raise _bad("required", "choose at least one category")
+        unknown = [code for code in value if code not in _HERF["DE21"].codes]
+        if unknown:
+            raise _bad("unknown_code", f"not DE21 category codes: {', '.join(unknown)}")
+        if len(set(value)) != len(value):
+            raise _bad("duplicate", "a category is listed twice")
+        conflicts = category_conflicts(getattr(info, "data", {}).get("event_type", ""), value)
+        if conflicts:
+            raise _bad("not_collected", "AHRQ Common Formats do not collect these categories for this "
+                                        f"event type: {', '.join(conflicts)}")
+        return value
+
+    @field_validator("category_other")
+    @classmethod
+    def _other_is_specified(cls, value: str, info: object) -> str:
+        categories = getattr(info, "data", {}).get("categories") or []
+        if OTHER_CATEGORY in categories and not value:
+            raise _bad("required", "say what the 'Other' category is")
+        return value
+
+    @field_validator("discovered_at")
+    @classmethod
+    def _discovered_in_the_past(cls, value: dt.datetime) -> dt.datetime:
+        from django.utils import timezone
+
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise _bad("in_future", "the discovery time is in the future")
+        return value
+
+    @field_validator("patient_sex")
+    @classmethod
+    def _sex_is_a_de42_code(cls, value: str) -> str:
+        if value and value not in _HERF["DE42"].codes:
+            raise _bad("unknown_code", f"{value!r} is not a DE42 answer; use M, F or UNK")
+        return value
+
+    @field_validator("harm")
+    @classmethod
+    def _harm_only_and_always_for_incidents(cls, value: str, info: object) -> str:
+        data = getattr(info, "data", {})
+        event_type = data.get("event_type")
+        if value and value not in _HERF["PIF/harm"].codes:
+            raise _bad("unknown_code", f"{value!r} is not a harm-scale answer (LOINC LL2819-2)")
+        if event_type == INCIDENT and not value:
+            raise _bad("required", "an incident needs a harm level (choose Unknown if not known)")
+        if event_type in {NEAR_MISS, UNSAFE_CONDITION} and value:
+            raise _bad("not_applicable", "harm applies only to incidents; a near miss or unsafe "
+                                         "condition did not reach or harm a patient")
+        return value
+
+
+def category_conflicts(event_type: str, categories: list[str]) -> list[str]:
+    """Categories that AHRQ does not collect for this event type (USHIK, DE21)."""
+    de21 = _HERF["DE21"]
+    if event_type == NEAR_MISS:
+        return [c for c in categories if not de21.answer(c).near_miss]
+    if event_type == UNSAFE_CONDITION:
+        return [c for c in categories if not de21.answer(c).unsafe_condition]
+    return []
+
+
+class FieldError(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    errors: list[FieldError] = []
+
+
+class ReportOut(BaseModel):
+    id: uuid.UUID
+    short_id: str
+    provider: str
+    unit: int | None
+    event_type: str
+    categories: list[str]
+    discovered_at: dt.datetime
+    reported_at: dt.datetime
+    narrative: str
+    location_detail: str
+    patient_age_years: int | None
+    patient_sex: str
+    harm: str
+    anonymous: bool
+    pswp_status: str
+
+
+class ReportSummaryOut(Schema):
+    id: uuid.UUID
+    short_id: str
+    provider: str = Field(validation_alias="provider.slug")
+    event_type: str
+    categories: list[str]
+    harm: str
+    discovered_at: dt.datetime
+    reported_at: dt.datetime
+    pswp_status: str
