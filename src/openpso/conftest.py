@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
 
@@ -14,7 +16,7 @@ def cast(db: None) -> Cast:
 
 
 @pytest.fixture
-def client_for(cast: Cast):
+def client_for(cast: Cast) -> Callable[[str], Client]:
     """A signed-in client for one member of the cast, by key (e.g. "safety_manager")."""
 
     def make(key: str) -> Client:

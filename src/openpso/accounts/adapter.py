@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """Accounts are issued by a PSO or provider administrator; nobody signs themselves up."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

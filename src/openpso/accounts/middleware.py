@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from openpso.organizations.roles import MFA_EXEMPT_ROLES
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
 
-def needs_mfa_setup(user: object) -> bool:
+def needs_mfa_setup(user: Any) -> bool:
     from openpso.organizations.models import Membership
 
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
@@ -31,17 +32,15 @@ class RequireMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and needs_mfa_setup(user)
-        ):
+        if user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES) and needs_mfa_setup(user):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
                 return JsonResponse(
-                    {"detail": "Two-factor authentication must be set up before using the API.",
-                     "code": "mfa_required"},
+                    {
+                        "detail": "Two-factor authentication must be set up before using the API.",
+                        "code": "mfa_required",
+                    },
                     status=403,
                 )
             return redirect("mfa_activate_totp")

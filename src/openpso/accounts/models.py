@@ -26,7 +26,7 @@ class User(AbstractUser):
     email = models.EmailField(unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []  # noqa: RUF012 - Django's declared type
+    REQUIRED_FIELDS = []  # type: ignore[misc]  # e-mail is the login; nothing else is required
 
     objects = OpenPsoUserManager()  # type: ignore[misc]
 

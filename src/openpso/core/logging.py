@@ -18,7 +18,7 @@ class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request: HttpRequest | None) -> dict[str, Any]:
         if request is None:
             return {}
-        return {key: self.cleansed_substitute for key in request.POST}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
 
-    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, Any]]:
-        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
+        return {name: self.cleansed_substitute for name in tb_frame.f_locals}.items()

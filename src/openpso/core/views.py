@@ -16,7 +16,7 @@ from openpso.organizations.roles import Role
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("organization")
+    memberships = Membership.objects.filter(user=request.user.pk).select_related("organization")
     return render(request, "core/home.html", {"memberships": memberships})
 
 

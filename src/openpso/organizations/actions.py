@@ -16,13 +16,18 @@ def save_audited(*, actor: Any, obj: models.Model, organization: Organization, a
     with transaction.atomic():
         obj.save()
         record(
-            actor=actor, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-            organization_id=organization.pk, purpose="administration",
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            organization_id=organization.pk,
+            purpose="administration",
         )
 
 
-def grant_role(*, actor: Any, organization: Organization, email: str, role: str,
-               first_name: str = "", last_name: str = "") -> Membership:
+def grant_role(
+    *, actor: Any, organization: Organization, email: str, role: str, first_name: str = "", last_name: str = ""
+) -> Membership:
     """Give a person a role, creating their account (without a password) if needed."""
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
@@ -31,15 +36,27 @@ def grant_role(*, actor: Any, organization: Organization, email: str, role: str,
             user.set_unusable_password()  # they set one through the password-reset e-mail
             user.save(update_fields=["password"])
         membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role)
-        record(actor=actor, action="membership.granted", object_type="organizations.membership",
-               object_id=str(membership.pk), organization_id=organization.pk, purpose="administration",
-               detail={"role": role, "user_id": user.pk})
+        record(
+            actor=actor,
+            action="membership.granted",
+            object_type="organizations.membership",
+            object_id=str(membership.pk),
+            organization_id=organization.pk,
+            purpose="administration",
+            detail={"role": role, "user_id": user.pk},
+        )
     return membership
 
 
 def revoke_role(*, actor: Any, membership: Membership) -> None:
     with transaction.atomic():
-        record(actor=actor, action="membership.revoked", object_type="organizations.membership",
-               object_id=str(membership.pk), organization_id=membership.organization_id,
-               purpose="administration", detail={"role": membership.role, "user_id": membership.user_id})
+        record(
+            actor=actor,
+            action="membership.revoked",
+            object_type="organizations.membership",
+            object_id=str(membership.pk),
+            organization_id=membership.organization_id,
+            purpose="administration",
+            detail={"role": membership.role, "user_id": membership.user_id},
+        )
         membership.delete()

@@ -13,8 +13,17 @@ from openpso.organizations.roles import ROLE_KINDS, Role
 class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Organization
-        fields = ["name", "slug", "kind", "parent", "provider_type", "bed_size_band", "ems_volume_band",
-                  "state", "urbanicity"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "parent",
+            "provider_type",
+            "bed_size_band",
+            "ems_volume_band",
+            "state",
+            "urbanicity",
+        ]
 
     def __init__(self, *args: Any, network: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -24,7 +33,7 @@ class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
         parent.queryset = Organization.objects.filter(network=network, kind=OrgKind.HEALTH_SYSTEM)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(OrgKind.HEALTH_SYSTEM, OrgKind.HEALTH_SYSTEM.label), (OrgKind.PROVIDER, OrgKind.PROVIDER.label)]
+        kind.choices = [(k.value, k.label) for k in (OrgKind.HEALTH_SYSTEM, OrgKind.PROVIDER)]
 
 
 class UnitForm(forms.ModelForm):  # type: ignore[type-arg]

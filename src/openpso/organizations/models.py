@@ -48,10 +48,60 @@ class Urbanicity(models.TextChoices):
     RURAL = "rural", "Rural"
 
 
-US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
-    "NH NJ NM NY NC ND OH OK OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY"
-).split()
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "PR",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+]
 
 
 class Organization(models.Model):
@@ -65,11 +115,19 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OrgKind.choices)
     network = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="network_members",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="network_members",
         limit_choices_to={"kind": OrgKind.PSO},
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="affiliates",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliates",
         limit_choices_to={"kind": OrgKind.HEALTH_SYSTEM},
         help_text="The health system a provider belongs to; empty for independent providers.",
     )
@@ -118,19 +176,18 @@ class Unit(models.Model):
     """A unit or location inside a provider (ward, department, ambulance station)."""
 
     provider = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="units",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="units",
         limit_choices_to={"kind": OrgKind.PROVIDER},
     )
     name = models.CharField(max_length=120)
-    unit_type = models.CharField(max_length=60, blank=True,
-                                 help_text="e.g. medical-surgical, ICU, ED, station")
+    unit_type = models.CharField(max_length=60, blank=True, help_text="e.g. medical-surgical, ICU, ED, station")
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "name"], name="unit_name_unique_in_provider")
-        ]
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unit_name_unique_in_provider")]
 
     def __str__(self) -> str:
         return self.name
@@ -151,14 +208,15 @@ class MemberAgreement(models.Model):
     health system may see its identified data (a PSA_AFFILIATED disclosure, 3.206(b)(9)).
     """
 
-    pso = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="agreements_as_pso",
-                            limit_choices_to={"kind": OrgKind.PSO})
-    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="agreements",
-                                 limit_choices_to={"kind": OrgKind.PROVIDER})
+    pso = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements_as_pso", limit_choices_to={"kind": OrgKind.PSO}
+    )
+    provider = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements", limit_choices_to={"kind": OrgKind.PROVIDER}
+    )
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
-    categories = models.JSONField(default=list, blank=True,
-                                  help_text="Common Formats category codes (DE21) covered")
+    categories = models.JSONField(default=list, blank=True, help_text="Common Formats category codes (DE21) covered")
     feedback_products = models.JSONField(default=list, blank=True)
     system_may_view = models.BooleanField(
         default=False, help_text="The provider's health system may see its identified reports."
@@ -182,20 +240,20 @@ class MemberAgreement(models.Model):
 class Membership(models.Model):
     """One role one person holds in one organisation; a person may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL,
-                             help_text="Home unit, used as the default location when reporting.")
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Home unit, used as the default location when reporting.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"],
-                                    name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organization}"
@@ -203,7 +261,7 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.organization_id and self.organization.kind not in ROLE_KINDS.get(self.role, set()):
             raise ValidationError({"role": "This role cannot be held in this kind of organisation."})
-        if self.unit_id and self.unit.provider_id != self.organization_id:
+        if self.unit is not None and self.unit.provider_id != self.organization_id:
             raise ValidationError({"unit": "The unit belongs to another organisation."})
 
 
@@ -225,6 +283,5 @@ class Denominator(models.Model):
     class Meta:
         ordering = ["provider", "month", "measure"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "month", "measure"],
-                                    name="denominator_unique_month")
+            models.UniqueConstraint(fields=["provider", "month", "measure"], name="denominator_unique_month")
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -18,29 +19,25 @@ from openpso.organizations.models import MemberAgreement, Membership, Organizati
 from openpso.organizations.roles import Role
 
 
-def roles_of(user: object) -> frozenset[str]:
+def roles_of(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
 
 
-def orgs_where(user: object, roles: Iterable[str]) -> QuerySet[Organization]:
+def orgs_where(user: Any, roles: Iterable[str]) -> QuerySet[Organization]:
     """Organisations in which `user` holds any of `roles`."""
     if not getattr(user, "is_authenticated", False):
         return Organization.objects.none()
-    return Organization.objects.filter(
-        memberships__user=user, memberships__role__in=list(roles)
-    ).distinct()
+    return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct()
 
 
-def reporting_providers_for(user: object) -> QuerySet[Organization]:
+def reporting_providers_for(user: Any) -> QuerySet[Organization]:
     """Providers on whose behalf `user` may file an event report."""
-    return orgs_where(user, [Role.REPORTER, Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]).filter(
-        kind=OrgKind.PROVIDER
-    )
+    return orgs_where(user, [Role.REPORTER, Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]).filter(kind=OrgKind.PROVIDER)
 
 
-def get_reporting_provider_for_user(user: object, slug: str) -> Organization:
+def get_reporting_provider_for_user(user: Any, slug: str) -> Organization:
     try:
         return reporting_providers_for(user).get(slug=slug)
     except Organization.DoesNotExist:
@@ -51,11 +48,9 @@ def units_of(provider: Organization) -> QuerySet[Unit]:
     return Unit.objects.filter(provider=provider, active=True)
 
 
-def home_unit_of(user: object, provider: Organization) -> Unit | None:
+def home_unit_of(user: Any, provider: Organization) -> Unit | None:
     membership = (
-        Membership.objects.filter(user=user, organization=provider, unit__isnull=False)
-        .select_related("unit")
-        .first()
+        Membership.objects.filter(user=user, organization=provider, unit__isnull=False).select_related("unit").first()
     )
     return membership.unit if membership else None
 
@@ -71,13 +66,13 @@ def providers_shared_with_system(*, system_ids: Iterable[int], on: dt.date | Non
     ).distinct()
 
 
-def managed_orgs_for(user: object) -> QuerySet[Organization]:
+def managed_orgs_for(user: Any) -> QuerySet[Organization]:
     """Organisations a PSO administrator manages: their PSO and its whole network."""
     pso_ids = list(orgs_where(user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO).values_list("id", flat=True))
     return Organization.objects.filter(Q(id__in=pso_ids) | Q(network_id__in=pso_ids))
 
 
-def get_managed_org_for_user(user: object, slug: str) -> Organization:
+def get_managed_org_for_user(user: Any, slug: str) -> Organization:
     try:
         return managed_orgs_for(user).get(slug=slug)
     except Organization.DoesNotExist:

@@ -45,8 +45,9 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "organizations/org_detail.html", context)
 
 
-def _edit(request: HttpRequest, *, form: ModelForm[Any], org: Organization, action: str, title: str,
-          prepare: Any = None) -> HttpResponse:
+def _edit(
+    request: HttpRequest, *, form: ModelForm[Any], org: Organization, action: str, title: str, prepare: Any = None
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         obj: Model = form.save(commit=False)
         if prepare:
@@ -93,8 +94,11 @@ def unit_edit(request: HttpRequest, slug: str, unit_id: int | None = None) -> Ht
 def agreement_edit(request: HttpRequest, slug: str, agreement_id: int | None = None) -> HttpResponse:
     org = _provider(request, slug)
     network = org.network
-    agreement = (get_object_or_404(MemberAgreement, pk=agreement_id, provider=org) if agreement_id
-                 else MemberAgreement(provider=org, pso=network))
+    agreement = (
+        get_object_or_404(MemberAgreement, pk=agreement_id, provider=org)
+        if agreement_id
+        else MemberAgreement(provider=org, pso=network)
+    )
     form = AgreementForm(request.POST or None, instance=agreement)
     return _edit(request, form=form, org=org, action="agreement.saved", title=f"Member agreement: {org.name}")
 
@@ -107,8 +111,9 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
         actions.grant_role(actor=request.user, organization=org, **form.cleaned_data)
         messages.success(request, "Role granted.")
         return redirect("organizations:org-detail", slug=org.slug)
-    return render(request, "organizations/edit.html", {"form": form, "title": f"Add a person to {org.name}",
-                                                       "org": org})
+    return render(
+        request, "organizations/edit.html", {"form": form, "title": f"Add a person to {org.name}", "org": org}
+    )
 
 
 @login_required

@@ -85,8 +85,7 @@ def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
     return earlier.report
 
 
-def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | None,
-            now: dt.datetime) -> EventReport:
+def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | None, now: dt.datetime) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = _to_the_hour(now) if data.anonymous else now
     report = EventReport.objects.create(

@@ -66,13 +66,15 @@ def create_report(
 @router.get("", url_name="report-list", response=list[ReportSummaryOut], summary="Reports you may read")
 @paginate(LimitOffsetPagination)
 def list_reports(request: HttpRequest) -> QuerySet[EventReport]:
-    return queries.reports_for(request.user).defer(
-        "narrative", "category_other", "location_detail", "reporter_role"
-    )
+    return queries.reports_for(request.user).defer("narrative", "category_other", "location_detail", "reporter_role")
 
 
-@router.get("/{report_id}", url_name="report-detail", response={200: ReportOut, 404: ErrorOut},
-            summary="One report (the read is recorded in the audit trail)")
+@router.get(
+    "/{report_id}",
+    url_name="report-detail",
+    response={200: ReportOut, 404: ErrorOut},
+    summary="One report (the read is recorded in the audit trail)",
+)
 def get_report(request: HttpRequest, report_id: uuid.UUID) -> ReportOut | HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
     actions.record_view(user=request.user, report=report, purpose=queries.purpose_of_view(request.user, report))

@@ -25,8 +25,7 @@ class EventReport(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # DE2 Event ID
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="event_reports")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="event_reports")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="event_reports")
     event_type = models.CharField(max_length=4, choices=_HERF["DE3"].choices())  # DE3
     categories = models.JSONField(default=list)  # DE21, answer codes
     category_other = EncryptedTextField(blank=True)  # DE21 "Other: please specify"
@@ -38,12 +37,12 @@ class EventReport(models.Model):
     harm = models.CharField(max_length=10, blank=True, choices=_HERF["PIF/harm"].choices())
     anonymous = models.BooleanField(default=False)  # DE33
     # 42 CFR 3.212 / invariant 2: an anonymous report keeps no link to a person.
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="event_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_reports"
+    )
     reporter_role = EncryptedTextField(blank=True)  # DE36 job or position
     reported_at = models.DateTimeField()  # DE30, to the hour when anonymous
-    pswp_status = models.CharField(max_length=24, choices=PswpStatus.choices,
-                                   default=PswpStatus.CANDIDATE)
+    pswp_status = models.CharField(max_length=24, choices=PswpStatus.choices, default=PswpStatus.CANDIDATE)
     pswp_status_at = models.DateTimeField()
 
     history = HistoricalRecords(excluded_fields=["reporter"])

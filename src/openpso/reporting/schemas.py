@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ninja import Schema
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
@@ -46,8 +46,10 @@ class ReportIn(BaseModel):
     @classmethod
     def _event_type_is_a_de3_code(cls, value: str) -> str:
         if value not in _HERF["DE3"].codes:
-            raise _bad("unknown_code", f"{value!r} is not a DE3 answer; use A3 (incident), A6 (near miss) "
-                                       "or A9 (unsafe condition)")
+            raise _bad(
+                "unknown_code",
+                f"{value!r} is not a DE3 answer; use A3 (incident), A6 (near miss) or A9 (unsafe condition)",
+            )
         return value
 
     @field_validator("categories")
@@ -62,8 +64,10 @@ class ReportIn(BaseModel):
             raise _bad("duplicate", "a category is listed twice")
         conflicts = category_conflicts(getattr(info, "data", {}).get("event_type", ""), value)
         if conflicts:
-            raise _bad("not_collected", "AHRQ Common Formats do not collect these categories for this "
-                                        f"event type: {', '.join(conflicts)}")
+            raise _bad(
+                "not_collected",
+                f"AHRQ Common Formats do not collect these categories for this event type: {', '.join(conflicts)}",
+            )
         return value
 
     @field_validator("category_other")
@@ -102,8 +106,10 @@ class ReportIn(BaseModel):
         if event_type == INCIDENT and not value:
             raise _bad("required", "an incident needs a harm level (choose Unknown if not known)")
         if event_type in {NEAR_MISS, UNSAFE_CONDITION} and value:
-            raise _bad("not_applicable", "harm applies only to incidents; a near miss or unsafe "
-                                         "condition did not reach or harm a patient")
+            raise _bad(
+                "not_applicable",
+                "harm applies only to incidents; a near miss or unsafe condition did not reach or harm a patient",
+            )
         return value
 
 

@@ -79,8 +79,11 @@ def build_cast() -> Cast:
     for key, provider in {"p1": p1, "p1b": p1b, "p2": p2, "p3": p3}.items():
         cast.units[key] = Unit.objects.create(provider=provider, name=f"Ward {key.upper()}")
         cast.agreements[key] = MemberAgreement.objects.create(
-            pso=provider.network, provider=provider, effective_from=dt.date(2020, 1, 1),
-            categories=["A48", "A54"], system_may_view=key != "p1b",
+            pso=provider.network or pso,
+            provider=provider,
+            effective_from=dt.date(2020, 1, 1),
+            categories=["A48", "A54"],
+            system_may_view=key != "p1b",
         )
     _person(cast, "reporter", p1, Role.REPORTER, unit=cast.units["p1"])
     _person(cast, "safety_manager", p1, Role.SAFETY_MANAGER)
@@ -103,6 +106,14 @@ def build_cast() -> Cast:
 
 # Role holders in the cast, by the name of the role they hold (plus foreign counterparts).
 CAST_ROLES = [
-    "reporter", "safety_manager", "pses_committee", "system_safety_officer",
-    "pso_analyst", "pso_admin", "auditor", "provider_auditor", "manager_p2", "admin_pso2",
+    "reporter",
+    "safety_manager",
+    "pses_committee",
+    "system_safety_officer",
+    "pso_analyst",
+    "pso_admin",
+    "auditor",
+    "provider_auditor",
+    "manager_p2",
+    "admin_pso2",
 ]

@@ -8,8 +8,9 @@ object's canary text or id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -24,7 +25,7 @@ class Route:
     params: tuple[str, ...]
 
 
-def _walk(patterns: list[object], namespace: str = "") -> Iterator[Route]:
+def _walk(patterns: Sequence[object], namespace: str = "") -> Iterator[Route]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
@@ -36,8 +37,7 @@ def _walk(patterns: list[object], namespace: str = "") -> Iterator[Route]:
 ALL_ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: (r.name, r.params))
 # allauth's token routes (password-reset keys) carry no tenant data; every other route is ours.
 ACCOUNT_TOKEN_PARAMS = {("key", "uidb36"), ("key",)}
-KNOWN_PARAMS = {("report_id",), ("slug",), ("slug", "unit_id"), ("agreement_id", "slug"),
-                ("membership_id", "slug")}
+KNOWN_PARAMS = {("report_id",), ("slug",), ("slug", "unit_id"), ("agreement_id", "slug"), ("membership_id", "slug")}
 
 
 def test_every_route_with_parameters_is_known_to_the_matrix():
@@ -96,10 +96,18 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
             yield reverse(route.name, kwargs={"slug": org.slug}), f"org:{key}"
     else:
         child_param = next(p for p in route.params if p != "slug")
-        children = {"unit_id": cast.units, "agreement_id": cast.agreements, "membership_id": cast.memberships}[child_param]
+        tables: dict[str, dict[str, Any]] = {
+            "unit_id": cast.units,
+            "agreement_id": cast.agreements,
+            "membership_id": cast.memberships,
+        }
+        children = tables[child_param]
         for org_key, org in cast.orgs.items():
             for child_key, child in children.items():
-                yield reverse(route.name, kwargs={"slug": org.slug, child_param: child.pk}), f"child:{org_key}:{child_key}"
+                yield (
+                    reverse(route.name, kwargs={"slug": org.slug, child_param: child.pk}),
+                    f"child:{org_key}:{child_key}",
+                )
 
 
 def _child_belongs(cast: Cast, org_key: str, child_key: str, route: Route) -> bool:
@@ -122,7 +130,9 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     if route.name == "organizations:org-edit" and org.kind == "pso":
         return False  # the PSO's own record is the operator's, not the administrator's
     if kind == "child":
-        return org.kind == "provider" or "membership_id" in route.params and _child_belongs(cast, org_key, keys[1], route)
+        return org.kind == "provider" or (
+            "membership_id" in route.params and _child_belongs(cast, org_key, keys[1], route)
+        )
     if route.name in {"organizations:unit-new", "organizations:agreement-new"}:
         return org.kind == "provider"
     return True

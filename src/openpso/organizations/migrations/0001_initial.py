@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,93 +14,324 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('pso', 'Patient Safety Organization'), ('health_system', 'Health system'), ('provider', 'Provider')], max_length=20)),
-                ('provider_type', models.CharField(blank=True, choices=[('hospital', 'Hospital'), ('ems_agency', 'EMS agency'), ('nursing_home', 'Nursing home'), ('community_pharmacy', 'Community pharmacy'), ('ambulatory', 'Ambulatory / physician practice'), ('other', 'Other')], max_length=30)),
-                ('bed_size_band', models.CharField(blank=True, choices=[('lt50', 'Fewer than 50 beds'), ('50-99', '50–99 beds'), ('100-199', '100–199 beds'), ('200-299', '200–299 beds'), ('300-499', '300–499 beds'), ('500+', '500 beds or more')], max_length=10)),
-                ('ems_volume_band', models.CharField(blank=True, choices=[('lt5k', 'Fewer than 5,000 responses a year'), ('5k-20k', '5,000–20,000 responses a year'), ('20k-50k', '20,000–50,000 responses a year'), ('50k+', '50,000 responses a year or more')], max_length=10)),
-                ('state', models.CharField(blank=True, choices=[('AL', 'AL'), ('AK', 'AK'), ('AZ', 'AZ'), ('AR', 'AR'), ('CA', 'CA'), ('CO', 'CO'), ('CT', 'CT'), ('DE', 'DE'), ('DC', 'DC'), ('FL', 'FL'), ('GA', 'GA'), ('HI', 'HI'), ('ID', 'ID'), ('IL', 'IL'), ('IN', 'IN'), ('IA', 'IA'), ('KS', 'KS'), ('KY', 'KY'), ('LA', 'LA'), ('ME', 'ME'), ('MD', 'MD'), ('MA', 'MA'), ('MI', 'MI'), ('MN', 'MN'), ('MS', 'MS'), ('MO', 'MO'), ('MT', 'MT'), ('NE', 'NE'), ('NV', 'NV'), ('NH', 'NH'), ('NJ', 'NJ'), ('NM', 'NM'), ('NY', 'NY'), ('NC', 'NC'), ('ND', 'ND'), ('OH', 'OH'), ('OK', 'OK'), ('OR', 'OR'), ('PA', 'PA'), ('PR', 'PR'), ('RI', 'RI'), ('SC', 'SC'), ('SD', 'SD'), ('TN', 'TN'), ('TX', 'TX'), ('UT', 'UT'), ('VT', 'VT'), ('VA', 'VA'), ('WA', 'WA'), ('WV', 'WV'), ('WI', 'WI'), ('WY', 'WY')], max_length=2)),
-                ('urbanicity', models.CharField(blank=True, choices=[('urban', 'Urban'), ('rural', 'Rural')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('network', models.ForeignKey(blank=True, limit_choices_to={'kind': 'pso'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='network_members', to='organizations.organization')),
-                ('parent', models.ForeignKey(blank=True, help_text='The health system a provider belongs to; empty for independent providers.', limit_choices_to={'kind': 'health_system'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='affiliates', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pso", "Patient Safety Organization"),
+                            ("health_system", "Health system"),
+                            ("provider", "Provider"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "provider_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hospital", "Hospital"),
+                            ("ems_agency", "EMS agency"),
+                            ("nursing_home", "Nursing home"),
+                            ("community_pharmacy", "Community pharmacy"),
+                            ("ambulatory", "Ambulatory / physician practice"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "bed_size_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lt50", "Fewer than 50 beds"),
+                            ("50-99", "50–99 beds"),
+                            ("100-199", "100–199 beds"),
+                            ("200-299", "200–299 beds"),
+                            ("300-499", "300–499 beds"),
+                            ("500+", "500 beds or more"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "ems_volume_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lt5k", "Fewer than 5,000 responses a year"),
+                            ("5k-20k", "5,000–20,000 responses a year"),
+                            ("20k-50k", "20,000–50,000 responses a year"),
+                            ("50k+", "50,000 responses a year or more"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("AL", "AL"),
+                            ("AK", "AK"),
+                            ("AZ", "AZ"),
+                            ("AR", "AR"),
+                            ("CA", "CA"),
+                            ("CO", "CO"),
+                            ("CT", "CT"),
+                            ("DE", "DE"),
+                            ("DC", "DC"),
+                            ("FL", "FL"),
+                            ("GA", "GA"),
+                            ("HI", "HI"),
+                            ("ID", "ID"),
+                            ("IL", "IL"),
+                            ("IN", "IN"),
+                            ("IA", "IA"),
+                            ("KS", "KS"),
+                            ("KY", "KY"),
+                            ("LA", "LA"),
+                            ("ME", "ME"),
+                            ("MD", "MD"),
+                            ("MA", "MA"),
+                            ("MI", "MI"),
+                            ("MN", "MN"),
+                            ("MS", "MS"),
+                            ("MO", "MO"),
+                            ("MT", "MT"),
+                            ("NE", "NE"),
+                            ("NV", "NV"),
+                            ("NH", "NH"),
+                            ("NJ", "NJ"),
+                            ("NM", "NM"),
+                            ("NY", "NY"),
+                            ("NC", "NC"),
+                            ("ND", "ND"),
+                            ("OH", "OH"),
+                            ("OK", "OK"),
+                            ("OR", "OR"),
+                            ("PA", "PA"),
+                            ("PR", "PR"),
+                            ("RI", "RI"),
+                            ("SC", "SC"),
+                            ("SD", "SD"),
+                            ("TN", "TN"),
+                            ("TX", "TX"),
+                            ("UT", "UT"),
+                            ("VT", "VT"),
+                            ("VA", "VA"),
+                            ("WA", "WA"),
+                            ("WV", "WV"),
+                            ("WI", "WI"),
+                            ("WY", "WY"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "urbanicity",
+                    models.CharField(blank=True, choices=[("urban", "Urban"), ("rural", "Rural")], max_length=10),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "network",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "pso"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="network_members",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The health system a provider belongs to; empty for independent providers.",
+                        limit_choices_to={"kind": "health_system"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="affiliates",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MemberAgreement',
+            name="MemberAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField()),
-                ('effective_to', models.DateField(blank=True, null=True)),
-                ('categories', models.JSONField(blank=True, default=list, help_text='Common Formats category codes (DE21) covered')),
-                ('feedback_products', models.JSONField(blank=True, default=list)),
-                ('system_may_view', models.BooleanField(default=False, help_text="The provider's health system may see its identified reports.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('provider', models.ForeignKey(limit_choices_to={'kind': 'provider'}, on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organizations.organization')),
-                ('pso', models.ForeignKey(limit_choices_to={'kind': 'pso'}, on_delete=django.db.models.deletion.PROTECT, related_name='agreements_as_pso', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_from", models.DateField()),
+                ("effective_to", models.DateField(blank=True, null=True)),
+                (
+                    "categories",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Common Formats category codes (DE21) covered"
+                    ),
+                ),
+                ("feedback_products", models.JSONField(blank=True, default=list)),
+                (
+                    "system_may_view",
+                    models.BooleanField(
+                        default=False, help_text="The provider's health system may see its identified reports."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "provider"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "pso",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "pso"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements_as_pso",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_from'],
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='Denominator',
+            name="Denominator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the month')),
-                ('measure', models.CharField(choices=[('patient_days', 'Patient-days'), ('admissions', 'Admissions'), ('ems_responses', 'EMS responses'), ('encounters', 'Encounters / visits')], max_length=20)),
-                ('value', models.PositiveIntegerField()),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='denominators', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField(help_text="First day of the month")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("patient_days", "Patient-days"),
+                            ("admissions", "Admissions"),
+                            ("ems_responses", "EMS responses"),
+                            ("encounters", "Encounters / visits"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("value", models.PositiveIntegerField()),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="denominators",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['provider', 'month', 'measure'],
+                "ordering": ["provider", "month", "measure"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('unit_type', models.CharField(blank=True, help_text='e.g. medical-surgical, ICU, ED, station', max_length=60)),
-                ('active', models.BooleanField(default=True)),
-                ('provider', models.ForeignKey(limit_choices_to={'kind': 'provider'}, on_delete=django.db.models.deletion.CASCADE, related_name='units', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "unit_type",
+                    models.CharField(blank=True, help_text="e.g. medical-surgical, ICU, ED, station", max_length=60),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "provider"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('reporter', 'Reporter'), ('safety_manager', 'Safety manager'), ('pses_committee', 'PSES committee member'), ('system_safety_officer', 'Health-system safety officer'), ('pso_analyst', 'PSO analyst'), ('pso_admin', 'PSO administrator'), ('auditor', 'Auditor')], max_length=30)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organizations.organization')),
-                ('unit', models.ForeignKey(blank=True, help_text='Home unit, used as the default location when reporting.', null=True, on_delete=django.db.models.deletion.SET_NULL, to='organizations.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reporter", "Reporter"),
+                            ("safety_manager", "Safety manager"),
+                            ("pses_committee", "PSES committee member"),
+                            ("system_safety_officer", "Health-system safety officer"),
+                            ("pso_analyst", "PSO analyst"),
+                            ("pso_admin", "PSO administrator"),
+                            ("auditor", "Auditor"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Home unit, used as the default location when reporting.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="organizations.unit",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'provider'), ('provider_type', ''), _connector='OR'), name='org_provider_type_only_for_providers'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "provider"), ("provider_type", ""), _connector="OR"),
+                name="org_provider_type_only_for_providers",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='denominator',
-            constraint=models.UniqueConstraint(fields=('provider', 'month', 'measure'), name='denominator_unique_month'),
+            model_name="denominator",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "month", "measure"), name="denominator_unique_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('provider', 'name'), name='unit_name_unique_in_provider'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("provider", "name"), name="unit_name_unique_in_provider"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organization', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "organization", "role"), name="membership_unique_role"),
         ),
     ]

@@ -24,10 +24,20 @@ class Command(BaseCommand):
         self.stdout.write(f"OpenPSO is serving on http://{options['bind']}/ — press Ctrl+C to stop.")
         self.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "openpso.wsgi:application",
-            "--bind", options["bind"], "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "openpso.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
             # Access logs carry method, path and status only: paths hold ids, never PHI.
-            "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            "--access-logformat",
+            '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
         ]
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
