@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from cryptography.fernet import InvalidToken
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
-from openpso.encryption.keyring import load_keyring
+from openpso.encryption.keyring import Keyring, load_keyring
 
 PREFIX = "enc1"
 
@@ -22,30 +24,45 @@ class DecryptionError(ValueError):
     pass
 
 
-def encrypt(plaintext: str) -> str:
-    ring = load_keyring()
+def encrypt(plaintext: str, *, ring: Keyring | None = None) -> str:
+    ring = ring or load_keyring()
     token = ring.fernet(ring.active).encrypt(plaintext.encode("utf-8")).decode("ascii")
     return f"{PREFIX}:{ring.active}:{token}"
 
 
+def _split(stored: str) -> tuple[str, str]:
+    # Messages never quote the stored value: it may be plaintext written by mistake.
+    prefix, sep, rest = stored.partition(":")
+    key_id, sep2, token = rest.partition(":")
+    if prefix != PREFIX or not sep or not sep2 or not key_id:
+        raise DecryptionError("value is not OpenPSO ciphertext")
+    return key_id, token
+
+
 def key_id_of(stored: str) -> str:
-    prefix, key_id, _ = stored.split(":", 2)
-    if prefix != PREFIX:
-        raise DecryptionError("value is not OpenPSO ciphertext")
-    return key_id
+    return _split(stored)[0]
 
 
-def decrypt(stored: str) -> str:
+def decrypt(stored: str, *, ring: Keyring | None = None) -> str:
+    key_id, token = _split(stored)
+    fernet = (ring or load_keyring()).fernet(key_id)  # KeyMissingError names the key
     try:
-        prefix, key_id, token = stored.split(":", 2)
-    except ValueError:
-        raise DecryptionError("value is not OpenPSO ciphertext") from None
-    if prefix != PREFIX:
-        raise DecryptionError("value is not OpenPSO ciphertext")
-    try:
-        return load_keyring().fernet(key_id).decrypt(token.encode("ascii")).decode("utf-8")
-    except InvalidToken:
+        return fernet.decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError):
         raise DecryptionError(f"ciphertext under key {key_id!r} failed its integrity check") from None
+
+
+class EncryptedExact(Exact):  # type: ignore[type-arg]
+    """`field=""` only: equality with anything else would compare against a freshly
+    randomised ciphertext and silently match nothing."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs != "":
+            raise FieldError(
+                f"{self.lhs.output_field.name}: encrypted fields can only be compared with '' "
+                "(ciphertext is randomised, so equality with a value never matches)"
+            )
+        return super().get_prep_lookup()
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -66,6 +83,13 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return encrypt(str(value))
 
     def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name not in {"isnull", "exact"}:
-            return None  # contains/startswith on ciphertext would silently match nothing
-        return super().get_lookup(lookup_name)
+        # contains/startswith/in on ciphertext would silently match nothing; returning
+        # None makes Django raise FieldError("Unsupported lookup ...") instead.
+        if lookup_name == "exact":
+            return EncryptedExact
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None  # lower/unaccent/trigram on ciphertext are meaningless too

@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router
+from ninja import Header, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from openpso.reporting import actions, queries
@@ -52,15 +52,15 @@ def create_report(
     request: HttpRequest,
     payload: ReportIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=200),  # type: ignore[type-arg]
-) -> tuple[int, ReportOut | ErrorOut]:
+) -> Status[ReportOut | ErrorOut]:
     try:
         report, created = actions.file_report(user=request.user, data=payload, idempotency_key=idempotency_key)
     except ReportInvalid as exc:
-        return 422, ErrorOut(detail="The report was not saved.", errors=exc.errors)
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=exc.errors))
     except IdempotencyConflict as exc:
         error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
-        return 422, ErrorOut(detail="The report was not saved.", errors=[error])
-    return (201 if created else 200), report_out(report)
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+    return Status(201 if created else 200, report_out(report))
 
 
 @router.get("", url_name="report-list", response=list[ReportSummaryOut], summary="Reports you may read")

@@ -31,14 +31,18 @@ class ReportIn(BaseModel):
     provider: str = Field(description="Slug of the provider the event happened at")
     event_type: str = Field(description="DE3 What is being reported: A3 incident, A6 near miss, A9 unsafe condition")
     categories: list[str] = Field(description="DE21 category answer codes (A42…A66), one or more")
-    category_other: str = Field("", max_length=200, description="DE21 'Other: please specify' text")
+    category_other: str = Field(
+        "", max_length=200, validate_default=True, description="DE21 'Other: please specify' text"
+    )
     discovered_at: dt.datetime = Field(description="DE9 event discovery date and time")
     unit: int | None = Field(None, description="Id of the unit or location inside the provider")
     location_detail: str = Field("", max_length=500, description="DE18 location narrative")
     narrative: str = Field(min_length=1, max_length=NARRATIVE_MAX, description="DE15 brief narrative")
     patient_age_years: int | None = Field(None, ge=0, le=130, description="PIF age at the event, in years")
     patient_sex: str = Field("", description="DE42 patient's gender: M, F or UNK")
-    harm: str = Field("", description="PIF harm scale (LOINC 74560-4 answer), required for an incident")
+    harm: str = Field(
+        "", validate_default=True, description="PIF harm scale (LOINC 74560-4 answer), required for an incident"
+    )
     anonymous: bool = Field(False, description="DE33 anonymous reporter")
     reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
 

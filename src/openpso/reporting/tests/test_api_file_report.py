@@ -1,0 +1,151 @@
+"""POST /api/v1/reports: filing, idempotency, field errors, nothing half-saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from openpso.audit.models import AuditEvent
+from openpso.reporting.models import EventReport, IdempotencyKey
+
+
+def _payload(cast, **overrides):
+    body = {
+        "provider": cast.orgs["p1"].slug,
+        "event_type": "A3",
+        "categories": ["A48"],
+        "discovered_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        "unit": cast.units["p1"].pk,
+        "narrative": "Patient found on the floor beside the bed; bed alarm was off.",
+        "harm": "LA21150-0",
+        "patient_age_years": 78,
+        "patient_sex": "F",
+    }
+    body.update(overrides)
+    return body
+
+
+def _post(client, body, key=None):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post("/api/v1/reports", data=json.dumps(body), content_type="application/json", **headers)
+
+
+def test_a_reporter_files_a_report_through_the_api(cast, client_for):
+    response = _post(client_for("reporter"), _payload(cast))
+    assert response.status_code == 201, response.content
+    report = EventReport.objects.get(pk=response.json()["id"])
+    assert report.provider == cast.orgs["p1"]
+    assert report.reporter == cast.users["reporter"]
+    assert report.pswp_status == "candidate"
+    assert report.narrative.startswith("Patient found on the floor")
+
+
+def test_the_same_idempotency_key_twice_creates_one_report(cast, client_for):
+    client = client_for("reporter")
+    key = str(uuid.uuid4())
+    body = _payload(cast)
+    first = _post(client, body, key)
+    again = _post(client, body, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert EventReport.objects.filter(narrative__isnull=False, provider=cast.orgs["p1"]).count() == 3  # 2 cast + 1
+
+
+def test_a_reused_idempotency_key_with_another_body_is_refused(cast, client_for):
+    client = client_for("reporter")
+    key = "retry-123"
+    body = _payload(cast)
+    assert _post(client, body, key).status_code == 201
+    response = _post(client, {**body, "narrative": "Something else entirely."}, key)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_the_same_key_from_two_people_makes_two_reports(cast, client_for):
+    assert _post(client_for("reporter"), _payload(cast), "k1").status_code == 201
+    assert _post(client_for("safety_manager"), _payload(cast), "k1").status_code == 201
+
+
+def test_an_idempotency_key_does_not_record_who_sent_it(cast, client_for):
+    _post(client_for("reporter"), _payload(cast, anonymous=True, harm="LA21151-8"), "anon-key")
+    stored = IdempotencyKey.objects.get()
+    assert stored.key != "anon-key"
+    assert {f.name for f in IdempotencyKey._meta.get_fields()} == {"id", "key", "request_hash", "report", "created_at"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"event_type": "A4"}, "event_type", "unknown_code"),
+        ({"categories": []}, "categories", "required"),
+        ({"categories": ["A999"]}, "categories", "unknown_code"),
+        ({"event_type": "A6", "harm": "", "categories": ["A48"]}, "categories", "not_collected"),
+        ({"harm": ""}, "harm", "required"),
+        ({"event_type": "A6", "categories": ["A54"]}, "harm", "not_applicable"),
+        ({"harm": "LA9999-9"}, "harm", "unknown_code"),
+        ({"narrative": ""}, "narrative", "string_too_short"),
+        ({"narrative": "x" * 2001}, "narrative", "string_too_long"),
+        ({"patient_age_years": 131}, "patient_age_years", "less_than_equal"),
+        ({"patient_sex": "X"}, "patient_sex", "unknown_code"),
+        ({"discovered_at": "2999-01-01T00:00:00Z"}, "discovered_at", "in_future"),
+        ({"discovered_at": "yesterday"}, "discovered_at", "datetime_from_date_parsing"),
+        ({"categories": ["A66"]}, "category_other", "required"),
+        ({"colour": "blue"}, "colour", "extra_forbidden"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_the_reason(cast, client_for, overrides, field, code):
+    before = EventReport.objects.count(), AuditEvent.objects.count()
+    response = _post(client_for("reporter"), _payload(cast, **overrides))
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert any(e["field"] == field and e["code"] == code and e["message"] for e in errors), errors
+    assert (EventReport.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_an_incident_without_harm_is_refused_even_when_harm_is_left_out(cast, client_for):
+    body = _payload(cast)
+    del body["harm"]
+    response = _post(client_for("reporter"), body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "harm"
+
+
+def test_a_missing_field_is_named(cast, client_for):
+    body = _payload(cast)
+    del body["narrative"]
+    response = _post(client_for("reporter"), body)
+    assert response.status_code == 422
+    assert {"field": "narrative", "code": "missing", "message": "this field is required"} in response.json()["errors"]
+
+
+def test_a_unit_of_another_provider_is_refused(cast, client_for):
+    response = _post(client_for("reporter"), _payload(cast, unit=cast.units["p2"].pk))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "unit"
+
+
+def test_reporting_for_a_foreign_provider_looks_like_an_unknown_provider(cast, client_for):
+    foreign = _post(client_for("reporter"), _payload(cast, provider=cast.orgs["p2"].slug, unit=None))
+    missing = _post(client_for("reporter"), _payload(cast, provider="no-such-provider", unit=None))
+    assert foreign.status_code == missing.status_code == 422
+    assert foreign.json() == missing.json()
+
+
+def test_a_pso_analyst_cannot_file_for_a_provider(cast, client_for):
+    assert _post(client_for("pso_analyst"), _payload(cast)).status_code == 422
+
+
+def test_the_api_requires_a_signed_in_session(cast, client):
+    assert _post(client, _payload(cast)).status_code == 401
+
+
+def test_writes_need_the_csrf_token(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.users["reporter"])
+    assert _post(client, _payload(cast)).status_code == 403
