@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
 
 

@@ -17,8 +17,12 @@ def nurse(db: None) -> AbstractBaseUser:
 
 def record_one(**overrides: Any) -> AuditEvent:
     """Append one small event; tests override only the fields they are about."""
-    fields: dict[str, Any] = {"actor": None, "action": "report.viewed",
-                              "object_type": "reporting.eventreport", "object_id": "r1"}
+    fields: dict[str, Any] = {
+        "actor": None,
+        "action": "report.viewed",
+        "object_type": "reporting.eventreport",
+        "object_id": "r1",
+    }
     fields.update(overrides)
     return trail.record(**fields)
 

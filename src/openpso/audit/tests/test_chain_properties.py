@@ -20,22 +20,23 @@ json_values = st.recursive(
     max_leaves=8,
 )
 times = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC))
-events = st.fixed_dictionaries({
-    "actor_label": st.sampled_from(["nurse@example.org", "anonymous", "system"]),
-    "organization_id": st.none() | st.integers(1, 10**9),
-    "action": st.sampled_from(["report.viewed", "report.filed", "org.changed", "pswp.status_changed"]),
-    "object_type": st.sampled_from(["reporting.eventreport", "organizations.organization"]),
-    "object_id": st.text("0123456789abcdef-", min_size=1, max_size=36),
-    "purpose": st.sampled_from(["", "triage", "3.206(b)(4)"]),
-    "detail": st.dictionaries(text, json_values, max_size=4),
-    "at": st.none() | times,
-})
+events = st.fixed_dictionaries(
+    {
+        "actor_label": st.sampled_from(["nurse@example.org", "anonymous", "system"]),
+        "organization_id": st.none() | st.integers(1, 10**9),
+        "action": st.sampled_from(["report.viewed", "report.filed", "org.changed", "pswp.status_changed"]),
+        "object_type": st.sampled_from(["reporting.eventreport", "organizations.organization"]),
+        "object_id": st.text("0123456789abcdef-", min_size=1, max_size=36),
+        "purpose": st.sampled_from(["", "triage", "3.206(b)(4)"]),
+        "detail": st.dictionaries(text, json_values, max_size=4),
+        "at": st.none() | times,
+    }
+)
 
 # One raw UPDATE per stored column, each guaranteed to change the value.
 EDITS = {
     "actor_id": "UPDATE audit_auditevent SET actor_id = COALESCE(actor_id, 0) + 1 WHERE seq = %s",
-    "organization_id": "UPDATE audit_auditevent SET organization_id = COALESCE(organization_id, 0) + 1 "
-                       "WHERE seq = %s",
+    "organization_id": "UPDATE audit_auditevent SET organization_id = COALESCE(organization_id, 0) + 1 WHERE seq = %s",
     "actor_label": "UPDATE audit_auditevent SET actor_label = actor_label || 'x' WHERE seq = %s",
     "action": "UPDATE audit_auditevent SET action = action || 'x' WHERE seq = %s",
     "object_type": "UPDATE audit_auditevent SET object_type = object_type || 'x' WHERE seq = %s",
@@ -51,8 +52,9 @@ EDITS = {
 def _edit(column: str, seq: int) -> None:
     if column == "at":  # one microsecond later
         moved = AuditEvent.objects.get(seq=seq).at + dt.timedelta(microseconds=1)
-        raw_sql("UPDATE audit_auditevent SET at = %s WHERE seq = %s",
-                [connection.ops.adapt_datetimefield_value(moved), seq])
+        raw_sql(
+            "UPDATE audit_auditevent SET at = %s WHERE seq = %s", [connection.ops.adapt_datetimefield_value(moved), seq]
+        )
     else:
         raw_sql(EDITS[column], [seq])
 

@@ -65,8 +65,7 @@ def test_it_detects_a_newest_row_rewritten_with_a_consistent_hash():
     events = record_events(3)
     forged = events[2]
     forged.action = "report.nothing"
-    raw_sql("UPDATE audit_auditevent SET action = %s, hash = %s WHERE seq = 3",
-            [forged.action, event_hash(forged)])
+    raw_sql("UPDATE audit_auditevent SET action = %s, hash = %s WHERE seq = 3", [forged.action, event_hash(forged)])
     verdict = trail.verify_chain()
     assert (verdict.ok, verdict.first_broken_seq) == (False, 3)
     assert "head" in verdict.reason
@@ -74,8 +73,10 @@ def test_it_detects_a_newest_row_rewritten_with_a_consistent_hash():
 
 def test_it_detects_a_row_inserted_after_the_head():
     record_events(2)
-    raw_sql("UPDATE audit_auditchainhead SET last_seq = 1, last_hash = "
-            "(SELECT prev_hash FROM audit_auditevent WHERE seq = 2)")
+    raw_sql(
+        "UPDATE audit_auditchainhead SET last_seq = 1, last_hash = "
+        "(SELECT prev_hash FROM audit_auditevent WHERE seq = 2)"
+    )
     verdict = trail.verify_chain()
     assert (verdict.ok, verdict.first_broken_seq) == (False, 2)
     assert "after the chain head" in verdict.reason

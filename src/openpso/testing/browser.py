@@ -1,0 +1,66 @@
+"""Playwright fixtures driving Debian's Chromium (never `playwright install`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("OPENPSO_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Chromium for one test module. Playwright's sync API keeps an event loop running in this
+    thread while it is open, so Django's guard against ORM calls from async code must stand
+    down for that time (our ORM calls are synchronous); module scope keeps that window small."""
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is required for browser tests (make test installs it as root)")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="openpso-chromium-")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+        )
+        context.close()  # the persistent profile proves the flags work; tests use fresh contexts
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def phone(chromium: Any) -> Iterator[Any]:
+    """A new phone-sized browser context (390×844, touch)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    yield context
+    context.close()
