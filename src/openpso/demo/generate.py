@@ -1,0 +1,148 @@
+"""`seed_demo`: write the synthetic network, users, denominators and reports once.
+
+Idempotent by the PSO's slug: when `demo-pso` exists nothing is created, so `make run`
+can seed on every start. Reports are streamed from `reports.iter_drafts` and inserted in
+batches, each in its own transaction, so memory stays flat whatever the size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from openpso.accounts.models import User
+from openpso.audit.trail import record
+from openpso.demo.network import PSO_SLUG, BuiltNetwork, build_network
+from openpso.demo.reports import DEFAULT_EVENTS, ReportDraft, iter_drafts
+from openpso.demo.users import DEMO_DOMAIN, create_demo_users
+from openpso.demo.volumes import denominators, window
+from openpso.organizations.models import Denominator, Organization, OrgKind
+from openpso.pswp.status import PswpStatus
+from openpso.reporting.models import EventReport
+
+BATCH_SIZE = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: bool  # False: the demo network was already there and nothing was written
+    pso_id: int
+    seed: int
+    health_systems: int
+    providers: int
+    users: int
+    reports: int
+    denominators: int
+    first_month: dt.date | None
+    last_month: dt.date | None
+
+
+def seed_demo(*, seed: int = 2026, events: int | None = None, today: dt.date | None = None,
+              progress: Progress | None = None) -> SeedResult:
+    """Seed the demo network with `events` reports (default about 6,000) over 24 months.
+
+    `today` anchors the window (it ends with the last full month before it); it is the
+    only input taken from the clock, so tests pass it explicitly.
+    """
+    total = DEFAULT_EVENTS if events is None else events
+    if total < 0:
+        raise ValueError("events: must be zero or more")
+    today = today or timezone.localdate()
+    existing = Organization.objects.filter(slug=PSO_SLUG).first()
+    if existing is not None:
+        return _existing(existing, seed=seed)
+    months = window(today)
+    try:
+        with transaction.atomic():
+            network = build_network(today=today)
+            authors = create_demo_users(network, seed=seed)
+            Denominator.objects.bulk_create(
+                [Denominator(provider=network.providers[spec.slug], month=month, measure=measure, value=value)
+                 for spec, month, measure, value in denominators(seed=seed, months=months)],
+                batch_size=BATCH_SIZE,
+            )
+    except IntegrityError:
+        # A concurrent run won the race to create the PSO (its slug is unique).
+        existing = Organization.objects.filter(slug=PSO_SLUG).first()
+        if existing is None:
+            raise
+        return _existing(existing, seed=seed)
+    drafts = iter_drafts(seed=seed, total=total, today=today, tz=timezone.get_default_timezone())
+    written = _write_reports(drafts, network, authors, total=total, progress=progress)
+    record(actor=None, action="demo.seeded", object_type="organizations.organization",
+           object_id=str(network.pso.pk), organization_id=network.pso.pk,
+           detail={"events": written, "seed": seed})
+    return replace(_existing(network.pso, seed=seed), created=True)
+
+
+def _write_reports(drafts: Iterable[ReportDraft], network: BuiltNetwork, authors: dict[str, list[User]],
+                   *, total: int, progress: Progress | None) -> int:
+    done = 0
+    batch: list[EventReport] = []
+    for draft in drafts:
+        batch.append(_report(draft, network, authors))
+        if len(batch) == BATCH_SIZE:
+            done += _insert(batch)
+            batch = []
+            if progress:
+                progress(done, total)
+    if batch:
+        done += _insert(batch)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def _insert(batch: list[EventReport]) -> int:
+    # bulk_create skips save() and simple-history's per-row history; the encrypted
+    # fields still encrypt, as get_prep_value runs for every row.
+    with transaction.atomic():
+        EventReport.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+    return len(batch)
+
+
+def _report(draft: ReportDraft, network: BuiltNetwork, authors: dict[str, list[User]]) -> EventReport:
+    reporters = authors[draft.provider_slug]
+    return EventReport(
+        id=draft.id,
+        provider=network.providers[draft.provider_slug],
+        unit=network.units[draft.provider_slug][draft.unit_name],
+        event_type=draft.event_type,
+        categories=list(draft.categories),
+        category_other=draft.category_other,
+        discovered_at=draft.discovered_at,
+        narrative=draft.narrative.text,
+        location_detail=draft.location_detail,
+        patient_age_years=draft.patient_age,
+        patient_sex=draft.patient_sex,
+        harm=draft.harm,
+        anonymous=draft.anonymous,
+        reporter=None if draft.author_pick is None else reporters[draft.author_pick % len(reporters)],
+        reporter_role=draft.reporter_role,
+        reported_at=draft.reported_at,
+        pswp_status=PswpStatus.CANDIDATE,
+        pswp_status_at=draft.reported_at,  # 42 CFR 3.20: PSWP from entry into the PSES
+    )
+
+
+def _existing(pso: Organization, *, seed: int) -> SeedResult:
+    members = Organization.objects.filter(network=pso)
+    months = Denominator.objects.filter(provider__network=pso).aggregate(first=Min("month"), last=Max("month"))
+    return SeedResult(
+        created=False,
+        pso_id=pso.pk,
+        seed=seed,
+        health_systems=members.filter(kind=OrgKind.HEALTH_SYSTEM).count(),
+        providers=members.filter(kind=OrgKind.PROVIDER).count(),
+        users=User.objects.filter(email__endswith="@" + DEMO_DOMAIN).count(),
+        reports=EventReport.objects.filter(provider__network=pso).count(),
+        denominators=Denominator.objects.filter(provider__network=pso).count(),
+        first_month=months["first"],
+        last_month=months["last"],
+    )

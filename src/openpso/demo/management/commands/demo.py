@@ -1,0 +1,85 @@
+"""`openpso demo`: migrate, seed the synthetic demo network once, print the logins, serve."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from openpso.demo.generate import SeedResult, seed_demo
+from openpso.demo.users import DemoLogin, demo_logins, otpauth_uri
+from openpso.organizations.roles import Role
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-15") from None
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of reports")
+    return int(value)
+
+
+class Command(BaseCommand):
+    help = "Seed synthetic demo data (once), print the demo logins, and serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--events", type=_count, default=None,
+                            help="number of event reports to generate (default about 6,000)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument("--today", type=_date, default=None,
+                            help="anchor date YYYY-MM-DD; the 24 months end before its month")
+        parser.add_argument("--no-serve", action="store_true", help="seed and print, then exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        result = seed_demo(seed=options["seed"], events=options["events"], today=options["today"],
+                           progress=self._progress)
+        self._summary(result)
+        self._logins(demo_logins())
+        if not options["no_serve"]:
+            call_command("serve", no_migrate=True)  # migrated above already
+
+    def _progress(self, done: int, total: int) -> None:
+        # One line, rewritten in place on a terminal: large runs take a while and should
+        # say how far. Logs and pipes get only the final line instead of a smear of \r.
+        finished = done >= total
+        if not (finished or self.stdout.isatty()):
+            return
+        line = f"Seeding event reports: {done * 100 / max(total, 1):5.1f}% ({done:,}/{total:,})"
+        self.stdout.write(("\r" if self.stdout.isatty() else "") + line, ending="\n" if finished else "")
+        self.stdout.flush()
+
+    def _summary(self, result: SeedResult) -> None:
+        if not result.created:
+            self.stdout.write("Demo data already present; nothing was created.")
+        window = f"{result.first_month:%b %Y} – {result.last_month:%b %Y}" if result.first_month else "—"
+        self.stdout.write(
+            f"Demo network: {result.health_systems} health systems, {result.providers} providers, "
+            f"{result.users} users, {result.reports:,} event reports, {result.denominators} monthly "
+            f"denominators ({window}). All data is synthetic."
+        )
+
+    def _logins(self, logins: list[DemoLogin]) -> None:
+        if not logins:
+            raise CommandError("no demo logins defined")
+        rows = [("Role", "E-mail", "Password", "Organisation")]
+        rows += [(Role(login.role).label, login.email, login.password, login.organization) for login in logins]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("")
+        for n, row in enumerate(rows):
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if n == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+        self.stdout.write("\nTwo-factor authentication (TOTP) for every role but reporter:")
+        for login in logins:
+            if login.totp_secret:
+                self.stdout.write(f"  {login.email}: {otpauth_uri(login)}")
+        self.stdout.write("Print the current 6-digit code with: openpso demo-code EMAIL")

@@ -1,0 +1,142 @@
+"""Synthetic event reports as plain drafts, streamed month by month (no database here).
+
+Each (provider, month) cell draws from its own `random.Random`, seeded from the run seed,
+the provider and the month, so output never depends on wall-clock time or global random
+state, and a cell can be regenerated alone.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from openpso.commonformats.definitions import INCIDENT, UNSAFE_CONDITION
+from openpso.demo import mix
+from openpso.demo.narratives import Facts, Narrative, scenarios_for, write_narrative
+from openpso.demo.network import EMS, HOSPITAL, PROVIDERS, ProviderSpec, units_for
+from openpso.demo.volumes import Cell, plan, window
+
+DEFAULT_EVENTS = 6000
+_SEX_MIX = {"F": 51, "M": 47, "UNK": 2}
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    id: uuid.UUID
+    provider_slug: str
+    unit_name: str
+    event_type: str  # DE3
+    categories: tuple[str, ...]  # DE21
+    category_other: str
+    discovered_at: dt.datetime  # DE9, UTC
+    reported_at: dt.datetime  # DE30, UTC; to the hour when anonymous
+    narrative: Narrative  # DE15 with gold spans
+    location_detail: str  # DE18
+    patient_age: int | None
+    patient_sex: str
+    harm: str
+    anonymous: bool
+    author_pick: int | None  # picks one of the provider's demo reporters; None when anonymous
+    reporter_role: str
+
+
+def iter_drafts(*, seed: int, total: int, today: dt.date, tz: dt.tzinfo) -> Iterator[ReportDraft]:
+    """Yield `total` drafts over the 24 months before `today`, oldest month first."""
+    cutoff = dt.datetime.combine(today, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    for cell in plan(seed=seed, total=total, months=window(today)):
+        yield from _cell_drafts(cell, seed=seed, tz=tz, cutoff=cutoff)
+
+
+def _cell_drafts(cell: Cell, *, seed: int, tz: dt.tzinfo, cutoff: dt.datetime) -> Iterator[ReportDraft]:
+    spec = cell.provider
+    rng = random.Random(f"{seed}:{spec.slug}:{cell.month:%Y-%m}")
+    categories = mix.category_mix(spec)
+    facilities = tuple(p.name for p in PROVIDERS if p.provider_type == HOSPITAL and p.state == spec.state)
+    for _ in range(cell.reports):
+        yield _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz,
+                     cutoff=cutoff)
+
+
+def _draft(rng: random.Random, spec: ProviderSpec, month: dt.date, *, categories: dict[str, float],
+           facilities: tuple[str, ...], tz: dt.tzinfo, cutoff: dt.datetime) -> ReportDraft:
+    ptype = spec.provider_type
+    category = mix.weighted(rng, categories)
+    event_type = mix.weighted(rng, mix.event_type_mix(category, ptype))
+    candidates = scenarios_for(setting=ptype, category=category, event_type=event_type)
+    if not candidates:
+        raise LookupError(f"no narrative scenario for {ptype} {category} {event_type}")
+    scenario = rng.choice(candidates)
+    codes = [category]
+    if rng.random() < mix.SECONDARY_SHARE:
+        extra = [c for c in mix.SECONDARY.get(category, ()) if c in categories and mix.allowed(c, event_type)]
+        if extra:
+            codes.append(rng.choice(extra))
+    unit_name, unit_type = _unit(rng, spec, category, event_type)
+
+    day = rng.randint(1, calendar.monthrange(month.year, month.month)[1])
+    hour = rng.choices(range(24), weights=mix.HOUR_WEIGHTS)[0]
+    local = dt.datetime(month.year, month.month, day, hour, rng.randrange(60), tzinfo=tz)
+    discovered = local.astimezone(dt.UTC)
+    reported = min(discovered + _reporting_delay(rng), cutoff)  # never after the anchor day
+    anonymous = rng.random() < mix.ANONYMOUS_SHARE[ptype]
+    if anonymous:
+        # Invariant 2: an exact submission time can identify an anonymous reporter.
+        reported = reported.replace(minute=0, second=0, microsecond=0)
+        if reported < discovered:
+            reported += dt.timedelta(hours=1)
+
+    age: int | None = None
+    sex = harm = ""
+    if event_type != UNSAFE_CONDITION:  # an unsafe condition reached no patient
+        age = mix.patient_age(rng, ptype, category)
+        sex = "F" if category == "A57" else mix.weighted(rng, _SEX_MIX)
+    if event_type == INCIDENT:  # AHRQ harm scale applies to incidents only (DE3 = A3)
+        harm = mix.weighted(rng, mix.harm_mix(category))
+    facts = Facts(when=local, setting=ptype, unit=unit_name, unit_type=unit_type, age=age,
+                  sex=sex or "UNK", harm=harm, state=spec.state, facilities=facilities)
+    narrative = write_narrative(rng, scenario=scenario, facts=facts)
+    role = mix.weighted(rng, mix.REPORTER_ROLES[ptype])
+    return ReportDraft(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        provider_slug=spec.slug,
+        unit_name=unit_name,
+        event_type=event_type,
+        categories=tuple(codes),
+        category_other=scenario.other if category == "A66" else "",
+        discovered_at=discovered,
+        reported_at=reported,
+        narrative=narrative,
+        location_detail=f"{unit_name}, {rng.choice(mix.PLACES[ptype])}",
+        # Reporters leave the patient fields blank now and then, as in real intake.
+        patient_age=age if age is not None and rng.random() < 0.92 else None,
+        patient_sex=sex if sex and rng.random() < 0.95 else "",
+        harm=harm,
+        anonymous=anonymous,
+        author_pick=None if anonymous else rng.randrange(1 << 16),
+        reporter_role="" if anonymous and rng.random() < 0.5 else role,
+    )
+
+
+def _unit(rng: random.Random, spec: ProviderSpec, category: str, event_type: str) -> tuple[str, str]:
+    # EMS stories name the vehicle ("Medic 12 was struck…"); only an unsafe condition
+    # (a drug box, a suction unit) may also be found at a station.
+    kinds = {"medic_unit", "station"} if event_type == UNSAFE_CONDITION else {"medic_unit"}
+    units = [u for u in units_for(spec) if spec.provider_type != EMS or u[1] in kinds]
+    preferred = [u for u in units if u[1] in mix.UNIT_TYPES.get(category, ())]
+    return rng.choice(preferred or units)
+
+
+def _reporting_delay(rng: random.Random) -> dt.timedelta:
+    """0–72 hours: half within four hours, most within a day."""
+    draw = rng.random()
+    if draw < 0.5:
+        minutes = rng.randint(5, 240)
+    elif draw < 0.8:
+        minutes = rng.randint(240, 1440)
+    else:
+        minutes = rng.randint(1440, 4320)
+    return dt.timedelta(minutes=minutes)
