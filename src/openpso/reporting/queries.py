@@ -42,8 +42,7 @@ def get_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
 
 def purpose_of_view(user: Any, report: EventReport) -> str:
     """Why this user reads this report, for the audit trail."""
-    roles = set(orgs_where(user, PSES_ROLES).filter(pk=report.provider_id).values_list("memberships__role", flat=True))
-    if roles:
+    if orgs_where(user, PSES_ROLES).filter(pk=report.provider_id).exists():
         return "pses.review"
     if report.reporter_id == getattr(user, "pk", None):
         return "reporter.follow_up"
