@@ -1,0 +1,5 @@
+"""Reporting models, one module per sub-domain; import them from here."""
+
+from openpso.reporting.models.report import EventReport, IdempotencyKey
+
+__all__ = ["EventReport", "IdempotencyKey"]
