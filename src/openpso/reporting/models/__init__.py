@@ -1,5 +1,6 @@
 """Reporting models, one module per sub-domain; import them from here."""
 
+from openpso.reporting.models.draft import ReportDraft
 from openpso.reporting.models.report import EventReport, IdempotencyKey
 
-__all__ = ["EventReport", "IdempotencyKey"]
+__all__ = ["EventReport", "IdempotencyKey", "ReportDraft"]
