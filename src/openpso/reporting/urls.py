@@ -6,5 +6,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.report_list, name="report-list"),
     path("new/", views.report_new, name="report-new"),
+    path("new/<slug:provider>/draft/", views.draft_save, name="draft-save"),
+    path("new/<slug:provider>/draft/discard/", views.draft_discard, name="draft-discard"),
     path("<uuid:report_id>/", views.report_detail, name="report-detail"),
 ]

@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
-from openpso.reporting import actions, queries
+from openpso.reporting import actions, drafts, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm
 from openpso.reporting.schemas import FieldError, ReportIn
@@ -43,7 +46,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404("You do not report for any provider")
 
-    form = ReportForm(request.POST or None, provider=provider, home_unit=home_unit_of(request.user, provider))
+    draft = drafts.draft_for(user=request.user, provider=provider) if request.method == "GET" else None
+    form = ReportForm(
+        request.POST or None,
+        provider=provider,
+        home_unit=home_unit_of(request.user, provider),
+        initial=drafts.as_initial(draft, ReportForm.base_fields) if draft else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             data = ReportIn.model_validate(form.report_data(provider))
@@ -53,12 +62,38 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except ReportInvalid as exc:
             _add_errors(form, exc.errors)
         else:
+            drafts.discard_draft(user=request.user, provider=provider)
+            done = f"clear-draft:{provider.slug}"
             if report.anonymous:
-                messages.success(request, f"Thank you. Your anonymous report {report.short_id} was received.")
+                messages.success(
+                    request, f"Thank you. Your anonymous report {report.short_id} was received.", extra_tags=done
+                )
                 return redirect("core:home")
-            messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
+            messages.success(
+                request, f"Thank you. Report {report.short_id} was received by the safety team.", extra_tags=done
+            )
             return redirect("reporting:report-detail", report_id=report.pk)
-    return render(request, "reporting/report_form.html", {"form": form, "provider": provider})
+    context = {"form": form, "provider": provider, "draft": draft}
+    return render(request, "reporting/report_form.html", context)
+
+
+@login_required
+@require_POST
+def draft_save(request: HttpRequest, provider: str) -> HttpResponse:
+    """Called by the form's script as the reporter types; answers with a short status line."""
+    organization = get_reporting_provider_for_user(request.user, provider)
+    draft = drafts.save_draft(user=request.user, provider=organization, post=request.POST)
+    saved = timezone.localtime(draft.updated_at).strftime("%H:%M")
+    return HttpResponse(f"Draft saved at {saved}", content_type="text/plain")
+
+
+@login_required
+@require_POST
+def draft_discard(request: HttpRequest, provider: str) -> HttpResponse:
+    organization = get_reporting_provider_for_user(request.user, provider)
+    drafts.discard_draft(user=request.user, provider=organization)
+    messages.info(request, "The unfinished report was discarded.", extra_tags=f"clear-draft:{organization.slug}")
+    return redirect(f"{reverse('reporting:report-new')}?provider={organization.slug}")
 
 
 def _add_errors(form: ReportForm, errors: list[FieldError]) -> None:

@@ -60,3 +60,9 @@ def org_name_visible(cast: Cast, who: str, org_key: str) -> bool:
     if org.pk == membership.organization.parent_id:
         return True
     return any(report_visible(cast, who, key) and r.provider_id == org.pk for key, r in cast.reports.items())
+
+
+def reports_for_provider(cast: Cast, who: str, org_key: str) -> bool:
+    """Whether this person files reports (and keeps drafts) for the provider."""
+    membership = cast.memberships[who]
+    return membership.role in {"reporter", *PSES} and membership.organization_id == cast.orgs[org_key].pk

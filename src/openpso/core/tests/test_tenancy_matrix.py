@@ -37,7 +37,14 @@ def _walk(patterns: Sequence[object], namespace: str = "") -> Iterator[Route]:
 ALL_ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: (r.name, r.params))
 # allauth's token routes (password-reset keys) carry no tenant data; every other route is ours.
 ACCOUNT_TOKEN_PARAMS = {("key", "uidb36"), ("key",)}
-KNOWN_PARAMS = {("report_id",), ("slug",), ("slug", "unit_id"), ("agreement_id", "slug"), ("membership_id", "slug")}
+KNOWN_PARAMS = {
+    ("report_id",),
+    ("slug",),
+    ("provider",),
+    ("slug", "unit_id"),
+    ("agreement_id", "slug"),
+    ("membership_id", "slug"),
+}
 
 
 def test_every_route_with_parameters_is_known_to_the_matrix():
@@ -94,6 +101,9 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("slug",):
         for key, org in cast.orgs.items():
             yield reverse(route.name, kwargs={"slug": org.slug}), f"org:{key}"
+    elif route.params == ("provider",):
+        for key, org in cast.orgs.items():
+            yield reverse(route.name, kwargs={"provider": org.slug}), f"provider:{key}"
     else:
         child_param = next(p for p in route.params if p != "slug")
         tables: dict[str, dict[str, Any]] = {
@@ -123,6 +133,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     kind, *keys = target.split(":")
     if kind == "report":
         return policy.report_visible(cast, who, keys[0])
+    if kind == "provider":
+        return policy.reports_for_provider(cast, who, keys[0])
     org_key = keys[0]
     if not policy.org_managed(cast, who, org_key):
         return False
@@ -138,7 +150,7 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     return True
 
 
-POST_ONLY_OBJECT_ROUTES = {"organizations:member-remove"}
+POST_ONLY_OBJECT_ROUTES = {"organizations:member-remove", "reporting:draft-save", "reporting:draft-discard"}
 
 
 @pytest.mark.parametrize("who", CAST_ROLES)
