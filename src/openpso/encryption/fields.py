@@ -8,10 +8,11 @@ Encrypted values cannot be searched or indexed; de-identified copies live elsewh
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 from django.db.models.lookups import Exact
 
@@ -93,3 +94,38 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     def get_transform(self, lookup_name: str) -> Any:
         return None  # lower/unaccent/trigram on ciphertext are meaningless too
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """JSON (a dict of form answers, say) stored as one encrypted text value.
+
+    Python-side values are dicts/lists; the column holds ciphertext of their canonical JSON,
+    so key rotation treats it like any other encrypted text.
+    """
+
+    description = "JSON encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        if text is None or text == "":
+            return self.get_default()
+        return json.loads(text)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value:
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValidationError("not valid JSON", code="invalid") from None
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if value in ({}, []):
+            return ""  # as with text: an empty value says nothing, so it is stored empty
+        # Straight to encrypt(): TextField's own preparation would run to_python on the JSON.
+        return encrypt(json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), sort_keys=True)

@@ -120,9 +120,7 @@ def _reencrypt_batch(
             qs = qs.filter(pk__gt=after)
         # FOR UPDATE (PostgreSQL): an edit committed between our read and our write must
         # not be overwritten by the re-encrypted old text. SQLite serialises writers anyway.
-        rows = list(
-            qs.select_for_update().order_by("pk").values_list("pk", *(_RAW + n for n in names))[:batch_size]
-        )
+        rows = list(qs.select_for_update().order_by("pk").values_list("pk", *(_RAW + n for n in names))[:batch_size])
         for pk, *stored_values in rows:
             changes: dict[str, Value] = {}
             for name, stored in zip(names, stored_values, strict=True):
@@ -142,9 +140,7 @@ def _reencrypt_batch(
     return [row[0] for row in rows], count, failures
 
 
-def reencrypt_all(
-    *, batch_size: int = 500, progress: Callable[[TableCount], None] | None = None
-) -> RotationResult:
+def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], None] | None = None) -> RotationResult:
     """Rewrite every non-empty stored value not under the active key, table by table.
 
     Idempotent: values already under the active key are skipped, so re-running after a
@@ -159,9 +155,7 @@ def reencrypt_all(
         result.tables.append(total)
         after: Any = None
         while True:
-            pks, count, failures = _reencrypt_batch(
-                model, names, ring=ring, after=after, batch_size=batch_size
-            )
+            pks, count, failures = _reencrypt_batch(model, names, ring=ring, after=after, batch_size=batch_size)
             total.rows += count.rows
             total.values += count.values
             result.failures.extend(failures)
@@ -179,9 +173,7 @@ def _column_usage(model: Model, name: str, ring: Keyring) -> Counter[str]:
     qs = _raw_columns(model, [name], using, heads=sorted({len(p) for p in prefixes.values()}))
     raw, head = _RAW + name, f"{_HEAD}{name}_"
     # Counted in the database, one query per column: ciphertexts are not shipped to Python.
-    aggregates = {
-        f"key_{i}": Count("pk", filter=Q(**{f"{head}{len(p)}": p})) for i, p in enumerate(prefixes.values())
-    }
+    aggregates = {f"key_{i}": Count("pk", filter=Q(**{f"{head}{len(p)}": p})) for i, p in enumerate(prefixes.values())}
     totals = qs.aggregate(total=Count("pk", filter=Q(**{f"{raw}__gt": ""})), **aggregates)
     usage: Counter[str] = Counter()
     for i, key_id in enumerate(prefixes):

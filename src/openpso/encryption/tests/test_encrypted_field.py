@@ -82,8 +82,10 @@ def test_a_value_under_a_key_missing_from_the_keyring_raises_a_clear_error(make_
     assert "not in the keyring" in str(caught.value)
 
 
-@pytest.mark.parametrize("lookup", ["narrative__contains", "narrative__icontains",
-                                    "narrative__startswith", "narrative__in", "narrative__lower"])
+@pytest.mark.parametrize(
+    "lookup",
+    ["narrative__contains", "narrative__icontains", "narrative__startswith", "narrative__in", "narrative__lower"],
+)
 def test_unsupported_lookups_raise_field_error(db, lookup):
     value = ["x"] if lookup.endswith("__in") else "x"
     with pytest.raises(FieldError):

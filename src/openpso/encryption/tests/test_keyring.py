@@ -18,9 +18,7 @@ def test_keyring_file_and_dir_are_private(fresh_keys_dir):
     assert mode(fresh_keys_dir / keyring.KEYRING_FILE) == 0o600
     keyring.add_active_key()
     assert mode(fresh_keys_dir / keyring.KEYRING_FILE) == 0o600
-    assert sorted(p.name for p in fresh_keys_dir.iterdir() if not p.name.startswith(".")) == [
-        keyring.KEYRING_FILE
-    ]
+    assert sorted(p.name for p in fresh_keys_dir.iterdir() if not p.name.startswith(".")) == [keyring.KEYRING_FILE]
 
 
 def test_production_without_a_keyring_refuses_to_start(settings, fresh_keys_dir):

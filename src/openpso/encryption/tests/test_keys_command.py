@@ -69,8 +69,9 @@ def test_retire_refuses_while_old_ciphertext_remains_and_succeeds_after(make_rep
     old = keyring.load_keyring().active
     # As if a process still on the old key wrote values after the re-encryption pass.
     real = rotation.reencrypt_all
-    monkeypatch.setattr(rotation, "reencrypt_all",
-                        lambda **kw: rotation.RotationResult(active_key=keyring.load_keyring().active))
+    monkeypatch.setattr(
+        rotation, "reencrypt_all", lambda **kw: rotation.RotationResult(active_key=keyring.load_keyring().active)
+    )
     with pytest.raises(CommandError, match=f"refusing to retire keys still in use \\({old}: 2 values\\)"):
         run("rotate", "--retire")
     assert old in keyring.load_keyring().keys
@@ -89,8 +90,9 @@ def test_rotate_fails_and_keeps_old_keys_when_a_value_cannot_be_reencrypted(make
 
     report = make_report()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE reporting_eventreport SET narrative = %s WHERE id = %s",
-                       ["not ciphertext", report_pk_param(report)])
+        cursor.execute(
+            "UPDATE reporting_eventreport SET narrative = %s WHERE id = %s", ["not ciphertext", report_pk_param(report)]
+        )
     old = keyring.load_keyring().active
     with pytest.raises(CommandError, match="1 values could not be re-encrypted; old keys not retired"):
         run("rotate", "--retire")

@@ -30,9 +30,10 @@ def reports(make_report):
 
 def test_encrypted_fields_are_discovered_including_history():
     found = {model._meta.label: names for model, names in rotation.encrypted_fields()}
-    expected = ["category_other", "narrative", "location_detail", "reporter_role"]
+    expected = ["category_other", "narrative", "location_detail", "reporter_role", "answers"]
     assert found["reporting.EventReport"] == expected
     assert found["reporting.HistoricalEventReport"] == expected
+    assert found["reporting.ReportDraft"] == ["payload"]
 
 
 def test_rotation_reencrypts_live_and_history_rows_under_the_new_key(reports):
@@ -86,8 +87,10 @@ def test_an_interrupted_rotation_leaves_everything_readable_and_a_rerun_complete
     def crash_after_first_batch(*args, **kwargs):
         if calls:
             raise RuntimeError("simulated crash")
-        calls.append(1)
-        return real_batch(*args, **kwargs)
+        result = real_batch(*args, **kwargs)
+        if result[1].values:  # tables with nothing stale (e.g. no drafts) do not count as a batch
+            calls.append(1)
+        return result
 
     monkeypatch.setattr(rotation, "_reencrypt_batch", crash_after_first_batch)
     with pytest.raises(RuntimeError, match="simulated crash"):
@@ -109,8 +112,7 @@ def test_an_undecryptable_value_is_reported_and_the_rest_rotated(reports):
     table = "reporting_eventreport"
     pk = report_pk_param(reports[1])
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE reporting_eventreport SET narrative = %s WHERE id = %s",
-                       ["plain text by mistake", pk])
+        cursor.execute("UPDATE reporting_eventreport SET narrative = %s WHERE id = %s", ["plain text by mistake", pk])
     new = keyring.add_active_key().active
     result = rotation.reencrypt_all()
     assert [(f.table, f.field) for f in result.failures] == [(table, "narrative")]

@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from openpso.commonformats.definitions import herf_core
-from openpso.encryption.fields import EncryptedTextField
+from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
 from openpso.organizations.models import Organization, Unit
 from openpso.pswp.status import PswpStatus
 
@@ -42,6 +42,11 @@ class EventReport(models.Model):
     )
     reporter_role = EncryptedTextField(blank=True)  # DE36 job or position
     reported_at = models.DateTimeField()  # DE30, to the hour when anonymous
+    # Answers to the Common Formats module questions (and the HERF items without a column
+    # of their own), keyed by linkId, e.g. {"Medication/DE270": "A1197"}; `modules` names the
+    # definition files they answer (openpso.commonformats), e.g. ["cfer-h-1.2/medication"].
+    answers = EncryptedJSONField(default=dict, blank=True)
+    modules = models.JSONField(default=list, blank=True)
     pswp_status = models.CharField(max_length=24, choices=PswpStatus.choices, default=PswpStatus.CANDIDATE)
     pswp_status_at = models.DateTimeField()
 

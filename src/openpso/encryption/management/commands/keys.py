@@ -22,11 +22,13 @@ class Command(BaseCommand):
         sub.add_parser("status", help="active key, keys present, and stored values per key")
         rotate = sub.add_parser("rotate", help="add a new active key and re-encrypt everything under it")
         rotate.add_argument(
-            "--resume", action="store_true",
+            "--resume",
+            action="store_true",
             help="finish an interrupted rotation under the current active key instead of adding one",
         )
         rotate.add_argument(
-            "--retire", action="store_true",
+            "--retire",
+            action="store_true",
             help="then remove the old keys, if no stored value uses them any more",
         )
         rotate.add_argument("--batch-size", type=int, default=500)
@@ -39,8 +41,7 @@ class Command(BaseCommand):
             elif action == "status":
                 self.status()
             else:
-                self.rotate(resume=options["resume"], retire=options["retire"],
-                            batch_size=options["batch_size"])
+                self.rotate(resume=options["resume"], retire=options["retire"], batch_size=options["batch_size"])
         except (ImproperlyConfigured, keyring.KeyMissingError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from None
 
@@ -56,8 +57,9 @@ class Command(BaseCommand):
         ring = keyring.create_keyring()
         self.stdout.write(f"keys dir: {keyring.keys_dir()}")
         self.stdout.write(f"active key: {ring.active}")
-        self.stdout.write("Back up this directory separately from the database: without it "
-                          "the encrypted fields cannot be read.")
+        self.stdout.write(
+            "Back up this directory separately from the database: without it the encrypted fields cannot be read."
+        )
 
     def status(self) -> None:
         ring = self._require_keyring()
@@ -90,8 +92,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {table.table}: {table.rows} rows, {table.values} values re-encrypted")
         self.stdout.write(f"total: {result.rows} rows, {result.values} values")
         for failure in result.failures:
-            self.stderr.write(f"  could not re-encrypt {failure.table} pk={failure.pk} "
-                              f"field {failure.field}: {failure.reason}")
+            self.stderr.write(
+                f"  could not re-encrypt {failure.table} pk={failure.pk} field {failure.field}: {failure.reason}"
+            )
         if result.failures:
             raise CommandError(
                 f"{len(result.failures)} values could not be re-encrypted"
@@ -108,12 +111,15 @@ class Command(BaseCommand):
         in_use = {k: usage[k] for k in old if usage.get(k)}
         if in_use:
             counts = ", ".join(f"{k}: {n} values" for k, n in in_use.items())
-            raise CommandError(f"refusing to retire keys still in use ({counts}); "
-                               "run `openpso keys rotate --resume` and retry")
+            raise CommandError(
+                f"refusing to retire keys still in use ({counts}); run `openpso keys rotate --resume` and retry"
+            )
         for key_id in old:
             keyring.remove_key(key_id)
             self.stdout.write(f"retired key: {key_id}")
         if old:
-            self.stdout.write("Database backups taken before this rotation are encrypted under "
-                              "the retired keys: they can be read only with a copy of the "
-                              "keyring from that time.")
+            self.stdout.write(
+                "Database backups taken before this rotation are encrypted under "
+                "the retired keys: they can be read only with a copy of the "
+                "keyring from that time."
+            )
