@@ -5,6 +5,7 @@ from openpso.core.api import api
 urlpatterns = [
     path("", include("openpso.core.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("openpso.reporting.channel_urls")),
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
     path("api/v1/", api.urls),

@@ -41,12 +41,16 @@ def _resolve(user: Any, data: ReportIn) -> tuple[Organization, Unit | None]:
     if provider is None:
         # Same answer for "does not exist" and "not yours": nothing foreign is revealed.
         raise ReportInvalid.one("provider", "unknown", "you cannot report for this provider")
-    unit = None
-    if data.unit is not None:
-        unit = Unit.objects.filter(provider=provider, pk=data.unit, active=True).first()
-        if unit is None:
-            raise ReportInvalid.one("unit", "unknown", "this unit is not one of the provider's units")
-    return provider, unit
+    return provider, _unit_of(provider, data.unit)
+
+
+def _unit_of(provider: Organization, unit_id: int | None) -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = Unit.objects.filter(provider=provider, pk=unit_id, active=True).first()
+    if unit is None:
+        raise ReportInvalid.one("unit", "unknown", "this unit is not one of the provider's units")
+    return unit
 
 
 def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None) -> tuple[EventReport, bool]:
@@ -74,6 +78,19 @@ def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None
     return report, True
 
 
+def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventReport:
+    """File a report that nobody signed in for (the no-login anonymous page).
+
+    There is no user at all, so nothing can link the report to a person (invariant 2);
+    the caller chose `provider` among those taking anonymous reports. Same validation and
+    creation as `file_report`; the report is anonymous whatever `data` says.
+    """
+    data = data.model_copy(update={"anonymous": True, "reporter_role": ""})
+    unit = _unit_of(provider, data.unit)
+    with transaction.atomic():
+        return _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now())
+
+
 def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
     since = timezone.now() - IDEMPOTENCY_WINDOW
     IdempotencyKey.objects.filter(created_at__lt=since).delete()
@@ -88,7 +105,7 @@ def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
 def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | None, now: dt.datetime) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = _to_the_hour(now) if data.anonymous else now
-    report = EventReport.objects.create(
+    report = EventReport(
         provider=provider,
         unit=unit,
         event_type=data.event_type,
@@ -108,6 +125,11 @@ def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | N
         pswp_status=PswpStatus.CANDIDATE,
         pswp_status_at=reported_at,
     )
+    if data.anonymous:
+        # simple-history would stamp its row with the exact time and the signed-in user.
+        report._history_date = reported_at  # type: ignore[attr-defined]
+        report._history_user = None  # type: ignore[attr-defined]
+    report.save(force_insert=True)
     record(
         actor=None if data.anonymous else user,
         action="report.filed",

@@ -24,10 +24,28 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "api:report-create": "all",  # same path as the list: GET lists, POST files
     "api:openapi-json": "all",
     "api:api-root": set(),  # /api/v1/ itself is not a resource
+    # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
+    # person's own identified reports (empty for roles that file none).
+    "channel:anonymous-start": "all",
+    "channel:follow-up": "all",
+    "channel:my-reports": "all",
 }
 
 # Parameter-less routes that only accept POST (GET answers 405 for everyone).
-POST_ONLY: set[str] = set()
+POST_ONLY: set[str] = {"channel:anonymous-passphrase", "channel:follow-up-reply"}
+
+# Public pages where an anonymous reporter picks their provider: every provider's name is
+# shown to anyone there, by design (names only; issue 3 item 5). Reports stay guarded.
+PROVIDER_DIRECTORY = {"channel:anonymous-start", "channel:anonymous-new"}
+
+
+def takes_anonymous_reports(cast: Cast, org_key: str) -> bool:
+    """Any provider takes no-login anonymous reports; PSOs and health systems do not."""
+    return cast.orgs[org_key].kind == "provider"
+
+
+def org_name_public(cast: Cast, route_name: str, org_key: str) -> bool:
+    return route_name in PROVIDER_DIRECTORY and takes_anonymous_reports(cast, org_key)
 
 
 def report_visible(cast: Cast, who: str, report_key: str) -> bool:

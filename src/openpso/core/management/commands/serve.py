@@ -39,5 +39,8 @@ class Command(BaseCommand):
             # Access logs carry method, path and status only: paths hold ids, never PHI.
             "--access-logformat",
             '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
+            # No access-log line dates an anonymous report more finely than the hour.
+            "--logger-class",
+            "openpso.core.gunicorn.QuietAnonymousLogger",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

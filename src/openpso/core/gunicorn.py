@@ -1,0 +1,34 @@
+"""Gunicorn's logger for `openpso serve`, minus access-log lines about anonymous reporters.
+
+An access-log line carries the exact time of a request; for `POST /anonymous/report/…`
+that is the exact time of an anonymous report, which the report itself keeps only to the
+hour (DESIGN invariant 2). So requests to the anonymous pages — and the static files those
+pages load, recognised by their same-origin Referer — are not written to the access log.
+Error-log lines are unchanged. Loaded by gunicorn before Django: imports no Django code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
+# Keep in step with openpso.reporting.channel_views.ANONYMOUS_PATH (a test checks it).
+ANONYMOUS_PATH = "/anonymous/"
+
+
+def is_anonymous_request(environ: dict[str, Any] | None) -> bool:
+    if not environ:
+        return False
+    path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
+    referer = str(environ.get("HTTP_REFERER", ""))
+    return path.startswith(ANONYMOUS_PATH) or ANONYMOUS_PATH in referer
+
+
+class QuietAnonymousLogger(Logger):  # type: ignore[misc]
+    """`--logger-class openpso.core.gunicorn.QuietAnonymousLogger`."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if is_anonymous_request(environ):
+            return
+        super().access(resp, req, environ, request_time)

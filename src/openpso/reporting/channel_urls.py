@@ -1,0 +1,19 @@
+"""Routes of the follow-up channel, mounted at the site root by `openpso.urls`."""
+
+from django.urls import path
+
+from openpso.reporting import channel_views as views
+
+app_name = "channel"
+urlpatterns = [
+    # No sign-in: every path here starts with channel_views.ANONYMOUS_PATH.
+    path("anonymous/", views.anonymous_start, name="anonymous-start"),
+    path("anonymous/report/<slug:provider>/", views.anonymous_new, name="anonymous-new"),
+    path("anonymous/passphrase/", views.anonymous_passphrase, name="anonymous-passphrase"),
+    path("anonymous/follow-up/", views.follow_up_lookup, name="follow-up"),
+    path("anonymous/follow-up/reply/", views.follow_up_reply, name="follow-up-reply"),
+    # Signed in.
+    path("reports/mine/", views.my_reports, name="my-reports"),
+    path("reports/mine/<uuid:report_id>/reply/", views.my_report_reply, name="my-report-reply"),
+    path("reports/<uuid:report_id>/follow-up/", views.follow_up_post, name="follow-up-post"),
+]

@@ -1,0 +1,33 @@
+"""`{% follow_up_panel report %}`: the safety team's side of a report's follow-up thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from openpso.reporting import channel
+from openpso.reporting.channel_forms import FollowUpPostForm
+from openpso.reporting.models import EventReport
+
+register = template.Library()
+
+
+@register.inclusion_tag("reporting/channel/_staff_panel.html", takes_context=True)
+def follow_up_panel(context: dict[str, Any], report: EventReport) -> dict[str, Any]:
+    """The thread and the post form, for PSES roles of the report's provider only.
+
+    Others who may read the report (its identified reporter, a health-system officer)
+    get nothing here: the reporter follows up under "My reports".
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not channel.reports_in_pses_of(user).filter(pk=report.pk).exists():
+        return {"show": False}
+    return {
+        "show": True,
+        "report": report,
+        "thread": channel.thread_of(report),
+        "form": FollowUpPostForm(),
+        "csrf_token": context.get("csrf_token"),
+    }

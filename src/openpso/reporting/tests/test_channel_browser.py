@@ -1,0 +1,106 @@
+"""On a phone, with no login: file anonymously, keep the receipt, later answer the safety
+team's question through it. Every page of the way passes the axe-core scan."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.core.cache import cache
+
+from openpso.reporting import channel
+from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
+from openpso.testing.accessibility import axe_violations
+from openpso.testing.cast import PASSWORD, TOTP_SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def scanned_phone(chromium):
+    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(live_server, cast, scanned_phone):
+    base = live_server.url
+    page = scanned_phone.new_page()
+    page.goto(f"{base}/anonymous/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=cast.orgs["p1"].name).click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send anonymously").click()
+    assert "The report was not sent" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Near miss").check()
+    page.get_by_label("Medication or other substance").check()
+    page.get_by_label("What happened?").fill("Look-alike vials stored side by side in the cabinet.")
+    page.get_by_role("button", name="Send anonymously").click()
+    code = page.locator("#receipt-code").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Choose a passphrase").fill("tulip-harbor-violin-ember")
+    page.get_by_role("button", name="Keep this passphrase").click()
+    assert "Your passphrase is set" in page.content()
+    assert {c["name"] for c in scanned_phone.cookies()} <= {"csrftoken"}
+
+    report = EventReport.objects.get(anonymous=True, receipt__isnull=False)
+    manager = cast.users["safety_manager"]
+    channel.post_follow_up(user=manager, report=report, kind=FollowUpKind.QUESTION, body="Which cabinet was it?")
+
+    page.goto(f"{base}/anonymous/follow-up/")
+    assert axe_violations(page) == []
+    page.get_by_label("Receipt code").fill(code.lower().replace("-", " "))
+    page.get_by_label("Passphrase").fill("tulip-harbor-violin-ember")
+    page.get_by_role("button", name="Open my report").click()
+    assert "Which cabinet was it?" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_label("Your answer").fill("The one in the east medication room.")
+    page.get_by_role("button", name="Send answer").click()
+    assert "Your answer was sent" in page.content()
+    answer = FollowUpMessage.objects.get(kind=FollowUpKind.ANSWER)
+    assert answer.body == "The one in the east medication room."
+
+
+def _sign_in(page, base: str, email: str, *, totp: bool = False) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    if totp:
+        counter = next(iter(yield_hotp_counters_from_time()))
+        page.fill("input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, counter)))
+        page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
+
+
+def test_my_reports_with_a_question_has_no_serious_violations(live_server, cast, scanned_phone):
+    report = cast.reports["r1"]
+    channel.post_follow_up(user=cast.users["safety_manager"], report=report, kind="question", body="Which bed?")
+    page = scanned_phone.new_page()
+    _sign_in(page, live_server.url, "reporter@cast.test")
+    page.get_by_role("link", name="My reports").click()
+    assert "Which bed?" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_label("Your answer").fill("Bed 2, by the window.")
+    page.get_by_role("button", name="Send answer").click()
+    assert "was sent to the safety team" in page.content()
+
+
+def test_the_managers_follow_up_panel_has_no_serious_violations(live_server, cast, scanned_phone):
+    page = scanned_phone.new_page()
+    _sign_in(page, live_server.url, "safety_manager@cast.test", totp=True)
+    page.goto(f"{live_server.url}/reports/{cast.reports['r1anon'].pk}/")
+    page.get_by_label("Message").fill("Thank you. Was the bed alarm on?")
+    page.get_by_role("button", name="Post to the reporter").click()
+    assert "Was the bed alarm on?" in page.locator("#follow-up").inner_text()
+    assert axe_violations(page) == []
