@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: rate-limit counters and allauth's record of
+    used TOTP codes must not leak between tests (user ids repeat after each rollback)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

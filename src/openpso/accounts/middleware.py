@@ -11,8 +11,9 @@ from django.shortcuts import redirect
 
 from openpso.organizations.roles import MFA_EXEMPT_ROLES
 
-# Paths a user without MFA may still reach: setting MFA up, signing out, static files.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# Paths a user without MFA may still reach: setting MFA up, signing out, static files, and
+# the anonymous channel, which ignores who is signed in anyway.
+_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/anonymous/")
 
 
 def needs_mfa_setup(user: Any) -> bool:

@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("pswp_status_at", models.DateTimeField()),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
                 (
