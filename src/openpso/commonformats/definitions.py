@@ -1,18 +1,18 @@
-"""AHRQ Common Formats definitions, loaded from the versioned data files beside this module.
+"""The HERF core elements the reporting pages use, as a small view over the catalogue.
 
-The data files are the single source of codes and wording: forms and API validation are
-built from them, so a code is never typed twice. AHRQ data-element IDs (DE…) and answer
-IDs (A…) and LOINC codes are kept exactly as published.
+`herf_core()` predates the full catalogue (`openpso.commonformats.catalogue`); it stays so
+the report model, forms and API schema keep one stable name for the few elements they store
+in columns. The codes and wording come from the definition files, never from here.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from openpso.commonformats.answers import option_allowed
+from openpso.commonformats.catalogue import form
+from openpso.commonformats.model import AnswerOption, FormDefinition, Item
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,8 @@ class Answer:
     code: str
     display: str
     definition: str = ""
-    near_miss: bool = True
-    unsafe_condition: bool = True
+    near_miss: bool = True  # may be chosen for a near miss (HERF DE3 = A6)
+    unsafe_condition: bool = True  # may be chosen for an unsafe condition (DE3 = A9)
 
 
 @dataclass(frozen=True)
@@ -46,35 +46,45 @@ class Element:
         return [(a.code, a.display) for a in self.answers]
 
 
-@cache
-def load_form(path: str) -> dict[str, Element]:
-    raw = json.loads((DATA_DIR / path).read_text())
-    elements: dict[str, Element] = {}
-    for element_id, spec in raw["elements"].items():
-        answers = tuple(
-            Answer(
-                code=a["code"],
-                display=a["display"],
-                definition=a.get("definition", ""),
-                near_miss=a.get("near_miss", True),
-                unsafe_condition=a.get("unsafe_condition", True),
-            )
-            for a in spec.get("answers", [])
-        )
-        elements[element_id] = Element(
-            element_id=element_id,
-            text=spec["text"],
-            loinc=spec.get("loinc", ""),
-            answers=answers,
-            max_length=spec.get("max_length"),
-        )
-    return elements
-
-
-def herf_core() -> dict[str, Element]:
-    return load_form("cfer-h-1.2/herf-core.json")
-
-
-# Stable names for the codes the code base branches on.
+# Stable names for the codes the code base branches on (HERF DE3, DE21).
 INCIDENT, NEAR_MISS, UNSAFE_CONDITION = "A3", "A6", "A9"
 OTHER_CATEGORY = "A66"
+
+_HERF, _PIF = "cfer-h-1.2/herf", "cfer-h-1.2/pif"
+_CORE = {
+    "DE3": (_HERF, "HERF/DE3"),
+    "DE21": (_HERF, "HERF/DE21"),
+    "DE9": (_HERF, "HERF/DE9a"),
+    "DE15": (_HERF, "HERF/DE15"),
+    "DE18": (_HERF, "HERF/DE18"),
+    "DE42": (_HERF, "HERF/DE42"),
+    "DE33": (_HERF, "HERF/DE33"),
+    "PIF/age": (_PIF, "PIF/age"),
+    "PIF/harm": (_PIF, "PIF/harm"),
+}
+
+
+@cache
+def herf_core() -> dict[str, Element]:
+    return {key: _element(key, form(form_key), link_id) for key, (form_key, link_id) in _CORE.items()}
+
+
+def _element(key: str, definition: FormDefinition, link_id: str) -> Element:
+    item: Item = definition.item(link_id)
+    return Element(
+        element_id=key,
+        text=item.text,
+        loinc=item.loinc or "",
+        answers=tuple(_answer(option, definition) for option in item.answers),
+        max_length=item.max_length,
+    )
+
+
+def _answer(option: AnswerOption, definition: FormDefinition) -> Answer:
+    return Answer(
+        code=option.code,
+        display=option.display,
+        definition=option.definition,
+        near_miss=option_allowed(option, {"HERF/DE3": NEAR_MISS}, form=definition),
+        unsafe_condition=option_allowed(option, {"HERF/DE3": UNSAFE_CONDITION}, form=definition),
+    )
