@@ -16,6 +16,7 @@ from openpso.organizations.queries import reporting_providers_for
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
+from openpso.reporting.modules import check_answers
 from openpso.reporting.schemas import ReportIn
 
 # Retries within this window return the first result, as common for idempotency keys.
@@ -56,6 +57,7 @@ def _unit_of(provider: Organization, unit_id: int | None) -> Unit | None:
 def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None) -> tuple[EventReport, bool]:
     """File a report for `user`; returns (report, created). Nothing is saved on any error."""
     provider, unit = _resolve(user, data)
+    module_keys = check_answers(provider=provider, data=data)
     digest = _idempotency_digest(user, idempotency_key) if idempotency_key else None
     request_hash = _request_hash(data)
     if digest:
@@ -65,7 +67,7 @@ def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None
     now = timezone.now()
     try:
         with transaction.atomic():
-            report = _create(user=user, data=data, provider=provider, unit=unit, now=now)
+            report = _create(user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys)
             if digest:
                 IdempotencyKey.objects.create(key=digest, request_hash=request_hash, report=report)
     except IntegrityError:
@@ -87,8 +89,9 @@ def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventRep
     """
     data = data.model_copy(update={"anonymous": True, "reporter_role": ""})
     unit = _unit_of(provider, data.unit)
+    module_keys = check_answers(provider=provider, data=data)
     with transaction.atomic():
-        return _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now())
+        return _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now(), modules=module_keys)
 
 
 def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
@@ -102,7 +105,9 @@ def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
     return earlier.report
 
 
-def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | None, now: dt.datetime) -> EventReport:
+def _create(
+    *, user: Any, data: ReportIn, provider: Organization, unit: Unit | None, now: dt.datetime, modules: list[str]
+) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = _to_the_hour(now) if data.anonymous else now
     report = EventReport(
@@ -117,6 +122,8 @@ def _create(*, user: Any, data: ReportIn, provider: Organization, unit: Unit | N
         patient_age_years=data.patient_age_years,
         patient_sex=data.patient_sex,
         harm=data.harm,
+        answers=dict(data.answers),  # type: ignore[misc]  # EncryptedJSONField holds JSON, not text
+        modules=modules,
         anonymous=data.anonymous,
         reporter=None if data.anonymous else user,
         reporter_role="" if data.anonymous else data.reporter_role,

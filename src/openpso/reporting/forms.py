@@ -3,18 +3,45 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
-from openpso.commonformats.definitions import herf_core
+from openpso.commonformats.catalogue import form, modules_for
+from openpso.commonformats.definitions import INCIDENT, OTHER_CATEGORY, herf_core
 from openpso.organizations.models import Organization, Unit
+from openpso.reporting import module_forms
+from openpso.reporting.modules import HERF
 
 _HERF = herf_core()
 
 
+# Shown only when they apply (the server checks the same rules in schemas.ReportIn).
+CORE_SKIP_LOGIC = {
+    "harm": {"behavior": "all", "when": [{"field": "event_type", "operator": "=", "answer": INCIDENT}]},
+    "category_other": {"behavior": "all", "when": [{"field": "categories", "operator": "=", "answer": OTHER_CATEGORY}]},
+}
+# HERF patient identifiers asked for on the page (kept encrypted in the report's answers).
+PATIENT_IDENTIFIERS = ("HERF/DE46", "HERF/DE47", "HERF/DE49")
+
+
 class ReportForm(forms.Form):
+    CORE_FIELD_ORDER = (
+        "event_type",
+        "categories",
+        "category_other",
+        "discovered_at",
+        "unit",
+        "location_detail",
+        "narrative",
+        "harm",
+        "patient_age_years",
+        "patient_sex",
+    )
+    REPORTER_FIELD_ORDER = ("reporter_role", "anonymous")
+
     event_type = forms.ChoiceField(
         label=_HERF["DE3"].text,
         choices=_HERF["DE3"].choices(),
@@ -67,6 +94,18 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, provider: Organization, home_unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.provider = provider
+        # Every module this provider might need is on the page (so it works offline and
+        # without a round trip); the page script shows those the chosen categories call for.
+        self.modules = modules_for(categories=list(_HERF["DE21"].codes), provider_type=provider.provider_type or None)
+        herf = form(HERF)
+        for link_id in PATIENT_IDENTIFIERS:
+            field = module_forms.make_field(herf.item(link_id))
+            assert field is not None
+            field.label = f"{field.label} (optional)"
+            self.fields[module_forms.field_name(link_id)] = field
+        module_forms.add_module_fields(self, self.modules)
+        self.module_sections = [(m, module_forms.bind(self, module_forms.questions(m))) for m in self.modules]
         units = self.fields["unit"]
         assert isinstance(units, forms.ModelChoiceField)
         units.queryset = Unit.objects.filter(provider=provider, active=True)
@@ -75,8 +114,31 @@ class ReportForm(forms.Form):
             if home_unit is not None:
                 self.initial.setdefault("unit", home_unit.pk)
 
+    @property
+    def patient_identifier_fields(self) -> list[forms.BoundField]:
+        return [self[module_forms.field_name(link_id)] for link_id in PATIENT_IDENTIFIERS]
+
+    @property
+    def core_fields(self) -> list[tuple[forms.BoundField, str]]:
+        """Core fields in page order, each with its skip rule for the page script (or "")."""
+        return [
+            (self[name], json.dumps(CORE_SKIP_LOGIC[name]) if name in CORE_SKIP_LOGIC else "")
+            for name in self.CORE_FIELD_ORDER
+            if name in self.fields
+        ]
+
     def report_data(self, provider: Organization) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        cleaned = dict(self.cleaned_data)
+        chosen = modules_for(
+            categories=list(cleaned.get("categories") or []), provider_type=provider.provider_type or None
+        )
+        answers = module_forms.answers_from(cleaned, chosen)
+        for link_id in PATIENT_IDENTIFIERS:
+            value = cleaned.get(module_forms.field_name(link_id))
+            if value not in (None, ""):
+                answers[link_id] = module_forms.answer_value(value)
+        data = {k: v for k, v in cleaned.items() if not k.startswith("m__")}
+        data["answers"] = answers
         data["provider"] = provider.slug
         data["unit"] = data["unit"].pk if data.get("unit") else None
         data["discovered_at"] = data.get("discovered_at") or None

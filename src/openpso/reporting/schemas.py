@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -44,6 +45,15 @@ class ReportIn(BaseModel):
         "", validate_default=True, description="PIF harm scale (LOINC 74560-4 answer), required for an incident"
     )
     anonymous: bool = Field(False, description="DE33 anonymous reporter")
+    answers: dict[str, Any] = Field(
+        default_factory=dict,
+        description=(
+            "Answers to the Common Formats event-module questions the categories call for (and the HERF "
+            'identifiers DE46/47/49…), keyed by linkId, e.g. {"Medication/DE270": "A1197"}; a list of codes '
+            "for a multiple-answer question; 'Other: please specify' text under \"<linkId>:other\". "
+            "See GET /api/v1/forms for the definitions."
+        ),
+    )
     reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
 
     @field_validator("event_type")

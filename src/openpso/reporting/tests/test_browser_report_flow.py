@@ -24,10 +24,12 @@ def test_a_report_filed_on_a_phone_reaches_the_safety_manager(live_server, cast,
     reporter = phone.new_page()
     _sign_in(reporter, base, "reporter@cast.test")
     reporter.get_by_role("link", name="Report an event").first.click()
-    reporter.get_by_label("Incident").check()
-    reporter.get_by_label("Fall").check()
-    reporter.get_by_label("What happened?").fill("Patient slid from the chair to the floor while standing up.")
-    reporter.get_by_label("Mild harm").check()
+    reporter.get_by_label("Incident", exact=True).check()
+    reporter.get_by_label("Fall", exact=True).check()
+    reporter.get_by_label("What happened?", exact=True).fill(
+        "Patient slid from the chair to the floor while standing up."
+    )
+    reporter.get_by_label("Mild harm", exact=True).check()
     reporter.get_by_role("button", name="Send report").click()
     message = reporter.locator(".message").inner_text()
     short_id = re.search(r"Report ([0-9A-F]{8}) was received", message).group(1)
@@ -49,7 +51,7 @@ def test_a_bad_report_names_the_field_on_the_page(live_server, cast, phone):
     page = phone.new_page()
     _sign_in(page, live_server.url, "reporter@cast.test")
     page.goto(f"{live_server.url}/reports/new/")
-    page.get_by_label("Incident").check()
+    page.get_by_label("Incident", exact=True).check()
     page.get_by_role("button", name="Send report").click()
     summary = page.get_by_role("alert").inner_text()
     assert "The report was not saved" in summary

@@ -43,13 +43,13 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
     assert "The report was not sent" in page.get_by_role("alert").inner_text()
     assert axe_violations(page) == []
 
-    page.get_by_label("Near miss").check()
-    page.get_by_label("Medication or other substance").check()
-    page.get_by_label("What happened?").fill("Look-alike vials stored side by side in the cabinet.")
+    page.get_by_label("Near Miss", exact=True).check()
+    page.get_by_label("Medication or Other Substance", exact=True).check()
+    page.get_by_label("What happened?", exact=True).fill("Look-alike vials stored side by side in the cabinet.")
     page.get_by_role("button", name="Send anonymously").click()
     code = page.locator("#receipt-code").inner_text()
     assert axe_violations(page) == []
-    page.get_by_label("Choose a passphrase").fill("tulip-harbor-violin-ember")
+    page.get_by_label("Choose a passphrase", exact=True).fill("tulip-harbor-violin-ember")
     page.get_by_role("button", name="Keep this passphrase").click()
     assert "Your passphrase is set" in page.content()
     assert {c["name"] for c in scanned_phone.cookies()} <= {"csrftoken"}
@@ -60,12 +60,12 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
 
     page.goto(f"{base}/anonymous/follow-up/")
     assert axe_violations(page) == []
-    page.get_by_label("Receipt code").fill(code.lower().replace("-", " "))
-    page.get_by_label("Passphrase").fill("tulip-harbor-violin-ember")
+    page.get_by_label("Receipt code", exact=True).fill(code.lower().replace("-", " "))
+    page.get_by_label("Passphrase", exact=True).fill("tulip-harbor-violin-ember")
     page.get_by_role("button", name="Open my report").click()
     assert "Which cabinet was it?" in page.content()
     assert axe_violations(page) == []
-    page.get_by_label("Your answer").fill("The one in the east medication room.")
+    page.get_by_label("Your answer", exact=True).fill("The one in the east medication room.")
     page.get_by_role("button", name="Send answer").click()
     assert "Your answer was sent" in page.content()
     answer = FollowUpMessage.objects.get(kind=FollowUpKind.ANSWER)
@@ -91,7 +91,7 @@ def test_my_reports_with_a_question_has_no_serious_violations(live_server, cast,
     page.get_by_role("link", name="My reports").click()
     assert "Which bed?" in page.content()
     assert axe_violations(page) == []
-    page.get_by_label("Your answer").fill("Bed 2, by the window.")
+    page.get_by_label("Your answer", exact=True).fill("Bed 2, by the window.")
     page.get_by_role("button", name="Send answer").click()
     assert "was sent to the safety team" in page.content()
 
@@ -100,7 +100,7 @@ def test_the_managers_follow_up_panel_has_no_serious_violations(live_server, cas
     page = scanned_phone.new_page()
     _sign_in(page, live_server.url, "safety_manager@cast.test", totp=True)
     page.goto(f"{live_server.url}/reports/{cast.reports['r1anon'].pk}/")
-    page.get_by_label("Message").fill("Thank you. Was the bed alarm on?")
+    page.get_by_label("Message", exact=True).fill("Thank you. Was the bed alarm on?")
     page.get_by_role("button", name="Post to the reporter").click()
     assert "Was the bed alarm on?" in page.locator("#follow-up").inner_text()
     assert axe_violations(page) == []
