@@ -37,7 +37,7 @@ from openpso.reporting.channel_forms import (
 )
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.models import AnonymousReceipt, EventReport
-from openpso.reporting.schemas import FieldError, ReportIn
+from openpso.reporting.schemas import ReportIn
 
 # Every page under this path is identity-free; `openpso.core.gunicorn` keeps the same
 # prefix out of the access log.
@@ -147,9 +147,9 @@ def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
             data = ReportIn.model_validate(form.report_data(organization))
             new = channel.file_anonymous(provider=organization, data=data)
         except ValidationError as exc:
-            _add_errors(form, field_errors(exc))
+            form.add_field_errors(field_errors(exc))
         except ReportInvalid as exc:
-            _add_errors(form, exc.errors)
+            form.add_field_errors(exc.errors)
         else:
             passphrase_form = PassphraseForm(
                 initial={"token": channel.passphrase_token(new.receipt), "passphrase": suggest_passphrase()}
@@ -299,9 +299,3 @@ def follow_up_post(request: HttpRequest, report_id: str) -> HttpResponse:
     else:
         messages.error(request, "Not posted: choose what to post and write the message.")
     return redirect(f"{reverse('reporting:report-detail', kwargs={'report_id': report.pk})}#follow-up")
-
-
-def _add_errors(form: AnonymousReportForm, errors: list[FieldError]) -> None:
-    for error in errors:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message if field else f"{error.field}: {error.message}")

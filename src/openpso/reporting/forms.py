@@ -14,6 +14,7 @@ from openpso.commonformats.definitions import INCIDENT, OTHER_CATEGORY, herf_cor
 from openpso.organizations.models import Organization, Unit
 from openpso.reporting import module_forms
 from openpso.reporting.modules import HERF
+from openpso.reporting.schemas import FieldError
 
 _HERF = herf_core()
 
@@ -41,6 +42,10 @@ class ReportForm(forms.Form):
         "patient_sex",
     )
     REPORTER_FIELD_ORDER = ("reporter_role", "anonymous")
+    # HERF v1.2 asks for patient identifiers only when an incident reached a patient.
+    PATIENT_IDS_RULE = json.dumps(
+        {"behavior": "all", "when": [{"field": "event_type", "operator": "=", "answer": INCIDENT}]}
+    )
 
     event_type = forms.ChoiceField(
         label=_HERF["DE3"].text,
@@ -126,6 +131,17 @@ class ReportForm(forms.Form):
             for name in self.CORE_FIELD_ORDER
             if name in self.fields
         ]
+
+    def add_field_errors(self, errors: list[FieldError]) -> None:
+        """Show each error on its question: core fields by name, module answers by linkId."""
+        for error in errors:
+            name = error.field
+            if name.startswith("answers."):
+                name = module_forms.link_id_to_field(name.removeprefix("answers."))
+            if name in self.fields:
+                self.add_error(name, error.message)
+            else:
+                self.add_error(None, f"{error.field}: {error.message}")
 
     def report_data(self, provider: Organization) -> dict[str, Any]:
         cleaned = dict(self.cleaned_data)

@@ -16,7 +16,7 @@ from openpso.organizations.queries import get_reporting_provider_for_user, home_
 from openpso.reporting import actions, drafts, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm
-from openpso.reporting.schemas import FieldError, ReportIn
+from openpso.reporting.schemas import ReportIn
 
 
 @login_required
@@ -58,9 +58,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             data = ReportIn.model_validate(form.report_data(provider))
             report, _ = actions.file_report(user=request.user, data=data)
         except ValidationError as exc:
-            _add_errors(form, field_errors(exc))
+            form.add_field_errors(field_errors(exc))
         except ReportInvalid as exc:
-            _add_errors(form, exc.errors)
+            form.add_field_errors(exc.errors)
         else:
             drafts.discard_draft(user=request.user, provider=provider)
             done = f"clear-draft:{provider.slug}"
@@ -94,9 +94,3 @@ def draft_discard(request: HttpRequest, provider: str) -> HttpResponse:
     drafts.discard_draft(user=request.user, provider=organization)
     messages.info(request, "The unfinished report was discarded.", extra_tags=f"clear-draft:{organization.slug}")
     return redirect(f"{reverse('reporting:report-new')}?provider={organization.slug}")
-
-
-def _add_errors(form: ReportForm, errors: list[FieldError]) -> None:
-    for error in errors:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message if field else f"{error.field}: {error.message}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -70,3 +71,29 @@ def test_a_person_reporting_for_two_providers_chooses_one(cast, client_for):
     page = client_for("reporter").get("/reports/new/").content.decode()
     assert "Where did it happen?" in page
     assert cast.orgs["p1b"].slug in page
+
+
+def test_module_questions_are_on_the_page_and_their_answers_are_kept(cast, client_for):
+    client = client_for("reporter")
+    page = client.get("/reports/new/").content.decode()
+    assert 'name="m__Medication__DE270"' in page
+    assert 'data-module-triggers="A54"' in page
+    data = _form(cast, event_type="A6", harm="", categories=["A54"])
+    data.update(
+        {"m__Medication__DE270": "A1197", "m__Medication__DE273": "A1218", "m__Fall__assisted": "UNK"}
+    )  # a Fall answer without the Fall category is dropped
+    response = client.post("/reports/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = EventReport.objects.exclude(pk__in=[r.pk for r in cast.reports.values()]).get()
+    assert report.answers == {"Medication/DE270": "A1197", "Medication/DE273": "A1218"}
+    assert report.modules == ["cfer-h-1.2/medication"]
+
+
+def test_a_contradictory_module_answer_is_shown_on_its_question(cast, client_for):
+    data = _form(cast, event_type="A6", harm="", categories=["A54"])
+    data.update({"m__Medication__DE270": "A1200", "m__Medication__DE273": "A1218"})
+    response = client_for("reporter").post("/reports/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="field-m__Medication__DE273"' in page
+    assert re.search(r"id=\"id_m__Medication__DE273_errors\"><li>[^<]*does not apply", page)
