@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
+from openpso.core.forms_api import router as forms_router
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/reports", reports_router)
+api.add_router("/forms", forms_router)
 
 
 @api.exception_handler(ValidationError)

@@ -43,8 +43,9 @@ class SeedResult:
     last_month: dt.date | None
 
 
-def seed_demo(*, seed: int = 2026, events: int | None = None, today: dt.date | None = None,
-              progress: Progress | None = None) -> SeedResult:
+def seed_demo(
+    *, seed: int = 2026, events: int | None = None, today: dt.date | None = None, progress: Progress | None = None
+) -> SeedResult:
     """Seed the demo network with `events` reports (default about 6,000) over 24 months.
 
     `today` anchors the window (it ends with the last full month before it); it is the
@@ -63,8 +64,10 @@ def seed_demo(*, seed: int = 2026, events: int | None = None, today: dt.date | N
             network = build_network(today=today)
             authors = create_demo_users(network, seed=seed)
             Denominator.objects.bulk_create(
-                [Denominator(provider=network.providers[spec.slug], month=month, measure=measure, value=value)
-                 for spec, month, measure, value in denominators(seed=seed, months=months)],
+                [
+                    Denominator(provider=network.providers[spec.slug], month=month, measure=measure, value=value)
+                    for spec, month, measure, value in denominators(seed=seed, months=months)
+                ],
                 batch_size=BATCH_SIZE,
             )
     except IntegrityError:
@@ -75,14 +78,25 @@ def seed_demo(*, seed: int = 2026, events: int | None = None, today: dt.date | N
         return _existing(existing, seed=seed)
     drafts = iter_drafts(seed=seed, total=total, today=today, tz=timezone.get_default_timezone())
     written = _write_reports(drafts, network, authors, total=total, progress=progress)
-    record(actor=None, action="demo.seeded", object_type="organizations.organization",
-           object_id=str(network.pso.pk), organization_id=network.pso.pk,
-           detail={"events": written, "seed": seed})
+    record(
+        actor=None,
+        action="demo.seeded",
+        object_type="organizations.organization",
+        object_id=str(network.pso.pk),
+        organization_id=network.pso.pk,
+        detail={"events": written, "seed": seed},
+    )
     return replace(_existing(network.pso, seed=seed), created=True)
 
 
-def _write_reports(drafts: Iterable[ReportDraft], network: BuiltNetwork, authors: dict[str, list[User]],
-                   *, total: int, progress: Progress | None) -> int:
+def _write_reports(
+    drafts: Iterable[ReportDraft],
+    network: BuiltNetwork,
+    authors: dict[str, list[User]],
+    *,
+    total: int,
+    progress: Progress | None,
+) -> int:
     done = 0
     batch: list[EventReport] = []
     for draft in drafts:

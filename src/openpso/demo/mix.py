@@ -17,8 +17,7 @@ from openpso.demo.network import AMBULATORY, EMS, HOSPITAL, NURSING_HOME, PHARMA
 from openpso.demo.scenario import DEATH, INC, MILD, MODERATE, NM, NO_HARM, SEVERE, UC, UNKNOWN_HARM
 
 CATEGORY_MIX: dict[str, dict[str, float]] = {
-    HOSPITAL: {"A48": 24, "A54": 28, "A44": 9, "A42": 3, "A63": 7, "A60": 6, "A51": 4, "A64": 3,
-               "A57": 4, "A66": 12},
+    HOSPITAL: {"A48": 24, "A54": 28, "A44": 9, "A42": 3, "A63": 7, "A60": 6, "A51": 4, "A64": 3, "A57": 4, "A66": 12},
     NURSING_HOME: {"A48": 40, "A54": 25, "A60": 14, "A51": 7, "A44": 5, "A66": 9},
     EMS: {"A54": 38, "A44": 25, "A66": 32, "A63": 5},
     PHARMACY: {"A54": 96, "A66": 4},
@@ -38,8 +37,14 @@ UNIT_TYPES: dict[str, set[str]] = {
     "A64": {"med_surg", "icu", "or", "telemetry"},
 }
 SECONDARY: dict[str, tuple[str, ...]] = {
-    "A54": ("A44",), "A44": ("A54",), "A48": ("A54",), "A63": ("A42", "A44"), "A57": ("A54", "A42"),
-    "A42": ("A63",), "A64": ("A54",), "A66": ("A54",),
+    "A54": ("A44",),
+    "A44": ("A54",),
+    "A48": ("A54",),
+    "A63": ("A42", "A44"),
+    "A57": ("A54", "A42"),
+    "A42": ("A63",),
+    "A64": ("A54",),
+    "A66": ("A54",),
 }
 SECONDARY_SHARE = 0.08
 
@@ -50,10 +55,21 @@ _HARMED_CATEGORIES = {"A51", "A60", "A64"}
 
 ANONYMOUS_SHARE = {HOSPITAL: 0.12, NURSING_HOME: 0.10, EMS: 0.25, PHARMACY: 0.05, AMBULATORY: 0.08}
 REPORTER_ROLES: dict[str, dict[str, float]] = {
-    HOSPITAL: {"Registered nurse": 58, "Pharmacist": 10, "Physician": 8, "Patient care technician": 7,
-               "Respiratory therapist": 5, "Nurse manager": 7, "Laboratory technologist": 5},
-    NURSING_HOME: {"Licensed practical nurse": 40, "Certified nursing assistant": 30,
-                   "Registered nurse": 25, "Director of nursing": 5},
+    HOSPITAL: {
+        "Registered nurse": 58,
+        "Pharmacist": 10,
+        "Physician": 8,
+        "Patient care technician": 7,
+        "Respiratory therapist": 5,
+        "Nurse manager": 7,
+        "Laboratory technologist": 5,
+    },
+    NURSING_HOME: {
+        "Licensed practical nurse": 40,
+        "Certified nursing assistant": 30,
+        "Registered nurse": 25,
+        "Director of nursing": 5,
+    },
     EMS: {"Paramedic": 60, "EMT": 30, "EMS supervisor": 10},
     PHARMACY: {"Pharmacist": 70, "Pharmacy technician": 30},
     AMBULATORY: {"Medical assistant": 35, "Registered nurse": 30, "Physician": 20, "Front desk staff": 15},
@@ -78,8 +94,11 @@ def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
 def category_mix(spec: ProviderSpec) -> dict[str, float]:
     """This provider's category weights, without categories its units cannot host."""
     unit_types = {kind for _, kind in units_for(spec)}
-    return {code: weight for code, weight in CATEGORY_MIX[spec.provider_type].items()
-            if code not in _NEEDS_UNIT or _NEEDS_UNIT[code] & unit_types}
+    return {
+        code: weight
+        for code, weight in CATEGORY_MIX[spec.provider_type].items()
+        if code not in _NEEDS_UNIT or _NEEDS_UNIT[code] & unit_types
+    }
 
 
 def event_type_mix(category: str, provider_type: str) -> dict[str, float]:

@@ -31,25 +31,58 @@ from openpso.demo.scenarios_community import (
 from openpso.demo.scenarios_hospital import HOSPITAL_SCENARIOS
 
 MAX_LENGTH = 2000  # AHRQ DE15 maximum since Common Formats v1.2
-SPAN_TYPES = ("PATIENT", "STAFF", "RELATIVE", "DATE", "TIME", "MRN", "ID", "PHONE", "ADDRESS",
-              "ROOM", "AGE", "FACILITY")
+SPAN_TYPES = (
+    "PATIENT",
+    "STAFF",
+    "RELATIVE",
+    "DATE",
+    "TIME",
+    "MRN",
+    "ID",
+    "PHONE",
+    "ADDRESS",
+    "ROOM",
+    "AGE",
+    "FACILITY",
+)
 ALL_SCENARIOS: tuple[Scenario, ...] = (
-    HOSPITAL_SCENARIOS + EMS_SCENARIOS + NURSING_HOME_SCENARIOS + PHARMACY_SCENARIOS
-    + AMBULATORY_SCENARIOS
+    HOSPITAL_SCENARIOS + EMS_SCENARIOS + NURSING_HOME_SCENARIOS + PHARMACY_SCENARIOS + AMBULATORY_SCENARIOS
 )
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _FEMALE_RELATIONS = {"daughter", "wife", "granddaughter", "niece", "sister"}
 _MALE_RELATIONS = {"son", "husband", "brother"}
-_PATIENT_SLOTS = {"patient", "patient_first", "patient_last", "He", "he", "His", "his", "him",
-                  "age", "years", "sexw", "dob", "mrn"}
+_PATIENT_SLOTS = {
+    "patient",
+    "patient_first",
+    "patient_last",
+    "He",
+    "he",
+    "His",
+    "his",
+    "him",
+    "age",
+    "years",
+    "sexw",
+    "dob",
+    "mrn",
+}
 _PERSON_SLOTS = {  # slot -> (span type, rendered as surname only)
-    "patient": ("PATIENT", False), "patient_first": ("PATIENT", False),
-    "patient_last": ("PATIENT", False), "relative": ("RELATIVE", False),
-    "rn": ("STAFF", False), "rn2": ("STAFF", False), "np": ("STAFF", False),
-    "pa": ("STAFF", False), "staff": ("STAFF", False), "staff2": ("STAFF", False),
-    "pharmacist": ("STAFF", False), "medic": ("STAFF", False), "medic2": ("STAFF", False),
-    "dr": ("STAFF", True), "dr2": ("STAFF", True),
+    "patient": ("PATIENT", False),
+    "patient_first": ("PATIENT", False),
+    "patient_last": ("PATIENT", False),
+    "relative": ("RELATIVE", False),
+    "rn": ("STAFF", False),
+    "rn2": ("STAFF", False),
+    "np": ("STAFF", False),
+    "pa": ("STAFF", False),
+    "staff": ("STAFF", False),
+    "staff2": ("STAFF", False),
+    "pharmacist": ("STAFF", False),
+    "medic": ("STAFF", False),
+    "medic2": ("STAFF", False),
+    "dr": ("STAFF", True),
+    "dr2": ("STAFF", True),
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -116,7 +149,7 @@ def write_narrative(rng: random.Random, *, scenario: Scenario, facts: Facts) -> 
     values: list[str] = []
     position, last = 0, 0
     for match in _SLOT.finditer(template):
-        segments: list[Segment] = [(template[last:match.start()], None)]
+        segments: list[Segment] = [(template[last : match.start()], None)]
         segments += writer.slot(match.group(1))
         last = match.end()
         for text, kind in segments:
@@ -227,8 +260,13 @@ class _Writer:
         shape = self.rng.randrange(6)
         if shape == 5:  # "on the 3rd": only the day is the date element
             return [("the ", None), (_ordinal(day.day), "DATE")]
-        text = (f"{day.month}/{day.day}", f"{day:%m/%d/%Y}", f"{day.day}-{_MONTHS[day.month - 1]}",
-                f"{_MONTHS[day.month - 1]} {day.day}", f"{day.month}/{day.day}/{day:%y}")[shape]
+        text = (
+            f"{day.month}/{day.day}",
+            f"{day:%m/%d/%Y}",
+            f"{day.day}-{_MONTHS[day.month - 1]}",
+            f"{_MONTHS[day.month - 1]} {day.day}",
+            f"{day.month}/{day.day}/{day:%y}",
+        )[shape]
         return [(text, "DATE")]
 
     def _offset_day(self, key: str, low: int, high: int) -> dt.date:
@@ -279,8 +317,19 @@ class _Writer:
 
     def _s_mrn(self) -> list[Segment]:
         rng = self.rng
-        return [(self._number("mrn", lambda: str(rng.randint(10**6, 10**9 - 1)).zfill(9)
-                              if rng.random() < 0.3 else str(rng.randint(10**6, 10**8))), "MRN")]
+        return [
+            (
+                self._number(
+                    "mrn",
+                    lambda: (
+                        str(rng.randint(10**6, 10**9 - 1)).zfill(9)
+                        if rng.random() < 0.3
+                        else str(rng.randint(10**6, 10**8))
+                    ),
+                ),
+                "MRN",
+            )
+        ]
 
     def _s_run_no(self) -> list[Segment]:
         year = self.facts.when.year % 100
@@ -291,6 +340,7 @@ class _Writer:
             area = self.rng.choice(names.AREA_CODES.get(self.facts.state, ("717",)))
             line = f"{self.rng.randint(100, 199):04d}"  # 555-0100…0199: reserved for fiction
             return self.rng.choice((f"({area}) 555-{line}", f"{area}-555-{line}", f"{area}.555.{line}"))
+
         return [(self._number("phone", make), "PHONE")]
 
     def _s_address(self) -> list[Segment]:
@@ -298,6 +348,7 @@ class _Writer:
             rng = self.rng
             street = f"{rng.randint(2, 9899)} {rng.choice(names.STREET)} {rng.choice(names.STREET_SUFFIX)}"
             return f"{street}, {rng.choice(names.TOWNS)}" if rng.random() < 0.4 else street
+
         return [(self._number("address", make), "ADDRESS")]
 
     def _s_room(self) -> list[Segment]:
@@ -305,8 +356,9 @@ class _Writer:
         if self.facts.unit_type == "ed":
             number = self._number("room", lambda: str(rng.randint(1, 32)))
             return [(rng.choice(("bay ", "ED bed ", "room ")), None), (number, "ROOM")]
-        number = self._number("room", lambda: f"{rng.randint(1, 6)}{rng.randint(1, 40):02d}"
-                              + rng.choice(("", "", "A", "B", "-1", "-2")))
+        number = self._number(
+            "room", lambda: f"{rng.randint(1, 6)}{rng.randint(1, 40):02d}" + rng.choice(("", "", "A", "B", "-1", "-2"))
+        )
         return [(rng.choice(("room ", "room ", "rm ", "Rm ")), None), (number, "ROOM")]
 
     def _s_facility(self) -> list[Segment]:

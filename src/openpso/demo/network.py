@@ -71,14 +71,12 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
     _e("Harrow Valley EMS", _HV, "PA", URBAN, EmsVolumeBand.R20K_50K),
     # The practice keeps its identified reports from the system: the health-system
     # view must show that a member agreement can say no (42 CFR 3.206(b)(9) is opt-in).
-    ProviderSpec("Harrow Valley Primary Care Wexcombe", AMBULATORY, _HV, "PA", URBAN,
-                 system_may_view=False),
+    ProviderSpec("Harrow Valley Primary Care Wexcombe", AMBULATORY, _HV, "PA", URBAN, system_may_view=False),
     _h("Cedar Gap Regional Medical Center", _CG, "PA", URBAN, BedSizeBand.B300_499),
     _h("Cedar Gap Hospital Larkmoor", _CG, "WV", RURAL, BedSizeBand.UNDER_50),
     _h("Cedar Gap Hospital Tillbrook", _CG, "WV", URBAN, BedSizeBand.B200_299),
     _e("Tillbrook Cedar Gap Ambulance", _CG, "WV", RURAL, EmsVolumeBand.R5K_20K),
-    ProviderSpec("Cedar Gap Rehabilitation and Nursing", NURSING_HOME, _CG, "WV", URBAN,
-                 system_may_view=False),
+    ProviderSpec("Cedar Gap Rehabilitation and Nursing", NURSING_HOME, _CG, "WV", URBAN, system_may_view=False),
     _h("Millrace University Hospital", _MR, "OH", URBAN, BedSizeBand.B500_PLUS),
     _h("Millrace Hospital Calder Springs", _MR, "OH", RURAL, BedSizeBand.B100_199),
     _h("Millrace Hospital Stonemere", _MR, "OH", URBAN, BedSizeBand.B200_299),
@@ -99,38 +97,68 @@ DEMO_EMS_AGENCY = PROVIDERS[4]
 # Units by provider type and size: (name, unit_type). unit_type steers which event
 # categories happen where (falls on med-surg, perinatal on L&D, procedures in the OR).
 _BIG_HOSPITAL = (
-    ("4 West Med-Surg", "med_surg"), ("5 East Med-Surg", "med_surg"),
-    ("3 North Telemetry", "telemetry"), ("Medical ICU", "icu"), ("Surgical ICU", "icu"),
-    ("Emergency Department", "ed"), ("Labor and Delivery", "ld"), ("Mother-Baby", "ld"),
-    ("Main OR", "or"), ("PACU", "or"), ("Inpatient Pharmacy", "pharmacy"),
-    ("Radiology", "imaging"), ("Cath Lab", "procedure"),
+    ("4 West Med-Surg", "med_surg"),
+    ("5 East Med-Surg", "med_surg"),
+    ("3 North Telemetry", "telemetry"),
+    ("Medical ICU", "icu"),
+    ("Surgical ICU", "icu"),
+    ("Emergency Department", "ed"),
+    ("Labor and Delivery", "ld"),
+    ("Mother-Baby", "ld"),
+    ("Main OR", "or"),
+    ("PACU", "or"),
+    ("Inpatient Pharmacy", "pharmacy"),
+    ("Radiology", "imaging"),
+    ("Cath Lab", "procedure"),
 )
 _MID_HOSPITAL = (
-    ("4 West Med-Surg", "med_surg"), ("2 South Med-Surg", "med_surg"), ("ICU", "icu"),
-    ("Emergency Department", "ed"), ("Labor and Delivery", "ld"), ("Main OR", "or"),
-    ("Pharmacy", "pharmacy"), ("Radiology", "imaging"),
+    ("4 West Med-Surg", "med_surg"),
+    ("2 South Med-Surg", "med_surg"),
+    ("ICU", "icu"),
+    ("Emergency Department", "ed"),
+    ("Labor and Delivery", "ld"),
+    ("Main OR", "or"),
+    ("Pharmacy", "pharmacy"),
+    ("Radiology", "imaging"),
 )
 _SMALL_HOSPITAL = (
-    ("Med-Surg", "med_surg"), ("Step-Down ICU", "icu"), ("Emergency Department", "ed"),
-    ("Surgical Services", "or"), ("Birthing Center", "ld"), ("Pharmacy", "pharmacy"),
+    ("Med-Surg", "med_surg"),
+    ("Step-Down ICU", "icu"),
+    ("Emergency Department", "ed"),
+    ("Surgical Services", "or"),
+    ("Birthing Center", "ld"),
+    ("Pharmacy", "pharmacy"),
 )
 # A critical-access hospital: no OR or obstetrics, so no surgery or perinatal events.
 _ACCESS_HOSPITAL = (
-    ("Med-Surg", "med_surg"), ("Swing Beds", "rehab"), ("Emergency Department", "ed"),
+    ("Med-Surg", "med_surg"),
+    ("Swing Beds", "rehab"),
+    ("Emergency Department", "ed"),
     ("Pharmacy", "pharmacy"),
 )
 _NURSING_HOME = (
-    ("Maple Wing (long-term care)", "ltc"), ("Birch Wing (memory care)", "memory_care"),
-    ("Short-Term Rehab", "rehab"), ("Medication Room", "pharmacy"),
+    ("Maple Wing (long-term care)", "ltc"),
+    ("Birch Wing (memory care)", "memory_care"),
+    ("Short-Term Rehab", "rehab"),
+    ("Medication Room", "pharmacy"),
 )
-_PHARMACY = (("Dispensing Counter", "counter"), ("Drive-Through", "counter"),
-             ("Immunization Room", "clinic"))
-_AMBULATORY = (("Family Medicine Clinic", "clinic"), ("Procedure Room", "procedure"),
-               ("Lab Draw Station", "lab"), ("Front Desk", "clinic"))
+_PHARMACY = (("Dispensing Counter", "counter"), ("Drive-Through", "counter"), ("Immunization Room", "clinic"))
+_AMBULATORY = (
+    ("Family Medicine Clinic", "clinic"),
+    ("Procedure Room", "procedure"),
+    ("Lab Draw Station", "lab"),
+    ("Front Desk", "clinic"),
+)
 _MEDIC_NUMBERS = (12, 14, 3, 7, 21, 5, 9, 16)
 _MEDICS_BY_BAND = {"lt5k": 2, "5k-20k": 3, "20k-50k": 5, "50k+": 8}
-_HOSPITAL_UNITS = {"lt50": _ACCESS_HOSPITAL, "50-99": _SMALL_HOSPITAL, "100-199": _MID_HOSPITAL,
-                   "200-299": _MID_HOSPITAL, "300-499": _BIG_HOSPITAL, "500+": _BIG_HOSPITAL}
+_HOSPITAL_UNITS = {
+    "lt50": _ACCESS_HOSPITAL,
+    "50-99": _SMALL_HOSPITAL,
+    "100-199": _MID_HOSPITAL,
+    "200-299": _MID_HOSPITAL,
+    "300-499": _BIG_HOSPITAL,
+    "500+": _BIG_HOSPITAL,
+}
 
 
 def units_for(spec: ProviderSpec) -> tuple[tuple[str, str], ...]:
@@ -139,8 +167,7 @@ def units_for(spec: ProviderSpec) -> tuple[tuple[str, str], ...]:
     if spec.provider_type == EMS:
         medics = _MEDIC_NUMBERS[: _MEDICS_BY_BAND[spec.ems_volume_band]]
         stations = tuple((f"Station {n}", "station") for n in medics[: max(1, len(medics) // 2)])
-        return (*((f"Medic {n}", "medic_unit") for n in medics), *stations,
-                ("Communications Center", "dispatch"))
+        return (*((f"Medic {n}", "medic_unit") for n in medics), *stations, ("Communications Center", "dispatch"))
     return {NURSING_HOME: _NURSING_HOME, PHARMACY: _PHARMACY, AMBULATORY: _AMBULATORY}[spec.provider_type]
 
 
@@ -168,14 +195,24 @@ def build_network(*, today: dt.date) -> BuiltNetwork:
     built = BuiltNetwork(pso=pso)
     for name, state in HEALTH_SYSTEMS.items():
         built.systems[name] = Organization.objects.create(
-            slug=slugify(name), name=name, kind=OrgKind.HEALTH_SYSTEM, network=pso, state=state,
+            slug=slugify(name),
+            name=name,
+            kind=OrgKind.HEALTH_SYSTEM,
+            network=pso,
+            state=state,
         )
     for spec in PROVIDERS:
         org = Organization.objects.create(
-            slug=spec.slug, name=spec.name, kind=OrgKind.PROVIDER, network=pso,
+            slug=spec.slug,
+            name=spec.name,
+            kind=OrgKind.PROVIDER,
+            network=pso,
             parent=built.systems[spec.system] if spec.system else None,
-            provider_type=spec.provider_type, bed_size_band=spec.bed_size_band,
-            ems_volume_band=spec.ems_volume_band, state=spec.state, urbanicity=spec.urbanicity,
+            provider_type=spec.provider_type,
+            bed_size_band=spec.bed_size_band,
+            ems_volume_band=spec.ems_volume_band,
+            state=spec.state,
+            urbanicity=spec.urbanicity,
         )
         org.full_clean()  # the demo must obey the same rules as real data
         built.providers[spec.slug] = org
@@ -183,21 +220,29 @@ def build_network(*, today: dt.date) -> BuiltNetwork:
             [Unit(provider=org, name=name, unit_type=kind) for name, kind in units_for(spec)]
         )
         built.units[spec.slug] = {unit.name: unit for unit in units}
-    MemberAgreement.objects.bulk_create([
-        MemberAgreement(
-            pso=pso, provider=built.providers[spec.slug], effective_from=_years_before(today, 3),
-            categories=_AGREEMENT_CATEGORIES[spec.provider_type],
-            feedback_products=_feedback_products(spec),
-            system_may_view=bool(spec.system) and spec.system_may_view,
-        )
-        for spec in PROVIDERS
-    ])
+    MemberAgreement.objects.bulk_create(
+        [
+            MemberAgreement(
+                pso=pso,
+                provider=built.providers[spec.slug],
+                effective_from=_years_before(today, 3),
+                categories=_AGREEMENT_CATEGORIES[spec.provider_type],
+                feedback_products=_feedback_products(spec),
+                system_may_view=bool(spec.system) and spec.system_may_view,
+            )
+            for spec in PROVIDERS
+        ]
+    )
     return built
 
 
 def _feedback_products(spec: ProviderSpec) -> list[str]:
-    products = [FeedbackProduct.MONTHLY_PROVIDER_REPORT, FeedbackProduct.SAFETY_ALERTS,
-                FeedbackProduct.REPORTER_DIGEST, FeedbackProduct.LEARNING_REPORT]
+    products = [
+        FeedbackProduct.MONTHLY_PROVIDER_REPORT,
+        FeedbackProduct.SAFETY_ALERTS,
+        FeedbackProduct.REPORTER_DIGEST,
+        FeedbackProduct.LEARNING_REPORT,
+    ]
     if spec.system:
         products.insert(1, FeedbackProduct.SYSTEM_REPORT)
     return [str(p.value) for p in products]

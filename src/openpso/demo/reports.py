@@ -57,12 +57,19 @@ def _cell_drafts(cell: Cell, *, seed: int, tz: dt.tzinfo, cutoff: dt.datetime) -
     categories = mix.category_mix(spec)
     facilities = tuple(p.name for p in PROVIDERS if p.provider_type == HOSPITAL and p.state == spec.state)
     for _ in range(cell.reports):
-        yield _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz,
-                     cutoff=cutoff)
+        yield _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz, cutoff=cutoff)
 
 
-def _draft(rng: random.Random, spec: ProviderSpec, month: dt.date, *, categories: dict[str, float],
-           facilities: tuple[str, ...], tz: dt.tzinfo, cutoff: dt.datetime) -> ReportDraft:
+def _draft(
+    rng: random.Random,
+    spec: ProviderSpec,
+    month: dt.date,
+    *,
+    categories: dict[str, float],
+    facilities: tuple[str, ...],
+    tz: dt.tzinfo,
+    cutoff: dt.datetime,
+) -> ReportDraft:
     ptype = spec.provider_type
     category = mix.weighted(rng, categories)
     event_type = mix.weighted(rng, mix.event_type_mix(category, ptype))
@@ -96,8 +103,17 @@ def _draft(rng: random.Random, spec: ProviderSpec, month: dt.date, *, categories
         sex = "F" if category == "A57" else mix.weighted(rng, _SEX_MIX)
     if event_type == INCIDENT:  # AHRQ harm scale applies to incidents only (DE3 = A3)
         harm = mix.weighted(rng, mix.harm_mix(category))
-    facts = Facts(when=local, setting=ptype, unit=unit_name, unit_type=unit_type, age=age,
-                  sex=sex or "UNK", harm=harm, state=spec.state, facilities=facilities)
+    facts = Facts(
+        when=local,
+        setting=ptype,
+        unit=unit_name,
+        unit_type=unit_type,
+        age=age,
+        sex=sex or "UNK",
+        harm=harm,
+        state=spec.state,
+        facilities=facilities,
+    )
     narrative = write_narrative(rng, scenario=scenario, facts=facts)
     role = mix.weighted(rng, mix.REPORTER_ROLES[ptype])
     return ReportDraft(

@@ -23,7 +23,12 @@ INC, NM, UC = INCIDENT, NEAR_MISS, UNSAFE_CONDITION
 
 # AHRQ Common Formats Harm Scale v1.2 answers (LOINC LL2819-2, regulatory-notes §5.3).
 DEATH, SEVERE, MODERATE, MILD, NO_HARM, UNKNOWN_HARM = (
-    "LA20747-4", "LA20748-2", "LA20749-0", "LA21150-0", "LA21151-8", "LA4489-6",
+    "LA20747-4",
+    "LA20748-2",
+    "LA20749-0",
+    "LA21150-0",
+    "LA21151-8",
+    "LA4489-6",
 )
 
 
@@ -39,64 +44,142 @@ class Scenario:
 
 # Groups of fillers sampled together, so paired values stay consistent in one story.
 FILLERS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
-    "lasa": (("drug_a", "drug_b"), (
-        ("hydralazine 25 mg", "hydroxyzine 25 mg"), ("tramadol 50 mg", "trazodone 50 mg"),
-        ("glipizide 5 mg", "glyburide 5 mg"), ("Celebrex 200 mg", "Celexa 20 mg"),
-        ("metformin 500 mg", "metronidazole 500 mg"), ("Lamictal 25 mg", "Lamisil 250 mg"),
-        ("clonidine 0.1 mg", "clonazepam 0.5 mg"), ("oxycodone 5 mg", "OxyContin 10 mg"),
-    )),
-    "high_alert": (("ha_drug", "ha_ordered", "ha_given"), (
-        ("insulin lispro", "4 units", "14 units"), ("insulin glargine", "10 units", "100 units"),
-        ("enoxaparin", "40 mg", "80 mg"), ("hydromorphone", "0.5 mg", "5 mg"),
-        ("morphine", "2 mg", "10 mg"), ("warfarin", "2 mg", "5 mg"),
-    )),
-    "drip": (("drip", "rate_ordered", "rate_given"), (
-        ("heparin 25,000 units/250 mL", "12 mL/hr", "120 mL/hr"),
-        ("norepinephrine 4 mg/250 mL", "8 mL/hr", "80 mL/hr"),
-        ("potassium chloride 20 mEq/100 mL", "50 mL/hr", "250 mL/hr"),
-        ("magnesium sulfate 4 g/100 mL", "25 mL/hr", "100 mL/hr"),
-        ("vancomycin 1.25 g/250 mL", "166 mL/hr", "500 mL/hr"),
-    )),
-    "ems_drug": (("ems_drug", "conc_right", "conc_wrong"), (
-        ("epinephrine", "0.1 mg/mL", "1 mg/mL"), ("midazolam", "1 mg/mL", "5 mg/mL"),
-        ("ketamine", "10 mg/mL", "100 mg/mL"), ("morphine", "2 mg/mL", "10 mg/mL"),
-        ("fentanyl", "50 mcg/mL", "100 mcg/2 mL"),
-    )),
-    "rx": (("rx_drug", "rx_right", "rx_wrong"), (
-        ("metformin", "500 mg", "1000 mg"), ("levothyroxine", "25 mcg", "125 mcg"),
-        ("amlodipine", "5 mg", "10 mg"), ("warfarin", "2 mg", "5 mg"),
-        ("methotrexate", "2.5 mg once weekly", "2.5 mg daily"), ("prednisone", "5 mg", "50 mg"),
-        ("lisinopril", "2.5 mg", "20 mg"), ("carbamazepine", "200 mg", "200 mg extended-release"),
-    )),
-    "vaccine": (("vax_right", "vax_wrong"), (
-        ("Tdap", "DTaP"), ("high-dose influenza", "pediatric influenza"),
-        ("recombinant zoster", "varicella"), ("hepatitis B (adult)", "hepatitis B (pediatric)"),
-    )),
-    "organism": (("organism",), (
-        ("MRSA",), ("E. coli",), ("Klebsiella pneumoniae",), ("Candida albicans",),
-        ("Enterococcus faecalis",), ("coagulase-negative Staphylococcus",),
-    )),
-    "blood": (("product",), (
-        ("packed red blood cells",), ("platelets",), ("fresh frozen plasma",), ("cryoprecipitate",),
-    )),
-    "procedure": (("procedure", "side", "other_side"), (
-        ("total knee arthroplasty", "left", "right"), ("inguinal hernia repair", "right", "left"),
-        ("carpal tunnel release", "left", "right"), ("knee arthroscopy", "left", "right"),
-        ("open reduction internal fixation of the ankle", "right", "left"),
-        ("cataract extraction", "left", "right"), ("total hip arthroplasty", "right", "left"),
-    )),
-    "device": (("device",), (
-        ("infusion pump",), ("PCA pump",), ("bed exit alarm",), ("telemetry monitor",),
-        ("suction regulator",), ("bladder scanner",), ("glucometer",), ("feeding pump",),
-    )),
-    "ems_device": (("ems_device",), (
-        ("cardiac monitor/defibrillator",), ("portable suction unit",), ("power cot",),
-        ("video laryngoscope",), ("mechanical CPR device",), ("portable ventilator",),
-    )),
-    "relation": (("relation",), (
-        ("daughter",), ("son",), ("wife",), ("husband",), ("granddaughter",), ("niece",),
-        ("sister",), ("brother",), ("neighbor",),
-    )),
+    "lasa": (
+        ("drug_a", "drug_b"),
+        (
+            ("hydralazine 25 mg", "hydroxyzine 25 mg"),
+            ("tramadol 50 mg", "trazodone 50 mg"),
+            ("glipizide 5 mg", "glyburide 5 mg"),
+            ("Celebrex 200 mg", "Celexa 20 mg"),
+            ("metformin 500 mg", "metronidazole 500 mg"),
+            ("Lamictal 25 mg", "Lamisil 250 mg"),
+            ("clonidine 0.1 mg", "clonazepam 0.5 mg"),
+            ("oxycodone 5 mg", "OxyContin 10 mg"),
+        ),
+    ),
+    "high_alert": (
+        ("ha_drug", "ha_ordered", "ha_given"),
+        (
+            ("insulin lispro", "4 units", "14 units"),
+            ("insulin glargine", "10 units", "100 units"),
+            ("enoxaparin", "40 mg", "80 mg"),
+            ("hydromorphone", "0.5 mg", "5 mg"),
+            ("morphine", "2 mg", "10 mg"),
+            ("warfarin", "2 mg", "5 mg"),
+        ),
+    ),
+    "drip": (
+        ("drip", "rate_ordered", "rate_given"),
+        (
+            ("heparin 25,000 units/250 mL", "12 mL/hr", "120 mL/hr"),
+            ("norepinephrine 4 mg/250 mL", "8 mL/hr", "80 mL/hr"),
+            ("potassium chloride 20 mEq/100 mL", "50 mL/hr", "250 mL/hr"),
+            ("magnesium sulfate 4 g/100 mL", "25 mL/hr", "100 mL/hr"),
+            ("vancomycin 1.25 g/250 mL", "166 mL/hr", "500 mL/hr"),
+        ),
+    ),
+    "ems_drug": (
+        ("ems_drug", "conc_right", "conc_wrong"),
+        (
+            ("epinephrine", "0.1 mg/mL", "1 mg/mL"),
+            ("midazolam", "1 mg/mL", "5 mg/mL"),
+            ("ketamine", "10 mg/mL", "100 mg/mL"),
+            ("morphine", "2 mg/mL", "10 mg/mL"),
+            ("fentanyl", "50 mcg/mL", "100 mcg/2 mL"),
+        ),
+    ),
+    "rx": (
+        ("rx_drug", "rx_right", "rx_wrong"),
+        (
+            ("metformin", "500 mg", "1000 mg"),
+            ("levothyroxine", "25 mcg", "125 mcg"),
+            ("amlodipine", "5 mg", "10 mg"),
+            ("warfarin", "2 mg", "5 mg"),
+            ("methotrexate", "2.5 mg once weekly", "2.5 mg daily"),
+            ("prednisone", "5 mg", "50 mg"),
+            ("lisinopril", "2.5 mg", "20 mg"),
+            ("carbamazepine", "200 mg", "200 mg extended-release"),
+        ),
+    ),
+    "vaccine": (
+        ("vax_right", "vax_wrong"),
+        (
+            ("Tdap", "DTaP"),
+            ("high-dose influenza", "pediatric influenza"),
+            ("recombinant zoster", "varicella"),
+            ("hepatitis B (adult)", "hepatitis B (pediatric)"),
+        ),
+    ),
+    "organism": (
+        ("organism",),
+        (
+            ("MRSA",),
+            ("E. coli",),
+            ("Klebsiella pneumoniae",),
+            ("Candida albicans",),
+            ("Enterococcus faecalis",),
+            ("coagulase-negative Staphylococcus",),
+        ),
+    ),
+    "blood": (
+        ("product",),
+        (
+            ("packed red blood cells",),
+            ("platelets",),
+            ("fresh frozen plasma",),
+            ("cryoprecipitate",),
+        ),
+    ),
+    "procedure": (
+        ("procedure", "side", "other_side"),
+        (
+            ("total knee arthroplasty", "left", "right"),
+            ("inguinal hernia repair", "right", "left"),
+            ("carpal tunnel release", "left", "right"),
+            ("knee arthroscopy", "left", "right"),
+            ("open reduction internal fixation of the ankle", "right", "left"),
+            ("cataract extraction", "left", "right"),
+            ("total hip arthroplasty", "right", "left"),
+        ),
+    ),
+    "device": (
+        ("device",),
+        (
+            ("infusion pump",),
+            ("PCA pump",),
+            ("bed exit alarm",),
+            ("telemetry monitor",),
+            ("suction regulator",),
+            ("bladder scanner",),
+            ("glucometer",),
+            ("feeding pump",),
+        ),
+    ),
+    "ems_device": (
+        ("ems_device",),
+        (
+            ("cardiac monitor/defibrillator",),
+            ("portable suction unit",),
+            ("power cot",),
+            ("video laryngoscope",),
+            ("mechanical CPR device",),
+            ("portable ventilator",),
+        ),
+    ),
+    "relation": (
+        ("relation",),
+        (
+            ("daughter",),
+            ("son",),
+            ("wife",),
+            ("husband",),
+            ("granddaughter",),
+            ("niece",),
+            ("sister",),
+            ("brother",),
+            ("neighbor",),
+        ),
+    ),
 }
 
 # Closing sentences by AHRQ harm level; only incidents carry one (harm applies to A3 only).

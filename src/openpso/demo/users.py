@@ -89,9 +89,18 @@ def demo_logins() -> list[DemoLogin]:
     for local, role, org, first, last, unit in _ROLE_LOGINS:
         email = f"{local}@{DEMO_DOMAIN}"
         secret = None if role in MFA_EXEMPT_ROLES else totp_secret_for(email)
-        logins.append(DemoLogin(role=str(role), email=email, password=DEMO_PASSWORD,
-                                totp_secret=secret, organization=org, first_name=first,
-                                last_name=last, home_unit=unit))
+        logins.append(
+            DemoLogin(
+                role=str(role),
+                email=email,
+                password=DEMO_PASSWORD,
+                totp_secret=secret,
+                organization=org,
+                first_name=first,
+                last_name=last,
+                home_unit=unit,
+            )
+        )
     return logins
 
 
@@ -102,11 +111,18 @@ def author_logins(spec: ProviderSpec, *, seed: int) -> list[DemoLogin]:
     logins = []
     for n in range(1, AUTHORS_PER_PROVIDER + 1):
         first = rng.choice(rng.choice((names.FEMALE_FIRST, names.MALE_FIRST)))
-        logins.append(DemoLogin(
-            role=str(Role.REPORTER), email=f"{spec.slug}.{n}@{DEMO_DOMAIN}", password=DEMO_PASSWORD,
-            totp_secret=None, organization=spec.name, first_name=first,
-            last_name=rng.choice(names.LAST), home_unit=rng.choice(units),
-        ))
+        logins.append(
+            DemoLogin(
+                role=str(Role.REPORTER),
+                email=f"{spec.slug}.{n}@{DEMO_DOMAIN}",
+                password=DEMO_PASSWORD,
+                totp_secret=None,
+                organization=spec.name,
+                first_name=first,
+                last_name=rng.choice(names.LAST),
+                home_unit=rng.choice(units),
+            )
+        )
     return logins
 
 
@@ -119,11 +135,18 @@ def create_demo_users(network: BuiltNetwork, *, seed: int) -> dict[str, list[Use
     rows = list(demo_logins())
     for spec in PROVIDERS:
         rows += author_logins(spec, seed=seed)
-    users = User.objects.bulk_create([
-        User(email=row.email, username=row.email, first_name=row.first_name,
-             last_name=row.last_name, password=password)
-        for row in rows
-    ])
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=row.email,
+                username=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                password=password,
+            )
+            for row in rows
+        ]
+    )
     users = list(User.objects.filter(email__in=[row.email for row in rows]))  # pks on every backend
     by_email = {user.email: user for user in users}
     memberships = []

@@ -20,8 +20,7 @@ from openpso.organizations.models import DenominatorMeasure
 MONTHS = 24
 
 # Relative report volume by size band (roughly proportional to beds or responses).
-_HOSPITAL_WEIGHT = {"lt50": 1.0, "50-99": 2.0, "100-199": 4.0, "200-299": 6.5, "300-499": 10.0,
-                    "500+": 16.0}
+_HOSPITAL_WEIGHT = {"lt50": 1.0, "50-99": 2.0, "100-199": 4.0, "200-299": 6.5, "300-499": 10.0, "500+": 16.0}
 _EMS_WEIGHT = {"lt5k": 0.5, "5k-20k": 1.2, "20k-50k": 2.5, "50k+": 5.0}
 _OTHER_WEIGHT = {NURSING_HOME: 1.2, PHARMACY: 0.6, AMBULATORY: 0.8}
 
@@ -64,8 +63,7 @@ def plan(*, seed: int, total: int, months: list[dt.date]) -> list[Cell]:
     """How many reports each provider files each month; the counts add up to `total`."""
     weights: list[float] = []
     keys: list[tuple[dt.date, ProviderSpec]] = []
-    trends = {spec.slug: random.Random(f"{seed}:trend:{spec.slug}").uniform(-0.05, 0.30)
-              for spec in PROVIDERS}
+    trends = {spec.slug: random.Random(f"{seed}:trend:{spec.slug}").uniform(-0.05, 0.30) for spec in PROVIDERS}
     for index, month in enumerate(months):
         for spec in PROVIDERS:
             # Reporting usually grows as a safety culture matures: a gentle per-provider trend.
@@ -94,5 +92,9 @@ def denominators(*, seed: int, months: list[dt.date]) -> Iterator[tuple[Provider
                 yearly = _EMS_RESPONSES_A_YEAR[spec.ems_volume_band]
                 yield spec, month, DenominatorMeasure.EMS_RESPONSES, round(yearly / 365 * days * season)
             else:
-                yield spec, month, DenominatorMeasure.ENCOUNTERS, round(_ENCOUNTERS_A_MONTH[spec.provider_type]
-                                                                         * season)
+                yield (
+                    spec,
+                    month,
+                    DenominatorMeasure.ENCOUNTERS,
+                    round(_ENCOUNTERS_A_MONTH[spec.provider_type] * season),
+                )

@@ -69,7 +69,9 @@ def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None
         with transaction.atomic():
             report = _create(user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys)
             if digest:
-                IdempotencyKey.objects.create(key=digest, request_hash=request_hash, report=report)
+                IdempotencyKey.objects.create(
+                    key=digest, request_hash=request_hash, report=report, expires_at=now + IDEMPOTENCY_WINDOW
+                )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its report.
         if digest:
@@ -94,14 +96,41 @@ def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventRep
         return _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now(), modules=module_keys)
 
 
+def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_key: str) -> tuple[EventReport, bool]:
+    """File a report that came from another system (a FHIR QuestionnaireResponse).
+
+    `source_key` identifies the sent document: importing it again returns the first report
+    (invariant 7); the same document changed since is refused rather than silently ignored.
+    The report has no reporter account; `actor` (None from the command line) is audited.
+    """
+    unit = _unit_of(provider, data.unit)
+    module_keys = check_answers(provider=provider, data=data)
+    request_hash = _request_hash(data)
+    earlier = _earlier_result(source_key, request_hash)
+    if earlier:
+        return earlier, False
+    with transaction.atomic():
+        report = _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now(), modules=module_keys)
+        IdempotencyKey.objects.create(key=source_key, request_hash=request_hash, report=report)
+        record(
+            actor=actor,
+            action="report.imported",
+            object_type="reporting.eventreport",
+            object_id=str(report.pk),
+            organization_id=provider.pk,
+            purpose="reporting",
+            detail={"format": "fhir-questionnaire-response"},
+        )
+    return report, True
+
+
 def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
-    since = timezone.now() - IDEMPOTENCY_WINDOW
-    IdempotencyKey.objects.filter(created_at__lt=since).delete()
+    IdempotencyKey.objects.filter(expires_at__lt=timezone.now()).delete()
     earlier = IdempotencyKey.objects.filter(key=digest).select_related("report").first()
     if earlier is None:
         return None
     if earlier.request_hash != request_hash:
-        raise IdempotencyConflict("this Idempotency-Key was already used with a different report")
+        raise IdempotencyConflict("this key was already used with a different report")
     return earlier.report
 
 

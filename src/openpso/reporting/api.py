@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.db.models import QuerySet
@@ -9,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
+from openpso.reporting.fhir_import import report_from_response, source_key
 from openpso.reporting.models import EventReport
 from openpso.reporting.schemas import ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
@@ -59,6 +62,52 @@ def create_report(
         return Status(422, ErrorOut(detail="The report was not saved.", errors=exc.errors))
     except IdempotencyConflict as exc:
         error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+    return Status(201 if created else 200, report_out(report))
+
+
+@router.post(
+    "/fhir",
+    url_name="report-create-fhir",
+    response={201: ReportOut, 200: ReportOut, 422: ErrorOut},
+    summary="File an event report from a FHIR QuestionnaireResponse",
+    description=(
+        "The body is a FHIR R4 QuestionnaireResponse answering a Common Formats form: HL7's HERF-1.2 or "
+        "F8-1.2 rendering, the LOINC-coded Medication form (74080-3), or one of OpenPSO's exported "
+        "Questionnaires (GET /api/v1/forms). Sending the same response again returns the first report "
+        "(200). Unknown codes, wrong types or contradictory answers give 422 naming each item by its linkId."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/fhir+json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+            "required": True,
+        }
+    },
+)
+def create_report_from_fhir(request: HttpRequest, provider: str) -> Status[ReportOut | ErrorOut]:
+    organization = reporting_providers_for(request.user).filter(slug=provider).first()
+    if organization is None:
+        error = FieldError(field="provider", code="unknown", message="you cannot report for this provider")
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+    try:
+        document = json.loads(request.body or b"null")
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        error = FieldError(field="body", code="invalid_json", message="the body must be a JSON QuestionnaireResponse")
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+    try:
+        data = report_from_response(document, provider=organization)
+        report, created = actions.import_report(
+            actor=request.user, provider=organization, data=data, source_key=source_key(organization, document)
+        )
+    except ReportInvalid as exc:
+        return Status(422, ErrorOut(detail="The report was not saved.", errors=exc.errors))
+    except IdempotencyConflict as exc:
+        error = FieldError(field="id", code="conflict", message=f"{exc} (a changed resend of the same response)")
         return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
     return Status(201 if created else 200, report_out(report))
 

@@ -23,7 +23,9 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "api:report-list": "all",
     "api:report-create": "all",  # same path as the list: GET lists, POST files
     "api:openapi-json": "all",
-    "api:api-root": set(),  # /api/v1/ itself is not a resource
+    "api:api-root": set(),
+    "api:form-list": "all",  # Common Formats definitions are the same for everyone
+    "api:report-create-fhir": set(),  # POST only; GET finds nothing  # /api/v1/ itself is not a resource
     # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
     # person's own identified reports (empty for roles that file none).
     "channel:anonymous-start": "all",
@@ -32,7 +34,7 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
 }
 
 # Parameter-less routes that only accept POST (GET answers 405 for everyone).
-POST_ONLY: set[str] = {"channel:anonymous-passphrase", "channel:follow-up-reply"}
+POST_ONLY: set[str] = {"channel:anonymous-passphrase", "channel:follow-up-reply", "api:report-create-fhir"}
 
 # Public pages where an anonymous reporter picks their provider: every provider's name is
 # shown to anyone there, by design (names only; issue 3 item 5). Reports stay guarded.

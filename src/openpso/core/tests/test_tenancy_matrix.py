@@ -44,6 +44,7 @@ KNOWN_PARAMS = {
     ("slug", "unit_id"),
     ("agreement_id", "slug"),
     ("membership_id", "slug"),
+    ("family", "name"),  # Common Formats definitions: the same for everyone, not tenant data
 }
 
 
@@ -104,6 +105,10 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("provider",):
         for key, org in cast.orgs.items():
             yield reverse(route.name, kwargs={"provider": org.slug}), f"provider:{key}"
+    elif route.params == ("family", "name"):
+        for key in ("cfer-h-1.2/medication", "openpso-ext/ems-1.0", "cfer-h-9.9/no-such-form"):
+            family, name = key.split("/")
+            yield reverse(route.name, kwargs={"family": family, "name": name}), f"form:{key}"
     else:
         child_param = next(p for p in route.params if p != "slug")
         tables: dict[str, dict[str, Any]] = {
@@ -133,6 +138,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     kind, *keys = target.split(":")
     if kind == "report":
         return policy.report_visible(cast, who, keys[0])
+    if kind == "form":
+        return not keys[0].endswith("no-such-form")
     if kind == "provider" and route.name in policy.PROVIDER_DIRECTORY:
         return policy.takes_anonymous_reports(cast, keys[0])
     if kind == "provider":

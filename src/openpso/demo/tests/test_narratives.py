@@ -27,11 +27,14 @@ def facts_for(rng, sc, event_type, setting):
     no_patient = event_type == scenario.UC
     return Facts(
         when=dt.datetime(2025, rng.randint(1, 12), rng.randint(1, 28), rng.randrange(24), rng.randrange(60)),
-        setting=setting, unit="4 West Med-Surg", unit_type=rng.choice(("med_surg", "ed")),
+        setting=setting,
+        unit="4 West Med-Surg",
+        unit_type=rng.choice(("med_surg", "ed")),
         age=None if no_patient else rng.choice((4, 37, 66, 88, 91, 97, 102)),
         sex=rng.choice(("M", "F", "UNK")),
         harm=rng.choice(list(mix.HARM_MIX)) if event_type == scenario.INC else "",
-        state=rng.choice(("PA", "OH", "WV")), facilities=FACILITIES,
+        state=rng.choice(("PA", "OH", "WV")),
+        facilities=FACILITIES,
     )
 
 
@@ -95,7 +98,7 @@ def test_every_span_covers_exactly_its_planted_value():
         assert len(narrative.spans) == len(narrative.values)
         for span, value in zip(narrative.spans, narrative.values, strict=True):
             assert 0 <= span.start < span.end <= len(narrative.text), sc.key
-            assert narrative.text[span.start:span.end] == value, (sc.key, span, value)
+            assert narrative.text[span.start : span.end] == value, (sc.key, span, value)
             assert span.type in SPAN_TYPES
             assert value == value.strip()
 
@@ -178,8 +181,9 @@ def test_outcome_sentences_appear_only_for_incidents():
 
 def test_the_same_rng_state_writes_the_same_narrative():
     sc = ALL_SCENARIOS[0]
-    facts = Facts(when=dt.datetime(2025, 7, 22, 3, 40), setting="hospital", unit="ICU", age=93, sex="F",
-                  harm=scenario.MILD)
+    facts = Facts(
+        when=dt.datetime(2025, 7, 22, 3, 40), setting="hospital", unit="ICU", age=93, sex="F", harm=scenario.MILD
+    )
     first = write_narrative(random.Random(11), scenario=sc, facts=facts)
     again = write_narrative(random.Random(11), scenario=sc, facts=facts)
     other = write_narrative(random.Random(12), scenario=sc, facts=facts)

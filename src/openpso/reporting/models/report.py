@@ -91,4 +91,7 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=64, unique=True)
     request_hash = models.CharField(max_length=64)
     report = models.ForeignKey(EventReport, on_delete=models.CASCADE)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # API keys expire (24 hours); the key of an imported document never does, so importing
+    # the same document again years later still changes nothing.
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)

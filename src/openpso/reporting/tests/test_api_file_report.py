@@ -74,7 +74,14 @@ def test_an_idempotency_key_does_not_record_who_sent_it(cast, client_for):
     _post(client_for("reporter"), _payload(cast, anonymous=True, harm="LA21151-8"), "anon-key")
     stored = IdempotencyKey.objects.get()
     assert stored.key != "anon-key"
-    assert {f.name for f in IdempotencyKey._meta.get_fields()} == {"id", "key", "request_hash", "report", "created_at"}
+    assert {f.name for f in IdempotencyKey._meta.get_fields()} == {
+        "id",
+        "key",
+        "request_hash",
+        "report",
+        "created_at",
+        "expires_at",
+    }
 
 
 @pytest.mark.parametrize(

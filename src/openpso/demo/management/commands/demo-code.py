@@ -27,8 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
         if not is_demo_email(email):
-            raise CommandError(f"email: {email!r} is not a demo account; only @{DEMO_DOMAIN} "
-                               "addresses have printable codes.")
+            raise CommandError(
+                f"email: {email!r} is not a demo account; only @{DEMO_DOMAIN} addresses have printable codes."
+            )
         user = User.objects.filter(email=email).first()
         if user is None:
             raise CommandError(f"email: no demo account {email!r}; run `openpso demo` first.")

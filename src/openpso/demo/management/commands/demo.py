@@ -31,17 +31,20 @@ class Command(BaseCommand):
     help = "Seed synthetic demo data (once), print the demo logins, and serve on 127.0.0.1:8000."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--events", type=_count, default=None,
-                            help="number of event reports to generate (default about 6,000)")
+        parser.add_argument(
+            "--events", type=_count, default=None, help="number of event reports to generate (default about 6,000)"
+        )
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-        parser.add_argument("--today", type=_date, default=None,
-                            help="anchor date YYYY-MM-DD; the 24 months end before its month")
+        parser.add_argument(
+            "--today", type=_date, default=None, help="anchor date YYYY-MM-DD; the 24 months end before its month"
+        )
         parser.add_argument("--no-serve", action="store_true", help="seed and print, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        result = seed_demo(seed=options["seed"], events=options["events"], today=options["today"],
-                           progress=self._progress)
+        result = seed_demo(
+            seed=options["seed"], events=options["events"], today=options["today"], progress=self._progress
+        )
         self._summary(result)
         self._logins(demo_logins())
         if not options["no_serve"]:
