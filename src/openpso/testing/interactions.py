@@ -30,17 +30,19 @@ class Interactions:
         locator.click()
         self.steps.append(f"tap {what}")
 
-    def choose(self, label: str) -> None:
-        self.page.get_by_label(label, exact=True).check()
+    def choose(self, label: str, *, question: str | None = None) -> None:
+        """Tick a radio button or checkbox, within one question's group when labels repeat."""
+        scope = self.page.get_by_role("group", name=question, exact=True) if question else self.page
+        scope.get_by_label(label, exact=True).check()
         self.steps.append(f"choose {label}")
 
     def type(self, label: str, text: str) -> None:
-        self.page.get_by_label(label).fill(text)
+        self.page.get_by_label(label, exact=True).fill(text)
         self.typed_chars += len(text)
         self.steps.append(f"type {label} ({len(text)} chars)")
 
     def select(self, label: str, option: str) -> None:
-        self.page.get_by_label(label).select_option(label=option)
+        self.page.get_by_label(label, exact=True).select_option(label=option)
         self.steps.append(f"select {label}: {option}")
 
     @property
