@@ -61,3 +61,16 @@ def test_the_scanner_does_report_a_page_with_violations(chromium):
     found = {v["id"] for v in axe_violations(page)}
     assert {"image-alt", "label"} <= found
     context.close()
+
+
+@pytest.mark.parametrize(
+    "category", ["Medication or Other Substance", "Fall", "Surgery or Anesthesia (includes invasive procedure)"]
+)
+def test_the_report_form_with_a_module_open_has_no_serious_violations(live_server, cast, chromium, category):
+    context, page = _signed_in_page(chromium, live_server.url, "reporter@cast.test")
+    page.goto(f"{live_server.url}/reports/new/")
+    page.get_by_label("Incident", exact=True).check()
+    page.get_by_label(category, exact=True).check()
+    assert page.locator("section.module:visible").count() == 1
+    assert axe_violations(page) == []
+    context.close()
