@@ -20,6 +20,10 @@ from openpso.reporting.schemas import ErrorOut, FieldError, ReportIn, ReportOut,
 router = Router(tags=["reports"])
 
 
+def _refused(errors: list[FieldError]) -> Status[ReportOut | ErrorOut]:
+    return Status(422, ErrorOut(detail="The report was not saved.", errors=errors))
+
+
 def report_out(report: EventReport) -> ReportOut:
     return ReportOut(
         id=report.pk,
@@ -59,10 +63,10 @@ def create_report(
     try:
         report, created = actions.file_report(user=request.user, data=payload, idempotency_key=idempotency_key)
     except ReportInvalid as exc:
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=exc.errors))
+        return _refused(exc.errors)
     except IdempotencyConflict as exc:
         error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+        return _refused([error])
     return Status(201 if created else 200, report_out(report))
 
 
@@ -91,24 +95,24 @@ def create_report_from_fhir(request: HttpRequest, provider: str) -> Status[Repor
     organization = reporting_providers_for(request.user).filter(slug=provider).first()
     if organization is None:
         error = FieldError(field="provider", code="unknown", message="you cannot report for this provider")
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+        return _refused([error])
     try:
         document = json.loads(request.body or b"null")
     except ValueError:
         document = None
     if not isinstance(document, dict):
         error = FieldError(field="body", code="invalid_json", message="the body must be a JSON QuestionnaireResponse")
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+        return _refused([error])
     try:
         data = report_from_response(document, provider=organization)
         report, created = actions.import_report(
             actor=request.user, provider=organization, data=data, source_key=source_key(organization, document)
         )
     except ReportInvalid as exc:
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=exc.errors))
+        return _refused(exc.errors)
     except IdempotencyConflict as exc:
         error = FieldError(field="id", code="conflict", message=f"{exc} (a changed resend of the same response)")
-        return Status(422, ErrorOut(detail="The report was not saved.", errors=[error]))
+        return _refused([error])
     return Status(201 if created else 200, report_out(report))
 
 

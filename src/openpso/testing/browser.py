@@ -64,3 +64,21 @@ def phone(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     yield context
     context.close()
+
+
+def current_totp_code(secret: str) -> str:
+    """The TOTP code an authenticator app would show now for `secret`."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return str(format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time())))))
+
+
+def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Sign in through the real pages, giving the TOTP code when the account has MFA."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    if totp_secret:
+        page.fill("input[name=code]", current_totp_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()

@@ -8,27 +8,20 @@ import datetime as dt
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.utils import timezone
 
 from openpso.demo.generate import seed_demo
 from openpso.demo.users import DEMO_PASSWORD, totp_secret_for
 from openpso.organizations.models import Organization
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
+from openpso.testing.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOSPITAL = "Harrow Valley Medical Center"
 
 
 def _sign_in(page, base, email, *, totp=False):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    if totp:
-        counter = next(iter(yield_hotp_counters_from_time()))
-        page.fill("input[name=code]", format_hotp_value(hotp_value(totp_secret_for(email), counter)))
-        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    sign_in(page, base, email, DEMO_PASSWORD, totp_secret=totp_secret_for(email) if totp else None)
 
 
 def _new(since):

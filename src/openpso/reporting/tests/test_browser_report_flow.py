@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
+from openpso.testing.browser import sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, email, PASSWORD)
 
 
 def test_a_report_filed_on_a_phone_reaches_the_safety_manager(live_server, cast, phone, chromium):
@@ -36,10 +33,7 @@ def test_a_report_filed_on_a_phone_reaches_the_safety_manager(live_server, cast,
 
     manager_context = chromium.new_context(viewport={"width": 1280, "height": 900})
     manager = manager_context.new_page()
-    _sign_in(manager, base, "safety_manager@cast.test")
-    counter = next(iter(yield_hotp_counters_from_time()))
-    manager.fill("input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, counter)))
-    manager.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
+    sign_in(manager, base, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
     manager.goto(f"{base}/reports/")
     manager.get_by_role("link", name=short_id).click()
     assert "Patient slid from the chair" in manager.locator(".narrative").inner_text()

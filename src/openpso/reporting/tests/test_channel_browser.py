@@ -3,15 +3,13 @@ team's question through it. Every page of the way passes the axe-core scan."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import cache
 
 from openpso.reporting import channel
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
 from openpso.testing.accessibility import axe_violations
+from openpso.testing.browser import sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,14 +71,7 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
 
 
 def _sign_in(page, base: str, email: str, *, totp: bool = False) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    if totp:
-        counter = next(iter(yield_hotp_counters_from_time()))
-        page.fill("input[name=code]", format_hotp_value(hotp_value(TOTP_SECRET, counter)))
-        page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
+    sign_in(page, base, email, PASSWORD, totp_secret=TOTP_SECRET if totp else None)
 
 
 def test_my_reports_with_a_question_has_no_serious_violations(live_server, cast, scanned_phone):
