@@ -13,7 +13,7 @@ from openpso.organizations.models import Organization
 from openpso.reporting.models import ReportDraft
 
 # Form fields a draft keeps; anything else posted (the CSRF token, unknown names) is dropped.
-_MAX_FIELDS = 200
+_MAX_FIELDS = 1000
 _MAX_VALUE = 10_000
 
 

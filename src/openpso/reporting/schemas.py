@@ -7,6 +7,7 @@ Types, ranges and code lists are checked here (pydantic); rules that need the da
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -18,6 +19,8 @@ from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGOR
 
 _HERF = herf_core()
 NARRATIVE_MAX = _HERF["DE15"].max_length or 2000
+MAX_ANSWERS = 1000
+MAX_ANSWERS_BYTES = 200_000
 
 
 def _bad(code: str, message: str) -> PydanticCustomError:
@@ -55,6 +58,16 @@ class ReportIn(BaseModel):
         ),
     )
     reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
+
+    @field_validator("answers")
+    @classmethod
+    def _answers_are_bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # Every module together has a few hundred questions; anything far beyond is not a report.
+        if len(value) > MAX_ANSWERS:
+            raise _bad("too_many", f"at most {MAX_ANSWERS} answers")
+        if len(json.dumps(value, default=str)) > MAX_ANSWERS_BYTES:
+            raise _bad("too_long", f"the answers together exceed {MAX_ANSWERS_BYTES // 1000} kB")
+        return value
 
     @field_validator("event_type")
     @classmethod

@@ -113,3 +113,10 @@ def test_an_ems_agency_report_answers_the_ems_extension(cast, client_for):
     assert response.status_code == 201, response.content
     report = EventReport.objects.get(pk=response.json()["id"])
     assert report.modules == ["cfer-h-1.2/medication", "openpso-ext/ems-1.0"]
+
+
+def test_an_absurd_number_of_answers_is_refused(cast, client_for):
+    answers = {f"Medication/X{i}": "A15" for i in range(1001)}
+    response = _post(client_for("reporter"), _near_miss(cast, **answers))
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {"field": "answers", "code": "too_many", "message": "at most 1000 answers"}
