@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "openpso.accounts",
     "openpso.organizations",
     "openpso.reporting",
+    "openpso.pswp",
+    "openpso.pses",
     "openpso.core",
     "openpso.demo",
 ]

@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("openpso.reporting.channel_urls")),
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
+    path("pses/", include("openpso.pses.urls")),
+    path("pswp/", include("openpso.pswp.urls")),
     path("api/v1/", api.urls),
 ]

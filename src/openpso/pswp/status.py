@@ -14,3 +14,38 @@ class PswpStatus(models.TextChoices):
     # 42 CFR 3.20 (PSWP, para (2)(ii)): removal is allowed only before reporting.
     DROPPED_OUT = "dropped_out", "Dropped out of the PSES"
     NOT_PSWP = "not_pswp", "Not PSWP (original record or external obligation)"
+
+
+# The status an artefact has before the ledger knows it (the `from` of its first entry).
+NO_STATUS = ""
+
+# Every allowed PSWP transition, and nothing else. A status with an empty set is final.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    # A new artefact enters the PSES for reporting (42 CFR 3.20, PSWP para (1)(i)(A)), is an
+    # analysis protected at creation (para (1)(ii)), or is an original/external-obligation
+    # record that is never PSWP (para (2); 81 FR 32655).
+    NO_STATUS: frozenset({PswpStatus.CANDIDATE, PswpStatus.DELIBERATION, PswpStatus.NOT_PSWP}),
+    # Before reporting, a candidate may be reported (by transmission or by giving the PSO
+    # access — functional reporting, 2008 preamble), dropped out with the act and date
+    # documented (para (2)(ii)), or found to be an external-obligation record (81 FR 32655).
+    PswpStatus.CANDIDATE: frozenset(
+        {
+            PswpStatus.REPORTED,
+            PswpStatus.FUNCTIONALLY_REPORTED,
+            PswpStatus.DROPPED_OUT,
+            PswpStatus.NOT_PSWP,
+        }
+    ),
+    # The PSO already has access; a later transmission changes nothing legally but is recorded.
+    PswpStatus.FUNCTIONALLY_REPORTED: frozenset({PswpStatus.REPORTED}),
+    # 42 CFR 3.20: once reported (functionally included), drop-out is gone for good.
+    PswpStatus.REPORTED: frozenset(),
+    # Deliberations and analyses are PSWP at creation and are not meant to be dropped out.
+    PswpStatus.DELIBERATION: frozenset(),
+    # Dropped-out information is no longer PSWP and cannot become PSWP again by re-entry.
+    PswpStatus.DROPPED_OUT: frozenset(),
+    # Information kept separately from a PSES does not become PSWP by being reported (para (2)).
+    PswpStatus.NOT_PSWP: frozenset(),
+}
+
+REPORTED_STATUSES = frozenset({PswpStatus.REPORTED, PswpStatus.FUNCTIONALLY_REPORTED})

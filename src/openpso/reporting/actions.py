@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
+from openpso.pswp.ledger import enter_pses
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
@@ -166,6 +167,9 @@ def _create(
         report._history_date = reported_at  # type: ignore[attr-defined]
         report._history_user = None  # type: ignore[attr-defined]
     report.save(force_insert=True)
+    # 42 CFR 3.20: the ledger documents the date the report entered the PSES. Anonymous:
+    # no actor and the hour only, like every other trace of the filing (invariant 2).
+    enter_pses(artefact=report, actor=None if data.anonymous else user, at=reported_at)
     record(
         actor=None if data.anonymous else user,
         action="report.filed",

@@ -31,10 +31,21 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "channel:anonymous-start": "all",
     "channel:follow-up": "all",
     "channel:my-reports": "all",
+    # PSES triage: the queue is the provider's safety team's, clock rules its safety
+    # manager's; notifications are each person's own (empty for most roles).
+    "pses:queue": {"safety_manager", "pses_committee", "manager_p2"},
+    "pses:clock-rules": {"safety_manager", "manager_p2"},
+    "pses:notifications": "all",
 }
 
 # Parameter-less routes that only accept POST (GET answers 405 for everyone).
-POST_ONLY: set[str] = {"channel:anonymous-passphrase", "channel:follow-up-reply", "api:report-create-fhir"}
+POST_ONLY: set[str] = {
+    "channel:anonymous-passphrase",
+    "channel:follow-up-reply",
+    "api:report-create-fhir",
+    "pses:event-new",
+    "pses:notifications-read",
+}
 
 # Public pages where an anonymous reporter picks their provider: every provider's name is
 # shown to anyone there, by design (names only; issue 3 item 5). Reports stay guarded.
@@ -86,3 +97,33 @@ def reports_for_provider(cast: Cast, who: str, org_key: str) -> bool:
     """Whether this person files reports (and keeps drafts) for the provider."""
     membership = cast.memberships[who]
     return membership.role in {"reporter", *PSES} and membership.organization_id == cast.orgs[org_key].pk
+
+
+# PSWP pages (issue 4 items 6–7): drop-out, external reports, the PSES policy and
+# disclosures are work of the provider's PSES — its safety manager and committee only.
+# Reporters and health-system officers who may read a report do not reach these.
+PSES_REPORT_ROUTES = {"pswp:drop-out", "pswp:external-new", "pswp:disclose"}
+PSES_PROVIDER_ROUTES = {"pswp:external-list", "pswp:policy", "pswp:disclosure-log", "pswp:disclosure-csv"}
+
+
+def report_in_pses(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.reports[report_key].provider_id == membership.organization_id
+
+
+def works_in_pses_of(cast: Cast, who: str, org_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.orgs[org_key].pk == membership.organization_id
+
+
+# PSES triage (issue 4 items 1, 2, 8): safety events belong to the provider's PSES roles,
+# clock rules to its safety manager alone.
+def event_visible(cast: Cast, who: str, report_key: str) -> bool:
+    """The matrix makes one event per report; the PSES roles of its provider see it."""
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.reports[report_key].provider_id == membership.organization_id
+
+
+def clock_rule_visible(cast: Cast, who: str, org_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role == "safety_manager" and cast.orgs[org_key].pk == membership.organization_id

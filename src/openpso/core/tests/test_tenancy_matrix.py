@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openpso.core.tests import tenancy_policy as policy
+from openpso.pses.testing import cast_clock_rules, cast_events
 from openpso.testing.cast import CAST_ROLES, Cast
 
 
@@ -45,6 +46,8 @@ KNOWN_PARAMS = {
     ("agreement_id", "slug"),
     ("membership_id", "slug"),
     ("family", "name"),  # Common Formats definitions: the same for everyone, not tenant data
+    ("event_id",),  # PSES safety events
+    ("rule_id",),  # PSES clock rules
 }
 
 
@@ -105,6 +108,12 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("provider",):
         for key, org in cast.orgs.items():
             yield reverse(route.name, kwargs={"provider": org.slug}), f"provider:{key}"
+    elif route.params == ("event_id",):
+        for key, event in cast_events(cast).items():
+            yield reverse(route.name, kwargs={"event_id": event.pk}), f"event:{key}"
+    elif route.params == ("rule_id",):
+        for key, rule in cast_clock_rules(cast).items():
+            yield reverse(route.name, kwargs={"rule_id": rule.pk}), f"rule:{key}"
     elif route.params == ("family", "name"):
         for key in ("cfer-h-1.2/medication", "openpso-ext/ems-1.0", "cfer-h-9.9/no-such-form"):
             family, name = key.split("/")
@@ -136,12 +145,20 @@ def _child_belongs(cast: Cast, org_key: str, child_key: str, route: Route) -> bo
 
 def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     kind, *keys = target.split(":")
+    if kind == "report" and route.name in policy.PSES_REPORT_ROUTES:
+        return policy.report_in_pses(cast, who, keys[0])
     if kind == "report":
         return policy.report_visible(cast, who, keys[0])
+    if kind == "event":
+        return policy.event_visible(cast, who, keys[0])
+    if kind == "rule":
+        return policy.clock_rule_visible(cast, who, keys[0])
     if kind == "form":
         return not keys[0].endswith("no-such-form")
     if kind == "provider" and route.name in policy.PROVIDER_DIRECTORY:
         return policy.takes_anonymous_reports(cast, keys[0])
+    if kind == "provider" and route.name in policy.PSES_PROVIDER_ROUTES:
+        return policy.works_in_pses_of(cast, who, keys[0])
     if kind == "provider":
         return policy.reports_for_provider(cast, who, keys[0])
     org_key = keys[0]
@@ -165,6 +182,14 @@ POST_ONLY_OBJECT_ROUTES = {
     "reporting:draft-discard",
     "channel:follow-up-post",
     "channel:my-report-reply",
+    "pses:event-link",
+    "pses:event-unlink",
+    "pses:event-assign",
+    "pses:event-status",
+    "pses:event-addendum",
+    "pses:event-correction",
+    "pses:event-what-changed",
+    "pswp:drop-out",
 }
 
 

@@ -1,0 +1,248 @@
+"""State changes of the PSES. Each is one transaction that writes a typed timeline entry
+(ids and codes only) and an audit event (invariant 3); keyword-only arguments throughout.
+
+Callers have already looked the event and reports up through `pses.queries`, so tenancy
+holds; the actions still refuse anything that crosses providers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.organizations.models import Organization
+from openpso.pses import notify, queries
+from openpso.pses.models import (
+    Addendum,
+    ClockRule,
+    EventReportLink,
+    EventStatus,
+    NotificationKind,
+    SafetyEvent,
+    TimelineEntry,
+    TimelineKind,
+)
+from openpso.reporting import channel
+from openpso.reporting.models import EventReport, FollowUpKind
+
+TITLE_MAX = 200
+ADDENDUM_MAX = 8000
+
+
+class PsesInvalid(ValueError):
+    """A change that cannot be made; the message names the reason for the person."""
+
+
+def _note(*, event: SafetyEvent, kind: str, actor: Any, data: dict[str, Any] | None = None) -> TimelineEntry:
+    return TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {})
+
+
+def _audit(*, user: Any, action: str, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
+    record(
+        actor=user,
+        action=action,
+        object_type="pses.safetyevent",
+        object_id=str(event.pk),
+        organization_id=event.provider_id,
+        purpose="pses.triage",
+        detail=detail,
+    )
+
+
+def _open(event: SafetyEvent) -> None:
+    if event.is_closed:
+        raise PsesInvalid("the event is closed; reopen it first")
+
+
+def _link(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+    if report.provider_id != event.provider_id:
+        raise PsesInvalid("that report belongs to another provider")
+    try:
+        with transaction.atomic():
+            EventReportLink.objects.create(event=event, report=report, linked_by=user)
+    except IntegrityError:
+        raise PsesInvalid(f"report {report.short_id} already belongs to an event") from None
+    _note(event=event, kind=TimelineKind.REPORT_LINKED, actor=user, data={"report": str(report.pk)})
+    _audit(user=user, action="event.report_linked", event=event, detail={"report": str(report.pk)})
+
+
+def create_event(*, user: Any, report: EventReport, title: str = "") -> SafetyEvent:
+    """Open an event from one report; further reports of the same provider join it later."""
+    title = title.strip()[:TITLE_MAX] or f"Event from report {report.short_id}"
+    with transaction.atomic():
+        event = SafetyEvent.objects.create(provider=report.provider, title=title, created_by=user)
+        _note(event=event, kind=TimelineKind.CREATED, actor=user, data={"report": str(report.pk)})
+        _audit(user=user, action="event.created", event=event, detail={"report": str(report.pk)})
+        _link(user=user, event=event, report=report)
+    return event
+
+
+def link_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+    """Add a report describing the same event ("kept reports, one investigation")."""
+    with transaction.atomic():
+        event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+        _open(event)
+        _link(user=user, event=event, report=report)
+
+
+def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+    with transaction.atomic():
+        event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+        _open(event)
+        links = EventReportLink.objects.filter(event=event)
+        if not links.filter(report=report).exists():
+            raise PsesInvalid(f"report {report.short_id} is not in this event")
+        if links.count() == 1:
+            raise PsesInvalid("an event keeps at least one report")
+        links.filter(report=report).delete()
+        _note(event=event, kind=TimelineKind.REPORT_UNLINKED, actor=user, data={"report": str(report.pk)})
+        _audit(user=user, action="event.report_unlinked", event=event, detail={"report": str(report.pk)})
+
+
+def assign_event(*, user: Any, event: SafetyEvent, assignee: Any) -> None:
+    """Give the event to an investigator: a PSES member of the event's provider only."""
+    if not queries.pses_members_of(event.provider_id).filter(pk=assignee.pk).exists():
+        raise PsesInvalid("assign the event to a member of this provider's safety team")
+    with transaction.atomic():
+        event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+        previous = event.assignee_id
+        event.assignee = assignee
+        event.save(update_fields=["assignee"])
+        data = {"assignee": assignee.pk, "previous": previous}
+        _note(event=event, kind=TimelineKind.ASSIGNED, actor=user, data=data)
+        _audit(user=user, action="event.assigned", event=event, detail=data)
+        if assignee.pk != getattr(user, "pk", None):
+            notify.notify(
+                user=assignee,
+                kind=NotificationKind.ASSIGNED,
+                event=event,
+                text=f"Event {event.short_id} at {event.provider.name} was assigned to you",
+                url=reverse("pses:event-detail", kwargs={"event_id": event.pk}),
+            )
+
+
+def change_status(*, user: Any, event: SafetyEvent, status: str) -> None:
+    """Move the event along; the reporters see the new status on their status pages."""
+    if status not in EventStatus.values:
+        raise PsesInvalid("choose one of the listed statuses")
+    with transaction.atomic():
+        event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+        if event.status == status:
+            raise PsesInvalid("the event already has that status")
+        previous = event.status
+        event.status, event.status_at = status, timezone.now()
+        event.save(update_fields=["status", "status_at"])
+        data = {"from": previous, "to": status}
+        _note(event=event, kind=TimelineKind.STATUS_CHANGED, actor=user, data=data)
+        _audit(user=user, action="event.status_changed", event=event, detail=data)
+
+
+def add_addendum(*, user: Any, event: SafetyEvent, body: str) -> Addendum:
+    body = body.strip()
+    if not body:
+        raise PsesInvalid("write the addendum first")
+    if len(body) > ADDENDUM_MAX:
+        raise PsesInvalid(f"keep the addendum under {ADDENDUM_MAX} characters")
+    with transaction.atomic():
+        addendum = Addendum.objects.create(event=event, body=body, author=user)
+        _note(event=event, kind=TimelineKind.ADDENDUM, actor=user, data={"addendum": str(addendum.pk)})
+        _audit(user=user, action="event.addendum_added", event=event, detail={"addendum": str(addendum.pk)})
+    return addendum
+
+
+def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, body: str) -> None:
+    """Ask a report's reporter to correct or complete it, through the follow-up channel
+    (their "My reports" page, or the anonymous receipt: no identity is needed or kept)."""
+    if not EventReportLink.objects.filter(event=event, report=report).exists():
+        raise PsesInvalid(f"report {report.short_id} is not in this event")
+    with transaction.atomic():
+        try:
+            message = channel.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
+        except channel.ChannelInvalid as exc:
+            raise PsesInvalid(str(exc)) from None
+        data = {"report": str(report.pk), "message": str(message.pk)}
+        _note(event=event, kind=TimelineKind.CORRECTION_REQUESTED, actor=user, data=data)
+        _audit(user=user, action="event.correction_requested", event=event, detail=data)
+
+
+def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
+    """Tell every reporter of the event what changed because they reported (issue 4 item 8)."""
+    reports = list(queries.reports_of(event))
+    with transaction.atomic():
+        messages = []
+        for report in reports:
+            try:
+                message = channel.post_follow_up(user=user, report=report, kind=FollowUpKind.WHAT_CHANGED, body=body)
+            except channel.ChannelInvalid as exc:
+                raise PsesInvalid(str(exc)) from None
+            messages.append(str(message.pk))
+        data = {"reports": [str(r.pk) for r in reports], "messages": messages}
+        _note(event=event, kind=TimelineKind.WHAT_CHANGED, actor=user, data=data)
+        _audit(user=user, action="event.what_changed_sent", event=event, detail=data)
+    return len(messages)
+
+
+def record_event_view(*, user: Any, event: SafetyEvent) -> None:
+    """Reading an event inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
+    record(
+        actor=user,
+        action="event.viewed",
+        object_type="pses.safetyevent",
+        object_id=str(event.pk),
+        organization_id=event.provider_id,
+        purpose="pses.review",
+    )
+
+
+# --- clock rules and notifications ------------------------------------------------------
+
+RULE_FIELDS = [
+    "name",
+    "event_types",
+    "categories",
+    "min_harm",
+    "device_related",
+    "due_amount",
+    "due_unit",
+    "starts_at",
+    "basis",
+    "active",
+]
+
+
+def save_clock_rule(
+    *, user: Any, provider: Organization, data: dict[str, Any], rule: ClockRule | None = None
+) -> ClockRule:
+    """Add or change one of the provider's clock rules (safety manager)."""
+    with transaction.atomic():
+        if rule is None:
+            rule = ClockRule(provider=provider)
+        elif rule.provider_id != provider.pk:
+            raise PsesInvalid("that rule belongs to another provider")
+        for name in RULE_FIELDS:
+            if name in data:
+                setattr(rule, name, data[name])
+        rule.save()
+        record(
+            actor=user,
+            action="clock_rule.saved",
+            object_type="pses.clockrule",
+            object_id=str(rule.pk),
+            organization_id=provider.pk,
+            purpose="pses.configuration",
+            detail={"code": rule.code, "active": rule.active, "due": f"{rule.due_amount} {rule.due_unit}"},
+        )
+    return rule
+
+
+def mark_read(*, user: Any, notification_id: int | str | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them when no id is given."""
+    unread = queries.notifications_for(user).filter(read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    with transaction.atomic():
+        return unread.update(read_at=timezone.now())

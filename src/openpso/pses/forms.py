@@ -1,0 +1,177 @@
+"""Forms of the PSES pages. Choices come from the tenancy helpers, so a form never offers
+anything outside the user's providers; rules live in `actions`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from openpso.commonformats.definitions import herf_core
+from openpso.organizations.models import Organization, Unit
+from openpso.pses import queries
+from openpso.pses.actions import ADDENDUM_MAX, TITLE_MAX
+from openpso.pses.clocks import HARM_LABELS, HARM_ORDER
+from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
+from openpso.pses.triage import UNLINKED, QueueFilters
+from openpso.reporting.models import EventReport
+
+_HERF = herf_core()
+MESSAGE_MAX = 4000
+
+
+def _report_label(report: EventReport) -> str:
+    return f"{report.short_id} · {report.get_event_type_display()} · {report.reported_at:%Y-%m-%d}"
+
+
+class QueueFilterForm(forms.Form):
+    provider = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, empty_label="All")
+    category = forms.ChoiceField(required=False, label="Category")
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, empty_label="All units")
+    status = forms.ChoiceField(required=False)
+    min_age = forms.IntegerField(required=False, min_value=0, label="Reported at least … days ago")
+    max_age = forms.IntegerField(required=False, min_value=0, label="Reported at most … days ago")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = queries.pses_providers_for(user)
+        provider_field: Any = self.fields["provider"]
+        provider_field.queryset = providers
+        unit_field: Any = self.fields["unit"]
+        unit_field.queryset = Unit.objects.filter(provider__in=providers)
+        category_field: Any = self.fields["category"]
+        category_field.choices = [("", "All categories"), *_HERF["DE21"].choices()]
+        status_field: Any = self.fields["status"]
+        open_statuses = [(v, label) for v, label in EventStatus.choices if v != EventStatus.CLOSED]
+        status_field.choices = [("", "Any status"), (UNLINKED, "Not in an event yet"), *open_statuses]
+        if providers.count() < 2:
+            del self.fields["provider"]
+
+    def filters(self) -> QueueFilters:
+        if not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        provider = data.get("provider")
+        unit = data.get("unit")
+        return QueueFilters(
+            provider_id=provider.pk if provider else None,
+            category=data.get("category") or "",
+            unit_id=unit.pk if unit else None,
+            status=data.get("status") or "",
+            min_age=data.get("min_age"),
+            max_age=data.get("max_age"),
+        )
+
+
+class EventNewForm(forms.Form):
+    report = forms.UUIDField(widget=forms.HiddenInput)
+    title = forms.CharField(required=False, max_length=TITLE_MAX, help_text="Optional; no patient names.")
+
+
+class ReportChoiceForm(forms.Form):
+    report = forms.ChoiceField(label="Report")
+
+    def __init__(self, *args: Any, reports: QuerySet[EventReport], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["report"]
+        field.choices = [(str(r.pk), _report_label(r)) for r in reports[:200]]
+
+
+class ReportIdForm(forms.Form):
+    """What a link, unlink or correction POST carries; the report is then looked up through
+    the tenancy helper, so a report of another provider answers 404."""
+
+    report = forms.UUIDField()
+
+
+class CorrectionPostForm(ReportIdForm):
+    body = forms.CharField(max_length=MESSAGE_MAX)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=queries.pses_members_of(0), label="Investigator")
+
+    def __init__(self, *args: Any, event: SafetyEvent, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["assignee"]
+        field.queryset = queries.pses_members_of(event.provider_id)
+        field.label_from_instance = lambda user: user.get_full_name() or user.email
+        if event.assignee_id:
+            self.initial.setdefault("assignee", event.assignee_id)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=EventStatus.choices, label="New status")
+
+
+class AddendumForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=ADDENDUM_MAX, label="Addendum")
+
+
+class CorrectionForm(ReportChoiceForm):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        label="What should the reporter correct or add?",
+        help_text="Sent through the report's follow-up channel; works for anonymous reporters too.",
+    )
+
+
+class WhatChangedForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MESSAGE_MAX,
+        label="What changed because they reported",
+        help_text="Every reporter of this event sees it on their status page. Name no one.",
+    )
+
+
+class ClockRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    event_types = forms.MultipleChoiceField(
+        choices=_HERF["DE3"].choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any event type.",
+    )
+    categories = forms.MultipleChoiceField(
+        choices=_HERF["DE21"].choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any category.",
+    )
+    min_harm = forms.ChoiceField(
+        choices=[("", "Any harm"), *((c, f"{HARM_LABELS[c]} or worse") for c in HARM_ORDER)],
+        required=False,
+        label="Minimum harm",
+    )
+
+    class Meta:
+        model = ClockRule
+        fields = [
+            "name",
+            "event_types",
+            "categories",
+            "min_harm",
+            "device_related",
+            "due_amount",
+            "due_unit",
+            "starts_at",
+            "basis",
+            "active",
+        ]
+        labels = {
+            "device_related": "Only device-related events",
+            "due_amount": "Due in",
+            "due_unit": "Unit",
+            "starts_at": "Counted from",
+        }
+
+
+class RuleProviderForm(forms.Form):
+    provider = forms.ModelChoiceField(queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["provider"]
+        field.queryset = queries.managed_providers_for(user)

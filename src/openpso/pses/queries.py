@@ -1,0 +1,142 @@
+"""Tenancy for the PSES: the only way views look up events, clock rules and notifications.
+
+Only the PSES roles of a provider (safety manager, committee; 42 CFR 3.20) reach its
+events; anything else raises Http404 exactly as a missing object does (invariant 1).
+Clock rules are the safety manager's. Reporters reach nothing here except the plain
+status of the event their own report belongs to (`reporter_event_status`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openpso.organizations.models import Organization, OrgKind
+from openpso.organizations.queries import orgs_where
+from openpso.organizations.roles import PSES_ROLES, Role
+from openpso.pses.models import ClockRule, EventReportLink, EventStatus, Notification, SafetyEvent
+from openpso.reporting.models import EventReport
+
+
+def pses_providers_for(user: Any) -> QuerySet[Organization]:
+    """Providers in whose PSES `user` works."""
+    return orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
+
+
+def managed_providers_for(user: Any) -> QuerySet[Organization]:
+    """Providers whose clock rules `user` keeps: safety managers only."""
+    return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER)
+
+
+def events_for(user: Any) -> QuerySet[SafetyEvent]:
+    return SafetyEvent.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "assignee")
+
+
+def get_event_for_user(user: Any, event_id: uuid.UUID | str) -> SafetyEvent:
+    try:
+        return events_for(user).get(pk=event_id)
+    except (SafetyEvent.DoesNotExist, ValueError):
+        raise Http404("No such event") from None
+
+
+def pses_reports_for(user: Any) -> QuerySet[EventReport]:
+    """Reports the user triages: every report of their PSES providers."""
+    return EventReport.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "unit")
+
+
+def get_pses_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
+    try:
+        return pses_reports_for(user).get(pk=report_id)
+    except (EventReport.DoesNotExist, ValueError):
+        raise Http404("No such report") from None
+
+
+def reports_of(event: SafetyEvent) -> QuerySet[EventReport]:
+    return EventReport.objects.filter(pses_link__event=event).select_related("unit").order_by("reported_at")
+
+
+def linkable_reports(event: SafetyEvent) -> QuerySet[EventReport]:
+    """Reports of the event's provider that are in no event yet."""
+    return EventReport.objects.filter(provider_id=event.provider_id, pses_link__isnull=True).order_by("-reported_at")
+
+
+def event_of(report: EventReport) -> SafetyEvent | None:
+    link = EventReportLink.objects.filter(report=report).select_related("event").first()
+    return link.event if link else None
+
+
+def pses_members_of(provider: Organization | int) -> QuerySet[Any]:
+    """People who may be assigned an event of `provider`: its PSES role holders."""
+    provider_id = provider if isinstance(provider, int) else provider.pk
+    user_model = get_user_model()
+    return (
+        user_model.objects.filter(memberships__organization_id=provider_id, memberships__role__in=list(PSES_ROLES))
+        .distinct()
+        .order_by("email")
+    )
+
+
+def safety_managers_of(provider_id: int) -> QuerySet[Any]:
+    user_model = get_user_model()
+    return user_model.objects.filter(
+        memberships__organization_id=provider_id, memberships__role=Role.SAFETY_MANAGER
+    ).distinct()
+
+
+def clock_rules_for(user: Any) -> QuerySet[ClockRule]:
+    return ClockRule.objects.filter(provider__in=managed_providers_for(user)).select_related("provider")
+
+
+def get_clock_rule_for_user(user: Any, rule_id: int | str) -> ClockRule:
+    try:
+        return clock_rules_for(user).get(pk=rule_id)
+    except (ClockRule.DoesNotExist, ValueError):
+        raise Http404("No such clock rule") from None
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user: Any) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+# --- reporter feedback (issue 4 item 8) ------------------------------------------------
+
+PLAIN_EVENT_STATUS = {
+    EventStatus.NEW: "Received by the safety team; it will be looked at soon.",
+    EventStatus.IN_TRIAGE: "The safety team is reviewing what happened.",
+    EventStatus.UNDER_INVESTIGATION: "The safety team is investigating what happened and why.",
+    EventStatus.ACTION_PLANNING: "The safety team is planning changes so that it does not happen again.",
+    EventStatus.CLOSED: "The safety team has finished its review. Any changes made are described below.",
+}
+
+
+@dataclass(frozen=True)
+class ReporterEventStatus:
+    status: str  # EventStatus code
+    text: str  # plain words for the reporter
+    since: dt.date
+
+
+def reporter_event_status(report: EventReport) -> ReporterEventStatus | None:
+    """What the reporter of `report` may see of the investigation: its status, in plain words.
+
+    A read-only hook for the reporting side's "My reports" and anonymous status pages (the
+    caller has already established that the reader is the report's reporter). No event
+    title, no names, no other report: only the status and the day it was set.
+    """
+    event = event_of(report)
+    if event is None:
+        return None
+    status = EventStatus(event.status)
+    return ReporterEventStatus(status=status.value, text=PLAIN_EVENT_STATUS[status], since=event.status_at.date())

@@ -1,0 +1,65 @@
+"""Template tags the rest of the site uses to show PSES facts without importing `pses`:
+the nav's notification link, the event panel on a report page, and the event status a
+reporter sees on their status page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from openpso.pses import queries
+from openpso.pses.clocks import Clock
+from openpso.pses.forms import EventNewForm
+from openpso.pses.models import EventStatus
+from openpso.reporting.models import EventReport
+
+register = template.Library()
+
+
+def _user(context: Any) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+@register.inclusion_tag("pses/_nav.html", takes_context=True)
+def pses_nav(context: Any) -> dict[str, Any]:
+    """Queue and notifications links (with the unread count) for PSES roles."""
+    user = _user(context)
+    show = user is not None and queries.pses_providers_for(user).exists()
+    return {"show": show, "unread": queries.unread_count(user) if show else 0}
+
+
+@register.inclusion_tag("pses/_report_event_panel.html", takes_context=True)
+def report_event_panel(context: Any, report: EventReport) -> dict[str, Any]:
+    """On a report's page, for PSES roles of its provider: its event, or make / join one."""
+    user = _user(context)
+    if user is None or not queries.pses_reports_for(user).filter(pk=report.pk).exists():
+        return {"show": False}
+    event = queries.event_of(report)
+    open_events = queries.events_for(user).filter(provider_id=report.provider_id).exclude(status=EventStatus.CLOSED)
+    return {
+        "show": True,
+        "report": report,
+        "event": event,
+        "new_form": EventNewForm(initial={"report": report.pk}),
+        "open_events": open_events[:10] if event is None else [],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("pses/_reporter_status.html")
+def reporter_event_status(report: EventReport) -> dict[str, Any]:
+    """The investigation's status in plain words, for the report's own reporter."""
+    return {"status": queries.reporter_event_status(report)}
+
+
+@register.filter
+def clock_state(clock: Clock, now: dt.datetime) -> str:
+    return clock.state(now)
+
+
+@register.filter
+def countdown(clock: Clock, now: dt.datetime) -> str:
+    return clock.countdown(now)

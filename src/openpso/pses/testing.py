@@ -1,0 +1,31 @@
+"""PSES objects for the shared test cast: one event per named report and the default clock
+rules of every provider, made once per cast (the tenancy matrix and the PSES tests use them)."""
+
+from __future__ import annotations
+
+from openpso.pses.actions import create_event
+from openpso.pses.clocks import seed_default_rules
+from openpso.pses.models import ClockRule, EventReportLink, SafetyEvent
+from openpso.testing.cast import Cast
+
+EVENT_REPORTS = ("r1", "r1b", "r2", "r3")
+
+
+def cast_events(cast: Cast) -> dict[str, SafetyEvent]:
+    """An event made by a PSES member from each of r1, r1b, r2 and r3 (keyed by report)."""
+    events = {}
+    for key in EVENT_REPORTS:
+        report = cast.reports[key]
+        link = EventReportLink.objects.filter(report=report).select_related("event").first()
+        events[key] = link.event if link else create_event(user=None, report=report, title=f"CANARY-EVENT-{key}")
+    return events
+
+
+def cast_clock_rules(cast: Cast) -> dict[str, ClockRule]:
+    """The first default rule of every provider of the cast (keyed by provider)."""
+    rules = {}
+    for key, org in cast.orgs.items():
+        if org.kind == "provider":
+            seed_default_rules(org)
+            rules[key] = ClockRule.objects.filter(provider=org).order_by("pk").first()
+    return {k: v for k, v in rules.items() if v is not None}

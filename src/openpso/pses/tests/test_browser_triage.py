@@ -1,0 +1,50 @@
+"""On a phone: the safety manager opens the queue, makes an event from one report, links a
+second, assigns it, and the event page shows both reports and the timeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from openpso.pses.models import SafetyEvent
+from openpso.testing.accessibility import axe_violations
+from openpso.testing.browser import sign_in
+from openpso.testing.cast import PASSWORD, TOTP_SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scanned_phone(chromium):
+    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def test_the_manager_triages_two_reports_into_one_assigned_event(live_server, cast, scanned_phone):
+    base = live_server.url
+    first, second = cast.reports["r1"], cast.reports["r1anon"]
+    page = scanned_phone.new_page()
+    sign_in(page, base, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
+
+    page.get_by_role("link", name="Safety queue").click()
+    assert page.get_by_role("heading", name="Safety queue").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=f"Make an event from report {first.short_id}").click()
+    event = SafetyEvent.objects.get()
+    assert page.get_by_role("heading", name=f"Event {event.short_id}").is_visible()
+
+    page.locator("#id_link-report").select_option(str(second.pk))
+    page.get_by_role("button", name="Link report").click()
+    page.locator("#id_assign-assignee").select_option(label="Pses_Committee")
+    page.get_by_role("button", name="Assign").click()
+
+    assert page.locator("#event-assignee").inner_text() == "Pses_Committee"
+    reports = page.locator("#reports").inner_text()
+    assert first.short_id in reports
+    assert second.short_id in reports
+    timeline = page.locator("#timeline").inner_text()
+    assert "Assigned: to Pses_Committee" in timeline
+    assert timeline.count("Report linked") == 2
+    assert "Event created" in timeline
+    assert axe_violations(page) == []

@@ -1,0 +1,19 @@
+"""Reporters see what became of their report: the safety review's status on My reports."""
+
+from __future__ import annotations
+
+from openpso.pses import actions
+
+
+def test_my_reports_shows_the_status_of_the_event_the_report_is_in(cast, client_for):
+    manager = cast.users["safety_manager"]
+    event = actions.create_event(user=manager, report=cast.reports["r1"], title="Fall near bed")
+    actions.change_status(user=manager, event=event, status="under_investigation")
+    page = client_for("reporter").get("/reports/mine/").content.decode()
+    assert 'data-event-status="under_investigation"' in page
+    assert "Fall near bed" not in page  # the event's own title stays with the safety team
+
+
+def test_a_report_in_no_event_shows_no_review_status(cast, client_for):
+    page = client_for("reporter").get("/reports/mine/").content.decode()
+    assert "data-event-status" not in page

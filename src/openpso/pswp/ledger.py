@@ -1,0 +1,173 @@
+"""The PSWP ledger: every change of an artefact's PSWP status, validated and recorded.
+
+An artefact is any model instance with `pswp_status`, `pswp_status_at` and `provider_id`
+(an `anonymous` flag is honoured where present); this module imports no other app's models.
+Each accepted transition updates the artefact's denormalised status, writes one
+`PswpTransition` (the artefact's timeline entry) and one audit event, in one transaction.
+A refused transition writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.pswp.models import PswpTransition
+from openpso.pswp.status import ALLOWED_TRANSITIONS, NO_STATUS, REPORTED_STATUSES, PswpStatus
+
+AUDIT_ACTION = "pswp.status_changed"
+
+
+class PswpTransitionRefused(Exception):
+    """The state machine does not allow this change; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of an artefact's PSWP history, for pages."""
+
+    from_status: str
+    to_status: str
+    at: dt.datetime
+    actor_label: str
+    reason: str
+
+    @property
+    def to_label(self) -> str:
+        return str(PswpStatus(self.to_status).label)
+
+
+def _to_the_hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _rows(artefact: models.Model) -> Any:
+    ct = ContentType.objects.get_for_model(type(artefact))
+    return PswpTransition.objects.filter(content_type=ct, object_id=str(artefact.pk))
+
+
+def _from_status(artefact: Any, to: str) -> str:
+    current = str(artefact.pswp_status or NO_STATUS)
+    # An artefact created already holding its first status (an event report is a candidate
+    # from filing) has an unrecorded entry until the ledger records it: that first call
+    # records the entry itself, from no status.
+    if current == to and not _rows(artefact).exists():
+        return NO_STATUS
+    return current
+
+
+def _refusal(artefact: Any, current: str, to: str) -> str:
+    name = f"{artefact._meta.verbose_name} {artefact.pk}"
+    if to == PswpStatus.DROPPED_OUT and current in REPORTED_STATUSES:
+        return (
+            f"Drop-out refused: {name} was {PswpStatus(current).label.lower()} on "
+            f"{artefact.pswp_status_at:%Y-%m-%d}. 42 CFR 3.20 allows removal from the PSES only "
+            "before it is reported to the PSO, functional reporting included."
+        )
+    if to == PswpStatus.DROPPED_OUT:
+        shown = PswpStatus(current).label.lower() if current else "not in the PSES"
+        return (
+            f"Drop-out refused: {name} is {shown}. 42 CFR 3.20 allows drop-out only of "
+            "information in the PSES for reporting (a candidate) that has not been reported."
+        )
+    if current in REPORTED_STATUSES:
+        return (
+            f"{name} was {PswpStatus(current).label.lower()}; after reporting its PSWP status can no longer "
+            f"become '{to}' (42 CFR 3.20)."
+        )
+    shown = f"'{current}'" if current else "no status"
+    return f"{name} cannot go from {shown} to '{to}' (42 CFR 3.20 PSWP states; see pswp.status.ALLOWED_TRANSITIONS)."
+
+
+def _label(person: Any, anonymous: bool) -> str:
+    if person is not None:
+        return str(getattr(person, "email", "") or person)
+    return "anonymous" if anonymous else "system"
+
+
+def _transition(
+    *, artefact: Any, to: str, actor: Any, reason: str = "", at: dt.datetime | None = None
+) -> PswpTransition:
+    if to in {PswpStatus.DROPPED_OUT, PswpStatus.NOT_PSWP} and not reason.strip():
+        # 42 CFR 3.20 para (2)(ii): the provider documents the act of removal; we ask why.
+        raise PswpTransitionRefused(f"{PswpStatus(to).label}: a reason is required (42 CFR 3.20).")
+    model = type(artefact)
+    with transaction.atomic():
+        # Lock the artefact so two concurrent changes cannot both pass the check.
+        locked = model._default_manager.select_for_update().get(pk=artefact.pk)
+        current = _from_status(locked, to)
+        if to not in ALLOWED_TRANSITIONS.get(current, frozenset()):
+            raise PswpTransitionRefused(_refusal(locked, current, to))
+        anonymous = bool(getattr(locked, "anonymous", False))
+        moment = at or timezone.now()
+        if anonymous:
+            # Invariant 2: no ledger time for an anonymous report is finer than the hour.
+            moment = _to_the_hour(moment)
+        # A queryset update, not save(): the ledger is the record of PSWP changes, and a
+        # row-version save would stamp an anonymous report's history with the exact time.
+        model._default_manager.filter(pk=artefact.pk).update(pswp_status=to, pswp_status_at=moment)
+        artefact.pswp_status, artefact.pswp_status_at = to, moment
+        person = actor if getattr(actor, "is_authenticated", False) else None
+        entry = PswpTransition(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(artefact.pk),
+            provider_id=locked.provider_id,
+            from_status=current,
+            to_status=to,
+            actor=person,
+            actor_label=_label(person, anonymous),
+            at=moment,
+            reason=reason.strip(),
+        )
+        entry.save()
+        record(
+            actor=person,
+            action=AUDIT_ACTION,
+            object_type=f"{model._meta.app_label}.{model._meta.model_name}",
+            object_id=str(artefact.pk),
+            organization_id=locked.provider_id,
+            purpose="pswp.ledger",
+            detail={"from": current, "to": to},
+            at=moment,
+        )
+    return entry
+
+
+def enter_pses(*, artefact: Any, actor: Any, at: dt.datetime | None = None) -> PswpTransition:
+    """The artefact entered the PSES for reporting to a PSO: protected from `at` (42 CFR 3.20)."""
+    return _transition(artefact=artefact, to=PswpStatus.CANDIDATE, actor=actor, at=at)
+
+
+def mark_reported(*, artefact: Any, actor: Any, functional: bool = False) -> PswpTransition:
+    """Reported to the PSO, or made accessible to it (functional reporting): drop-out ends here."""
+    to = PswpStatus.FUNCTIONALLY_REPORTED if functional else PswpStatus.REPORTED
+    return _transition(artefact=artefact, to=to, actor=actor)
+
+
+def drop_out(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
+    """Remove a not-yet-reported candidate from the PSES; it is then no longer PSWP (42 CFR 3.20)."""
+    return _transition(artefact=artefact, to=PswpStatus.DROPPED_OUT, actor=actor, reason=reason)
+
+
+def mark_not_pswp(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
+    """An original or external-obligation record, not PSWP (3.20 para (2); 81 FR 32655)."""
+    return _transition(artefact=artefact, to=PswpStatus.NOT_PSWP, actor=actor, reason=reason)
+
+
+def mark_deliberation(*, artefact: Any, actor: Any) -> PswpTransition:
+    """Deliberation or analysis within the PSES: PSWP at creation (3.20 para (1)(ii))."""
+    return _transition(artefact=artefact, to=PswpStatus.DELIBERATION, actor=actor)
+
+
+def history(artefact: models.Model) -> list[Entry]:
+    """The artefact's PSWP timeline, oldest first."""
+    return [
+        Entry(row.from_status, row.to_status, row.at, row.actor_label, row.reason)
+        for row in _rows(artefact).order_by("id")
+    ]

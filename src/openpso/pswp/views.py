@@ -1,0 +1,149 @@
+"""PSWP pages for the PSES roles of a provider: drop-out, external reports, the PSES policy,
+disclosures and their log. Every lookup goes through `pswp.queries` (404 for anything foreign)."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from openpso.audit.trail import record
+from openpso.pswp import actions, ledger, queries
+from openpso.pswp.bases import BASES
+from openpso.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
+from openpso.pswp.models import Disclosure
+
+PERIODS = {"month": "%Y-%m", "year": "%Y"}
+
+
+@login_required
+@require_POST
+def drop_out(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = queries.get_pses_report_for_user(request.user, report_id)
+    form = DropOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Drop-out needs a reason (42 CFR 3.20); nothing was changed.")
+    else:
+        try:
+            ledger.drop_out(artefact=report, actor=request.user, reason=form.cleaned_data["reason"])
+        except ledger.PswpTransitionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Report {report.short_id} was dropped out of the PSES; it is no longer PSWP.")
+    return redirect("reporting:report-detail", report_id=report.pk)
+
+
+@login_required
+def external_new(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = queries.get_pses_report_for_user(request.user, report_id)
+    form = ExternalReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.build_external_report(report=report, actor=request.user, **form.cleaned_data)
+        messages.success(request, "The external report was recorded from the original facts (not PSWP).")
+        return redirect("pswp:external-list", provider=report.provider.slug)
+    return render(request, "pswp/external_new.html", {"report": report, "form": form})
+
+
+@login_required
+def external_list(request: HttpRequest, provider: str) -> HttpResponse:
+    org = queries.get_pses_provider_for_user(request.user, provider)
+    context = {"provider": org, "externals": queries.external_reports_of(org)}
+    return render(request, "pswp/external_list.html", context)
+
+
+@login_required
+def policy(request: HttpRequest, provider: str) -> HttpResponse:
+    org = queries.get_pses_provider_for_user(request.user, provider)
+    may_edit = queries.is_safety_manager(request.user, org)
+    form = PolicyForm(request.POST or None) if may_edit else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Only the safety manager adds PSES policy versions")
+        if form.is_valid():
+            added = actions.add_policy_version(provider=org, actor=request.user, **form.cleaned_data)
+            messages.success(request, f"PSES policy version {added.version} was added.")
+            return redirect("pswp:policy", provider=org.slug)
+    context = {
+        "provider": org,
+        "current": queries.current_policy(org),
+        "versions": queries.policies_of(org),
+        "form": form,
+    }
+    return render(request, "pswp/policy.html", context)
+
+
+@login_required
+def disclose(request: HttpRequest, report_id: str) -> HttpResponse:
+    report = queries.get_pses_report_for_user(request.user, report_id)
+    form = DisclosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.disclose(
+                provider=report.provider,
+                reports=[report],
+                actor=request.user,
+                request=form.to_request(report.provider.slug),
+            )
+        except actions.DisclosureInvalid as exc:
+            form.add_errors(exc.errors)
+        else:
+            messages.success(request, f"The disclosure of report {report.short_id} was logged.")
+            return redirect("pswp:disclosure-log", provider=report.provider.slug)
+    context = {"report": report, "form": form, "bases": BASES.values()}
+    return render(request, "pswp/disclose.html", context)
+
+
+def _counts(disclosures: list[Disclosure], period: str) -> list[tuple[str, str, str, int]]:
+    fmt = PERIODS[period]
+    counts = Counter((d.disclosed_at.strftime(fmt), d.basis) for d in disclosures)
+    return [(p, b, BASES[b].paragraph, n) for (p, b), n in sorted(counts.items(), reverse=True)]
+
+
+def _period(request: HttpRequest) -> str:
+    period = request.GET.get("period", "month")
+    return period if period in PERIODS else "month"
+
+
+def _audit_log_read(request: HttpRequest, org_id: int, what: str) -> None:
+    record(
+        actor=request.user,
+        action=what,
+        object_type="organizations.organization",
+        object_id=org_id,
+        organization_id=org_id,
+        purpose="pses.disclosure_accounting",
+    )
+
+
+@login_required
+def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
+    org = queries.get_pses_provider_for_user(request.user, provider)
+    disclosures = list(queries.disclosures_of(org))
+    period = _period(request)
+    _audit_log_read(request, org.pk, "pswp.disclosure_log_viewed")
+    context = {
+        "provider": org,
+        "disclosures": disclosures,
+        "counts": _counts(disclosures, period),
+        "period": period,
+        "bases": BASES,
+    }
+    return render(request, "pswp/disclosure_log.html", context)
+
+
+@login_required
+def disclosure_report_csv(request: HttpRequest, provider: str) -> HttpResponse:
+    org = queries.get_pses_provider_for_user(request.user, provider)
+    period = _period(request)
+    _audit_log_read(request, org.pk, "pswp.disclosure_report_downloaded")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="disclosures-{org.slug}-by-{period}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["period", "basis", "paragraph", "disclosures"])
+    writer.writerows(_counts(list(queries.disclosures_of(org)), period))
+    return response
