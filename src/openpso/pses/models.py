@@ -133,6 +133,15 @@ class TimelineKind(models.TextChoices):
     WHAT_CHANGED = "what_changed", "'What changed' sent to the reporters"
     CLOCK_DUE = "clock_due", "Clock due within a day"
     CLOCK_OVERDUE = "clock_overdue", "Clock overdue"
+    INVESTIGATION_STARTED = "investigation_started", "Investigation (RCA²) started"
+    INVESTIGATION_FINISHED = "investigation_finished", "Investigation (RCA²) finished"
+    INVESTIGATION_CHANGED = "investigation_changed", "Investigation changed"
+    ACTION_ADDED = "action_added", "Action plan item added"
+    ACTION_CHANGED = "action_changed", "Action plan item changed"
+    EFFECTIVENESS_REVIEWED = "effectiveness_reviewed", "Action effectiveness reviewed"
+    # Deliberations (issue 4 items 4-5): the entry names the deliberation and its kind, never its words.
+    DELIBERATION = "deliberation", "Deliberation recorded"
+    JUST_CULTURE = "just_culture", "Just Culture decision recorded"
 
 
 class TimelineEntry(_AppendOnly):
@@ -235,3 +244,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+import openpso.pses.models_deliberation  # noqa: E402  deliberations (issue 4 items 4-5): register the models
+import openpso.pses.models_rca  # noqa: E402, F401  RCA² investigations (issue 4 item 3): register the models

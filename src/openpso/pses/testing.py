@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from openpso.pses.actions import create_event
 from openpso.pses.clocks import seed_default_rules
+from openpso.pses.deliberations import record_deliberation
 from openpso.pses.models import ClockRule, EventReportLink, SafetyEvent
+from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.testing.cast import Cast
 
 EVENT_REPORTS = ("r1", "r1b", "r2", "r3")
@@ -29,3 +31,19 @@ def cast_clock_rules(cast: Cast) -> dict[str, ClockRule]:
             seed_default_rules(org)
             rules[key] = ClockRule.objects.filter(provider=org).order_by("pk").first()
     return {k: v for k, v in rules.items() if v is not None}
+
+
+def cast_deliberations(cast: Cast) -> dict[str, Deliberation]:
+    """A committee note on each cast event (keyed by report), PSWP at creation; the title and
+    body carry CANARY-DELIBERATION-<key> so a leak shows in a response body."""
+    found: dict[str, Deliberation] = {}
+    for key, event in cast_events(cast).items():
+        existing = Deliberation.objects.filter(event=event).order_by("created_at").first()
+        found[key] = existing or record_deliberation(
+            user=None,
+            event=event,
+            kind=DeliberationKind.COMMITTEE_NOTE,
+            title=f"Committee note CANARY-DELIBERATION-{key}",
+            body=f"The committee discussed it. CANARY-DELIBERATION-{key}",
+        )
+    return found

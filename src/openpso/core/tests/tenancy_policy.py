@@ -127,3 +127,17 @@ def event_visible(cast: Cast, who: str, report_key: str) -> bool:
 def clock_rule_visible(cast: Cast, who: str, org_key: str) -> bool:
     membership = cast.memberships[who]
     return membership.role == "safety_manager" and cast.orgs[org_key].pk == membership.organization_id
+
+
+# Deliberations and the Just Culture aid (issue 4 items 4-5): PSWP at creation, readable
+# only by the PSES roles of the event's provider. The matrix makes one per cast event.
+def deliberation_visible(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.reports[report_key].provider_id == membership.organization_id
+
+
+# RCA² investigations and action plans (issue 4 item 3): analysis inside the PSES, for the
+# PSES roles of the event's provider only. The matrix makes one action per cast event.
+def rca_action_visible(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.reports[report_key].provider_id == membership.organization_id

@@ -16,7 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openpso.core.tests import tenancy_policy as policy
-from openpso.pses.testing import cast_clock_rules, cast_events
+from openpso.pses.rca_testing import cast_actions
+from openpso.pses.testing import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
 from openpso.testing.cast import CAST_ROLES, Cast
 
 
@@ -48,6 +49,8 @@ KNOWN_PARAMS = {
     ("family", "name"),  # Common Formats definitions: the same for everyone, not tenant data
     ("event_id",),  # PSES safety events
     ("rule_id",),  # PSES clock rules
+    ("deliberation_id",),  # PSES deliberations (PSWP at creation)
+    ("action_id",),  # RCA² action plan items
 }
 
 
@@ -70,6 +73,11 @@ def _forbidden_markers(cast: Cast, who: str, route_name: str) -> list[str]:
     for key in cast.orgs:
         if not policy.org_name_visible(cast, who, key) and not policy.org_name_public(cast, route_name, key):
             markers.append(f"CANARY-ORG-{key}")
+    for key in EVENT_REPORTS:
+        if not policy.deliberation_visible(cast, who, key):
+            markers.append(f"CANARY-DELIBERATION-{key}")
+        if not policy.rca_action_visible(cast, who, key):
+            markers.append(f"CANARY-RCA-{key}")
     return markers
 
 
@@ -114,6 +122,12 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("rule_id",):
         for key, rule in cast_clock_rules(cast).items():
             yield reverse(route.name, kwargs={"rule_id": rule.pk}), f"rule:{key}"
+    elif route.params == ("deliberation_id",):
+        for key, deliberation in cast_deliberations(cast).items():
+            yield reverse(route.name, kwargs={"deliberation_id": deliberation.pk}), f"deliberation:{key}"
+    elif route.params == ("action_id",):
+        for key, action in cast_actions(cast).items():
+            yield reverse(route.name, kwargs={"action_id": action.pk}), f"action:{key}"
     elif route.params == ("family", "name"):
         for key in ("cfer-h-1.2/medication", "openpso-ext/ems-1.0", "cfer-h-9.9/no-such-form"):
             family, name = key.split("/")
@@ -151,6 +165,10 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.report_visible(cast, who, keys[0])
     if kind == "event":
         return policy.event_visible(cast, who, keys[0])
+    if kind == "deliberation":
+        return policy.deliberation_visible(cast, who, keys[0])
+    if kind == "action":
+        return policy.rca_action_visible(cast, who, keys[0])
     if kind == "rule":
         return policy.clock_rule_visible(cast, who, keys[0])
     if kind == "form":
@@ -190,6 +208,17 @@ POST_ONLY_OBJECT_ROUTES = {
     "pses:event-correction",
     "pses:event-what-changed",
     "pswp:drop-out",
+    "pses:rca-start",
+    "pses:rca-finish",
+    "pses:rca-team-add",
+    "pses:rca-team-remove",
+    "pses:rca-fact-add",
+    "pses:rca-statement-add",
+    "pses:rca-root-cause-add",
+    "pses:rca-factors",
+    "pses:rca-entry-remove",
+    "pses:rca-action-new",
+    "pses:rca-action-review",
 }
 
 

@@ -1,0 +1,454 @@
+"""RCA² work on an event: the investigation, its action plan and the effectiveness reviews.
+
+Lookups first (tenancy: only through `queries.events_for`, 404 for anything foreign), then
+the changes. Each change is one transaction writing a typed timeline entry and an audit
+event; both carry ids and codes only, never the encrypted text (invariants 3 and 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.commonformats.catalogue import form
+from openpso.organizations.models import Unit
+from openpso.pses import queries
+from openpso.pses.actions import PsesInvalid, _note
+from openpso.pses.clocks import active_rules, clocks_for_reports
+from openpso.pses.effectiveness import REVIEW_MILESTONES, Review
+from openpso.pses.models import SafetyEvent, TimelineKind
+from openpso.pses.models_rca import (
+    ACTION_STRENGTH,
+    ActionItem,
+    ActionStatus,
+    CausalStatement,
+    EffectivenessReview,
+    Fact,
+    Investigation,
+    ReviewConclusion,
+    RootCause,
+    TeamMember,
+)
+
+TEXT_MAX = 4000
+PURPOSE = "pses.rca"
+FACTORS_FORM, FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
+
+
+# --- lookups (tenancy) ---------------------------------------------------------------------
+
+
+def actions_for(user: Any) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(investigation__event__in=queries.events_for(user)).select_related(
+        "investigation__event__provider", "owner", "unit"
+    )
+
+
+def get_action_for_user(user: Any, action_id: uuid.UUID | str) -> ActionItem:
+    try:
+        return actions_for(user).get(pk=action_id)
+    except (ActionItem.DoesNotExist, ValueError):
+        raise Http404("No such action") from None
+
+
+def investigation_of(event: SafetyEvent) -> Investigation | None:
+    return Investigation.objects.filter(event=event).first()
+
+
+def provider_users(provider_id: int) -> QuerySet[Any]:
+    """Members of the provider, any role: who may own an action."""
+    return get_user_model().objects.filter(memberships__organization_id=provider_id).distinct().order_by("email")
+
+
+def factor_choices() -> list[tuple[str, str]]:
+    """The Common Formats contributing-factor list (provisional in cfer-h-1.2/sir); "Unknown"
+    is a reporting answer, not an analysis finding, so it is left out."""
+    item = form(FACTORS_FORM).item(FACTORS_ITEM)
+    return [(a.code, a.display) for a in item.answers if a.code != "UNK"]
+
+
+def factor_labels(codes: list[str]) -> list[str]:
+    labels = dict(factor_choices())
+    return [labels.get(code, code) for code in codes]
+
+
+def default_target(event: SafetyEvent) -> tuple[str, Unit | None]:
+    """The rate an action aims at by default: the first category and unit of the event's reports."""
+    for report in queries.reports_of(event):
+        if report.categories:
+            return report.categories[0], report.unit
+    return "", None
+
+
+# RCA² causal statements rule 2: specific and accurate descriptors, not negative, vague words.
+_VAGUE = re.compile(
+    r"\b(poor(ly)?|inadequate(ly)?|wrong(ly)?|careless(ly)?|bad(ly)?|improper(ly)?|negligent(ly)?)\b", re.I
+)
+
+
+def causal_statement_warnings(*parts: str) -> list[str]:
+    words = sorted({m.group(0).lower() for part in parts for m in _VAGUE.finditer(part)})
+    if not words:
+        return []
+    return [f"RCA² rule 2: say specifically what happened instead of {', '.join(repr(w) for w in words)}"]
+
+
+@dataclass(frozen=True)
+class RcaClock:
+    name: str
+    due: dt.datetime
+    met_at: dt.datetime | None
+
+    def state(self, now: dt.datetime) -> str:
+        if self.met_at is not None:
+            return "met" if self.met_at <= self.due else "met late"
+        return "overdue" if now >= self.due else "running"
+
+
+def rca_clocks(event: SafetyEvent, investigation: Investigation | None) -> list[RcaClock]:
+    """The RCA² start and finish clocks of the event, measured against the investigation."""
+    clocks = clocks_for_reports(queries.reports_of(event), active_rules(event.provider_id))
+    out = []
+    for clock in clocks:
+        if clock.rule.code == "rca2-start":
+            met = investigation.started_at if investigation else None
+        elif clock.rule.code == "rca2-finish":
+            met = investigation.finished_at if investigation else None
+        else:
+            continue
+        out.append(RcaClock(name=clock.rule.name, due=clock.due, met_at=met))
+    return out
+
+
+def review_state(action: ActionItem, review: Review) -> tuple[bool, EffectivenessReview | None]:
+    """(due and still waiting for a conclusion, the latest recorded conclusion)."""
+    latest = action.reviews.filter(milestone_days=review.days).order_by("-reviewed_at", "-id").first()
+    waiting = latest is None or latest.conclusion == ReviewConclusion.TOO_EARLY
+    return review.due and waiting, latest
+
+
+# --- changes -------------------------------------------------------------------------------
+
+
+def _audit(*, user: Any, action: str, event: SafetyEvent, object_type: str, object_id: Any, detail: Any) -> None:
+    record(
+        actor=user,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        organization_id=event.provider_id,
+        purpose=PURPOSE,
+        detail=detail,
+    )
+
+
+def _changed(*, user: Any, investigation: Investigation, what: str, detail: dict[str, Any]) -> None:
+    event = investigation.event
+    data = {"investigation": str(investigation.pk), "what": what, **detail}
+    _note(event=event, kind=TimelineKind.INVESTIGATION_CHANGED, actor=user, data=data)
+    _audit(
+        user=user,
+        action=f"investigation.{what}",
+        event=event,
+        object_type="pses.investigation",
+        object_id=investigation.pk,
+        detail=data,
+    )
+
+
+def _text(value: str, name: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise PsesInvalid(f"write the {name} first")
+    if len(value) > TEXT_MAX:
+        raise PsesInvalid(f"keep the {name} under {TEXT_MAX} characters")
+    return value
+
+
+def _open(investigation: Investigation) -> None:
+    if investigation.is_finished:
+        raise PsesInvalid("the investigation is finished; nothing more can be added")
+
+
+def start_investigation(*, user: Any, event: SafetyEvent) -> Investigation:
+    with transaction.atomic():
+        event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
+        if Investigation.objects.filter(event=event).exists():
+            raise PsesInvalid("this event's investigation has already started")
+        investigation = Investigation.objects.create(event=event, started_by=user)
+        data = {"investigation": str(investigation.pk)}
+        _note(event=event, kind=TimelineKind.INVESTIGATION_STARTED, actor=user, data=data)
+        _audit(
+            user=user,
+            action="investigation.started",
+            event=event,
+            object_type="pses.investigation",
+            object_id=investigation.pk,
+            detail=data,
+        )
+    return investigation
+
+
+def finish_investigation(*, user: Any, investigation: Investigation) -> None:
+    with transaction.atomic():
+        investigation = Investigation.objects.select_for_update().select_related("event").get(pk=investigation.pk)
+        _open(investigation)
+        if not investigation.root_causes.exists():
+            raise PsesInvalid("name at least one root cause before finishing")
+        investigation.finished_at, investigation.finished_by = timezone.now(), user
+        investigation.save(update_fields=["finished_at", "finished_by"])
+        data = {"investigation": str(investigation.pk)}
+        _note(event=investigation.event, kind=TimelineKind.INVESTIGATION_FINISHED, actor=user, data=data)
+        _audit(
+            user=user,
+            action="investigation.finished",
+            event=investigation.event,
+            object_type="pses.investigation",
+            object_id=investigation.pk,
+            detail=data,
+        )
+
+
+def add_team_member(*, user: Any, investigation: Investigation, member: Any, role: str = "") -> TeamMember:
+    event = investigation.event
+    if not queries.pses_members_of(event.provider_id).filter(pk=member.pk).exists():
+        raise PsesInvalid("the team is made of this provider's safety team members")
+    with transaction.atomic():
+        _open(investigation)
+        if investigation.team.filter(user=member).exists():
+            raise PsesInvalid("that person is already on the team")
+        row = TeamMember.objects.create(investigation=investigation, user=member, role=role.strip()[:80])
+        _changed(user=user, investigation=investigation, what="team_member_added", detail={"member": member.pk})
+    return row
+
+
+def remove_team_member(*, user: Any, investigation: Investigation, member_id: int) -> None:
+    with transaction.atomic():
+        _open(investigation)
+        if not investigation.team.filter(user_id=member_id).delete()[0]:
+            raise PsesInvalid("that person is not on the team")
+        _changed(user=user, investigation=investigation, what="team_member_removed", detail={"member": member_id})
+
+
+def add_fact(*, user: Any, investigation: Investigation, occurred_at: dt.datetime, fact: str) -> Fact:
+    text = _text(fact, "fact")
+    with transaction.atomic():
+        _open(investigation)
+        row = Fact.objects.create(investigation=investigation, occurred_at=occurred_at, fact=text, added_by=user)
+        _changed(user=user, investigation=investigation, what="fact_added", detail={"fact": row.pk})
+    return row
+
+
+def add_causal_statement(
+    *, user: Any, investigation: Investigation, cause: str, effect: str, outcome: str
+) -> CausalStatement:
+    """RCA² rule 1: a causal statement shows cause → effect → event; all three are needed."""
+    parts = _text(cause, "cause"), _text(effect, "effect"), _text(outcome, "event")
+    with transaction.atomic():
+        _open(investigation)
+        row = CausalStatement.objects.create(
+            investigation=investigation, cause=parts[0], effect=parts[1], outcome=parts[2], added_by=user
+        )
+        _changed(user=user, investigation=investigation, what="causal_statement_added", detail={"statement": row.pk})
+    return row
+
+
+def add_root_cause(*, user: Any, investigation: Investigation, text: str) -> RootCause:
+    value = _text(text, "root cause")
+    with transaction.atomic():
+        _open(investigation)
+        row = RootCause.objects.create(investigation=investigation, text=value, added_by=user)
+        _changed(user=user, investigation=investigation, what="root_cause_added", detail={"root_cause": row.pk})
+    return row
+
+
+REMOVABLE: dict[str, type[Fact] | type[CausalStatement] | type[RootCause]] = {
+    "fact": Fact,
+    "statement": CausalStatement,
+    "root_cause": RootCause,
+}
+
+
+def remove_entry(*, user: Any, investigation: Investigation, kind: str, entry_id: int) -> None:
+    """Withdraw a fact, causal statement or root cause; the timeline keeps that it existed."""
+    model = REMOVABLE.get(kind)
+    if model is None:
+        raise PsesInvalid("nothing of that kind can be removed")
+    with transaction.atomic():
+        _open(investigation)
+        if not model.objects.filter(investigation=investigation, pk=entry_id).delete()[0]:
+            raise PsesInvalid("that entry is not in this investigation")
+        _changed(user=user, investigation=investigation, what=f"{kind}_removed", detail={kind: entry_id})
+
+
+def set_contributing_factors(*, user: Any, investigation: Investigation, codes: list[str]) -> None:
+    allowed = dict(factor_choices())
+    unknown = [c for c in codes if c not in allowed]
+    if unknown:
+        raise PsesInvalid("choose factors from the Common Formats list")
+    with transaction.atomic():
+        investigation = Investigation.objects.select_for_update().select_related("event").get(pk=investigation.pk)
+        _open(investigation)
+        before = list(investigation.contributing_factors)
+        investigation.contributing_factors = [c for c in allowed if c in codes]
+        investigation.save(update_fields=["contributing_factors"])
+        detail = {"from": before, "to": investigation.contributing_factors}
+        _changed(user=user, investigation=investigation, what="factors_set", detail=detail)
+
+
+# --- the action plan ---------------------------------------------------------------------
+
+ACTION_FIELDS = (
+    "action",
+    "action_type",
+    "owner",
+    "due_on",
+    "process_measure",
+    "outcome_measure",
+    "status",
+    "category",
+    "unit",
+    "implemented_on",
+)
+_TEXT_FIELDS = {"action", "process_measure", "outcome_measure"}
+
+
+def _check_action(action: ActionItem) -> None:
+    event = action.investigation.event
+    action.action = _text(action.action, "action")
+    if action.action_type not in ACTION_STRENGTH:
+        raise PsesInvalid("choose the action type from the RCA² action hierarchy")
+    if action.owner_id is None:
+        raise PsesInvalid("an action needs an owner")
+    if action.due_on is None:
+        raise PsesInvalid("an action needs a due date")
+    if not provider_users(event.provider_id).filter(pk=action.owner_id).exists():
+        raise PsesInvalid("the owner must be a member of this provider")
+    if (
+        action.unit_id is not None
+        and not Unit.objects.filter(pk=action.unit_id, provider_id=event.provider_id).exists()
+    ):
+        raise PsesInvalid("choose a unit of this provider")
+    if action.status not in ActionStatus.values:
+        raise PsesInvalid("choose one of the listed statuses")
+    if action.status == ActionStatus.DONE and action.implemented_on is None:
+        raise PsesInvalid("say on which day a done action was implemented")
+
+
+def _codes(action: ActionItem) -> dict[str, Any]:
+    """What the timeline and audit may say about an action: ids and codes only."""
+    return {
+        "action": str(action.pk),
+        "type": action.action_type,
+        "strength": action.strength,
+        "status": action.status,
+        "owner": action.owner_id,
+        "due_on": str(action.due_on),
+        "category": action.category,
+        "unit": action.unit_id,
+        "implemented_on": str(action.implemented_on) if action.implemented_on else None,
+    }
+
+
+def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any]) -> ActionItem:
+    event = investigation.event
+    category, unit = default_target(event)
+    values = {"category": category, "unit": unit, **{k: v for k, v in data.items() if k in ACTION_FIELDS}}
+    if not values.get("category"):
+        values["category"] = category
+    if values.get("unit") is None:
+        values["unit"] = unit
+    for name in _TEXT_FIELDS:
+        values[name] = (values.get(name) or "").strip()
+    action = ActionItem(investigation=investigation, created_by=user, **values)
+    if not action.status:
+        action.status = ActionStatus.PLANNED
+    _check_action(action)
+    with transaction.atomic():
+        action.save()
+        data_codes = _codes(action)
+        _note(event=event, kind=TimelineKind.ACTION_ADDED, actor=user, data=data_codes)
+        _audit(
+            user=user,
+            action="rca_action.added",
+            event=event,
+            object_type="pses.actionitem",
+            object_id=action.pk,
+            detail=data_codes,
+        )
+    return action
+
+
+def change_action(*, user: Any, action: ActionItem, data: dict[str, Any]) -> ActionItem:
+    with transaction.atomic():
+        action = ActionItem.objects.select_for_update().select_related("investigation__event").get(pk=action.pk)
+        before = _codes(action)
+        for name in ACTION_FIELDS:
+            if name in data:
+                value = data[name]
+                setattr(action, name, (value or "").strip() if name in _TEXT_FIELDS else value)
+        _check_action(action)
+        action.save()
+        after = _codes(action)
+        changed = sorted(n for n in ACTION_FIELDS if n in data)
+        detail = {**after, "changed": changed, "previous_status": before["status"]}
+        event = action.investigation.event
+        _note(event=event, kind=TimelineKind.ACTION_CHANGED, actor=user, data=detail)
+        _audit(
+            user=user,
+            action="rca_action.changed",
+            event=event,
+            object_type="pses.actionitem",
+            object_id=action.pk,
+            detail=detail,
+        )
+    return action
+
+
+def record_review(*, user: Any, action: ActionItem, review: Review, conclusion: str) -> EffectivenessReview:
+    """The reviewer's conclusion at a milestone, with the figures they saw (numbers only)."""
+    if review.days not in REVIEW_MILESTONES:
+        raise PsesInvalid("reviews are at 90 and 180 days")
+    if conclusion not in ReviewConclusion.values:
+        raise PsesInvalid("choose effective, not effective or too early")
+    if not review.due and conclusion != ReviewConclusion.TOO_EARLY:
+        raise PsesInvalid(f"the {review.days}-day window ends on {review.due_on}; until then it is too early")
+    figures = review.figures()
+    with transaction.atomic():
+        row = EffectivenessReview.objects.create(
+            action=action, milestone_days=review.days, conclusion=conclusion, figures=figures, reviewed_by=user
+        )
+        event = action.investigation.event
+        data = {"action": str(action.pk), "review": row.pk, "days": review.days, "conclusion": conclusion, **figures}
+        _note(event=event, kind=TimelineKind.EFFECTIVENESS_REVIEWED, actor=user, data=data)
+        _audit(
+            user=user,
+            action="rca_action.reviewed",
+            event=event,
+            object_type="pses.actionitem",
+            object_id=action.pk,
+            detail=data,
+        )
+    return row
+
+
+def record_view(*, user: Any, event: SafetyEvent, what: str, object_id: Any) -> None:
+    """Reading the analysis inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
+    record(
+        actor=user,
+        action=f"{what}.viewed",
+        object_type=f"pses.{what}",
+        object_id=str(object_id),
+        organization_id=event.provider_id,
+        purpose=PURPOSE,
+    )
