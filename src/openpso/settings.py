@@ -163,6 +163,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OpenPSO"
+# Accept the code of the neighbouring 30-second step too (RFC 6238 §5.2 allows one step of
+# clock drift); without it a code typed at the turn of a step fails.
+MFA_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = env_int("OPENPSO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("OPENPSO_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
