@@ -9,44 +9,16 @@ notifications hold ids and codes only, never narrative (invariant 4).
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from openpso.encryption.fields import EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Organization
 from openpso.reporting.models import EventReport
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a timeline entry or an addendum."""
-
-
-class _AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only: update is refused")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only: delete is refused")
-
-
-class _AppendOnly(models.Model):
-    """A row written once and never changed: the record of what happened must stay as it was."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            raise AppendOnlyError(f"{type(self).__name__} rows are append-only: editing is refused")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-        self._state.adding = False
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{type(self).__name__} rows are append-only: deleting is refused")
 
 
 class EventStatus(models.TextChoices):
@@ -104,7 +76,7 @@ class EventReportLink(models.Model):
         return f"{self.report} in {self.event}"
 
 
-class Addendum(_AppendOnly):
+class Addendum(AppendOnlyModel):
     """A note added to an event after the fact; never edited, never removed."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -113,7 +85,7 @@ class Addendum(_AppendOnly):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[Any] = _AppendOnlyQuerySet.as_manager()
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -144,7 +116,7 @@ class TimelineKind(models.TextChoices):
     JUST_CULTURE = "just_culture", "Just Culture decision recorded"
 
 
-class TimelineEntry(_AppendOnly):
+class TimelineEntry(AppendOnlyModel):
     """One typed thing that happened to an event: who, what, when.
 
     `data` holds ids and codes only (report ids, status codes, rule ids) — never the words
@@ -157,7 +129,7 @@ class TimelineEntry(_AppendOnly):
     at = models.DateTimeField(default=timezone.now)
     data = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[Any] = _AppendOnlyQuerySet.as_manager()
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

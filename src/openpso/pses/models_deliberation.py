@@ -23,8 +23,9 @@ from django.db import models
 from django.utils import timezone
 
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Organization
-from openpso.pses.models import AppendOnlyError, SafetyEvent, _AppendOnly, _AppendOnlyQuerySet
+from openpso.pses.models import SafetyEvent
 from openpso.pswp.status import PswpStatus
 
 # The only columns the PSWP ledger may set after creation (`pswp.ledger.mark_deliberation`
@@ -38,7 +39,7 @@ class DeliberationKind(models.TextChoices):
     JUST_CULTURE = "just_culture", "Just Culture decision"
 
 
-class DeliberationQuerySet(_AppendOnlyQuerySet):
+class DeliberationQuerySet(AppendOnlyQuerySet):
     """Append-only, except for the ledger's own status stamp."""
 
     def update(self, **kwargs: Any) -> int:
@@ -47,7 +48,7 @@ class DeliberationQuerySet(_AppendOnlyQuerySet):
         raise AppendOnlyError("Deliberation rows are append-only: update is refused")
 
 
-class Deliberation(_AppendOnly):
+class Deliberation(AppendOnlyModel):
     """One deliberation or analysis on a safety event: PSWP at creation, never edited."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

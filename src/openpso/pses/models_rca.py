@@ -16,8 +16,9 @@ from django.db import models
 from django.utils import timezone
 
 from openpso.encryption.fields import EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Unit
-from openpso.pses.models import SafetyEvent, _AppendOnly, _AppendOnlyQuerySet
+from openpso.pses.models import SafetyEvent
 
 # RCA² (NPSF 2015, "RCA²: Improving Root Cause Analyses and Actions to Prevent Harm",
 # Action Hierarchy, adapted from the VA NCPS); regulatory-notes §8.2. The strength of an
@@ -196,7 +197,7 @@ class ReviewConclusion(models.TextChoices):
     TOO_EARLY = "too_early", "Too early to tell"
 
 
-class EffectivenessReview(_AppendOnly):
+class EffectivenessReview(AppendOnlyModel):
     """The reviewer's conclusion at the 90- or 180-day review, with the figures they saw
     (counts and denominators only). Append-only: a later review adds a row."""
 
@@ -207,7 +208,7 @@ class EffectivenessReview(_AppendOnly):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[Any] = _AppendOnlyQuerySet.as_manager()
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]

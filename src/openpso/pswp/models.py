@@ -8,51 +8,16 @@ each fit an exception, which only a log that cannot be edited can show afterward
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.pswp.bases import BASIS_CODES, Basis
 from openpso.pswp.status import PswpStatus
-
-_M = TypeVar("_M", bound=models.Model)
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a PSWP legal record through the ORM."""
-
-
-def _refuse(what: str) -> NoReturn:
-    raise AppendOnlyError(f"{what} is refused: PSWP ledger, policy and disclosure records are append-only")
-
-
-class AppendOnlyQuerySet(models.QuerySet[_M]):
-    def update(self, **kwargs: Any) -> int:
-        _refuse("QuerySet.update()")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        _refuse("QuerySet.delete()")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        _refuse("QuerySet.bulk_update()")
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
-            _refuse(f"changing {self._meta.verbose_name} {self.pk}")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-        self._state.adding = False
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        _refuse(f"deleting {self._meta.verbose_name} {self.pk}")
 
 
 class PswpTransition(AppendOnlyModel):
@@ -75,7 +40,7 @@ class PswpTransition(AppendOnlyModel):
     # Reasons may repeat facts of the event, so they are encrypted (invariant 6).
     reason = EncryptedTextField(blank=True)
 
-    objects: ClassVar[AppendOnlyQuerySet[PswpTransition]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["id"]
@@ -109,7 +74,7 @@ class PsesPolicy(AppendOnlyModel):
     )
     created_at = models.DateTimeField()
 
-    objects: ClassVar[AppendOnlyQuerySet[PsesPolicy]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-version"]
@@ -190,7 +155,7 @@ class Disclosure(AppendOnlyModel):
     )
     disclosed_at = models.DateTimeField()
 
-    objects: ClassVar[AppendOnlyQuerySet[Disclosure]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-disclosed_at", "-id"]

@@ -47,7 +47,8 @@ def get_pses_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventRepo
 
 
 def policies_of(provider: Organization) -> QuerySet[PsesPolicy]:
-    return PsesPolicy.objects.filter(provider=provider).select_related("created_by").order_by("-version")
+    policies: QuerySet[PsesPolicy] = PsesPolicy.objects.filter(provider=provider)
+    return policies.select_related("created_by").order_by("-version")
 
 
 def current_policy(provider: Organization, on: dt.date | None = None) -> PsesPolicy | None:
@@ -61,4 +62,5 @@ def external_reports_of(provider: Organization) -> QuerySet[ExternalReport]:
 
 
 def disclosures_of(provider: Organization) -> QuerySet[Disclosure]:
-    return Disclosure.objects.filter(provider=provider).select_related("disclosed_by")
+    disclosures: QuerySet[Disclosure] = Disclosure.objects.filter(provider=provider)
+    return disclosures.select_related("disclosed_by")

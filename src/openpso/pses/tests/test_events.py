@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
+from openpso.lib.appendonly import AppendOnlyError
 from openpso.pses import actions, queries
-from openpso.pses.models import Addendum, AppendOnlyError, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
+from openpso.pses.models import Addendum, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
 from openpso.reporting.models import FollowUpKind, FollowUpMessage
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
+from openpso.lib.appendonly import AppendOnlyError
 from openpso.pswp import actions
 from openpso.pswp.bases import BASES, DisclosureRequest, check_disclosure
 from openpso.pswp.forms import DisclosureForm
-from openpso.pswp.models import AppendOnlyError, Disclosure
+from openpso.pswp.models import Disclosure
 from openpso.pswp.tests.helpers import file
 
 SLUG = "t-p1"

@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError
 
 from openpso.audit.models import AuditEvent
+from openpso.lib.appendonly import AppendOnlyError
 from openpso.pswp import ledger
-from openpso.pswp.models import AppendOnlyError, PswpTransition
+from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import PswpStatus
 from openpso.pswp.tests.helpers import file, ledger_audits, ledger_rows
 
