@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Unit
-from openpso.pses import queries, rca
+from openpso.pses import queries, rca, rca_queries
 from openpso.pses.models import SafetyEvent
 from openpso.pses.models_rca import ACTION_HIERARCHY, STRENGTH_LABELS, ActionStatus, ReviewConclusion
 
@@ -72,7 +72,7 @@ class FactorsForm(forms.Form):
         kwargs.pop("event", None)
         super().__init__(*args, **kwargs)
         field: Any = self.fields["factors"]
-        field.choices = rca.factor_choices()
+        field.choices = rca_queries.factor_choices()
 
 
 def _action_type_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -103,7 +103,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["action_type"].choices = [("", "—"), *_action_type_choices()]
-        fields["owner"].queryset = rca.provider_users(event.provider_id)
+        fields["owner"].queryset = rca_queries.provider_users(event.provider_id)
         fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.email
         fields["category"].choices = [("", "The event's category"), *_HERF["DE21"].choices()]
         fields["unit"].queryset = Unit.objects.filter(provider_id=event.provider_id)

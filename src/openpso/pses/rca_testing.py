@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
-from openpso.pses import rca
+from openpso.pses import rca, rca_queries
 from openpso.pses.models_rca import ActionItem, Investigation
 from openpso.pses.testing import cast_events
 from openpso.testing.cast import Cast
@@ -24,7 +24,7 @@ def cast_actions(cast: Cast) -> dict[str, ActionItem]:
         existing = ActionItem.objects.filter(investigation=investigation).order_by("created_at").first()
         if existing is None:
             # Made directly: providers without members in the cast still need an owner.
-            owner = rca.provider_users(event.provider_id).first() or get_user_model().objects.create_user(
+            owner = rca_queries.provider_users(event.provider_id).first() or get_user_model().objects.create_user(
                 email=f"rca-owner-{key}@cast.test"
             )
             existing = ActionItem.objects.create(

@@ -1,6 +1,6 @@
 """RCA² pages: the investigation of an event, its action plan and each action with its
 effectiveness figures. PSES roles of the provider only: every lookup goes through
-`queries.get_event_for_user` / `rca.get_action_for_user` (404 for anything foreign)."""
+`queries.get_event_for_user` / `rca_queries.get_action_for_user` (404 for anything foreign)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.commonformats.definitions import herf_core
-from openpso.pses import effectiveness, queries, rca, rca_forms
+from openpso.pses import effectiveness, queries, rca, rca_forms, rca_queries
 from openpso.pses.actions import PsesInvalid
 from openpso.pses.models import SafetyEvent
 from openpso.pses.models_rca import ActionItem, Investigation
@@ -44,12 +44,12 @@ def _errors(form: Any) -> str:
 @login_required
 def investigation(request: HttpRequest, event_id: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, event_id)
-    inv = rca.investigation_of(event)
+    inv = rca_queries.investigation_of(event)
     rca.record_view(user=request.user, event=event, what="investigation", object_id=inv.pk if inv else event.pk)
     context: dict[str, Any] = {
         "event": event,
         "investigation": inv,
-        "clocks": rca.rca_clocks(event, inv),
+        "clocks": rca_queries.rca_clocks(event, inv),
         "now": timezone.now(),
     }
     if inv is not None:
@@ -59,7 +59,7 @@ def investigation(request: HttpRequest, event_id: str) -> HttpResponse:
                 "facts": inv.facts.all(),
                 "statements": inv.causal_statements.all(),
                 "root_causes": inv.root_causes.all(),
-                "factors": rca.factor_labels(inv.contributing_factors),
+                "factors": rca_queries.factor_labels(inv.contributing_factors),
                 "actions": inv.actions.select_related("owner"),
                 "team_form": rca_forms.TeamMemberForm(event=event, prefix="team"),
                 "fact_form": rca_forms.FactForm(prefix="fact"),
@@ -81,7 +81,7 @@ def _investigation_post(
         @require_POST
         def view(request: HttpRequest, event_id: str) -> HttpResponse:
             event = queries.get_event_for_user(request.user, event_id)
-            inv = rca.investigation_of(event)
+            inv = rca_queries.investigation_of(event)
             if inv is None:
                 messages.error(request, "Not saved: start the investigation first.")
                 return redirect(_investigation_url(event))
@@ -153,7 +153,7 @@ def statement_add(request: HttpRequest, inv: Investigation, data: dict[str, Any]
     rca.add_causal_statement(
         user=request.user, investigation=inv, cause=data["cause"], effect=data["effect"], outcome=data["outcome"]
     )
-    return rca.causal_statement_warnings(data["cause"], data["effect"], data["outcome"])
+    return rca_queries.causal_statement_warnings(data["cause"], data["effect"], data["outcome"])
 
 
 @_investigation_post(_plain(rca_forms.RootCauseForm), "root", "root-causes", "Root cause added.")
@@ -177,7 +177,7 @@ def entry_remove(request: HttpRequest, inv: Investigation, data: dict[str, Any])
 @login_required
 def action_plan(request: HttpRequest, event_id: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, event_id)
-    inv = rca.investigation_of(event)
+    inv = rca_queries.investigation_of(event)
     actions = list(inv.actions.select_related("owner", "unit")) if inv else []
     for action in actions:
         action.category_label = _category_label(action.category)  # type: ignore[attr-defined]
@@ -194,7 +194,7 @@ def action_plan(request: HttpRequest, event_id: str) -> HttpResponse:
 @require_POST
 def action_new(request: HttpRequest, event_id: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, event_id)
-    inv = rca.investigation_of(event)
+    inv = rca_queries.investigation_of(event)
     form = rca_forms.ActionForm(request.POST, event=event, prefix="action")
     if inv is None:
         messages.error(request, "Not saved: start the investigation first.")
@@ -216,7 +216,7 @@ def _action_initial(action: ActionItem) -> dict[str, Any]:
 
 @login_required
 def action_detail(request: HttpRequest, action_id: str) -> HttpResponse:
-    action = rca.get_action_for_user(request.user, action_id)
+    action = rca_queries.get_action_for_user(request.user, action_id)
     event = action.investigation.event
     if request.method == "POST":
         form = rca_forms.ActionForm(request.POST, event=event, prefix="action")
@@ -233,7 +233,7 @@ def action_detail(request: HttpRequest, action_id: str) -> HttpResponse:
     rca.record_view(user=request.user, event=event, what="actionitem", object_id=action.pk)
     reviews = []
     for review in effectiveness.reviews_for(action):
-        waiting, latest = rca.review_state(action, review)
+        waiting, latest = rca_queries.review_state(action, review)
         reviews.append({"review": review, "waiting": waiting, "latest": latest})
     context = {
         "event": event,
@@ -251,7 +251,7 @@ def action_detail(request: HttpRequest, action_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def action_review(request: HttpRequest, action_id: str) -> HttpResponse:
-    action = rca.get_action_for_user(request.user, action_id)
+    action = rca_queries.get_action_for_user(request.user, action_id)
     form = rca_forms.ReviewForm(request.POST, prefix="review")
     if not form.is_valid():
         messages.error(request, "Not saved: " + _errors(form))

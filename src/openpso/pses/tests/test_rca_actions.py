@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
-from openpso.pses import rca
+from openpso.pses import rca, rca_queries
 from openpso.pses.actions import PsesInvalid, create_event
 from openpso.pses.models import TimelineEntry
 from openpso.pses.models_rca import ACTION_HIERARCHY, ActionItem, EffectivenessReview, Investigation
@@ -137,8 +137,8 @@ def test_a_finished_investigation_takes_nothing_more(cast):
 
 
 def test_a_vague_causal_statement_gets_a_warning():
-    assert rca.causal_statement_warnings("The nurse poorly checked", "x", "y")
-    assert not rca.causal_statement_warnings("No bed alarm was fitted", "the fall went unseen", "a fall")
+    assert rca_queries.causal_statement_warnings("The nurse poorly checked", "x", "y")
+    assert not rca_queries.causal_statement_warnings("No bed alarm was fitted", "the fall went unseen", "a fall")
 
 
 def test_a_review_before_its_window_ends_can_only_say_too_early(cast):

@@ -1,0 +1,123 @@
+"""Read-side helpers of RCA²: tenancy lookups, choices, clocks and review state (no writes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openpso.commonformats.catalogue import form
+from openpso.organizations.models import Unit
+from openpso.pses import queries
+from openpso.pses.clocks import active_rules, clocks_for_reports
+from openpso.pses.effectiveness import Review
+from openpso.pses.models import SafetyEvent
+from openpso.pses.models_rca import (
+    ActionItem,
+    EffectivenessReview,
+    Investigation,
+    ReviewConclusion,
+)
+
+FACTORS_FORM, FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
+
+
+# --- lookups (tenancy) ---------------------------------------------------------------------
+
+
+def actions_for(user: Any) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(investigation__event__in=queries.events_for(user)).select_related(
+        "investigation__event__provider", "owner", "unit"
+    )
+
+
+def get_action_for_user(user: Any, action_id: uuid.UUID | str) -> ActionItem:
+    try:
+        return actions_for(user).get(pk=action_id)
+    except (ActionItem.DoesNotExist, ValueError):
+        raise Http404("No such action") from None
+
+
+def investigation_of(event: SafetyEvent) -> Investigation | None:
+    return Investigation.objects.filter(event=event).first()
+
+
+def provider_users(provider_id: int) -> QuerySet[Any]:
+    """Members of the provider, any role: who may own an action."""
+    return get_user_model().objects.filter(memberships__organization_id=provider_id).distinct().order_by("email")
+
+
+def factor_choices() -> list[tuple[str, str]]:
+    """The Common Formats contributing-factor list (provisional in cfer-h-1.2/sir); "Unknown"
+    is a reporting answer, not an analysis finding, so it is left out."""
+    item = form(FACTORS_FORM).item(FACTORS_ITEM)
+    return [(a.code, a.display) for a in item.answers if a.code != "UNK"]
+
+
+def factor_labels(codes: list[str]) -> list[str]:
+    labels = dict(factor_choices())
+    return [labels.get(code, code) for code in codes]
+
+
+def default_target(event: SafetyEvent) -> tuple[str, Unit | None]:
+    """The rate an action aims at by default: the first category and unit of the event's reports."""
+    for report in queries.reports_of(event):
+        if report.categories:
+            return report.categories[0], report.unit
+    return "", None
+
+
+# RCA² causal statements rule 2: specific and accurate descriptors, not negative, vague words.
+_VAGUE = re.compile(
+    r"\b(poor(ly)?|inadequate(ly)?|wrong(ly)?|careless(ly)?|bad(ly)?|improper(ly)?|negligent(ly)?)\b", re.I
+)
+
+
+def causal_statement_warnings(*parts: str) -> list[str]:
+    words = sorted({m.group(0).lower() for part in parts for m in _VAGUE.finditer(part)})
+    if not words:
+        return []
+    return [f"RCA² rule 2: say specifically what happened instead of {', '.join(repr(w) for w in words)}"]
+
+
+@dataclass(frozen=True)
+class RcaClock:
+    name: str
+    due: dt.datetime
+    met_at: dt.datetime | None
+
+    def state(self, now: dt.datetime) -> str:
+        if self.met_at is not None:
+            return "met" if self.met_at <= self.due else "met late"
+        return "overdue" if now >= self.due else "running"
+
+
+def rca_clocks(event: SafetyEvent, investigation: Investigation | None) -> list[RcaClock]:
+    """The RCA² start and finish clocks of the event, measured against the investigation."""
+    clocks = clocks_for_reports(queries.reports_of(event), active_rules(event.provider_id))
+    out = []
+    for clock in clocks:
+        if clock.rule.code == "rca2-start":
+            met = investigation.started_at if investigation else None
+        elif clock.rule.code == "rca2-finish":
+            met = investigation.finished_at if investigation else None
+        else:
+            continue
+        out.append(RcaClock(name=clock.rule.name, due=clock.due, met_at=met))
+    return out
+
+
+def review_state(action: ActionItem, review: Review) -> tuple[bool, EffectivenessReview | None]:
+    """(due and still waiting for a conclusion, the latest recorded conclusion)."""
+    latest = action.reviews.filter(milestone_days=review.days).order_by("-reviewed_at", "-id").first()
+    waiting = latest is None or latest.conclusion == ReviewConclusion.TOO_EARLY
+    return review.due and waiting, latest
+
+
+# --- changes -------------------------------------------------------------------------------
