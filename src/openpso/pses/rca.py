@@ -53,6 +53,20 @@ def _audit(*, user: Any, action: str, event: SafetyEvent, object_type: str, obje
     )
 
 
+def _action_noted(*, user: Any, action: ActionItem, kind: str, verb: str, detail: dict[str, Any]) -> None:
+    """The timeline entry and the audit event of one change to an action item (codes only)."""
+    event = action.investigation.event
+    _note(event=event, kind=kind, actor=user, data=detail)
+    _audit(
+        user=user,
+        action=f"rca_action.{verb}",
+        event=event,
+        object_type="pses.actionitem",
+        object_id=action.pk,
+        detail=detail,
+    )
+
+
 def _changed(*, user: Any, investigation: Investigation, what: str, detail: dict[str, Any]) -> None:
     event = investigation.event
     data = {"investigation": str(investigation.pk), "what": what, **detail}
@@ -277,16 +291,7 @@ def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any])
     _check_action(action)
     with transaction.atomic():
         action.save()
-        data_codes = _codes(action)
-        _note(event=event, kind=TimelineKind.ACTION_ADDED, actor=user, data=data_codes)
-        _audit(
-            user=user,
-            action="rca_action.added",
-            event=event,
-            object_type="pses.actionitem",
-            object_id=action.pk,
-            detail=data_codes,
-        )
+        _action_noted(user=user, action=action, kind=TimelineKind.ACTION_ADDED, verb="added", detail=_codes(action))
     return action
 
 
@@ -303,16 +308,7 @@ def change_action(*, user: Any, action: ActionItem, data: dict[str, Any]) -> Act
         after = _codes(action)
         changed = sorted(n for n in ACTION_FIELDS if n in data)
         detail = {**after, "changed": changed, "previous_status": before["status"]}
-        event = action.investigation.event
-        _note(event=event, kind=TimelineKind.ACTION_CHANGED, actor=user, data=detail)
-        _audit(
-            user=user,
-            action="rca_action.changed",
-            event=event,
-            object_type="pses.actionitem",
-            object_id=action.pk,
-            detail=detail,
-        )
+        _action_noted(user=user, action=action, kind=TimelineKind.ACTION_CHANGED, verb="changed", detail=detail)
     return action
 
 
@@ -329,17 +325,8 @@ def record_review(*, user: Any, action: ActionItem, review: Review, conclusion: 
         row = EffectivenessReview.objects.create(
             action=action, milestone_days=review.days, conclusion=conclusion, figures=figures, reviewed_by=user
         )
-        event = action.investigation.event
         data = {"action": str(action.pk), "review": row.pk, "days": review.days, "conclusion": conclusion, **figures}
-        _note(event=event, kind=TimelineKind.EFFECTIVENESS_REVIEWED, actor=user, data=data)
-        _audit(
-            user=user,
-            action="rca_action.reviewed",
-            event=event,
-            object_type="pses.actionitem",
-            object_id=action.pk,
-            detail=data,
-        )
+        _action_noted(user=user, action=action, kind=TimelineKind.EFFECTIVENESS_REVIEWED, verb="reviewed", detail=data)
     return row
 
 
