@@ -1,7 +1,8 @@
 """The `openpso` command: Django's management commands under one stable name.
 
 `openpso serve`, `openpso demo`, `openpso orgs`, `openpso audit verify`, `openpso keys
-rotate`, `openpso bench` and Django's own (`migrate`, `createsuperuser`) all run here.
+rotate`, `openpso bench` and Django's own (`migrate`, `createsuperuser`) all run here;
+`openpso deid` runs without Django (see openpso.nonid.deid.cli).
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["deid"]:
+        # De-identification needs no settings, database or keys: skip Django entirely, so
+        # the command starts fast and runs wherever the package is installed.
+        from openpso.nonid.deid.cli import main as deid
+
+        sys.exit(deid(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openpso.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["openpso", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["openpso", *args])
 
 
 if __name__ == "__main__":

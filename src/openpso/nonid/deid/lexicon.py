@@ -1,0 +1,156 @@
+"""Word lists that ship inside installed packages (nothing is fetched at run time).
+
+- US Census 1990 first and last names, carried by the `names` package (public-domain
+  data, MIT package): 5,163 first names and 88,799 surnames.
+- English word frequencies from `wordfreq` (its bundled "large" English list), read as
+  Zipf values: 7 for "the", 5 for "hospital", 3 for "alvarez", 0 for words it has never
+  seen. A surname that is also a common word ("Brown", "Ward", "Nurse") needs context.
+- Drug names, generic and brand (26,500 single words), from the dictionary that ships in
+  `drug-named-entity-recognition` (MIT; DrugBank CC0, MedlinePlus and Wikipedia data), so
+  "Lamisil" and "Zosyn" are not taken for people or places.
+- US city and county names from `zipcodes` (USPS data, MIT package).
+- OpenPSO's own lists in `data/`: clinical eponyms, brands and device names that are
+  also surnames ("Foley catheter", "Hoyer lift", "Morse fall scale"), so they are not
+  taken for people.
+
+Everything is loaded once per process and kept in frozensets and dicts; worker processes
+forked after `warm()` share the pages.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from functools import cache
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+
+
+def _census(name: str) -> frozenset[str]:
+    text = (files("names") / name).read_text(encoding="ascii")
+    return frozenset(line.split()[0].lower() for line in text.splitlines() if line.strip())
+
+
+@cache
+def first_names() -> frozenset[str]:
+    return _census("dist.male.first") | _census("dist.female.first")
+
+
+@cache
+def last_names() -> frozenset[str]:
+    return _census("dist.all.last")
+
+
+@cache
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return {word: math.log10(freq * 1e9) for word, freq in get_frequency_dict("en", wordlist="large").items()}
+
+
+def zipf(word: str) -> float:
+    """How common `word` is in English (lower-cased), 0 when unknown."""
+    return _frequencies().get(word.lower(), 0.0)
+
+
+def _cached(name: str, package: str, build: Callable[[], frozenset[str]]) -> frozenset[str]:
+    """A word list derived from a package's data, kept in a cache file keyed by its version.
+
+    Unpacking the packages' own files takes seconds (the drug dictionary is a 1.5 MB bz2
+    pickle); the derived list reads in milliseconds. The cache is only an optimisation:
+    when it cannot be written the list is simply built each time.
+    """
+    folder = Path(
+        os.environ.get("OPENPSO_CACHE_DIR")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "openpso"
+    )
+    path = folder / f"deid-{name}-{package}-{version(package)}.txt"
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split("\n"))
+    except OSError:
+        pass
+    words = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text("\n".join(sorted(words)), encoding="utf-8")
+        partial.replace(path)  # atomic: a concurrent reader sees the old state or the whole file
+    except OSError:
+        pass
+    return words
+
+
+def _build_drugs() -> frozenset[str]:
+    import bz2
+    import pickle
+
+    # The package's own data file, read directly: importing the package would also open a
+    # cache file in the user's home directory.
+    path = files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    with path.open("rb") as raw, bz2.open(raw) as unpacked:
+        table = pickle.load(unpacked)  # noqa: S301 - a data file shipped inside an installed package
+    return frozenset(
+        word for word in table["drug_variant_to_canonical"] if word.isalpha() and len(word) > 3 and " " not in word
+    )
+
+
+@cache
+def drugs() -> frozenset[str]:
+    return _cached("drugs", "drug-named-entity-recognition", _build_drugs)
+
+
+def _build_cities() -> frozenset[str]:
+    import zipcodes
+
+    found: set[str] = set()
+    for row in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        found.add(row["city"].lower())
+        county = row["county"]
+        if county:
+            found.add(county.lower())
+            found.add(county.lower().removesuffix(" county").removesuffix(" parish").removesuffix(" borough"))
+    return frozenset(found)
+
+
+@cache
+def cities() -> frozenset[str]:
+    return _cached("cities", "zipcodes", _build_cities)
+
+
+def _own(name: str) -> frozenset[str]:
+    text = (files("openpso.nonid.deid") / "data" / name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Words that look like names in clinical text but are not people (eponyms, brands …)."""
+    return _own("not_names.txt")
+
+
+@cache
+def common_word_names() -> frozenset[str]:
+    """Census first names that are ordinary words too ("Grace", "Will", "Hope")."""
+    return _own("common_word_names.txt")
+
+
+@cache
+def generic_place_words() -> frozenset[str]:
+    """Words that make a facility name generic ("the Medical Center") rather than identifying."""
+    return _own("generic_place_words.txt")
+
+
+def warm() -> None:
+    """Load every list now (before forking workers, and so the first note is not slow)."""
+    first_names()
+    last_names()
+    _frequencies()
+    drugs()
+    cities()
+    not_names()
+    common_word_names()
+    generic_place_words()

@@ -1,0 +1,323 @@
+"""Shape recognizers: dates, times, ages over 89, numbers, phones, addresses, rooms, e-mail, URLs.
+
+Each recognizer is a function `(text) -> list[Span]` over compiled regular expressions, so
+the whole set runs in C over the text with a little Python per match. The shapes come
+from clinical and safety-report writing (`7/22`, `22-Jul`, `07/22/19`, `on the 3rd`,
+`rm 4B`, `MRN 1234567`, `0304 hrs`) and from HIPAA Safe Harbor's list of identifiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex as re
+
+from openpso.nonid.deid.types import Span
+
+Recognizer = Callable[[str], list[Span]]
+
+_I = re.IGNORECASE
+
+# ---------------------------------------------------------------- dates
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MON = _MONTH + r"\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_ORD = r"(?:st|nd|rd|th)"
+_YEAR4 = r"(?:1[89]\d\d|20\d\d)"
+_YEAR = r"(?:1[89]\d\d|20\d\d|'\d\d|\d\d)"
+
+_DATE_SHAPES = re.compile(
+    "|".join(
+        (
+            # 07/22/2019, 7-22-19, 7.22.19, 2019-07-22, 2019/7/22
+            r"(?<![\d/.\-])\d{1,2}([/\-.])\d{1,2}\1(?:\d{4}|\d{2})(?![\d/\-]|\.\d)",
+            rf"(?<![\d/.\-]){_YEAR4}([/\-.])\d{{1,2}}\2\d{{1,2}}(?![\d/\-]|\.\d)",
+            # 22-Jul, 22-Jul-2019, 22 Jul 2019, 22nd of July, 3rd July
+            rf"\b{_DAY}{_ORD}?(?:-|\s+(?:of\s+)?){_MON}(?:(?:-|,?\s+){_YEAR4}|-\d\d)?(?![a-z])",
+            # Jul 22, July 22nd 2019, Jul-22, Jul 22 '19, July of 2019, July 2019, mid-July
+            rf"\b{_MON}(?:-|\s+)(?:the\s+)?{_DAY}{_ORD}?(?:(?:,|\s)\s*(?:{_YEAR4}|'\d\d))?(?![\d:])",
+            rf"\b{_MON}(?:,?\s+|\s+of\s+|-){_YEAR4}\b",
+            # 07/2019, 7/19 is handled below; 2019-07 (a month of a year)
+            rf"(?<![\d/.\-])(?:0?[1-9]|1[0-2])/{_YEAR4}(?![\d/])",
+        )
+    ),
+    _I,
+)
+# Month names alone count only capitalised ("in March", "since January"); "May" and
+# "March" only where a preposition or a number says they are months.
+_MONTH_ALONE = re.compile(
+    r"\b(?:January|February|April|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b(?!-|\s*\d)"
+    r"|(?<=\b(?:in|of|on|since|during|until|till|before|after|early|late|mid|by|last|next|this)\s)(?:May|March|Mar)\b"
+    r"|(?<=\bmid-)(?:May|March)\b"
+)
+_NUMERIC_DAY = re.compile(r"(?<![\d/.\-:])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d)")
+_DASH_DAY = re.compile(r"(?<=\b(?:on|from|since|dated|until|of)\s)(\d{1,2})-(\d{1,2})(?![\d\-])", _I)
+# What a `7/10` means when it is not a date: pain scores, muscle strength, tablets, fractions.
+_NOT_A_DAY_BEFORE = re.compile(
+    r"(?:pain|scale|score|strength|motor|power|gcs|apgar|rated|rates|graded|grade|level|x|times|bp|b/p|pressure)"
+    r"\W{0,3}(?:of\s+|was\s+|is\s+|at\s+)?$",
+    _I,
+)
+_NOT_A_DAY_AFTER = re.compile(
+    r"\s*(?:pain|strength|motor|tabs?|tablets?|caps?|ns\b|normal|dose|scale|bilat|extremit|mmhg|ratio|split|\+"
+    r"|sem\b|murmur|hsm|holosystolic|systolic|diastolic|crescendo|rub|gallop|reflex|dtr)",
+    _I,
+)
+_ORDINAL_DAY = re.compile(
+    rf"(?:(?<=\bon\s+the\s)|(?<=\b(?:on|by|since|until|till|from|before|after|of|the)\s))({_DAY}{_ORD})\b"
+    r"(?!\s*(?:floor|dose|attempt|time|day|shift|grade|degree|trimester|rib|toe|finger|digit|ventricle|cranial"
+    r"|line|try|round|stage|generation|person|visit|hour|week|month|year|level|cycle|unit|bag|vial|tab|stick|lumbar"
+    r"|intercostal|nerve|percentile|and\s+\d|or\s+\d|[-–]\s*\d))",
+    _I,
+)
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", _I)
+_HOLIDAY = re.compile(
+    r"\b(?:Christmas(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Eve|Day))?|Easter(?:\s+Sunday)?"
+    r"|Halloween|Independence\s+Day|Memorial\s+Day|Labor\s+Day|Veterans\s+Day|Valentine'?s\s+Day|Fourth\s+of\s+July)\b"
+)
+_UNIT_AFTER = (
+    r"(?!\s*(?:mg|mcg|µg|ug|g|gm|grams?|kg|lbs?|ml|mL|cc|l|units?|u|iu|meq|mmol|mm|cm|m|ft|in|%|/|x\b|mg/|"
+    r"calories|kcal|hrs?\b|hours|minutes|mins?|seconds|secs?|patients|beds|cases|events|reports|steps|times))"
+)
+_YEAR_ALONE = re.compile(rf"(?<![\w#\-/.$]){_YEAR4}(?![\w\-/:]|\.\d){_UNIT_AFTER}", _I)
+_DECADE = re.compile(r"(?<![\w'])(?:19|20)\d0'?s\b")
+
+
+def dates(text: str) -> list[Span]:
+    found = [Span(m.start(), m.end(), "DATE", "date-shape") for m in _DATE_SHAPES.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "month") for m in _MONTH_ALONE.finditer(text)]
+    for m in _NUMERIC_DAY.finditer(text):
+        first, second = int(m.group(1)), int(m.group(2))
+        if not (1 <= first <= 12 and 1 <= second <= 31):
+            continue
+        if _NOT_A_DAY_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _NOT_A_DAY_AFTER.match(
+            text, m.end(), m.end() + 16
+        ):
+            continue
+        found.append(Span(m.start(), m.end(), "DATE", "month/day"))
+    for m in _DASH_DAY.finditer(text):
+        if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+            found.append(Span(m.start(), m.end(), "DATE", "month-day"))
+    found += [Span(m.start(1), m.end(1), "DATE", "ordinal-day") for m in _ORDINAL_DAY.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "weekday") for m in _WEEKDAY.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "holiday") for m in _HOLIDAY.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "year") for m in _YEAR_ALONE.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "decade") for m in _DECADE.finditer(text)]
+    return found
+
+
+# ---------------------------------------------------------------- times
+
+_CLOCK = re.compile(
+    r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s*(?:[ap]\.?\s?m\.?(?![a-z])|hrs?\b|hours\b|h\b))?", _I
+)
+_HOUR_AMPM = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*[ap]\.?m\.?(?![a-z])", _I)
+_MILITARY = re.compile(
+    r"(?:(?<=\b(?:at|@|around|about|approx|approximately|by|until|till|from|to|since|between|and|before|after"
+    r"|~|circa|@)\s)|(?<=@)|(?<=~))"
+    r"((?:[01]\d|2[0-3])[0-5]\d)(?!\d|[.:/]\d)" + _UNIT_AFTER,
+    _I,
+)
+_MILITARY_SUFFIX = re.compile(r"(?<![\d.:])((?:[01]\d|2[0-3])[0-5]\d)\s*(?:hrs?|hours|h)\b", _I)
+
+
+def times(text: str) -> list[Span]:
+    found = [Span(m.start(), m.end(), "TIME", "clock") for m in _CLOCK.finditer(text)]
+    found += [Span(m.start(), m.end(), "TIME", "hour") for m in _HOUR_AMPM.finditer(text)]
+    found += [Span(m.start(1), m.end(1), "TIME", "military") for m in _MILITARY.finditer(text)]
+    found += [Span(m.start(), m.end(), "TIME", "military") for m in _MILITARY_SUFFIX.finditer(text)]
+    return found
+
+
+# ---------------------------------------------------------------- ages over 89
+
+_AGE_NUMBER = r"(?:9\d|1[0-2]\d)"
+_AGES = re.compile(
+    "|".join(
+        (
+            rf"\b({_AGE_NUMBER})(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y)\.?\s*(?:-|\s)?\s*(?:old|o\.?\b|/o\b))",
+            rf"\b({_AGE_NUMBER})(?=\s*-?\s*(?:year|yr)s?[\s-]old)",
+            rf"\b({_AGE_NUMBER})(?=\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)\b)",
+            rf"\b({_AGE_NUMBER})(?=\s?(?:[MF]|male|female|man|woman|M/F)\b)",
+            rf"(?<=\b(?:age|aged|age:|ages)\s)({_AGE_NUMBER})\b",
+            rf"(?<=\bage\s(?:of|is)\s)({_AGE_NUMBER})\b",
+            rf"\b({_AGE_NUMBER})(?=\s*(?:years|yrs)\s+(?:of\s+age|young))",
+            r"\b(nonagenarian|centenarian|supercentenarian)s?\b",
+        )
+    ),
+    _I,
+)
+
+
+def ages(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in _AGES.finditer(text):
+        group = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+        spans.append(Span(m.start(group), m.end(group), "AGE", "age"))
+    return spans
+
+
+# ---------------------------------------------------------------- phones, e-mail, web
+
+_PHONE = re.compile(
+    r"(?<![\w+\-/.])(?:\+?1[\s.\-]?)?(?:\(\s?[2-9]\d{2}\s?\)|[2-9]\d{2})[\s.\-]?[2-9]\d{2}[\s.\-]?\d{4}(?![\w\-/]|\.\d)"
+)
+_PHONE_LOCAL = re.compile(
+    r"(?<=\b(?:phone|tel|telephone|cell|mobile|fax|pager|beeper|call|called|calling|ext|extension|number|#|at)\W{1,3})"
+    r"[2-9]\d{2}[\-.]\d{4}\b",
+    _I,
+)
+_EXTENSION = re.compile(
+    r"\b(?:ext|extension|x|pager|beeper|pgr|pg|vocera|spectralink|phone|tel|cell|fax)\.?\s*(?:#|no\.?|number)?\s*:?\s*"
+    r"(\d{3,6})(?![\d\-.:/]|\s*(?:mg|ml|units|%))",
+    _I,
+)
+_EMAIL = re.compile(r"\b[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b", _I)
+_URL = re.compile(
+    r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+|"
+    r"\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|mil|int|io|us|info|biz|health|care|co|uk|ca)"
+    r"(?:/[^\s<>\"')\]]*)?\b",
+    _I,
+)
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]\d)")
+_IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b", _I)
+
+
+def contacts(text: str) -> list[Span]:
+    found = [Span(m.start(), m.end(), "PHONE", "phone") for m in _PHONE.finditer(text)]
+    found += [Span(m.start(), m.end(), "PHONE", "phone-local") for m in _PHONE_LOCAL.finditer(text)]
+    found += [Span(m.start(1), m.end(1), "PHONE", "extension") for m in _EXTENSION.finditer(text)]
+    found += [Span(m.start(), m.end(), "EMAIL", "email") for m in _EMAIL.finditer(text)]
+    for m in _URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?":
+            end -= 1
+        found.append(Span(m.start(), end, "URL", "url"))
+    found += [Span(m.start(), m.end(), "URL", "ip") for m in _IPV4.finditer(text)]
+    found += [Span(m.start(), m.end(), "URL", "ip") for m in _IPV6.finditer(text)]
+    return found
+
+
+# ---------------------------------------------------------------- record and other numbers
+
+_VALUE = r"([A-Z0-9][A-Z0-9\-/]*\d[A-Z0-9\-]*|\d[A-Z0-9\-]*)"
+_LABEL_SEP = r"\s*(?:#|no\.?|num(?:ber)?\.?|id|:)?\s*(?:#|:|is|was|of)?\s*"
+_RECORD_LABELS = re.compile(
+    r"\b(?:MRN|MR|MR\s?#|med(?:ical)?\s+rec(?:ord)?s?|record|acct|account|encounter|enc|FIN|CSN|HAR|visit|admission"
+    r"|member|subscriber|policy|medicare|medicaid|insurance|health\s+plan|beneficiary|claim|chart|patient\s+id|pt\s+id"
+    r"|hospital\s+(?:number|no))\b" + _LABEL_SEP + _VALUE,
+    _I,
+)
+_ID_LABELS = re.compile(
+    r"\b(?:SSN|SS#|social\s+security|DL|driver'?s?\s+licen[cs]e|licen[cs]e|lic|NPI|DEA|UPIN|serial|S/N|SN|lot|UDI"
+    r"|device\s+id|VIN|plate|licen[cs]e\s+plate|badge|employee|staff\s+id|certificate|cert|run|PCR|incident|case"
+    r"|ticket|event|report|accession|specimen|requisition|order|rx|prescription|tracking|unit|donor|ISBT|tag|asset"
+    r"|passport|MDR|complaint|reference|ref|confirmation|invoice|pin)\b" + _LABEL_SEP + _VALUE,
+    _I,
+)
+_SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
+_CARD = re.compile(r"(?<![\d\-])(?:\d[ \-]?){12,18}\d(?![\d\-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
+# Any other token carrying five or more digits is read as a number that identifies
+# something (record, accession, serial, lot), unless a unit of measure follows it.
+_LONG_NUMBER = re.compile(r"(?<![\w.\-])(?=(?:[A-Z\-]*\d){5})[A-Z0-9][A-Z0-9\-]*(?![\w\-]|\.\d)" + _UNIT_AFTER, _I)
+# Words a record label can be followed by that are not its value ("MRN not available").
+_NOT_VALUES = frozenset({"unknown", "none", "na", "n/a", "pending"})
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def numbers(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _RECORD_LABELS.finditer(text):
+        if m.group(1).lower() not in _NOT_VALUES and sum(ch.isdigit() for ch in m.group(1)) >= 3:
+            found.append(Span(m.start(1), m.end(1), "MRN", "record-label"))
+    for m in _ID_LABELS.finditer(text):
+        value = m.group(1)
+        if value.lower() not in _NOT_VALUES and sum(ch.isdigit() for ch in value) >= 3:
+            found.append(Span(m.start(1), m.end(1), "ID", "id-label"))
+    found += [Span(m.start(), m.end(), "ID", "ssn") for m in _SSN.finditer(text)]
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            found.append(Span(m.start(), m.end(), "ID", "card"))
+    found += [Span(m.start(), m.end(), "ID", "iban") for m in _IBAN.finditer(text)]
+    found += [Span(m.start(), m.end(), "ID", "long-number") for m in _LONG_NUMBER.finditer(text)]
+    return found
+
+
+# ---------------------------------------------------------------- rooms and beds
+
+_ROOM = re.compile(
+    r"\b(?:room|rm|bed|bay|bdrm|cubicle|stretcher|suite|ste|apt|apartment)\b\.?\s*(?:#|no\.?|number)?\s*:?\s*"
+    r"(?-i:(\d+[A-Z]?(?:[\-/]\d*[A-Z0-9]+)?|[A-Z]\d+[A-Z]?(?:-\d+)?|[A-Z](?![a-z])))\b",
+    _I,
+)
+
+
+def rooms(text: str) -> list[Span]:
+    return [Span(m.start(1), m.end(1), "ROOM", "room") for m in _ROOM.finditer(text)]
+
+
+# ---------------------------------------------------------------- addresses
+
+_STREET_SUFFIX = (
+    r"(?:street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|circle|cir|place|pl|way|pike|highway|hwy"
+    r"|parkway|pkwy|terrace|ter|trail|trl|square|sq|route|rte|turnpike|tpke|alley|aly|row|loop|crossing|xing|run|path"
+    r"|plaza|plz|expressway|expy|freeway|fwy|heights|hts|point|pt|ridge|bend|creek|hollow|walk|mews|close|crescent)"
+)
+_UNIT = r"(?:\s*,?\s*(?:apt|apartment|unit|suite|ste|#|fl|floor|bldg|building|rm|room)\.?\s*#?\s*[A-Z0-9\-]+)?"
+_CAP_WORDS = r"(?:\p{Lu}[\p{L}'\-]+\.?\s+){0,4}"
+# Street words are capitalised ("55 Fruit Street", "12 N. Oak Ave"); "6 weeks with Dr." is no address.
+_STREET = re.compile(
+    rf"(?<![\w\-/.])\d{{1,6}}[A-Z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?i:north|south|east|west)\s+)?{_CAP_WORDS}"
+    rf"(?:\p{{Lu}}[\p{{L}}'\-]+|\d+(?i:st|nd|rd|th))\s+(?i:{_STREET_SUFFIX})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?"
+    rf"(?i:{_UNIT})"
+    rf"|(?i:\b(?:p\.?\s?o\.?\s+box|box)\s+\d+)",
+)
+# After a street: ", Town Name" and ", ST 12345" or ", State 12345"
+_TOWN_TAIL = re.compile(
+    r"(?:,|\n)\s*(?:[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+){0,3})(?:\s*,\s*(?:[A-Z]{2}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))?"
+    r"(?:\s+\d{5}(?:-\d{4})?)?"
+)
+_ZIP = re.compile(
+    r"(?<=\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC"
+    r"|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)\s)\d{5}(?:-\d{4})?\b"
+    r"|(?<=\b(?:zip|zipcode|zip\scode|postal\scode)\s)\d{5}(?:-\d{4})?\b"
+    r"|(?<=\b(?:zip|zipcode):\s)\d{5}(?:-\d{4})?\b"
+)
+
+
+def addresses(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _STREET.finditer(text):
+        end = m.end()
+        tail = _TOWN_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        found.append(Span(m.start(), end, "ADDRESS", "street"))
+    found += [Span(m.start(), m.end(), "ADDRESS", "zip") for m in _ZIP.finditer(text)]
+    return found
+
+
+SHAPES: tuple[Recognizer, ...] = (dates, times, ages, contacts, numbers, rooms, addresses)
+
+
+def shapes(text: str) -> list[Span]:
+    found: list[Span] = []
+    for recognizer in SHAPES:
+        found += recognizer(text)
+    return found

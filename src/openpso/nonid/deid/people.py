@@ -1,0 +1,459 @@
+"""Names of people and places, from context and from package gazetteers.
+
+Evidence, strongest first:
+1. context the provider gave (patient, staff, facility names) — always caught;
+2. titles and roles around a capitalised word: "Dr. Alvarez", "Adrian Yablonski, RN",
+   "pharmacist Leopold Rzepka", "her son, Alfonso", "pt Smith";
+3. runs of capitalised words where one is a Census name that is rare as an English word
+   ("Lorraine Dvorak"), or "Smith, John";
+4. every other occurrence of a word already found as a name in the same note.
+Common words that are also surnames ("Brown", "Ward", "Nurse") need evidence of kind 1–3.
+Text written all in capitals (device reports, old systems) loses the capitalisation
+signal, so only kinds 1, 2 and two-word runs of rare Census names apply there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from openpso.nonid.deid import lexicon
+from openpso.nonid.deid.types import ScrubContext, Span
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WORD = re.compile(r"\p{L}[\p{L}'’\-]*\p{L}|\p{L}")
+# Below this Zipf value a Census name is taken as a name on its own; at or above it the
+# word is common English too ("Brown" 5.0, "Hall" 4.9) and needs context.
+RARE = 4.0
+# Capitalised words this rare and unknown to the name lists may be names from elsewhere
+# (most surnames of a US hospital's patients are in the Census list; the rest are rare).
+UNKNOWN = 2.0
+
+_TITLES_STAFF = frozenset({"dr", "doctor", "nurse", "prof", "professor"})
+_TITLES_PERSON = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "mister", "sr", "jr", "rev", "father", "sister", "brother"}
+)
+_ROLES = _words(
+    """rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt emt-b emt-p aemt
+    paramedic medic nurse pharmacist tech technician therapist pt ot rt slp resident attending physician surgeon
+    anesthesiologist anesthetist intensivist hospitalist midwife aide sitter transporter supervisor manager
+    officer chaplain dietitian intern fellow provider coordinator educator director dispatcher preceptor
+    student scribe interpreter translator clerk secretary guard housekeeper phlebotomist radiologist pathologist
+    cardiologist neurologist oncologist psychiatrist psychologist podiatrist dentist optometrist ophthalmologist
+    doctor doc dr partner lieutenant captain sergeant firefighter ff"""
+)
+_ABBREVIATED_ROLES = _words(
+    "rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt pt ot rt slp ff ems"
+)
+_AMBIGUOUS_SUFFIXES = frozenset({"do", "pa", "ma", "pt", "ot", "rt", "np"})
+_STAFF_SUFFIXES = _words(
+    """rn lpn lvn cna np pa pa-c md do dds pharmd rph crna aprn dnp crnp pct emt emt-b emt-p paramedic bsn msn
+    phd mph facs facp"""
+)
+_RELATIVES = _words(
+    """daughter son wife husband spouse partner brother sister mother father mom dad niece nephew granddaughter
+    grandson grandmother grandfather aunt uncle cousin neighbor neighbour friend caregiver guardian fiance fiancee
+    boyfriend girlfriend stepson stepdaughter stepmother stepfather sibling roommate representative poa"""
+)
+_PATIENT_CUES = frozenset({"patient", "pt", "resident", "client", "decedent"})
+_PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "st", "bin", "al", "el"})
+_FACILITY_WORDS = (
+    r"(?i:Hospital|Medical\h+Center|Medical\h+Centre|Health\h+Center|Health\h+System|Healthcare|Health\h+Care|Clinic"
+    r"|Nursing\h+(?:Home|Center|Facility)|Care\h+Center|Rehabilitation\h+(?:Center|Hospital)|Rehab(?:ilitation)?"
+    r"|Surgery\h+Center|Surgical\h+(?:Center|Hospital)|Cancer\h+(?:Center|Institute)|Infirmary|Hospice|Pharmacy"
+    r"|Drug(?:store)?|Ambulance(?:\h+(?:Service|Corps))?|EMS|Fire\h+(?:Department|Dept\.?|Rescue|District|Company)"
+    r"|Rescue\h+Squad|Medical\h+Group|Physicians|Associates|Urgent\h+Care|Manor|Senior\h+Living|Assisted\h+Living"
+    r"|Health|Medicine|Pediatrics|Orthopedics|Family\h+Practice|Family\h+Medicine|Dialysis(?:\h+Center)?"
+    r"|Imaging(?:\h+Center)?|Laboratories|Lab|Institute|University|College|School|Church|Prison|Jail"
+    r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
+)
+_CAP = r"(?:[A-Z][\p{L}'’\-]*\.?|St\.?|&|of|and|the)"
+_FACILITY = re.compile(
+    rf"\b(?:[A-Z][\p{{L}}'’\-]*\.?\h+(?:{_CAP}\h+){{0,4}}){_FACILITY_WORDS}\b"
+    rf"(?:(?:\h+of|\h*[-–,]\h*|\h+at\h+|\h+)(?:[A-Z][\p{{L}}'’\-]+)(?:\h+[A-Z][\p{{L}}'’\-]+){{0,2}})?"
+)
+_SAINT = re.compile(r"\b(?:St\.?|Saint)\h+[A-Z][\p{L}'’\-]+(?:'s)?(?:\h+[A-Z][\p{L}'’\-]+){0,3}")
+_LAST_FIRST = re.compile(r"\b([A-Z][\p{L}'’\-]+),\s*([A-Z][\p{L}'’\-]+)\b")
+_PLACE_CUE = re.compile(
+    r"(?:\b(?:in|from|to|at|near|of|outside|lives|living|resides|moved|transferred|transported)\s+)$", re.IGNORECASE
+)
+_STATE_AFTER = re.compile(
+    r",\s*(?-i:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC"
+    r"|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b"
+    r"|,?\s*(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado"
+    r"|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine"
+    r"|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New\s+Hampshire"
+    r"|New\s+Jersey|New\s+Mexico|New\s+York|North\s+Carolina|North\s+Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
+    r"|Rhode\s+Island|South\s+Carolina|South\s+Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
+    r"|West\s+Virginia|Wisconsin|Wyoming)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+    capitalised: bool
+    sentence_start: bool
+    next_char: str
+    all_caps_text: bool = False
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    upper = is_upper_text(text)
+    for m in _WORD.finditer(text):
+        word = m.group()
+        before = text[max(0, m.start() - 16) : m.start()].rstrip(" \t\"'(“")
+        sentence_start = not before or before[-1] in ".!?:;\n•*-–" or before.endswith("\n")
+        tokens.append(
+            _Token(
+                m.start(),
+                m.end(),
+                word,
+                word.lower().replace("’", "'"),
+                word[0].isupper(),
+                sentence_start,
+                text[m.end() : m.end() + 1],
+                upper,
+            )
+        )
+    return tokens
+
+
+def is_upper_text(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 20 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+
+
+def _census(lower: str) -> bool:
+    return lower in lexicon.last_names() or lower in lexicon.first_names()
+
+
+def _strong(token: _Token) -> bool:
+    """A Census name rare as a word, or a first name that is no ordinary word: a name on its own evidence."""
+    lower = token.lower.removesuffix("'s")
+    if lower in lexicon.not_names() or lower in lexicon.common_word_names():
+        return False
+    if token.text.isupper() and len(token.text) <= 5 and not token.all_caps_text:
+        return False  # "DOE", "ASA": short capitals in ordinary text are abbreviations
+    if lower in lexicon.first_names() and len(lower) > 2:
+        return True  # "Kevin", "Michael": first names are hardly ever anything else
+    return lower in lexicon.last_names() and lexicon.zipf(lower) < RARE and lower not in lexicon.drugs()
+
+
+def _name_like(token: _Token) -> bool:
+    """Could be part of a name next to stronger evidence."""
+    lower = token.lower.removesuffix("'s")
+    if lower in lexicon.not_names() and not _census(lower):
+        return False
+    if len(token.text) == 1 and token.text.isupper():
+        return True  # an initial
+    return _census(lower) or lexicon.zipf(lower) < UNKNOWN + 1.0
+
+
+def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tuple[int, int]:
+    """The run of name-like capitalised tokens around tokens[i]: indexes [lo, hi)."""
+
+    def joinable(a: _Token, b: _Token) -> bool:
+        gap = text[a.end : b.start]
+        return gap in (" ", ". ", "-") or gap == "." or (gap == " " and True)
+
+    def ok(t: _Token) -> bool:
+        return (t.capitalised or upper) and (_name_like(t) or t.lower in _PARTICLES)
+
+    lo = i
+    while lo > 0 and ok(tokens[lo - 1]) and joinable(tokens[lo - 1], tokens[lo]) and not tokens[lo].sentence_start:
+        if tokens[lo - 1].lower in _TITLES_STAFF | _TITLES_PERSON | _ROLES | _RELATIVES | _PATIENT_CUES:
+            break
+        lo -= 1
+    hi = i + 1
+    while hi < len(tokens) and ok(tokens[hi]) and joinable(tokens[hi - 1], tokens[hi]) and hi - lo < 4:
+        if tokens[hi].sentence_start and len(tokens[hi - 1].text) > 1:
+            break  # "… new DOE. Will obtain": a full stop after a word ends the name
+
+        if tokens[hi].lower in _STAFF_SUFFIXES or tokens[hi].lower in _RELATIVES:
+            break
+        hi += 1
+    while hi - 1 > lo and tokens[hi - 1].lower in _PARTICLES:
+        hi -= 1
+    return lo, hi
+
+
+def _after(tokens: list[_Token], i: int, text: str, *, upper: bool, kind: str, title: bool = False) -> Span | None:
+    """The name right after a title or role at tokens[i], if there is one."""
+    j = i + 1
+    if j >= len(tokens):
+        return None
+    gap = text[tokens[i].end : tokens[j].start]
+    if len(gap) > 3 or "\n" in gap or any(ch in gap for ch in ";()"):
+        return None
+    if "." in gap and not title:
+        return None  # "… Smith, RN. Blood bank": the role ended a sentence
+    first = tokens[j]
+    if not (first.capitalised or upper) or not _could_start_name(first, titled=title):
+        return None
+    _, hi = _extend_run(tokens, j, text, upper=upper)
+    return Span(tokens[j].start, tokens[hi - 1].end, kind, "title-role")
+
+
+def text_after_is_period(token: _Token) -> bool:
+    return token.next_char == "."
+
+
+def _could_start_name(token: _Token, *, titled: bool) -> bool:
+    lower = token.lower.removesuffix("'s")
+    if len(token.text) == 1:
+        # An initial ("Dr. J. Smith"), written with its full stop.
+        return token.text.isupper() and text_after_is_period(token)
+    if lower in lexicon.not_names() and not titled:
+        return False
+    frequency = lexicon.zipf(lower)
+    if lower in lexicon.drugs():
+        return False
+    if token.text.isupper() and len(token.text) > 1:
+        # Capitals carry no signal ("PATIENT IDENTIFIER", "DOCTOR NIPPED"): only rare Census names.
+        return (_census(lower) and frequency < 3.5) or (titled and frequency < 2.5)
+    if _census(lower):
+        return frequency < (5.5 if titled else 5.0)  # "Dr. Young" yes, "nurse Will" no
+    return frequency < 3.5  # a rare word after a title is most likely a name from elsewhere
+
+
+def _before(tokens: list[_Token], i: int, text: str, *, upper: bool) -> Span | None:
+    """The name right before a ", RN" / " MD" style suffix at tokens[i]."""
+    j = i - 1
+    if j < 0:
+        return None
+    gap = text[tokens[j].end : tokens[i].start]
+    if gap not in (", ", " ", ",", " (", ", (") or not (tokens[j].capitalised or upper):
+        return None
+    if (upper or tokens[i].lower in _AMBIGUOUS_SUFFIXES) and "," not in gap:
+        return None  # "THEY DO NOT", "PULMONARY ARTERY (PA)": only ", DO" / ", PA" name a role
+    if upper or tokens[j].text.isupper():
+        if not _could_start_name(tokens[j], titled=False):
+            return None
+    elif not _name_like(tokens[j]):
+        return None
+    lo, _ = _extend_run(tokens, j, text, upper=upper)
+    return Span(tokens[lo].start, tokens[j].end, "STAFF", "suffix-role")
+
+
+def names(text: str, context: ScrubContext | None = None) -> list[Span]:
+    upper = is_upper_text(text)
+    tokens = _tokens(text)
+    found: list[Span] = []
+    for i, token in enumerate(tokens):
+        lower = token.lower.rstrip(".")
+        # Abbreviated roles count only in capitals ("RN", "DO", "PT"); "do I" is not a doctor.
+        role_word = token.text.isupper() if lower in _ABBREVIATED_ROLES else True
+        if lower in _TITLES_STAFF and (token.capitalised or text[token.end : token.end + 1] == "."):
+            span = _after(tokens, i, text, upper=upper, kind="STAFF", title=True)
+        elif lower in _TITLES_PERSON and token.capitalised:
+            span = _after(tokens, i, text, upper=upper, kind="PERSON", title=True)
+        elif lower in _ROLES and role_word and not (upper and lower in _ABBREVIATED_ROLES):
+            span = _after(tokens, i, text, upper=upper, kind="STAFF")
+        elif lower in _RELATIVES:
+            span = _after(tokens, i, text, upper=upper, kind="PERSON")
+        elif lower in _PATIENT_CUES:
+            span = _after(tokens, i, text, upper=upper, kind="PATIENT", title=True)
+        else:
+            span = None
+        if span:
+            found.append(span)
+        if lower in _STAFF_SUFFIXES and (token.text.isupper() or upper):
+            before = _before(tokens, i, text, upper=upper)
+            if before:
+                found.append(before)
+        if lower in _RELATIVES and i > 0:
+            gap = text[tokens[i - 1].end : token.start]
+            if gap in (", ", " (", ","):
+                prior = tokens[i - 1]
+                if (prior.capitalised or upper) and _name_like(prior):
+                    lo, _ = _extend_run(tokens, i - 1, text, upper=upper)
+                    found.append(Span(tokens[lo].start, prior.end, "PERSON", "relative"))
+    found += _runs(tokens, text, upper=upper)
+    if not upper:
+        for m in _LAST_FIRST.finditer(text):
+            last, first = m.group(1).lower(), m.group(2).lower()
+            if (
+                last in lexicon.last_names()
+                and first in lexicon.first_names()
+                and first not in lexicon.common_word_names()
+                and last not in lexicon.not_names()
+            ):
+                found.append(Span(m.start(), m.end(), "PERSON", "last-first"))
+    return found
+
+
+def _runs(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
+    """Runs of capitalised name-like words anchored on a rare Census name."""
+    found: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not (token.capitalised or upper) or not _strong(token):
+            i += 1
+            continue
+        lo, hi = _extend_run(tokens, i, text, upper=upper)
+        run = tokens[lo:hi]
+        strong = [t for t in run if _strong(t)]
+        if upper:
+            # Capitals everywhere: demand a first name and a rare surname side by side ("JOHN DVORAK").
+            run = [t for t in run if _strong(t)]
+            if (
+                len(run) == len(strong)
+                and len(strong) >= 2
+                and any(t.lower in lexicon.first_names() for t in strong)
+                and all(lexicon.zipf(t.lower) < 3.5 for t in strong)
+            ):
+                found.append(Span(run[0].start, run[-1].end, "PERSON", "name-run"))
+        elif len(run) > 1 or not token.sentence_start or lexicon.zipf(token.lower) < 3.0:
+            found.append(Span(run[0].start, run[-1].end, "PERSON", "name-run"))
+        i = max(hi, i + 1)
+    return found
+
+
+_FACILITY_HEADS = _words(
+    """hospital medical health clinic nursing care rehabilitation rehab surgery surgical cancer infirmary hospice
+    pharmacy drug drugstore ambulance ems fire rescue physicians associates urgent manor senior assisted medicine
+    pediatrics orthopedics family dialysis imaging laboratories lab institute university college school church
+    prison jail correctional shelter police sheriff healthcare"""
+)
+_JOINERS = frozenset({"of", "and", "&", "the", "st", "saint", "at"})
+
+
+def _facility(text: str, start: int, end: int, *, upper: bool) -> Span | None:
+    """Trim a facility match to its name: in capitals, only rare words count as part of the name."""
+    words = list(_WORD.finditer(text, start, end))
+    head = next((i for i, w in enumerate(words) if w.group().lower() in _FACILITY_HEADS), None)
+    if head is None or head == 0:
+        return None
+
+    def specific(word: str) -> bool:
+        lower = word.lower()
+        if lower in _JOINERS:
+            return True
+        if not upper:
+            return word[0].isupper()
+        return lower not in lexicon.not_names() and (
+            lexicon.zipf(lower) < 3.5 or lower in lexicon.cities() or (_census(lower) and lexicon.zipf(lower) < 4.0)
+        )
+
+    def same_sentence(left: re.Match[str], right: re.Match[str]) -> bool:
+        return "." not in text[left.end() : right.start()] or left.group().lower() == "st"
+
+    lo = head
+    while lo > 0 and specific(words[lo - 1].group()) and same_sentence(words[lo - 1], words[lo]):
+        lo -= 1
+    while lo < head and words[lo].group().lower() in _JOINERS:
+        lo += 1
+    if lo == head:
+        return None
+    hi = head
+    while hi + 1 < len(words) and (words[hi + 1].group().lower() in _FACILITY_HEADS or not upper):
+        hi += 1
+    while hi > head and words[hi].group().lower() in _JOINERS:
+        hi -= 1
+    name = text[words[lo].start() : words[hi].end()]
+    if _generic_facility(name):
+        return None
+    return Span(words[lo].start(), words[hi].end(), "FACILITY", "facility")
+
+
+def places(text: str) -> list[Span]:
+    """Facility names and sub-state place names (cities, counties)."""
+    upper = is_upper_text(text)
+    found = [s for m in _FACILITY.finditer(text) if (s := _facility(text, m.start(), m.end(), upper=upper))]
+    found += [Span(m.start(), m.end(), "FACILITY", "saint") for m in _SAINT.finditer(text)]
+    found += _cities(text)
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " ,.-–":
+        end -= 1
+    return end
+
+
+def _generic_facility(name: str) -> bool:
+    """True when nothing in the name points at one place ("Inpatient Pharmacy", "the Medical Center")."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    generic = lexicon.generic_place_words()
+    facility_words = {"hospital", "medical", "center", "centre", "health", "clinic", "care", "system", "healthcare"}
+    specific = [w for w in words if w not in generic and w not in facility_words]
+    return not any(
+        w not in lexicon.not_names() and (w in lexicon.cities() or _census(w) or lexicon.zipf(w) < 3.0)
+        for w in specific
+    )
+
+
+def _cities(text: str) -> list[Span]:
+    found: list[Span] = []
+    cities = lexicon.cities()
+    for m in re.finditer(r"\b[A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2}", text):
+        words = m.group().split()
+        # Longest known city that starts the run.
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[:n])
+            if name.lower() not in cities:
+                continue
+            end = m.start() + len(name)
+            state = _STATE_AFTER.match(text, end)
+            if state and state.group().strip(", ") in ("MD", "PA") and _census(words[n - 1].lower()):
+                state = None  # "Pemberton, MD" is a physician before it is a town in Maryland
+            cued = bool(_PLACE_CUE.search(text, max(0, m.start() - 20), m.start())) or bool(state)
+            common = all(lexicon.zipf(w) >= 3.5 for w in words[:n])
+            if cued and (not common or state):
+                found.append(Span(m.start(), end, "ADDRESS", "city"))
+            break
+    return found
+
+
+def known(text: str, context: ScrubContext) -> list[Span]:
+    """Every occurrence of what the provider told us (names in full and by part, numbers)."""
+    found: list[Span] = []
+    groups = (
+        (context.patient_names, "PATIENT"),
+        (context.staff_names, "STAFF"),
+        (context.other_names, "PERSON"),
+        (context.facility_names, "FACILITY"),
+        (context.identifiers, "MRN"),
+    )
+    for values, kind in groups:
+        for value in values:
+            parts = [value]
+            if kind in ("PATIENT", "STAFF", "PERSON"):
+                parts += [p for p in re.split(r"[\s,]+", value) if len(p) > 1 and p.lower().strip(".") not in _TITLES]
+            for part in parts:
+                pattern = re.compile(r"(?<![\p{L}\d])" + re.escape(part) + r"(?![\p{L}\d])", re.IGNORECASE)
+                found += [Span(m.start(), m.end(), kind, "context") for m in pattern.finditer(text)]
+    return found
+
+
+_TITLES = _TITLES_STAFF | _TITLES_PERSON
+
+
+def propagate(text: str, spans: list[Span]) -> list[Span]:
+    """Every other occurrence of a word already found as a person's name in this note."""
+    words: dict[str, str] = {}
+    for span in spans:
+        if span.type in ("PATIENT", "STAFF", "PERSON"):
+            for m in _WORD.finditer(text, span.start, span.end):
+                word = m.group().lower()
+                if len(word) > 2 and lexicon.zipf(word) < RARE + 0.5 and word not in lexicon.not_names():
+                    words.setdefault(word, span.type)
+    if not words:
+        return []
+    found: list[Span] = []
+    for m in _WORD.finditer(text):
+        kind = words.get(m.group().lower())
+        if kind:
+            found.append(Span(m.start(), m.end(), kind, "same-name"))
+    return found

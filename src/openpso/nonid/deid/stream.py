@@ -1,0 +1,191 @@
+"""Streaming de-identification over stdin/stdout, on every core, in bounded memory.
+
+Input is read lazily in chunks; at most `2 × workers` chunks are in flight, and results
+are written in input order as soon as the oldest chunk is done. So memory stays flat
+whatever the input size, and a reader sees output while the input is still arriving.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import IO, Any
+
+from openpso.nonid.deid import lexicon, ner
+from openpso.nonid.deid.engine import find_many
+from openpso.nonid.deid.replace import redact
+from openpso.nonid.deid.types import DEFAULT_POLICY, Policy, ScrubContext
+
+CHUNK_LINES = 64  # JSON lines per task: enough to batch the model, small enough to keep memory flat
+BLOCK_CHARS = 64 * 1024  # plain text per task, cut at paragraph or line ends
+_CONTEXT_KEYS = ("patient_names", "staff_names", "other_names", "facility_names", "identifiers")
+
+
+def scrub_jsonl_chunk(lines: list[bytes], policy: Policy = DEFAULT_POLICY) -> bytes:
+    """One chunk of `--jsonl` input lines → the same number of output lines."""
+    parsed: list[tuple[Any, str | None, ScrubContext | None, str | None]] = [_parse(line) for line in lines]
+    ok = [i for i, (_, text, _, error) in enumerate(parsed) if error is None and text is not None]
+    texts = [parsed[i][1] or "" for i in ok]
+    contexts = [parsed[i][2] for i in ok]
+    found = dict(zip(ok, find_many(texts, contexts=contexts), strict=True))
+    out: list[str] = []
+    for i, (note_id, text, _, error) in enumerate(parsed):
+        if error is not None:
+            out.append(json.dumps({"id": note_id, "error": error}))
+            continue
+        spans = found[i]
+        out.append(
+            json.dumps(
+                {"id": note_id, "text": redact(text or "", spans, policy), "spans": [s.as_json() for s in spans]}
+            )
+        )
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _parse(line: bytes) -> tuple[Any, str | None, ScrubContext | None, str | None]:
+    """(id, text, context, error) for one input line."""
+    try:
+        decoded = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, None, None, f"line is not valid UTF-8 (byte {exc.start})"
+    try:
+        item = json.loads(decoded)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return None, None, None, f"invalid JSON: {exc}"
+    if not isinstance(item, dict):
+        return None, None, None, "each line must be a JSON object with 'id' and 'text'"
+    note_id = item.get("id")
+    text = item.get("text")
+    if text is None:
+        return note_id, None, None, "'text' is missing"
+    if not isinstance(text, str):
+        return note_id, None, None, f"'text' must be a string, not {type(text).__name__}"
+    context = item.get("context")
+    if context is None:
+        return note_id, text, None, None
+    if not isinstance(context, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for k, v in context.items() if k in _CONTEXT_KEYS
+    ):
+        return note_id, None, None, f"'context' must map {', '.join(_CONTEXT_KEYS)} to lists of strings"
+    return note_id, text, ScrubContext.of(**{k: context.get(k, ()) for k in _CONTEXT_KEYS}), None
+
+
+def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY) -> str:
+    (spans,) = find_many([block])
+    return redact(block, spans, policy)
+
+
+def _jsonl_chunks(stream: IO[bytes]) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
+    for raw in stream:
+        line = raw.rstrip(b"\r\n")
+        if not line.strip():
+            continue  # blank lines carry no note
+        chunk.append(line)
+        if len(chunk) >= CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _plain_blocks(stream: IO[bytes]) -> Iterator[str]:
+    """Paragraphs grouped up to BLOCK_CHARS; a longer paragraph is cut at a line end."""
+    block: list[str] = []
+    size = 0
+    for raw in stream:
+        line = raw.decode("utf-8", errors="replace")
+        block.append(line)
+        size += len(line)
+        if size >= BLOCK_CHARS and (not line.strip() or size >= 4 * BLOCK_CHARS):
+            yield "".join(block)
+            block, size = [], 0
+    if block:
+        yield "".join(block)
+
+
+def _ordered(
+    work: Callable[[Any], Any], items: Iterable[Any], workers: int, *, on_done: Callable[[int], None]
+) -> Iterator[Any]:
+    """`map(work, items)` over a process pool, in order, with at most 2 × workers items in flight."""
+    if workers <= 1:
+        for n, item in enumerate(items, 1):
+            yield work(item)
+            on_done(n)
+        return
+    # Fork after warming, so every worker shares the loaded word lists and model.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[Any]] = deque()
+        done = 0
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+                done += 1
+                on_done(done)
+        while pending:
+            yield pending.popleft().result()
+            done += 1
+            on_done(done)
+
+
+def run(
+    *,
+    jsonl: bool,
+    workers: int | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[bytes] | None = None,
+    progress: IO[str] | None = None,
+) -> None:
+    source = stdin or sys.stdin.buffer
+    sink = stdout or sys.stdout.buffer
+    workers = workers or os.cpu_count() or 1
+    lexicon.warm()
+    ner.warm()
+    started = time.monotonic()
+    last_report = [started]
+
+    def report(done: int) -> None:
+        if progress is not None and time.monotonic() - last_report[0] > 2:
+            last_report[0] = time.monotonic()
+            unit = f"{done * CHUNK_LINES:,} notes" if jsonl else f"{done:,} blocks"
+            progress.write(f"\rde-identified about {unit} in {time.monotonic() - started:.0f} s")
+            progress.flush()
+
+    if jsonl:
+        outputs: Iterator[Any] = _ordered(_JsonlWork(policy), _jsonl_chunks(source), workers, on_done=report)
+        for data in outputs:
+            sink.write(data)
+            sink.flush()
+    else:
+        for text in _ordered(_PlainWork(policy), _plain_blocks(source), workers, on_done=report):
+            sink.write(text.encode("utf-8"))
+            sink.flush()
+    if progress is not None:
+        progress.write("\n")
+
+
+class _JsonlWork:
+    """Picklable callable for the pool (a lambda would not cross the process boundary)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def __call__(self, lines: list[bytes]) -> bytes:
+        return scrub_jsonl_chunk(lines, self.policy)
+
+
+class _PlainWork:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    def __call__(self, block: str) -> str:
+        return scrub_plain_block(block, self.policy)

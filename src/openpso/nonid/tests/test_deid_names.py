@@ -1,0 +1,154 @@
+"""People and places: titles, roles, relatives, Census names, context, gazetteers."""
+
+from __future__ import annotations
+
+import pytest
+
+from openpso.nonid.deid import ScrubContext, find, scrub
+
+
+def kinds_at(text: str, value: str, *, use_model: bool = False) -> set[str]:
+    start = text.index(value)
+    end = start + len(value)
+    return {s.type for s in find(text, use_model=use_model) if s.start < end and start < s.end}
+
+
+def covered(text: str, value: str, *, use_model: bool = False) -> bool:
+    start = text.index(value)
+    return any(s.start <= start and start + len(value) <= s.end for s in find(text, use_model=use_model))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Dr. Alvarez notified at once.", "Alvarez"),
+        ("Dr Okonkwo-Baptiste examined her.", "Okonkwo-Baptiste"),
+        ("Seen by Dr. J. Whitcombe overnight.", "J. Whitcombe"),
+        ("Found by Adrian Yablonski, RN at 0800.", "Adrian Yablonski"),
+        ("Rupert Wadsworth, NP ordered removal.", "Rupert Wadsworth"),
+        ("Administering nurse Nadia Calloway did not scan.", "Nadia Calloway"),
+        ("Pharmacist Leopold Rzepka identified it.", "Leopold Rzepka"),
+        ("Paramedic Tobias Grenville drove.", "Tobias Grenville"),
+    ],
+)
+def test_staff_names_after_titles_and_roles_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+    assert "STAFF" in kinds_at(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Family (Ernesto Lindqvist, brother) updated.", "Ernesto Lindqvist"),
+        ("Her son, Alfonso Nowakowski, notified.", "Alfonso Nowakowski"),
+        ("Discussed with his wife Margarethe.", "Margarethe"),
+    ],
+)
+def test_relatives_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Lorraine Dvorak, 56 y.o. female, was given the wrong dose.", "Lorraine Dvorak"),
+        ("While ambulating Matthias Hultgren in the hallway he fell.", "Matthias Hultgren"),
+        ("Mr. Quarles is a 73 yo man with CAD.", "Quarles"),
+        ("Pt Kowalczyk was found on the floor.", "Kowalczyk"),
+        ("Name: Smith, Jennifer", "Smith, Jennifer"),
+    ],
+)
+def test_patient_names_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+def test_a_name_found_once_is_found_everywhere_in_the_note() -> None:
+    text = "Dr. Engebretson was paged. Engebretson arrived at 0900 and Engebretson wrote orders."
+    result = scrub(text)
+    assert "Engebretson" not in result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foley catheter removed; Hoyer lift used; Morse fall score 45.",
+        "Braden score 12, Glasgow coma scale 15.",
+        "Given Lasix 40 mg and Coumadin 5 mg.",
+        "Will obtain echo tomorrow.",
+        "Grace period for the order lapsed.",
+        "Pyxis discrepancy reported to Pharmacy.",
+        "Candida albicans grew in the urine culture.",
+    ],
+)
+def test_eponyms_drugs_and_ordinary_words_are_not_people(text: str) -> None:
+    assert not [s for s in find(text) if s.type in ("PERSON", "PATIENT", "STAFF")], text
+
+
+def test_context_names_are_always_caught_in_any_case() -> None:
+    context = ScrubContext.of(patient_names=["Maria Lopez"], staff_names=["Will Brown"], identifiers=["A-77"])
+    text = "maria said will brown gave the dose; LOPEZ record A-77."
+    result = scrub(text, context=context)
+    for value in ("maria", "will brown", "LOPEZ", "A-77"):
+        start = text.index(value)
+        assert any(s.start <= start and start + len(value) <= s.end for s in result.spans), value
+
+
+def test_context_facility_names_are_caught() -> None:
+    context = ScrubContext.of(facility_names=["Keystone Valley Medical Center"])
+    text = "Transferred from keystone valley medical center by EMS."
+    assert covered_with(text, "keystone valley medical center", context)
+
+
+def covered_with(text: str, value: str, context: ScrubContext) -> bool:
+    start = text.index(value)
+    return any(s.start <= start and start + len(value) <= s.end for s in find(text, context=context))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Transported to Millrace University Hospital for care.", "Millrace University Hospital"),
+        ("Follows at Brookline Family Practice monthly.", "Brookline Family Practice"),
+        ("Transferred from St. Agatha's Medical Center today.", "St. Agatha's"),
+        ("CARDIOLOGY\nMERCY HOSPITAL\n\nReason for visit", "MERCY HOSPITAL"),
+    ],
+)
+def test_facility_names_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    "text", ["Brought to the Emergency Department.", "Called the Inpatient Pharmacy.", "the receiving hospital agreed"]
+)
+def test_generic_departments_are_not_facility_names(text: str) -> None:
+    assert not [s for s in find(text) if s.type == "FACILITY"], text
+
+
+def test_cities_are_found_with_a_place_cue() -> None:
+    text = "She lives with her daughter in Waltham and visits Harrisburg, PA often."
+    assert covered(text, "Waltham")
+    assert covered(text, "Harrisburg")
+
+
+def test_physician_suffix_md_is_not_maryland() -> None:
+    text = "Olivia T. Pemberton, MD"
+    assert kinds_at(text, "Pemberton") == {"STAFF"}
+
+
+def test_the_model_adds_names_the_lists_do_not_know() -> None:
+    text = "The family friend Szabolcs Ferencváros stayed with the patient overnight."
+    assert covered(text, "Ferencváros", use_model=True)
+
+
+def test_all_capital_device_reports_keep_their_clinical_words() -> None:
+    text = (
+        "IT WAS REPORTED THAT DURING A DA VINCI ASSISTED PROCEDURE THE PATIENT EXPERIENCED BLEEDING FROM THE "
+        "PULMONARY ARTERY (PA). THE SURGEON REPORTED THEY DO NOT THINK THE STAPLER OR TROCAR WAS AT FAULT."
+    )
+    assert not [s for s in find(text) if s.type in ("PERSON", "PATIENT", "STAFF", "FACILITY")]
+
+
+def test_all_capital_names_after_titles_are_found() -> None:
+    text = "THE PATIENT WAS SEEN BY DR. KOVALENKO AND NURSE PEMBERTON ON THE WARD. NO FURTHER DETAILS WERE GIVEN."
+    assert covered(text, "KOVALENKO")
+    assert covered(text, "PEMBERTON")
