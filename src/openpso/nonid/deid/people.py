@@ -14,7 +14,8 @@ signal, so only kinds 1, 2 and two-word runs of rare Census names apply there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import regex as re
 
@@ -72,11 +73,9 @@ _FACILITY_WORDS = (
     r"|Imaging(?:\h+Center)?|Laboratories|Lab|Institute|University|College|School|Church|Prison|Jail"
     r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
 )
-_CAP = r"(?:[A-Z][\p{L}'’\-]*\.?|St\.?|&|of|and|the)"
-_FACILITY = re.compile(
-    rf"\b(?:[A-Z][\p{{L}}'’\-]*\.?\h+(?:{_CAP}\h+){{0,4}}){_FACILITY_WORDS}\b"
-    rf"(?:(?:\h+of|\h*[-–,]\h*|\h+at\h+|\h+)(?:[A-Z][\p{{L}}'’\-]+)(?:\h+[A-Z][\p{{L}}'’\-]+){{0,2}})?"
-)
+# Only the facility word is matched by a pattern; the name around it is read word by word
+# (`_facility`), which keeps the cost linear however many capitalised words a note has.
+_FACILITY_HEAD = re.compile(rf"\b{_FACILITY_WORDS}\b")
 _SAINT = re.compile(r"\b(?:St\.?|Saint)\h+[A-Z][\p{L}'’\-]+(?:'s)?(?:\h+[A-Z][\p{L}'’\-]+){0,3}")
 _LAST_FIRST = re.compile(r"\b([A-Z][\p{L}'’\-]+),\s*([A-Z][\p{L}'’\-]+)\b")
 _PLACE_CUE = re.compile(
@@ -94,8 +93,7 @@ _STATE_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -106,31 +104,39 @@ class _Token:
     all_caps_text: bool = False
 
 
+# Where a sentence (or a field, a list item) starts: a word after these marks and spaces/quotes.
+_SENTENCE_START = re.compile(r"[.!?:;\n•*\-–][ \t\"'(“]*+(?=\p{L})")
+_OPENERS = " \t\"'(“"
+
+
 def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
     upper = is_upper_text(text)
-    for m in _WORD.finditer(text):
-        word = m.group()
-        before = text[max(0, m.start() - 16) : m.start()].rstrip(" \t\"'(“")
-        sentence_start = not before or before[-1] in ".!?:;\n•*-–" or before.endswith("\n")
-        tokens.append(
-            _Token(
-                m.start(),
-                m.end(),
-                word,
-                word.lower().replace("’", "'"),
-                word[0].isupper(),
-                sentence_start,
-                text[m.end() : m.end() + 1],
-                upper,
-            )
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    starts.add(len(text) - len(text.lstrip(_OPENERS)))
+    return [
+        _Token(
+            m.start(),
+            m.end(),
+            m.group(),
+            m.group().lower().replace("’", "'"),
+            m.group()[0].isupper(),
+            m.start() in starts,
+            text[m.end() : m.end() + 1],
+            upper,
         )
-    return tokens
+        for m in _WORD.finditer(text)
+    ]
 
 
+_UPPER = re.compile(r"\p{Lu}")
+_LOWER = re.compile(r"\p{Ll}")
+
+
+@lru_cache(maxsize=8)
 def is_upper_text(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) > 20 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+    """Whether the note is written in capitals (device reports, old systems): then case says nothing."""
+    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    return upper + lower > 20 and upper / (upper + lower) > 0.8
 
 
 def _census(lower: str) -> bool:
@@ -198,7 +204,9 @@ def _after(tokens: list[_Token], i: int, text: str, *, upper: bool, kind: str, t
     if "." in gap and not title:
         return None  # "… Smith, RN. Blood bank": the role ended a sentence
     first = tokens[j]
-    if not (first.capitalised or upper) or not _could_start_name(first, titled=title):
+    # In capitals "PATIENT COURSED" is a verb, not a name: there only true titles vouch for rare words.
+    titled = title and not (upper and tokens[i].lower in _PATIENT_CUES)
+    if not (first.capitalised or upper) or not _could_start_name(first, titled=titled):
         return None
     _, hi = _extend_run(tokens, j, text, upper=upper)
     return Span(tokens[j].start, tokens[hi - 1].end, kind, "title-role")
@@ -329,12 +337,8 @@ _FACILITY_HEADS = _words(
 _JOINERS = frozenset({"of", "and", "&", "the", "st", "saint", "at"})
 
 
-def _facility(text: str, start: int, end: int, *, upper: bool) -> Span | None:
-    """Trim a facility match to its name: in capitals, only rare words count as part of the name."""
-    words = list(_WORD.finditer(text, start, end))
-    head = next((i for i, w in enumerate(words) if w.group().lower() in _FACILITY_HEADS), None)
-    if head is None or head == 0:
-        return None
+def _facility(text: str, head_start: int, head_end: int, *, upper: bool) -> Span | None:
+    """The facility name around a facility word: capitalised words before it (rare ones in capitals)."""
 
     def specific(word: str) -> bool:
         lower = word.lower()
@@ -346,31 +350,49 @@ def _facility(text: str, start: int, end: int, *, upper: bool) -> Span | None:
             lexicon.zipf(lower) < 3.5 or lower in lexicon.cities() or (_census(lower) and lexicon.zipf(lower) < 4.0)
         )
 
-    def same_sentence(left: re.Match[str], right: re.Match[str]) -> bool:
-        return "." not in text[left.end() : right.start()] or left.group().lower() == "st"
-
-    lo = head
-    while lo > 0 and specific(words[lo - 1].group()) and same_sentence(words[lo - 1], words[lo]):
-        lo -= 1
-    while lo < head and words[lo].group().lower() in _JOINERS:
+    window = max(0, head_start - 120)
+    left = list(_WORD.finditer(text, window, head_start))
+    if left and window > 0 and left[0].start() == window:
+        left = left[1:]  # a word the window cut in half
+    lo, edge = len(left), head_start
+    while lo > 0:
+        word = left[lo - 1]
+        gap = text[word.end() : edge]
+        if not (_SPACE_GAP.fullmatch(gap) or (gap.startswith(".") and word.group().lower() == "st")):
+            break
+        if not specific(word.group()):
+            break
+        lo, edge = lo - 1, word.start()
+    while lo < len(left) and left[lo].group().lower() in _JOINERS:
         lo += 1
-    if lo == head:
+    if lo == len(left):
         return None
-    hi = head
-    while hi + 1 < len(words) and (words[hi + 1].group().lower() in _FACILITY_HEADS or not upper):
-        hi += 1
-    while hi > head and words[hi].group().lower() in _JOINERS:
-        hi -= 1
-    name = text[words[lo].start() : words[hi].end()]
-    if _generic_facility(name):
+    end = head_end
+    if not upper:  # "Millrace Hospital Stonemere", "University Hospital of Orleans"
+        taken = 0
+        for word in _WORD.finditer(text, head_end, min(len(text), head_end + 80)):
+            gap = text[end : word.start()]
+            if taken >= 3 or not _TAIL_GAP.fullmatch(gap):
+                break
+            if word.group().lower() == "of" and taken == 0:
+                continue
+            if not word.group()[0].isupper() or word.group().lower() in _JOINERS:
+                break
+            end, taken = word.end(), taken + 1
+    start = left[lo].start()
+    if _generic_facility(text[start:end]):
         return None
-    return Span(words[lo].start(), words[hi].end(), "FACILITY", "facility")
+    return Span(start, end, "FACILITY", "facility")
+
+
+_SPACE_GAP = re.compile(r"\h+")
+_TAIL_GAP = re.compile(r"\h+(?:of\h+)?|\h*[-–,]\h*")
 
 
 def places(text: str) -> list[Span]:
     """Facility names and sub-state place names (cities, counties)."""
     upper = is_upper_text(text)
-    found = [s for m in _FACILITY.finditer(text) if (s := _facility(text, m.start(), m.end(), upper=upper))]
+    found = [s for m in _FACILITY_HEAD.finditer(text) if (s := _facility(text, m.start(), m.end(), upper=upper))]
     found += [Span(m.start(), m.end(), "FACILITY", "saint") for m in _SAINT.finditer(text)]
     found += _cities(text)
     return found
