@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "openpso.reporting",
     "openpso.pswp",
     "openpso.pses",
+    "openpso.nonid",
     "openpso.core",
     "openpso.demo",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
     path("pses/", include("openpso.pses.urls")),
+    path("pses/", include("openpso.nonid.urls")),  # review of a scrubbed narrative (issue 5 item 5)
     path("pswp/", include("openpso.pswp.urls")),
     path("api/v1/", api.urls),
 ]

@@ -102,7 +102,17 @@ def reports_for_provider(cast: Cast, who: str, org_key: str) -> bool:
 # PSWP pages (issue 4 items 6–7): drop-out, external reports, the PSES policy and
 # disclosures are work of the provider's PSES — its safety manager and committee only.
 # Reporters and health-system officers who may read a report do not reach these.
-PSES_REPORT_ROUTES = {"pswp:drop-out", "pswp:external-new", "pswp:disclose"}
+PSES_REPORT_ROUTES = {
+    "pswp:drop-out",
+    "pswp:external-new",
+    "pswp:disclose",
+    # Review of a scrubbed narrative (issue 5 item 5): reading the identified narrative and
+    # correcting what leaves the provider is PSES work, so the same audience.
+    "nonid:review",
+    "nonid:span-add",
+    "nonid:span-remove",
+    "nonid:approve",
+}
 PSES_PROVIDER_ROUTES = {"pswp:external-list", "pswp:policy", "pswp:disclosure-log", "pswp:disclosure-csv"}
 
 

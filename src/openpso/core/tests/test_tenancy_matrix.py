@@ -219,6 +219,9 @@ POST_ONLY_OBJECT_ROUTES = {
     "pses:rca-entry-remove",
     "pses:rca-action-new",
     "pses:rca-action-review",
+    "nonid:span-add",
+    "nonid:span-remove",
+    "nonid:approve",
 }
 
 

@@ -1,0 +1,99 @@
+"""The safety manager's review of a scrubbed narrative, and their corrections (issue 5 item 5).
+
+A `NarrativeReview` keeps what the engine found in one report's narrative (offsets and
+types, never the text) and whether a person approved the result. Each `ScrubCorrection`
+is one added or undone span: append-only, because the corrections are the labelled
+examples the engine is later improved with, and a record of who decided what leaves the
+provider. Identifier text is PHI, so nothing here stores it: offsets into the encrypted
+narrative suffice, and the digest of the narrative a review was made for is itself kept
+encrypted (a plain hash of a short narrative could be confirmed by guessing).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from openpso.encryption.fields import EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from openpso.reporting.models import EventReport
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+
+
+class NarrativeReview(models.Model):
+    """One review of one version of a report's narrative.
+
+    The engine's spans are written once, when the review is made; approval is the only
+    change a review takes. A narrative that changed afterwards makes the review stale
+    and `review.review_for` starts a new one (the old one stays, as the record).
+    """
+
+    report = models.ForeignKey(EventReport, on_delete=models.PROTECT, related_name="narrative_reviews")
+    engine_version = models.CharField(max_length=40)
+    # [{"start": 8, "end": 18, "type": "PATIENT", "source": "context"}, ...]: offsets and codes only.
+    engine_spans = models.JSONField(default=list)
+    narrative_digest = EncryptedTextField()  # SHA-256 of the narrative this review was made for
+    state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["report", "-id"])]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(state="draft", approved_at__isnull=True)
+                | models.Q(state="approved", approved_at__isnull=False),
+                name="nonid_review_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"De-identification review {self.pk} of report {self.report_id}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ReviewState.APPROVED
+
+
+class CorrectionAction(models.TextChoices):
+    ADD = "add", "Added a missed identifier"
+    REMOVE = "remove", "Undid a span"
+
+
+class ScrubCorrection(AppendOnlyModel):
+    """One reviewer decision about one span: a labelled example for the engine.
+
+    `remove` records the type the span had, so a false positive keeps its label too.
+    Applied in order (`id`), later decisions override earlier ones.
+    """
+
+    review = models.ForeignKey(NarrativeReview, on_delete=models.PROTECT, related_name="corrections")
+    action = models.CharField(max_length=10, choices=CorrectionAction.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    span_type = models.CharField(max_length=20)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField()
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="nonid_correction_start_lt_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.span_type} {self.start}–{self.end} on review {self.review_id}"
