@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "openpso.pswp",
     "openpso.pses",
     "openpso.nonid",
+    "openpso.submissions",
     "openpso.core",
     "openpso.demo",
 ]
