@@ -38,8 +38,22 @@ _COMMON_PLACE = 3.8
 @cache
 def _nlp() -> Any:
     import spacy
+    import spacy.util
 
-    return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
+    exclude = ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"]
+    # spaCy imports every installed package that registers pipeline factories by entry point
+    # (Presidio does) each time it makes a pipeline. Ours uses only built-in components, so
+    # none of that code needs to run here: it costs start-up time and widens what executes
+    # in a process that reads PHI.
+    plugins = getattr(spacy.util.registry, "_entry_point_factories", None)
+    if plugins is None or not hasattr(plugins, "get_entry_points"):
+        return spacy.load(MODEL, exclude=exclude)
+    original = plugins.get_entry_points
+    plugins.get_entry_points = dict
+    try:
+        return spacy.load(MODEL, exclude=exclude)
+    finally:
+        plugins.get_entry_points = original
 
 
 def warm() -> None:
