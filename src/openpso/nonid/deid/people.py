@@ -104,28 +104,33 @@ class _Token(NamedTuple):
     all_caps_text: bool = False
 
 
+_CUE_WORDS = frozenset().union(
+    _TITLES_STAFF, _TITLES_PERSON, _ROLES, _ABBREVIATED_ROLES, _STAFF_SUFFIXES, _RELATIVES, _PATIENT_CUES, _PARTICLES
+)
 # Where a sentence (or a field, a list item) starts: a word after these marks and spaces/quotes.
 _SENTENCE_START = re.compile(r"[.!?:;\n•*\-–][ \t\"'(“]*+(?=\p{L})")
 _OPENERS = " \t\"'(“"
 
 
 def _tokens(text: str) -> list[_Token]:
+    """The words that can matter to a name: capitalised ones and the cue words around them.
+
+    Other lower-case words are left out (most of a narrative): every rule that looks at a
+    neighbour checks the text between the two, so a left-out word still separates them.
+    """
     upper = is_upper_text(text)
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     starts.add(len(text) - len(text.lstrip(_OPENERS)))
-    return [
-        _Token(
-            m.start(),
-            m.end(),
-            m.group(),
-            m.group().lower().replace("’", "'"),
-            m.group()[0].isupper(),
-            m.start() in starts,
-            text[m.end() : m.end() + 1],
-            upper,
-        )
-        for m in _WORD.finditer(text)
-    ]
+    tokens: list[_Token] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        capitalised = word[0].isupper()
+        lower = word.lower().replace("’", "'")
+        if not (capitalised or lower in _CUE_WORDS):
+            continue
+        after = text[m.end() : m.end() + 1]
+        tokens.append(_Token(m.start(), m.end(), word, lower, capitalised, m.start() in starts, after, upper))
+    return tokens
 
 
 _UPPER = re.compile(r"\p{Lu}")
@@ -135,7 +140,8 @@ _LOWER = re.compile(r"\p{Ll}")
 @lru_cache(maxsize=8)
 def is_upper_text(text: str) -> bool:
     """Whether the note is written in capitals (device reports, old systems): then case says nothing."""
-    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    sample = text[:4000]  # enough letters to tell; counting a whole long note costs more than it says
+    upper, lower = len(_UPPER.findall(sample)), len(_LOWER.findall(sample))
     return upper + lower > 20 and upper / (upper + lower) > 0.8
 
 
@@ -473,9 +479,24 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
                     words.setdefault(word, span.type)
     if not words:
         return []
+    folded = text.lower()
+    if len(folded) != len(text):  # a few letters lengthen when lowered ("İ"): walk the words instead
+        return [
+            Span(m.start(), m.end(), kind, "same-name")
+            for m in _WORD.finditer(text)
+            if (kind := words.get(m.group().lower()))
+        ]
     found: list[Span] = []
-    for m in _WORD.finditer(text):
-        kind = words.get(m.group().lower())
-        if kind:
-            found.append(Span(m.start(), m.end(), kind, "same-name"))
+    for word, kind in words.items():
+        at = folded.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not _joins_word(text, at - 1) and not _joins_word(text, end):
+                found.append(Span(at, end, kind, "same-name"))
+            at = folded.find(word, end)
     return found
+
+
+def _joins_word(text: str, index: int) -> bool:
+    """Whether the character at `index` would make a match part of a longer word."""
+    return 0 <= index < len(text) and (text[index].isalpha() or text[index] in "'’-")
