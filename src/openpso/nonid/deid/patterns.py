@@ -169,7 +169,7 @@ def ages(text: str) -> list[Span]:
 # ---------------------------------------------------------------- phones, e-mail, web
 
 _PHONE = re.compile(
-    r"(?<![\w+\-/.])(?:\+?1[\s.\-]?)?(?:\(\s?[2-9]\d{2}\s?\)|[2-9]\d{2})[\s.\-]?[2-9]\d{2}[\s.\-]?\d{4}(?![\w\-/]|\.\d)"
+    r"(?<![\w+\-/.])(?:\+?1[\s.\-]?)?(?:\(\s?[2-9]\d{2}\s?\)|[2-9]\d{2})[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w\-/]|\.\d)"
 )
 _PHONE_LOCAL = re.compile(
     r"(?<=\b(?:phone|tel|telephone|cell|mobile|fax|pager|beeper|call|called|calling|ext|extension|number|#|at)\W{1,3})"

@@ -126,7 +126,7 @@ def _tokens(text: str) -> list[_Token]:
         word = m.group()
         capitalised = word[0].isupper()
         lower = word.lower().replace("’", "'")
-        if not (capitalised or lower in _CUE_WORDS):
+        if not (capitalised or upper or lower in _CUE_WORDS):
             continue
         after = text[m.end() : m.end() + 1]
         tokens.append(_Token(m.start(), m.end(), word, lower, capitalised, m.start() in starts, after, upper))
@@ -139,10 +139,12 @@ _LOWER = re.compile(r"\p{Ll}")
 
 @lru_cache(maxsize=8)
 def is_upper_text(text: str) -> bool:
-    """Whether the note is written in capitals (device reports, old systems): then case says nothing."""
+    """Whether case says nothing in this note: written in capitals (device reports, old systems)
+    or with almost none (typed fast on a phone). Then names need a title, role or cue."""
     sample = text[:4000]  # enough letters to tell; counting a whole long note costs more than it says
     upper, lower = len(_UPPER.findall(sample)), len(_LOWER.findall(sample))
-    return upper + lower > 20 and upper / (upper + lower) > 0.8
+    letters = upper + lower
+    return letters > 20 and (upper / letters > 0.8 or upper / letters < 0.01)
 
 
 def _census(lower: str) -> bool:
@@ -179,7 +181,10 @@ def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tupl
         return gap in (" ", ". ", "-") or gap == "." or (gap == " " and True)
 
     def ok(t: _Token) -> bool:
-        return (t.capitalised or upper) and (_name_like(t) or t.lower in _PARTICLES)
+        if upper:  # case says nothing: only words that are rarely anything but names
+            lower = t.lower.removesuffix("'s")
+            return (_census(lower) and lexicon.zipf(lower) < 4.0) or lexicon.zipf(lower) < 2.5
+        return t.capitalised and (_name_like(t) or t.lower in _PARTICLES)
 
     lo = i
     while lo > 0 and ok(tokens[lo - 1]) and joinable(tokens[lo - 1], tokens[lo]) and not tokens[lo].sentence_start:
@@ -267,9 +272,9 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
         lower = token.lower.rstrip(".")
         # Abbreviated roles count only in capitals ("RN", "DO", "PT"); "do I" is not a doctor.
         role_word = token.text.isupper() if lower in _ABBREVIATED_ROLES else True
-        if lower in _TITLES_STAFF and (token.capitalised or text[token.end : token.end + 1] == "."):
+        if lower in _TITLES_STAFF and (token.capitalised or upper or token.next_char == "."):
             span = _after(tokens, i, text, upper=upper, kind="STAFF", title=True)
-        elif lower in _TITLES_PERSON and token.capitalised:
+        elif lower in _TITLES_PERSON and (token.capitalised or upper):
             span = _after(tokens, i, text, upper=upper, kind="PERSON", title=True)
         elif lower in _ROLES and role_word and not (upper and lower in _ABBREVIATED_ROLES):
             span = _after(tokens, i, text, upper=upper, kind="STAFF")

@@ -152,3 +152,12 @@ def test_all_capital_names_after_titles_are_found() -> None:
     text = "THE PATIENT WAS SEEN BY DR. KOVALENKO AND NURSE PEMBERTON ON THE WARD. NO FURTHER DETAILS WERE GIVEN."
     assert covered(text, "KOVALENKO")
     assert covered(text, "PEMBERTON")
+
+
+def test_notes_typed_without_capitals_still_lose_names_after_titles_and_relatives() -> None:
+    text = "pt is a 91 yo f seen by dr patel on 3/4. called daughter maria at 555-123-4567. family aware."
+    scrubbed = scrub(text).text
+    for identifier in ("patel", "maria", "3/4", "555-123-4567", "91"):
+        assert identifier not in scrubbed, scrubbed
+    assert "seen by dr [STAFF] on [DATE]" in scrubbed
+    assert "family aware" in scrubbed
