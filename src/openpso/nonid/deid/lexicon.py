@@ -1,7 +1,9 @@
 """Word lists that ship inside installed packages (nothing is fetched at run time).
 
 - US Census 1990 first and last names, carried by the `names` package (public-domain
-  data, MIT package): 5,163 first names and 88,799 surnames.
+  data, MIT package): 5,163 first names and 88,799 surnames; and the first and last names
+  of Faker's 57 Latin-script locales (about 20,000 and 18,000), for patients and staff
+  whose names the 1990 Census did not count.
 - English word frequencies from `wordfreq` (its bundled "large" English list), read as
   Zipf values: 7 for "the", 5 for "hospital", 3 for "alvarez", 0 for words it has never
   seen. A surname that is also a common word ("Brown", "Ward", "Nurse") needs context.
@@ -34,13 +36,61 @@ def _census(name: str) -> frozenset[str]:
 
 
 @cache
-def first_names() -> frozenset[str]:
+def census_first_names() -> frozenset[str]:
     return _census("dist.male.first") | _census("dist.female.first")
 
 
 @cache
+def first_names() -> frozenset[str]:
+    """Census first names and those of Faker's Latin-script locales (Zoltán, Piotr, Niall …)."""
+    return census_first_names() | _faker_names()[0]
+
+
+@cache
 def last_names() -> frozenset[str]:
-    return _census("dist.all.last")
+    return _census("dist.all.last") | _faker_names()[1]
+
+
+@cache
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    first = _cached("faker-first-names", "faker", lambda: _build_faker_names(first=True))
+    last = _cached("faker-last-names", "faker", lambda: _build_faker_names(first=False))
+    return first, last
+
+
+def _build_faker_names(*, first: bool) -> frozenset[str]:
+    """Names from every Latin-script locale of Faker's person provider (MIT; the lists are
+    compiled from public name statistics). US hospitals treat patients from everywhere."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    def words(provider: type, attribute: str) -> list[str]:
+        for klass in provider.__mro__:
+            if attribute in klass.__dict__:
+                value = klass.__dict__[attribute]
+                return (
+                    list(value.keys() if isinstance(value, dict) else value)
+                    if isinstance(value, (dict, list, tuple))
+                    else []
+                )
+        return []
+
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        given = (
+            words(provider, "first_names") + words(provider, "first_names_male") + words(provider, "first_names_female")
+        )
+        if not given or not all(ord(ch) < 0x250 for name in given[:30] for ch in str(name)):
+            continue  # another script: the engine reads Latin-script notes
+        names = given if first else words(provider, "last_names")
+        found |= {str(n).lower() for n in names if str(n).replace("-", "").replace("'", "").isalpha()}
+    return frozenset(found)
 
 
 @cache
@@ -146,6 +196,7 @@ def generic_place_words() -> frozenset[str]:
 
 def warm() -> None:
     """Load every list now (before forking workers, and so the first note is not slow)."""
+    census_first_names()
     first_names()
     last_names()
     _frequencies()

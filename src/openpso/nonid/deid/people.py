@@ -158,8 +158,10 @@ def _strong(token: _Token) -> bool:
         return False
     if token.text.isupper() and len(token.text) <= 5 and not token.all_caps_text:
         return False  # "DOE", "ASA": short capitals in ordinary text are abbreviations
-    if lower in lexicon.first_names() and len(lower) > 2:
+    if lower in lexicon.census_first_names() and len(lower) > 2:
         return True  # "Kevin", "Michael": first names are hardly ever anything else
+    if lower in lexicon.first_names() and len(lower) > 2 and lexicon.zipf(lower) < RARE:
+        return lower not in lexicon.drugs()  # other countries' names, unless an English word too
     return lower in lexicon.last_names() and lexicon.zipf(lower) < RARE and lower not in lexicon.drugs()
 
 
@@ -170,7 +172,7 @@ def _name_like(token: _Token) -> bool:
         return False
     if len(token.text) == 1 and token.text.isupper():
         return True  # an initial
-    return _census(lower) or lexicon.zipf(lower) < UNKNOWN + 1.0
+    return _census(lower) or lexicon.zipf(lower) < 4.0
 
 
 def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tuple[int, int]:
@@ -276,12 +278,14 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
             span = _after(tokens, i, text, upper=upper, kind="STAFF", title=True)
         elif lower in _TITLES_PERSON and (token.capitalised or upper):
             span = _after(tokens, i, text, upper=upper, kind="PERSON", title=True)
+        elif lower in _PATIENT_CUES and (token.capitalised or lower != "pt" or not upper):
+            # Before roles: "Resident Babcock" in a nursing home is the patient, and a cue vouches
+            # for the name as a title does.
+            span = _after(tokens, i, text, upper=upper, kind="PATIENT", title=True)
         elif lower in _ROLES and role_word and not (upper and lower in _ABBREVIATED_ROLES):
             span = _after(tokens, i, text, upper=upper, kind="STAFF")
         elif lower in _RELATIVES:
             span = _after(tokens, i, text, upper=upper, kind="PERSON")
-        elif lower in _PATIENT_CUES:
-            span = _after(tokens, i, text, upper=upper, kind="PATIENT", title=True)
         else:
             span = None
         if span:
@@ -298,6 +302,9 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
                     lo, _ = _extend_run(tokens, i - 1, text, upper=upper)
                     found.append(Span(tokens[lo].start, prior.end, "PERSON", "relative"))
     found += _runs(tokens, text, upper=upper)
+    if not upper:
+        found += _rare_pairs(tokens, text)
+        found += _before_demographics(tokens, text)
     if not upper:
         for m in _LAST_FIRST.finditer(text):
             last, first = m.group(1).lower(), m.group(2).lower()
@@ -339,13 +346,74 @@ def _runs(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
     return found
 
 
+def _rare_proper(token: _Token) -> bool:
+    """A capitalised word that is rare in English and no known clinical word: likely a proper noun."""
+    lower = token.lower.removesuffix("'s")
+    if len(lower) < 3 or token.text.isupper() or not token.capitalised:
+        return False
+    if lower in lexicon.not_names() or lower in lexicon.drugs() or lower in lexicon.common_word_names():
+        return False
+    return lexicon.zipf(lower) < (2.5 if token.sentence_start else 3.5) or _strong(token)
+
+
+def _rare_pairs(tokens: list[_Token], text: str) -> list[Span]:
+    """Two or three rare capitalised words side by side: a name the lists do not know ("Niall Tymoshenko")."""
+    found: list[Span] = []
+    i = 0
+    while i < len(tokens) - 1:
+        j = i
+        while (
+            j + 1 < len(tokens)
+            and _rare_proper(tokens[j])
+            and _rare_proper(tokens[j + 1])
+            and text[tokens[j].end : tokens[j + 1].start] in (" ", "-")
+            and not tokens[j + 1].sentence_start
+            and j - i < 2
+        ):
+            j += 1
+        if j > i:
+            found.append(Span(tokens[i].start, tokens[j].end, "PERSON", "rare-pair"))
+            i = j + 1
+        else:
+            i += 1
+    return found
+
+
+# After a name, what says it is a patient's: "(37yo male)", ", 76 yo female", "(DOB …)", "(MRN …)".
+_DEMOGRAPHICS_AFTER = re.compile(
+    r"\h*(?:,|\()\h*(?:\d{1,3}\h*-?\h*(?:yo|y/o|y\.o\.|yrs?|years?|year-old|-year-old|[MF]\b)|dob\b|mrn\b|age\b)",
+    re.IGNORECASE,
+)
+
+
+def _before_demographics(tokens: list[_Token], text: str) -> list[Span]:
+    """The capitalised words right before an age, sex, DOB or MRN in brackets or after a comma."""
+    found: list[Span] = []
+    for i, token in enumerate(tokens):
+        if not token.capitalised or not _DEMOGRAPHICS_AFTER.match(text, token.end):
+            continue
+        lo = i
+        while (
+            lo > 0
+            and i - lo < 2
+            and tokens[lo - 1].capitalised
+            and text[tokens[lo - 1].end : tokens[lo].start] in (" ", "-")
+            and not tokens[lo].sentence_start
+        ):
+            lo -= 1
+        run = [t for t in tokens[lo : i + 1] if t.lower not in _CUE_WORDS and not t.text.isupper()]
+        if len(run) >= 2 or (run and _rare_proper(run[0])):
+            found.append(Span(run[0].start, run[-1].end, "PATIENT", "before-demographics"))
+    return found
+
+
 _FACILITY_HEADS = _words(
     """hospital medical health clinic nursing care rehabilitation rehab surgery surgical cancer infirmary hospice
     pharmacy drug drugstore ambulance ems fire rescue physicians associates urgent manor senior assisted medicine
     pediatrics orthopedics family dialysis imaging laboratories lab institute university college school church
     prison jail correctional shelter police sheriff healthcare"""
 )
-_JOINERS = frozenset({"of", "and", "&", "the", "st", "saint", "at"})
+_JOINERS = frozenset({"of", "and", "&", "the", "st", "saint"})
 
 
 def _facility(text: str, head_start: int, head_end: int, *, upper: bool) -> Span | None:

@@ -161,3 +161,22 @@ def test_notes_typed_without_capitals_still_lose_names_after_titles_and_relative
         assert identifier not in scrubbed, scrubbed
     assert "seen by dr [STAFF] on [DATE]" in scrubbed
     assert "family aware" in scrubbed
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Anatoly Dettweiler (37yo male) was found on the floor.", "Anatoly Dettweiler"),
+        ("Philippa Babcock, 76 yo female, fell in the shower.", "Philippa Babcock"),
+        ("Found on Umberto Claymore (MRN 1234567) at rounds.", "Umberto Claymore"),
+        ("Checked by Gareth Pryce and Niall Tymoshenko at 0800.", "Niall Tymoshenko"),
+        ("Checked by Gareth Pryce and Niall Tymoshenko at 0800.", "Gareth Pryce"),
+    ],
+)
+def test_names_outside_the_census_lists_are_found_by_their_shape_and_context(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+def test_brands_and_departments_in_capitals_are_not_taken_for_rare_names() -> None:
+    text = "Given Lasix, 40 mg. Bair Hugger applied. Seen in Med-Surg by Infection Prevention."
+    assert not [s for s in find(text) if s.type in ("PERSON", "PATIENT", "STAFF")]
