@@ -6,7 +6,14 @@ from typing import Any
 
 from django import forms
 
-from openpso.organizations.models import FeedbackProduct, MemberAgreement, Organization, OrgKind, Unit
+from openpso.organizations.models import (
+    FeedbackProduct,
+    MemberAgreement,
+    Organization,
+    OrgKind,
+    SharedField,
+    Unit,
+)
 from openpso.organizations.roles import ROLE_KINDS, Role
 
 
@@ -47,10 +54,24 @@ class AgreementForm(forms.ModelForm):  # type: ignore[type-arg]
     feedback_products = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, choices=FeedbackProduct.choices
     )
+    shared_fields = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=SharedField.choices,
+        label="Optional parts shared with the PSO",
+        help_text="Identifying answers and the reporter's identity are never sent.",
+    )
 
     class Meta:
         model = MemberAgreement
-        fields = ["effective_from", "effective_to", "categories", "feedback_products", "system_may_view"]
+        fields = [
+            "effective_from",
+            "effective_to",
+            "categories",
+            "feedback_products",
+            "shared_fields",
+            "system_may_view",
+        ]
         widgets = {
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),

@@ -201,6 +201,23 @@ class FeedbackProduct(models.TextChoices):
     LEARNING_REPORT = "learning_report", "PSO learning report"
 
 
+class SharedField(models.TextChoices):
+    """Optional parts of an event a member agreement may share with the PSO (docs/submissions.md).
+
+    Everything else in the submission document is always sent; identifying answers and the
+    reporter's identity never are, whatever the agreement says.
+    """
+
+    NARRATIVE = "narrative", "Narrative (DE15)"
+    LOCATION_DETAIL = "location_detail", "Location detail (DE18)"
+    REPORTER_ROLE = "reporter_role", "Reporter's job or position (DE36)"
+    ANALYSIS = "analysis", "Analysis: RCA² contributing factors and action plan"
+
+
+def default_shared_fields() -> list[str]:
+    return [SharedField.NARRATIVE.value, SharedField.ANALYSIS.value]
+
+
 class MemberAgreement(models.Model):
     """The contract between the PSO and a provider (42 CFR 3.102(b)(1)(i)(C) 'bona fide contract').
 
@@ -221,6 +238,11 @@ class MemberAgreement(models.Model):
     system_may_view = models.BooleanField(
         default=False, help_text="The provider's health system may see its identified reports."
     )
+    shared_fields = models.JSONField(
+        default=default_shared_fields,
+        blank=True,
+        help_text="Optional parts of each event sent to the PSO (SharedField codes)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,6 +257,16 @@ class MemberAgreement(models.Model):
     def clean(self) -> None:
         if self.effective_to and self.effective_to < self.effective_from:
             raise ValidationError({"effective_to": "The end date is before the start date."})
+        unknown = sorted(set(self.shared_fields or []) - set(SharedField.values))
+        if unknown:
+            raise ValidationError({"shared_fields": f"Not a shared field: {', '.join(unknown)}."})
+
+    def shares(self, group: str) -> bool:
+        return group in (self.shared_fields or [])
+
+    def covers(self, categories: list[str]) -> bool:
+        """Every category of the event is one the agreement covers (DE21 codes)."""
+        return bool(categories) and set(categories) <= set(self.categories or [])
 
 
 class Membership(models.Model):

@@ -15,6 +15,7 @@ from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.pswp.ledger import enter_pses
 from openpso.pswp.status import PswpStatus
+from openpso.reporting import hooks
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
 from openpso.reporting.modules import check_answers
@@ -180,6 +181,7 @@ def _create(
         detail={"event_type": report.event_type, "categories": report.categories},
         at=reported_at if data.anonymous else None,
     )
+    hooks.report_filed(report.pk)  # e.g. functional reporting to the PSO, after commit
     return report
 
 

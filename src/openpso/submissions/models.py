@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 
-from openpso.encryption.fields import EncryptedJSONField
+from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Organization
 
 # The submission document's schema; bump it when its shape changes (docs/submissions.md).
@@ -44,6 +46,16 @@ class Submission(models.Model):
     api_key = models.ForeignKey(
         "submissions.ProviderApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The agreement in force that decided what the document shares.
+    agreement = models.ForeignKey(
+        "organizations.MemberAgreement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The functional-reporting grant under which the PSO took it (method=functional only).
+    grant = models.ForeignKey(
+        "submissions.FunctionalReportingGrant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # DE21 codes, comma-framed (",A48,A54,") so the inbox can filter without decrypting documents.
+    category_codes = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -56,7 +68,15 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["pso", "provider", "-submitted_at"]), models.Index(fields=["event_month"])]
 
     def __str__(self) -> str:
-        return f"Submission of event {str(self.event_id)[:8]} from {self.provider}"
+        return f"Submission of event {self.short_id} from {self.provider}"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.event_id)[:8].upper()
+
+    @property
+    def categories(self) -> list[str]:
+        return [c for c in self.category_codes.split(",") if c]
 
 
 class ProviderApiKey(models.Model):
@@ -99,3 +119,54 @@ class FunctionalReportingGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Functional reporting from {self.provider} to {self.pso} from {self.effective_from:%Y-%m-%d}"
+
+
+class QuestionAwaits(models.TextChoices):
+    PROVIDER = "provider", "Awaiting the provider"
+    PSO = "pso", "Awaiting the PSO"
+
+
+class Question(models.Model):
+    """A PSO analyst's question to a provider about one submitted event, and its thread.
+
+    Between the provider and its PSO, a patient safety activity (42 CFR 3.206(b)(4)(i)).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="questions")
+    pso = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pso_questions")
+    event_id = models.UUIDField(db_index=True)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    asked_at = models.DateTimeField()
+    awaits = models.CharField(max_length=10, choices=QuestionAwaits.choices, default=QuestionAwaits.PROVIDER)
+    last_message_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        indexes = [models.Index(fields=["provider", "awaits"]), models.Index(fields=["pso", "awaits"])]
+
+    def __str__(self) -> str:
+        return f"Question {str(self.id)[:8]} on event {str(self.event_id)[:8]}"
+
+    @property
+    def short_id(self) -> str:
+        return "Q-" + str(self.id)[:8].upper()
+
+
+class QuestionMessage(AppendOnlyModel):
+    """One message of a question thread; never edited. The words may repeat PSWP: encrypted."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="messages")
+    side = models.CharField(max_length=10, choices=[("pso", "PSO"), ("provider", "Provider")])
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = EncryptedTextField()
+    at = models.DateTimeField()
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on {self.question_id}"

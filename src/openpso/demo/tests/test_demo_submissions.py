@@ -1,0 +1,70 @@
+"""seed_submissions: the demo's events reach the PSO in bulk, the same way as a real push."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from openpso.audit.trail import verify_chain
+from openpso.demo.generate import seed_demo
+from openpso.demo.submissions import FUNCTIONAL_PROVIDERS, seed_submissions
+from openpso.pswp.ledger import history
+from openpso.reporting.models import EventReport
+from openpso.submissions.actions import agreement_in_force
+from openpso.submissions.document import build_document, version_of
+from openpso.submissions.models import FunctionalReportingGrant, Submission
+
+TODAY = dt.date(2026, 3, 15)
+
+
+@pytest.fixture
+def seeded(db):
+    seed_demo(events=400, today=TODAY)
+    return seed_submissions()
+
+
+def _agreement(report):
+    agreement = agreement_in_force(report.provider)
+    assert agreement is not None
+    return agreement
+
+
+def test_every_covered_demo_report_is_submitted_once(seeded):
+    covered = [r for r in EventReport.objects.all() if _agreement(r).covers(r.categories)]
+    assert seeded.submitted == len(covered) == Submission.objects.count()
+    assert seeded.not_covered == EventReport.objects.count() - len(covered)
+    assert set(EventReport.objects.filter(pk__in=[r.pk for r in covered]).values_list("pswp_status", flat=True)) <= {
+        "reported",
+        "functionally_reported",
+    }
+
+
+def test_documents_are_the_ones_a_real_push_would_send(seeded):
+    for submission in Submission.objects.all()[:25]:
+        report = EventReport.objects.get(pk=submission.event_id)
+        document = build_document(report, _agreement(report))
+        assert submission.document == document
+        assert submission.version == version_of(document)
+
+
+def test_functional_providers_get_a_grant_and_their_later_events_arrive_functionally(seeded):
+    assert seeded.grants == len(FUNCTIONAL_PROVIDERS)
+    grants = FunctionalReportingGrant.objects.filter(provider__slug__in=FUNCTIONAL_PROVIDERS)
+    assert grants.count() == len(FUNCTIONAL_PROVIDERS)
+    functional = Submission.objects.filter(method="functional")
+    assert functional.count() == seeded.functional > 0
+    assert all(s.grant is not None and s.submitted_at >= s.grant.effective_from for s in functional)
+
+
+def test_each_report_has_its_ledger_history_and_the_audit_chain_holds(seeded):
+    report = EventReport.objects.filter(pswp_status="reported").first()
+    assert report is not None
+    assert [(e.from_status, e.to_status) for e in history(report)] == [("", "candidate"), ("candidate", "reported")]
+    assert verify_chain().ok
+
+
+def test_seeding_again_creates_nothing(seeded):
+    again = seed_submissions()
+    assert (again.submitted, again.grants) == (0, 0)
+    assert Submission.objects.count() == seeded.submitted

@@ -1,0 +1,124 @@
+"""`/api/v1/submissions`: a provider sends its events to the PSO, one or a batch.
+
+Two ways in: a signed-in safety manager's session (CSRF token on writes, like the rest of
+the API), or the provider's own system with `Authorization: Bearer opso_<prefix>_<secret>`
+(a `ProviderApiKey`, scoped to that provider). Each event is all-or-nothing on its own; the
+batch answers 200 with one result per event, so a client that lost the connection sends the
+same batch again and gets "unchanged" for what is already in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from openpso.submissions import queries
+from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
+from openpso.submissions.keys import key_for_token
+from openpso.submissions.models import ProviderApiKey, Submission
+
+# Per caller (key or person): a full batch of 500 every couple of seconds is plenty for a
+# provider system catching up; more looks like a runaway client.
+RATE = "60/m"
+
+
+class ProviderKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ProviderApiKey | None:
+        key = key_for_token(token)
+        if key is not None:
+            request.provider_key = key  # type: ignore[attr-defined]
+        return key
+
+
+router = Router(tags=["submissions"], auth=[ProviderKey(), django_auth])
+
+
+class SubmitIn(Schema):
+    events: list[Any] = Field(
+        ..., min_length=1, max_length=MAX_BATCH, description=f"Report ids (DE2 event ids), 1 to {MAX_BATCH}"
+    )
+
+
+class EventResultOut(Schema):
+    event_id: str
+    status: str = Field(..., description='"accepted", "unchanged" or "refused"')
+    version: str | None = Field(None, description="sha256 of the submission document (openpso-submission/1)")
+    reason: str = ""
+    field: str = Field("", description="What a refusal is about, e.g. categories or answers.<linkId>")
+
+
+class SubmitOut(Schema):
+    accepted: int
+    unchanged: int
+    refused: int
+    results: list[EventResultOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SubmissionOut(Schema):
+    event_id: uuid.UUID
+    version: str
+    method: str
+    submitted_at: dt.datetime
+    event_month: dt.date
+
+
+def _caller(request: HttpRequest) -> tuple[list[int], Channel, str]:
+    key: ProviderApiKey | None = getattr(request, "provider_key", None)
+    if key is not None:
+        return [key.provider_id], Channel(api_key=key), f"key:{key.pk}"
+    providers = list(queries.submitting_providers_for(request.user).values_list("id", flat=True))
+    return providers, Channel(actor=request.user), f"user:{request.user.pk}"
+
+
+@router.post(
+    "",
+    url_name="submission-create",
+    response={200: SubmitOut, 429: ErrorOut},
+    summary="Submit events to the PSO (one or a batch)",
+    description=(
+        "Each event is processed on its own, all or nothing: `accepted` (a new version is stored and, "
+        "the first time, the report becomes `reported` in the PSWP ledger), `unchanged` (the PSO already "
+        "holds this exact version; nothing is written) or `refused` with the `field` and `reason`. "
+        "Re-sending a batch after a lost response is safe. Only events of the caller's own provider "
+        "are found; any other id is refused as unknown."
+    ),
+)
+def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut | ErrorOut]:
+    providers, channel, who = _caller(request)
+    if is_ratelimited(request, group="openpso.submissions", key=lambda g, r: who, rate=RATE, increment=True):
+        return Status(429, ErrorOut(detail=f"Too many submissions; at most {RATE.replace('/m', ' a minute')}."))
+    results = submit_events(event_ids=[str(e) for e in payload.events], provider_ids=providers, channel=channel)
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("accepted", "unchanged", "refused")}
+    out = [
+        EventResultOut(event_id=r.event_id, status=r.status, version=r.version, reason=r.reason, field=r.field)
+        for r in results
+    ]
+    return Status(200, SubmitOut(results=out, **counts))
+
+
+@router.get(
+    "",
+    url_name="submission-list",
+    response=list[SubmissionOut],
+    summary="What the PSO holds of your events (current versions)",
+)
+@paginate(LimitOffsetPagination)
+def list_submissions(request: HttpRequest) -> QuerySet[Submission]:
+    providers, _, _ = _caller(request)
+    return (
+        queries.provider_submissions(providers)
+        .only("event_id", "version", "method", "submitted_at", "event_month")
+        .order_by("-submitted_at", "-id")
+    )

@@ -1,0 +1,82 @@
+"""A submission document in words, for the pages that show one (codes stay beside the labels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from openpso.commonformats.definitions import herf_core
+from openpso.organizations.models import SharedField
+from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS
+
+_ACTION_TYPES = dict(ACTION_TYPE_CHOICES)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+    code: str = ""
+
+
+def _label(element: str, code: str) -> str:
+    if not code:
+        return ""
+    try:
+        return herf_core()[element].answer(code).display
+    except KeyError:
+        return code
+
+
+def category_labels(codes: list[str]) -> str:
+    return ", ".join(_label("DE21", c) for c in codes)
+
+
+def document_rows(document: dict[str, Any]) -> list[Row]:
+    unit = document.get("unit") or {}
+    patient = document.get("patient") or {}
+    age = patient.get("age_years")
+    sex = _label("DE42", patient.get("sex") or "")
+    rows = [
+        Row("Event id (DE2)", str(document.get("event_id", ""))),
+        Row("What is reported (DE3)", _label("DE3", document.get("event_type", "")), document.get("event_type", "")),
+        Row(
+            "Categories (DE21)",
+            category_labels(document.get("categories") or []),
+            ", ".join(document.get("categories") or []),
+        ),
+        Row("Other category", document.get("category_other") or "—"),
+        Row("Discovered (DE9, UTC)", document.get("discovered_at", "")),
+        Row("Reported (DE30, UTC)", document.get("reported_at", "")),
+        Row("Unit", f"{unit.get('name', '')} ({unit.get('unit_type') or 'type not given'})" if unit else "—"),
+        Row("Harm", _label("PIF/harm", document.get("harm", "")) or "Not applicable", document.get("harm", "")),
+        Row("Patient", f"{'age not given' if age is None else f'{age} years'}, {sex or 'sex not given'}"),
+        Row("Common Formats modules", ", ".join(document.get("modules") or []) or "—"),
+    ]
+    if "location_detail" in document:
+        rows.append(Row("Location detail (DE18)", document["location_detail"] or "—"))
+    if "reporter_role" in document:
+        rows.append(Row("Reporter's role (DE36)", document["reporter_role"] or "—"))
+    return rows
+
+
+def answer_rows(document: dict[str, Any]) -> list[Row]:
+    return [
+        Row(link_id, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
+        for link_id, v in (document.get("answers") or {}).items()
+    ]
+
+
+def analysis_of(document: dict[str, Any]) -> dict[str, Any] | None:
+    analysis = document.get(SharedField.ANALYSIS.value)
+    if analysis is None:
+        return None
+    actions = [
+        {
+            **a,
+            "type_label": _ACTION_TYPES.get(a.get("action_type", ""), a.get("action_type", "")),
+            "strength_label": STRENGTH_LABELS.get(a.get("strength", ""), a.get("strength", "")),
+        }
+        for a in analysis.get("actions", [])
+    ]
+    return {"factors": analysis.get("contributing_factors", []), "actions": actions}

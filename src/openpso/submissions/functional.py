@@ -1,0 +1,173 @@
+"""Functional reporting: the provider opens a defined part of its PSES to the PSO from a date.
+
+From `effective_from`, every report in the grant's scope (its categories and units; empty
+means all) counts as reported at the moment it comes into scope — the 2008 final rule's
+"functional reporting" (regulatory-notes §1.4). `functionally_report` makes the PSO's
+`Submission` (method=functional) of each one and moves it to `functionally_reported` in the
+ledger. It is idempotent, so the same call serves the hook after filing and the catch-up
+command; a changed event gets a new version. Revoking a grant stops new ones; what was
+reported stays reported (42 CFR 3.20).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.organizations.models import Organization
+from openpso.pswp.status import PswpStatus
+from openpso.reporting.models import EventReport
+from openpso.submissions.actions import ACCEPTED, Channel, agreement_in_force, receive
+from openpso.submissions.document import build_document, refusal_of
+from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+
+
+@dataclass
+class FunctionalRun:
+    accepted: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def grant_access(
+    *,
+    provider: Organization,
+    actor: Any,
+    effective_from: dt.datetime,
+    categories: list[str] | None = None,
+    unit_ids: list[int] | None = None,
+) -> FunctionalReportingGrant:
+    if provider.network_id is None:
+        raise ValueError("provider: belongs to no PSO network")
+    with transaction.atomic():
+        grant = FunctionalReportingGrant.objects.create(
+            provider=provider,
+            pso_id=provider.network_id,
+            effective_from=effective_from,
+            categories=sorted(set(categories or [])),
+            unit_ids=sorted(set(unit_ids or [])),
+            granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(
+            actor=actor,
+            action="functional_grant.granted",
+            object_type="submissions.functionalreportinggrant",
+            object_id=grant.pk,
+            organization_id=provider.pk,
+            purpose="submission",
+            detail={"categories": grant.categories, "units": grant.unit_ids, "from": effective_from.isoformat()},
+        )
+    return grant
+
+
+def revoke_access(*, grant: FunctionalReportingGrant, actor: Any) -> None:
+    """No new reports come into scope; those already functionally reported stay so."""
+    if grant.revoked_at is not None:
+        return
+    with transaction.atomic():
+        FunctionalReportingGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
+        record(
+            actor=actor,
+            action="functional_grant.revoked",
+            object_type="submissions.functionalreportinggrant",
+            object_id=grant.pk,
+            organization_id=grant.provider_id,
+            purpose="submission",
+        )
+
+
+def active_grants(provider_id: int | None = None) -> QuerySet[FunctionalReportingGrant]:
+    grants = FunctionalReportingGrant.objects.filter(revoked_at__isnull=True, effective_from__lte=timezone.now())
+    return grants if provider_id is None else grants.filter(provider_id=provider_id)
+
+
+def in_scope(grant: FunctionalReportingGrant, report: EventReport) -> bool:
+    if report.provider_id != grant.provider_id or report.pswp_status not in _OPEN_STATUSES:
+        return False
+    if max(report.discovered_at, report.reported_at) < grant.effective_from:
+        return False
+    if grant.unit_ids and report.unit_id not in set(grant.unit_ids):
+        return False
+    return not grant.categories or bool(set(report.categories) & set(grant.categories))
+
+
+# Reports the PSO may still take: not dropped out, not an original/external record.
+_OPEN_STATUSES = frozenset({PswpStatus.CANDIDATE, PswpStatus.FUNCTIONALLY_REPORTED, PswpStatus.REPORTED})
+
+
+def _candidates(grant: FunctionalReportingGrant) -> QuerySet[EventReport]:
+    reports = EventReport.objects.filter(
+        Q(discovered_at__gte=grant.effective_from) | Q(reported_at__gte=grant.effective_from),
+        provider_id=grant.provider_id,
+        pswp_status__in=_OPEN_STATUSES,
+    )
+    if grant.unit_ids:
+        reports = reports.filter(unit_id__in=grant.unit_ids)
+    return reports.select_related("provider", "unit").order_by("reported_at", "id")
+
+
+def functionally_report(*, grant: FunctionalReportingGrant) -> FunctionalRun:
+    """Submit every report in the grant's scope (functional); each in its own transaction."""
+    run = FunctionalRun()
+    if grant.revoked_at is not None:
+        return run
+    channel = Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant)
+    # Ids first, then rows by the chunk: no cursor stays open across the per-report commits.
+    ids = list(_candidates(grant).values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        for report in _candidates(grant).filter(pk__in=ids[start : start + CHUNK]):
+            if in_scope(grant, report):
+                _one(report, grant=grant, channel=channel, run=run)
+    return run
+
+
+def _one(report: EventReport, *, grant: FunctionalReportingGrant, channel: Channel, run: FunctionalRun) -> None:
+    with transaction.atomic():
+        agreement = agreement_in_force(report.provider)
+        refusal = refusal_of(report, agreement, complete=False)
+        if refusal is not None or agreement is None:
+            run.refused += 1
+            key = refusal.field if refusal else "agreement"
+            run.reasons[key] = run.reasons.get(key, 0) + 1
+            return
+        result = receive(
+            report=report, agreement=agreement, document=build_document(report, agreement), channel=channel
+        )
+    if result.status == ACCEPTED:
+        run.accepted += 1
+    else:
+        run.unchanged += 1
+
+
+def report_filed(report_id: Any) -> None:
+    """After a report is filed (or changed): report it functionally if a grant covers it.
+
+    Runs after the filing commits; a failure here never undoes the filing. The catch-up
+    command (`openpso submissions functional`) repairs anything missed.
+    """
+    try:
+        report = EventReport.objects.select_related("provider", "unit").filter(pk=report_id).first()
+        if report is None:
+            return
+        for grant in active_grants(report.provider_id):
+            if in_scope(grant, report):
+                _one(
+                    report,
+                    grant=grant,
+                    channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant),
+                    run=FunctionalRun(),
+                )
+                return
+    except Exception:  # log ids only (invariant 4); the catch-up command reports it later
+        logger.exception("functional reporting after filing failed", extra={"report": str(report_id)})

@@ -1,0 +1,152 @@
+"""The PSO's side: its members' submitted events (identified to the PSO, PSWP), questions to
+providers, and submission status per member. Every read of an event is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from openpso.commonformats.definitions import herf_core
+from openpso.organizations.models import Organization
+from openpso.organizations.queries import active_agreements
+from openpso.submissions import queries, threads
+from openpso.submissions.display import analysis_of, answer_rows, category_labels, document_rows
+from openpso.submissions.functional import active_grants
+from openpso.submissions.models import Question, QuestionAwaits, Submission, SubmissionMethod
+from openpso.submissions.views import MessageForm
+
+PAGE = 50
+
+
+class InboxFilter(forms.Form):
+    member = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, to_field_name="slug")
+    category = forms.ChoiceField(required=False)
+    month = forms.DateField(required=False, input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}))
+    method = forms.ChoiceField(required=False, choices=[("", "Any"), *SubmissionMethod.choices])
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ModelChoiceField)
+        member.queryset = members
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [("", "Any"), *herf_core()["DE21"].choices()]
+
+    def apply(self, submissions: Any) -> Any:
+        if not self.is_valid():
+            return submissions
+        data = self.cleaned_data
+        if data.get("member"):
+            submissions = submissions.filter(provider=data["member"])
+        if data.get("category"):
+            submissions = submissions.filter(category_codes__contains=f",{data['category']},")
+        if data.get("month"):
+            submissions = submissions.filter(event_month=data["month"].replace(day=1))
+        if data.get("method"):
+            submissions = submissions.filter(method=data["method"])
+        return submissions
+
+
+def _members_of(psos: Any) -> Any:
+    return Organization.objects.filter(network__in=psos, kind="provider")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    psos = queries.inbox_psos_for(request.user)
+    if not psos.exists():
+        raise Http404("No PSO inbox for you")
+    form = InboxFilter(request.GET or None, members=_members_of(psos))
+    submissions = form.apply(queries.inbox_for(request.user)).order_by("-submitted_at", "-id")
+    page = Paginator(submissions, PAGE).get_page(request.GET.get("page"))
+    rows = [{"s": s, "categories": category_labels(s.categories)} for s in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "rows": rows, "form": form, "query": query.urlencode()}
+    return render(request, "submissions/inbox.html", context)
+
+
+class AskForm(MessageForm):
+    pass
+
+
+@login_required
+def inbox_detail(request: HttpRequest, submission_id: str) -> HttpResponse:
+    submission = queries.get_inbox_submission_for_user(request.user, submission_id)
+    form = AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        question = threads.ask(user=request.user, submission=submission, text=form.cleaned_data["text"])
+        messages.success(request, "Question sent to the provider's safety team.")
+        return redirect("submissions:question", question_id=question.pk)
+    threads.record_inbox_view(user=request.user, submission=submission)
+    return render(request, "submissions/inbox_detail.html", _detail_context(submission, form=form))
+
+
+def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
+    document = submission.document
+    return {
+        "submission": submission,
+        "rows": document_rows(document),
+        "answers": answer_rows(document),
+        "narrative": document.get("narrative"),
+        "analysis": analysis_of(document),
+        "versions": queries.versions_of(submission),
+        "questions": Question.objects.filter(provider_id=submission.provider_id, event_id=submission.event_id),
+        **extra,
+    }
+
+
+@login_required
+def member_status(request: HttpRequest) -> HttpResponse:
+    """Per member with an agreement in force: what came in this month and in 24 months."""
+    psos = queries.inbox_psos_for(request.user)
+    if not psos.exists():
+        raise Http404("No PSO inbox for you")
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    since = _months_back(month_start, 23)
+    in_force = active_agreements(today).filter(pso__in=psos).values_list("provider_id", flat=True)
+    members = (
+        _members_of(psos)
+        .filter(pk__in=in_force)
+        .annotate(
+            this_month=Count(
+                "submissions", filter=Q(submissions__current=True, submissions__submitted_at__date__gte=month_start)
+            ),
+            last_24=Count(
+                "submissions", filter=Q(submissions__current=True, submissions__submitted_at__date__gte=since)
+            ),
+            last_at=Max("submissions__submitted_at"),
+        )
+        .order_by("name")
+    )
+    grants = dict(
+        active_grants()
+        .filter(provider__in=members)
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    questions = dict(
+        Question.objects.filter(pso__in=psos, awaits=QuestionAwaits.PROVIDER)
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    rows = [{"member": m, "grants": grants.get(m.pk, 0), "open_questions": questions.get(m.pk, 0)} for m in members]
+    return render(request, "submissions/member_status.html", {"rows": rows, "since": since, "month_start": month_start})
+
+
+def _months_back(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)

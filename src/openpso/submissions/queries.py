@@ -1,0 +1,145 @@
+"""Tenancy for submissions: the only way pages and the API look them up (docs/decisions/0003).
+
+- a provider's safety manager submits its events, manages its API keys and functional
+  grants, and answers the PSO's questions about its events;
+- PSO analysts and administrators see the current submissions of their own PSO's members;
+- a health-system safety officer sees affiliates' submissions where the affiliate's
+  agreement in force sets `system_may_view` (each access a PSA_AFFILIATED disclosure).
+
+Anything else raises Http404, exactly as a missing object does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from openpso.organizations.models import Organization, OrgKind
+from openpso.organizations.queries import orgs_where, providers_shared_with_system
+from openpso.organizations.roles import Role
+from openpso.pswp.status import PswpStatus
+from openpso.reporting.models import EventReport
+from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Question, Submission
+
+PSO_INBOX_ROLES = [Role.PSO_ANALYST, Role.PSO_ADMIN]
+
+
+def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No such {what}") from None
+
+
+# --- provider side -------------------------------------------------------------------------
+
+
+def submitting_providers_for(user: Any) -> QuerySet[Organization]:
+    """Providers whose events `user` may submit to the PSO: where they are safety manager."""
+    return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER)
+
+
+def get_submitting_provider_for_user(user: Any, slug: str) -> Organization:
+    try:
+        return submitting_providers_for(user).get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404("No such provider") from None
+
+
+def candidate_reports_for(user: Any) -> QuerySet[EventReport]:
+    """Reports the safety manager may (re)submit: in the PSES, not dropped out."""
+    return (
+        EventReport.objects.filter(
+            provider__in=submitting_providers_for(user),
+            pswp_status__in=[PswpStatus.CANDIDATE, PswpStatus.FUNCTIONALLY_REPORTED, PswpStatus.REPORTED],
+        )
+        .select_related("provider", "unit")
+        .defer("narrative", "location_detail", "reporter_role", "answers")
+    )
+
+
+def api_keys_of(provider: Organization) -> QuerySet[ProviderApiKey]:
+    return ProviderApiKey.objects.filter(provider=provider).select_related("created_by").order_by("-created_at")
+
+
+def grants_of(provider: Organization) -> QuerySet[FunctionalReportingGrant]:
+    return FunctionalReportingGrant.objects.filter(provider=provider).select_related("granted_by")
+
+
+def provider_submissions(provider_ids: Any) -> QuerySet[Submission]:
+    return Submission.objects.filter(provider_id__in=provider_ids, current=True)
+
+
+# --- PSO side ------------------------------------------------------------------------------
+
+
+def inbox_psos_for(user: Any) -> QuerySet[Organization]:
+    return orgs_where(user, PSO_INBOX_ROLES).filter(kind=OrgKind.PSO)
+
+
+def inbox_for(user: Any) -> QuerySet[Submission]:
+    """Current submissions of the members of the PSO(s) where `user` is analyst or admin."""
+    psos = inbox_psos_for(user)
+    return Submission.objects.filter(current=True, pso__in=psos, provider__network__in=psos).select_related(
+        "provider", "pso"
+    )
+
+
+def get_inbox_submission_for_user(user: Any, submission_id: uuid.UUID | str) -> Submission:
+    """Any version (current or earlier) of a member's event, for the PSO's own staff."""
+    psos = inbox_psos_for(user)
+    versions = Submission.objects.filter(pso__in=psos, provider__network__in=psos).select_related("provider", "pso")
+    found: Submission = _get(versions, submission_id, "submission")
+    return found
+
+
+def versions_of(submission: Submission) -> QuerySet[Submission]:
+    return Submission.objects.filter(provider_id=submission.provider_id, event_id=submission.event_id).order_by(
+        "-submitted_at", "-id"
+    )
+
+
+# --- health system -------------------------------------------------------------------------
+
+
+def systems_for(user: Any) -> QuerySet[Organization]:
+    return orgs_where(user, [Role.SYSTEM_SAFETY_OFFICER]).filter(kind=OrgKind.HEALTH_SYSTEM)
+
+
+def system_submissions_for(user: Any) -> QuerySet[Submission]:
+    """Affiliates' current submissions, only where the affiliate's agreement in force shares them."""
+    shared = providers_shared_with_system(system_ids=systems_for(user).values_list("id", flat=True))
+    return Submission.objects.filter(current=True, provider__in=shared).select_related("provider", "provider__parent")
+
+
+def get_system_submission_for_user(user: Any, submission_id: uuid.UUID | str) -> Submission:
+    found: Submission = _get(system_submissions_for(user), submission_id, "submission")
+    return found
+
+
+# --- question threads ----------------------------------------------------------------------
+
+
+def questions_for(user: Any) -> QuerySet[Question]:
+    """Threads the user takes part in: the PSO's staff, or the provider's safety manager."""
+    return Question.objects.filter(
+        Q(provider__in=submitting_providers_for(user))
+        | Q(pso__in=inbox_psos_for(user), provider__network__in=inbox_psos_for(user))
+    ).select_related("provider", "pso", "asked_by")
+
+
+def get_question_for_user(user: Any, question_id: uuid.UUID | str) -> Question:
+    found: Question = _get(questions_for(user), question_id, "question")
+    return found
+
+
+def side_of(user: Any, question: Question) -> str | None:
+    """ "pso" or "provider": the side `user` speaks for in this thread."""
+    if inbox_psos_for(user).filter(pk=question.pso_id).exists():
+        return "pso"
+    if submitting_providers_for(user).filter(pk=question.provider_id).exists():
+        return "provider"
+    return None

@@ -1,0 +1,11 @@
+"""The health system's pages (`/system/`): affiliates' submitted events, where shared."""
+
+from django.urls import path
+
+from openpso.submissions import system_views
+
+app_name = "system"
+urlpatterns = [
+    path("submissions/", system_views.system_list, name="submissions"),
+    path("submissions/<uuid:submission_id>/", system_views.system_detail, name="submission"),
+]
