@@ -1,0 +1,318 @@
+"""`refresh_lake()`: bring the lake up to date with the PSO's current submissions, incrementally.
+
+A refresh looks only at what changed since the last one: current submissions that no lake
+entry was made from (new events and new versions), and lake entries whose event has no
+current submission any more (withdrawn). Only the month partitions those touch are
+rewritten: the month's existing rows are read back (they are already non-identified),
+the replaced and withdrawn rows dropped, the new rows added, and the file replaced
+atomically. The database entries of a month are updated after its files, in one
+transaction, so a refresh stopped half-way leaves every finished month done and redoes the
+rest next time (event keys are keyed hashes, so redoing a month cannot duplicate a row).
+
+When the profile, the narrative engine or the pseudonym key differs from the one the lake
+was made with, every partition is rebuilt from the submissions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from openpso.lake import files, schema
+from openpso.lake.models import LakeEntry, LakeState
+from openpso.nonid.deid import VERSION
+from openpso.nonid.geography import census_region
+from openpso.nonid.pipeline import NonidStats, PooledEvent, ProviderFacts, nonidentify_many, provider_facts
+from openpso.nonid.profiles import LAKE_PROFILE, Profile
+from openpso.nonid.pseudonyms import key_fingerprint, provider_pseudonym
+from openpso.organizations.models import Denominator, Organization, OrgKind
+from openpso.submissions.models import Submission
+
+BATCH = 256  # events per call into the narrative engine (its model reads a batch at once)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RefreshSummary:
+    added: int = 0  # events new to the lake
+    changed: int = 0  # events whose newer version replaced the old row
+    removed: int = 0  # events withdrawn (no current version any more)
+    events_in_lake: int = 0
+    partitions_written: int = 0  # month partitions rewritten
+    partitions_removed: int = 0  # month partitions emptied and removed
+    tables_written: list[str] = field(default_factory=list)  # unpartitioned tables rewritten
+    rebuilt: bool = False  # every partition was rebuilt (profile, engine or key changed, or --full)
+    seconds: float = 0.0
+    nonid_seconds: float = 0.0  # in the non-identification pipeline, the engine included
+    deid_seconds: float = 0.0  # in the narrative de-identification engine alone
+
+    @property
+    def events(self) -> int:
+        return self.added + self.changed
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"events_per_s": round(self.events_per_s, 1)}
+
+
+def refresh_lake(
+    *, progress: Progress | None = None, full: bool = False, pso: Organization | None = None
+) -> RefreshSummary:
+    """Refresh the lake of every PSO with submissions (or of `pso` only) and say what it did.
+
+    `progress(done, total)` is called as events go through non-identification; `full`
+    rebuilds every partition.
+    """
+    started = time.perf_counter()
+    summary = RefreshSummary()
+    with files.refresh_lock():
+        for one in [pso] if pso is not None else _psos():
+            _Refresh(one, summary=summary, progress=progress, full=full).run()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _psos() -> list[Organization]:
+    has_lake = Exists(LakeState.objects.filter(pso_id=OuterRef("pk")))
+    has_submissions = Exists(Submission.objects.filter(pso_id=OuterRef("pk")))
+    return list(Organization.objects.filter(has_lake | has_submissions, kind=OrgKind.PSO).order_by("pk"))
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _batched(rows: Iterator[Submission], size: int) -> Iterator[list[Submission]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+@dataclass
+class _Plan:
+    months: set[dt.date] = field(default_factory=set)
+    moved_out: dict[dt.date, set[str]] = field(default_factory=lambda: defaultdict(set))
+    withdrawn: dict[dt.date, list[int]] = field(default_factory=lambda: defaultdict(list))
+    total: int = 0
+
+
+class _Refresh:
+    def __init__(self, pso: Organization, *, summary: RefreshSummary, progress: Progress | None, full: bool) -> None:
+        self.pso, self.summary, self.progress, self.full = pso, summary, progress, full
+        self.profile: Profile = LAKE_PROFILE
+        self.root = files.lake_dir(pso.slug)
+        self.facts: dict[int, ProviderFacts] = {}
+        self.stats = NonidStats()
+        self.done = 0
+
+    def run(self) -> None:
+        state, _ = LakeState.objects.get_or_create(pso=self.pso)
+        made_with = (schema.LAYOUT, self.profile.id, VERSION, key_fingerprint())
+        was = (state.layout, state.profile, state.engine_version, state.key_fingerprint)
+        self.rebuild = self.full or was != made_with
+        self.summary.rebuilt = self.summary.rebuilt or (self.rebuild and state.refreshed_at is not None)
+        plan = self._plan()
+        if self.progress:
+            self.progress(0, plan.total)
+        for month in sorted(plan.months):
+            self._month(month, plan)
+        self._small_tables(state)
+        state.layout, state.profile, state.engine_version, state.key_fingerprint = made_with
+        state.refreshed_at = timezone.now()
+        self.summary.events_in_lake += LakeEntry.objects.filter(pso=self.pso).count()
+        self.summary.deid_seconds += self.stats.deid_seconds
+        self.summary.nonid_seconds += self.stats.total_seconds
+        state.last_summary = self.summary.as_dict()
+        state.save()
+
+    # What to do -------------------------------------------------------------------------
+
+    def _current(self) -> QuerySet[Submission]:
+        return Submission.objects.filter(pso=self.pso, current=True)
+
+    def _to_add(self) -> QuerySet[Submission]:
+        """Current submissions the lake was not made from: every one when rebuilding."""
+        if self.rebuild:
+            return self._current()
+        return self._current().exclude(Exists(LakeEntry.objects.filter(submission_id=OuterRef("pk"))))
+
+    def _plan(self) -> _Plan:
+        plan = _Plan()
+        entries = LakeEntry.objects.filter(pso=self.pso)
+        adds = list(self._to_add().values_list("provider_id", "event_id", "event_month"))
+        plan.total = len(adds)
+        plan.months = {month.replace(day=1) for _, _, month in adds}
+        if self.rebuild:
+            plan.months |= {m.replace(day=1) for m in entries.values_list("month", flat=True).distinct()}
+            plan.months |= files.months_on_disk(self.root, "events")
+        else:
+            # A new version discovered in another month moves its event out of the old partition.
+            new_month = {(provider, event): month.replace(day=1) for provider, event, month in adds}
+            for chunk in _chunks(list(new_month), 500):
+                old = entries.filter(event_id__in=[event for _, event in chunk])
+                for provider, event, month, key in old.values_list("provider_id", "event_id", "month", "event_key"):
+                    moved_to = new_month.get((provider, event))
+                    if moved_to is not None and moved_to != month:
+                        plan.moved_out[month].add(key)
+                        plan.months.add(month)
+        still_current = Submission.objects.filter(
+            provider_id=OuterRef("provider_id"), event_id=OuterRef("event_id"), current=True
+        )
+        for pk, month in entries.exclude(Exists(still_current)).values_list("pk", "month"):
+            plan.withdrawn[month].append(pk)
+            plan.months.add(month)
+        return plan
+
+    # One month partition ----------------------------------------------------------------
+
+    def _month(self, month: dt.date, plan: _Plan) -> None:
+        rows = self._to_add().filter(event_month__gte=month, event_month__lt=_next_month(month)).order_by("pk")
+        pooled: list[tuple[PooledEvent, dict[str, Any], Submission]] = []
+        for chunk in _batched(rows.select_related("provider").iterator(chunk_size=BATCH), BATCH):
+            results = nonidentify_many(
+                chunk,
+                profile=self.profile,
+                facts=self._facts(chunk),
+                stats=self.stats,
+                version_numbers=_versions(chunk),
+            )
+            pooled += [(event, record, sub) for (event, record), sub in zip(results, chunk, strict=True)]
+            self.done += len(chunk)
+            if self.progress:
+                self.progress(self.done, plan.total)
+        withdrawn = plan.withdrawn.get(month, [])
+        new_keys = {event.event_key for event, _, _ in pooled}
+        keep: set[str] = set()
+        if not self.rebuild:
+            in_month = LakeEntry.objects.filter(pso=self.pso, month=month).exclude(pk__in=withdrawn)
+            keep = set(in_month.values_list("event_key", flat=True)) - new_keys - plan.moved_out.get(month, set())
+        fresh = schema.event_tables([event for event, _, _ in pooled])
+        written = False
+        for name, new in fresh.items():
+            path = files.partition_path(self.root, name, month)
+            old = None if self.rebuild else files.read(path)
+            if old is not None and old.num_rows:
+                old = old.filter(pc.is_in(old["event_key"], value_set=pa.array(sorted(keep), pa.string())))
+                new = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new])
+            files.write(new.sort_by("event_key"), path)
+            written = written or (name == "events" and new.num_rows > 0)
+        if written:
+            self.summary.partitions_written += 1
+        else:
+            self.summary.partitions_removed += 1
+        self._record(month, pooled, withdrawn)
+
+    def _record(
+        self, month: dt.date, pooled: Sequence[tuple[PooledEvent, dict[str, Any], Submission]], withdrawn: list[int]
+    ) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            existing = {
+                e.event_key: e
+                for chunk in _chunks([event.event_key for event, _, _ in pooled], 500)
+                for e in LakeEntry.objects.filter(event_key__in=chunk)
+            }
+            created, updated = [], []
+            for event, record, sub in pooled:
+                entry = existing.get(event.event_key)
+                if entry is None:
+                    entry = LakeEntry(
+                        pso=self.pso, provider_id=sub.provider_id, event_id=sub.event_id, event_key=event.event_key
+                    )
+                    created.append(entry)
+                else:
+                    updated.append(entry)
+                entry.submission_id, entry.month, entry.removal_record, entry.refreshed_at = sub.pk, month, record, now
+            LakeEntry.objects.bulk_create(created, batch_size=500)
+            LakeEntry.objects.bulk_update(
+                updated, ["submission", "month", "removal_record", "refreshed_at"], batch_size=500
+            )
+            removed, _ = LakeEntry.objects.filter(pk__in=withdrawn).delete()
+        self.summary.added += len(created)
+        self.summary.changed += len(updated)
+        self.summary.removed += removed
+
+    def _facts(self, chunk: Sequence[Submission]) -> dict[int, ProviderFacts]:
+        for sub in chunk:
+            if sub.provider_id not in self.facts:
+                self.facts[sub.provider_id] = provider_facts(sub.provider)
+        return self.facts
+
+    # Unpartitioned tables ---------------------------------------------------------------
+
+    def _small_tables(self, state: LakeState) -> None:
+        providers = Organization.objects.filter(kind=OrgKind.PROVIDER, network=self.pso).order_by("pk")
+        pseudonyms = {p.pk: provider_pseudonym(p.pk) for p in providers}
+        keeps = self.profile.keeps
+        provider_rows = sorted(
+            (
+                {
+                    "provider": pseudonyms[p.pk],
+                    "provider_type": (p.provider_type or None) if keeps("provider_type") else None,
+                    "size_band": (p.bed_size_band or p.ems_volume_band or None) if keeps("size_band") else None,
+                    "region": census_region(p.state) if keeps("region") else None,
+                    "profile": self.profile.id,
+                }
+                for p in providers
+            ),
+            key=lambda row: str(row["provider"]),
+        )
+        tables = {
+            "providers": schema.table(provider_rows, schema.PROVIDERS),
+            "denominators": schema.table(self._denominator_rows(pseudonyms), schema.DENOMINATORS),
+        }
+        digests = dict(state.table_digests or {})
+        for name, table in tables.items():
+            digest = files.digest(table)
+            path = files.table_path(self.root, name)
+            if digests.get(name) != digest or not (path.exists() or table.num_rows == 0):
+                files.write(table, path)
+                digests[name] = digest
+                self.summary.tables_written.append(name)
+        state.table_digests = digests
+
+    def _denominator_rows(self, pseudonyms: dict[int, str]) -> list[dict[str, Any]]:
+        # Under a profile that keeps the year only, a month's volume is summed into its year.
+        by_month = self.profile.date_precision == "month"
+        totals: dict[tuple[str, int, str, str], int] = defaultdict(int)
+        query = Denominator.objects.filter(provider_id__in=list(pseudonyms)).values_list(
+            "provider_id", "month", "measure", "value"
+        )
+        for provider_id, month, measure, value in query:
+            totals[(pseudonyms[provider_id], month.year, f"{month:%Y-%m}" if by_month else "", measure)] += value
+        return [
+            {"provider": p, "month": m or None, "year": y, "measure": measure, "value": v, "profile": self.profile.id}
+            for (p, y, m, measure), v in sorted(totals.items())
+        ]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _versions(chunk: Sequence[Submission]) -> dict[uuid.UUID, int]:
+    """Which version each submission is: the count of versions of its event received so far."""
+    counts = {
+        (row["provider_id"], row["event_id"]): row["n"]
+        for row in Submission.objects.filter(
+            provider_id__in={s.provider_id for s in chunk}, event_id__in=[s.event_id for s in chunk]
+        )
+        .values("provider_id", "event_id")
+        .annotate(n=Count("pk"))
+    }
+    return {s.pk: counts.get((s.provider_id, s.event_id), 1) for s in chunk}

@@ -1,0 +1,420 @@
+"""Non-identification of a submitted event before it enters the pool (issue 6 item 3).
+
+`nonidentify(submission, profile=...)` turns the PSO's identified copy of one event version
+(`submissions.Submission`, document schema "openpso-submission/1") into a `PooledEvent` and
+a removal record — what was removed or generalised, field by field, with the narrative
+spans found per type, the engine version and the profile. It writes nothing.
+
+- Patients, per HIPAA Safe Harbor (45 CFR 164.514(b)(2), 42 CFR 3.212(b)): ages over 89
+  become 90 ("90+"), every date element but the one the profile keeps (month or year) goes,
+  ZIP codes become ZIP3 where allowed, else "000".
+- Providers and reporters, per 3.212(a): no names (the provider becomes its keyed pseudonym,
+  the unit keeps only its type), no geography below the State (the State becomes its Census
+  region), no unique codes (the event id becomes a keyed event key).
+- Free text — narrative, location detail, "other" category, reporter role and every free-text
+  answer — goes through the narrative engine (`nonid.deid`) in one batch, with what the PSO
+  knows about the provider (its name, units, staff) as the context, so those are always caught.
+  Coded values are kept only when they are codes of the list they belong to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import regex
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from openpso.nonid import pipeline_fields as pf
+from openpso.nonid.deid import VERSION, Policy, ScrubContext, Span, find_many, lexicon, people, redact
+from openpso.nonid.deid.engine import merge
+from openpso.nonid.geography import census_region
+from openpso.nonid.pipeline_answers import (
+    Pending,
+    clean_answers,
+    known_from_answers,
+    resolve,
+)
+from openpso.nonid.pipeline_fields import PooledAction
+from openpso.nonid.profiles import LAKE_PROFILE, Profile
+from openpso.nonid.pseudonyms import event_key, provider_pseudonym
+from openpso.organizations.models import Organization
+
+# Every date in pooled free text loses its year too: a birth year can say that a patient is
+# over 89, which Safe Harbor forbids (164.514(b)(2)(i)(C)); the structured columns carry the
+# event's month or year.
+TEXT_POLICY = Policy(dates="placeholder")
+_FREE_TEXT_FIELDS = ("narrative", "location_detail", "category_other", "reporter_role")
+_KNOWN_FIELDS = frozenset(
+    {
+        "schema",
+        "event_id",
+        "provider_id",
+        "unit",
+        "event_type",
+        "categories",
+        "discovered_at",
+        "reported_at",
+        "harm",
+        "patient",
+        "modules",
+        "answers",
+        "analysis",
+        *_FREE_TEXT_FIELDS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What the pipeline needs to know about the submitting provider."""
+
+    id: int
+    provider_type: str
+    size_band: str
+    state: str
+    context: ScrubContext = field(default_factory=ScrubContext)
+    pseudonym: str = ""  # computed from the key when empty
+
+
+def provider_facts(provider: Organization) -> ProviderFacts:
+    """Read what the PSO knows about a provider: its peer attributes and, as the narrative
+    engine's context, the names of the provider, its units, its health system, the PSO's
+    members in its State (the facilities its stories name) and the people holding roles there."""
+    facilities = [provider.name, *provider.units.values_list("name", flat=True)]
+    if provider.parent is not None:
+        facilities.append(provider.parent.name)
+    if provider.network_id is not None:
+        nearby = Q(pk=provider.network_id) | Q(network_id=provider.network_id, state=provider.state)
+        facilities += Organization.objects.filter(nearby).values_list("name", flat=True)
+    people = get_user_model().objects.filter(memberships__organization=provider).distinct()
+    return ProviderFacts(
+        id=provider.pk,
+        pseudonym=provider_pseudonym(provider.pk),
+        provider_type=provider.provider_type,
+        size_band=provider.bed_size_band or provider.ems_volume_band,
+        state=provider.state,
+        context=ScrubContext.of(
+            facility_names=facilities,
+            staff_names=[person.get_full_name() for person in people],
+            identifiers=[person.email for person in people if person.email],
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PooledEvent:
+    """One event as the pool holds it: nothing here identifies a patient, provider or reporter."""
+
+    event_key: str
+    provider: str  # the provider's pseudonym
+    provider_type: str | None
+    size_band: str | None
+    region: str | None
+    event_month: str | None  # "YYYY-MM"; None where the profile keeps the year only
+    event_year: int
+    event_type: str | None
+    categories: tuple[str, ...]
+    harm: str | None
+    patient_age_years: int | None  # 0–89, or 90 for "90+"; None where the profile keeps bands only
+    patient_age_band: str | None
+    patient_sex: str | None
+    patient_zip3: str | None
+    unit_type: str | None
+    modules: tuple[str, ...]
+    answers: str  # JSON object, linkId → non-identified value
+    narrative: str
+    location_detail: str | None
+    category_other: str | None
+    reporter_role: str | None
+    method: str
+    version_number: int  # which version of the event this is (1 = first received)
+    profile: str
+    engine_version: str
+    contributing_factors: tuple[str, ...] = ()
+    actions: tuple[PooledAction, ...] = ()
+
+
+@dataclass
+class NonidStats:
+    """Seconds spent, for the lake's summary: in the narrative engine, and overall."""
+
+    events: int = 0
+    deid_seconds: float = 0.0
+    total_seconds: float = 0.0
+    spans: Counter[str] = field(default_factory=Counter)
+
+
+def nonidentify(
+    submission: Any, *, profile: Profile = LAKE_PROFILE, facts: ProviderFacts | None = None
+) -> tuple[PooledEvent, dict[str, Any]]:
+    """The pooled row and the removal record of one submission (see the module docstring)."""
+    known = {submission.provider_id: facts} if facts is not None else None
+    return nonidentify_many([submission], profile=profile, facts=known)[0]
+
+
+def nonidentify_many(
+    submissions: Sequence[Any],
+    *,
+    profile: Profile = LAKE_PROFILE,
+    facts: Mapping[int, ProviderFacts] | None = None,
+    stats: NonidStats | None = None,
+    version_numbers: Mapping[Any, int] | None = None,
+) -> list[tuple[PooledEvent, dict[str, Any]]]:
+    """`nonidentify` for a batch: the narrative engine reads every free text of the batch at once.
+
+    `facts` by provider id (looked up with `provider_facts` where missing); `version_numbers`
+    by submission id (1 where missing).
+    """
+    started = time.perf_counter()
+    known = dict(facts or {})
+    jobs = _Jobs()
+    drafts: list[tuple[PooledEvent, dict[str, Any]]] = []
+    for submission in submissions:
+        if submission.provider_id not in known:
+            known[submission.provider_id] = provider_facts(submission.provider)
+        drafts.append(_draft(submission, known[submission.provider_id], profile, jobs, group=len(drafts)))
+    deid_started = time.perf_counter()
+    jobs.run()
+    deid_seconds = time.perf_counter() - deid_started
+    results = []
+    for submission, (event, record) in zip(submissions, drafts, strict=True):
+        number = (version_numbers or {}).get(submission.pk, 1)
+        results.append(_finish(event, record, jobs, version_number=number))
+    if stats is not None:
+        stats.events += len(submissions)
+        stats.deid_seconds += deid_seconds
+        stats.total_seconds += time.perf_counter() - started
+        for _, record in results:
+            for counts in record["spans"].values():
+                stats.spans.update(counts)
+    return results
+
+
+class _Jobs:
+    """Free texts waiting for the narrative engine, grouped by event.
+
+    An event's texts go to the engine as one text, paragraphs apart: a name found in the
+    narrative is then also caught where it recurs in an answer (the engine propagates names
+    within a text), and the provider's known names are looked for once per event rather than
+    once per field. Spans are cut back to each field afterwards.
+    """
+
+    SEPARATOR = "\n\n"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.groups: dict[int, tuple[ScrubContext, list[int]]] = {}
+        self.done: list[tuple[str, Counter[str]]] = []
+
+    def add(self, text: str, context: ScrubContext, *, group: int) -> Pending:
+        self.texts.append(text)
+        self.groups.setdefault(group, (context, []))[1].append(len(self.texts) - 1)
+        return Pending(len(self.texts) - 1)
+
+    def run(self) -> None:
+        # Events with the same context side by side: the engine's compiled patterns stay warm.
+        groups = sorted(self.groups.values(), key=lambda group: id(group[0]))
+        combined = [self.SEPARATOR.join(self.texts[i] for i in members) for _, members in groups]
+        contexts = [_present(context, text) for (context, _), text in zip(groups, combined, strict=True)]
+        found = find_many(combined, contexts=contexts) if combined else []
+        spans_of: dict[int, list[Span]] = {}
+        for (_, members), text, engine_spans in zip(groups, combined, found, strict=True):
+            spans = _with_first_names(text, engine_spans)
+            start = 0
+            for i in members:
+                end = start + len(self.texts[i])
+                spans_of[i] = [
+                    Span(max(s.start, start) - start, min(s.end, end) - start, s.type, s.source)
+                    for s in spans
+                    if s.start < end and s.end > start
+                ]
+                start = end + len(self.SEPARATOR)
+        self.done = [
+            (redact(text, spans_of[i], TEXT_POLICY), Counter(s.type for s in spans_of[i]))
+            for i, text in enumerate(self.texts)
+        ]
+
+    def text(self, pending: Pending) -> str:
+        return self.done[pending.index][0]
+
+
+_PARTS = re.compile(r"[\s,]+")
+_PERSON_TYPES = frozenset({"PATIENT", "STAFF", "PERSON"})
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\d'’\-.])(\p{Lu}[\p{Ll}'’\-]+) $")
+_SENTENCE_END = frozenset(".!?:;\n")
+COMMON_WORD = 4.0  # wordfreq Zipf: above this a capitalised word is an ordinary word, not a name
+_VERB_ENDINGS = ("ed", "ing")
+
+
+def _with_first_names(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The engine's spans, each person's name widened over a first name it left just before it.
+
+    The engine can catch "Ashcombe" as a name and leave an unusual first name standing
+    ("Gareth [STAFF], RN"). A capitalised word right before a person's name, inside a sentence,
+    that is neither a title, role or relation the engine knows nor a common English word, is
+    taken as part of the name; at the start of a sentence, unless it reads as a verb ("Paged").
+    """
+    extra = []
+    for span in spans:
+        if span.type not in _PERSON_TYPES:
+            continue
+        found = _WORD_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if found is None:
+            continue
+        word = found.group(1).casefold()
+        if word in people._CUE_WORDS or lexicon.zipf(word) >= COMMON_WORD:
+            continue
+        before = text[: found.start()].rstrip(" \t\"'“")
+        opens_sentence = not before or before[-1] in _SENTENCE_END
+        if opens_sentence and word not in lexicon.first_names() and word.endswith(_VERB_ENDINGS):
+            continue  # "Paged [STAFF]", "Escorted [NAME]": a verb opening the sentence
+        extra.append(Span(found.start(), span.end, span.type, "first-name"))
+    return merge([*spans, *extra]) if extra else spans
+
+
+def _present(context: ScrubContext, text: str) -> ScrubContext:
+    """Only the known names and numbers that occur in `text`, in any case, whole or by part.
+
+    A superset of what the engine's own look-up would find, so nothing is lost; it spares the
+    engine a pattern per name for every event (a provider knows hundreds of names).
+    """
+    if context.is_empty():
+        return context
+    folded = text.casefold()
+
+    def hits(values: tuple[str, ...], *, by_part: bool) -> list[str]:
+        return [
+            value
+            for value in values
+            if value.casefold() in folded
+            or (by_part and any(len(p) > 1 and p.casefold() in folded for p in _PARTS.split(value)))
+        ]
+
+    return ScrubContext.of(
+        patient_names=hits(context.patient_names, by_part=True),
+        staff_names=hits(context.staff_names, by_part=True),
+        other_names=hits(context.other_names, by_part=True),
+        facility_names=hits(context.facility_names, by_part=False),
+        identifiers=hits(context.identifiers, by_part=False),
+    )
+
+
+def _draft(
+    submission: Any, facts: ProviderFacts, profile: Profile, jobs: _Jobs, *, group: int
+) -> tuple[PooledEvent, dict[str, Any]]:
+    doc: Mapping[str, Any] = submission.document or {}
+    fields: dict[str, str] = {"event_id": "replaced_by_event_key", "provider_id": "replaced_by_pseudonym"}
+    record: dict[str, Any] = {"profile": profile.id, "engine": VERSION, "fields": fields, "spans": {}}
+    month: dt.date = submission.event_month
+    context = _context(facts.context, doc.get("answers"))
+    texts: dict[str, Pending] = {}
+    for name in _FREE_TEXT_FIELDS:
+        value = doc.get(name)
+        if isinstance(value, str) and value.strip():
+            texts[name] = jobs.add(value, context, group=group)
+            fields[name] = "scrubbed"
+        elif value not in (None, ""):
+            fields[name] = "removed_not_text"
+    answer_jobs: list[Pending] = []
+
+    def scrub(text: str) -> Pending:
+        pending = jobs.add(text, context, group=group)
+        answer_jobs.append(pending)
+        return pending
+
+    answers = clean_answers(doc.get("answers"), profile=profile, fields=fields, scrub=scrub)
+    unit = pf.mapping(doc.get("unit"))
+    unit_type = pf.unit_type(unit, fields)
+    age_years, age_band = pf.patient_age(doc.get("patient"), profile, fields)
+    for name in doc:
+        if name not in _KNOWN_FIELDS:
+            fields[name] = "removed_unknown_field"
+    for name in ("discovered_at", "reported_at"):
+        if doc.get(name):
+            fields[name] = f"generalised_to_{profile.date_precision}" if name == "discovered_at" else "removed"
+    fields["provider.name"] = "removed"
+    fields["provider.state"] = "generalised_to_region" if profile.keeps("region") else "removed"
+    patient = pf.mapping(doc.get("patient")) or {}
+    analysis = pf.mapping(doc.get("analysis")) or {}
+    event = PooledEvent(
+        event_key=event_key(facts.id, submission.event_id),
+        provider=facts.pseudonym or provider_pseudonym(facts.id),
+        provider_type=(facts.provider_type or None) if profile.keeps("provider_type") else None,
+        size_band=(facts.size_band or None) if profile.keeps("size_band") else None,
+        region=census_region(facts.state) if profile.keeps("region") else None,
+        event_month=f"{month:%Y-%m}" if profile.date_precision == "month" else None,
+        event_year=month.year,
+        event_type=pf.coded(doc.get("event_type"), fields, "event_type"),
+        categories=pf.codes(doc.get("categories"), fields, "categories"),
+        harm=pf.coded(doc.get("harm"), fields, "harm"),
+        patient_age_years=age_years,
+        patient_age_band=age_band,
+        patient_sex=pf.coded(patient.get("sex"), fields, "patient.sex"),
+        patient_zip3=pf.patient_zip3(patient, profile, fields),
+        unit_type=unit_type,
+        modules=pf.codes(doc.get("modules"), fields, "modules"),
+        answers="",
+        narrative="",
+        location_detail=None,
+        category_other=None,
+        reporter_role=None,
+        method=str(submission.method),
+        version_number=1,
+        profile=profile.id,
+        engine_version=VERSION,
+        contributing_factors=pf.factors(analysis.get("contributing_factors"), fields),
+        actions=pf.actions(analysis.get("actions"), profile, fields),
+    )
+    record["_texts"], record["_answers"], record["_answer_jobs"] = texts, answers, answer_jobs
+    return event, record
+
+
+def _finish(
+    event: PooledEvent, record: dict[str, Any], jobs: _Jobs, *, version_number: int
+) -> tuple[PooledEvent, dict[str, Any]]:
+    texts: dict[str, Pending] = record.pop("_texts")
+    answers = resolve(record.pop("_answers"), jobs.text)
+    spans: dict[str, dict[str, int]] = {}
+    for name, pending in texts.items():
+        counts = jobs.done[pending.index][1]
+        if counts:
+            spans[name] = dict(sorted(counts.items()))
+    answer_counts: Counter[str] = Counter()
+    for pending in record.pop("_answer_jobs"):
+        answer_counts.update(jobs.done[pending.index][1])
+    if answer_counts:
+        spans["answers"] = dict(sorted(answer_counts.items()))
+    record["spans"] = spans
+    scrubbed = {name: jobs.text(pending) for name, pending in texts.items()}
+    pooled = replace(
+        event,
+        answers=json.dumps(answers, sort_keys=True, separators=(",", ":")),
+        narrative=scrubbed.get("narrative", ""),
+        location_detail=scrubbed.get("location_detail"),
+        category_other=scrubbed.get("category_other"),
+        reporter_role=scrubbed.get("reporter_role"),
+        version_number=version_number,
+    )
+    return pooled, record
+
+
+def _context(provider: ScrubContext, answers: Any) -> ScrubContext:
+    """The provider's context plus the names and numbers of this event's identifying answers."""
+    known = known_from_answers(answers)
+    if not any(known.values()):
+        return provider
+    return ScrubContext.of(
+        patient_names=[*provider.patient_names, *known["patient_names"]],
+        staff_names=provider.staff_names,
+        other_names=[*provider.other_names, *known["other_names"]],
+        facility_names=provider.facility_names,
+        identifiers=[*provider.identifiers, *known["identifiers"]],
+    )

@@ -1,0 +1,147 @@
+"""Keyed pseudonyms for providers and pooled events, and the PSO's logged re-identification.
+
+A provider enters the pool as `P-` + 12 base32 characters of HMAC-SHA256(key, "provider:<id>"),
+a pooled event as `E-` + 16 of HMAC-SHA256(key, "event:<provider id>:<event id>"). The key is
+a file in OPENPSO_KEYS_DIR (`pseudonym.key`, 0600), never in the database, and is not the data-
+encryption keyring: without the key a pseudonym cannot be computed from, or traced back to,
+a provider. 42 CFR 3.212(c) allows such a re-identification code when it cannot be translated
+by others and is used for nothing else; only the PSO re-identifies, through `reidentify`,
+which refuses without a reason and writes who and why to the audit trail.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from openpso.audit.trail import record
+from openpso.encryption.keyring import KEYRING_FILE, _fsync_dir, keys_dir
+from openpso.organizations.models import Organization, OrgKind
+from openpso.organizations.roles import Role
+
+KEY_FILE = "pseudonym.key"
+PSEUDONYM = re.compile(r"P-[A-Z2-7]{12}")
+REASON_MIN, REASON_MAX = 10, 200  # the audit trail's `purpose` holds 200 characters
+_lock = threading.Lock()
+_cache: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+
+
+class ReidentificationRefused(PermissionError):
+    """Re-identification was not allowed: no reason, not a PSO administrator, or no such pseudonym."""
+
+
+def _create(directory: Path) -> None:
+    """Write a new key, refusing to replace one: the first creator wins (as the keyring does)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=KEY_FILE + ".", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, directory / KEY_FILE)
+        except FileExistsError:
+            pass  # another process made it a moment ago: use theirs
+        else:
+            _fsync_dir(directory)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _key() -> bytes:
+    directory = keys_dir()
+    path = directory / KEY_FILE
+    with _lock:
+        if not path.exists():
+            if getattr(settings, "PRODUCTION", False) and not (directory / KEYRING_FILE).exists():
+                # A keys directory without a keyring is most likely a mis-set OPENPSO_KEYS_DIR:
+                # a fresh key there would silently give every provider a new pseudonym.
+                raise ImproperlyConfigured(
+                    f"no keyring in OPENPSO_KEYS_DIR={directory}; create one with `openpso keys init`"
+                )
+            _create(directory)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+        cached = _cache.get(directory)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        try:
+            key = bytes.fromhex(path.read_text().strip())
+        except ValueError:
+            raise ImproperlyConfigured(f"{path} is not a pseudonym key (64 hexadecimal digits)") from None
+        if len(key) < 32:
+            raise ImproperlyConfigured(f"{path} is too short for a pseudonym key (needs 32 bytes)")
+        _cache[directory] = (stamp, key)
+        return key
+
+
+def _code(message: str, length: int) -> str:
+    digest = hmac.new(_key(), message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode("ascii")[:length]
+
+
+def provider_pseudonym(provider_id: int) -> str:
+    """The provider's pseudonym in the pool: stable while the key is, useless without it."""
+    return "P-" + _code(f"provider:{int(provider_id)}", 12)
+
+
+def event_key(provider_id: int, event_id: object) -> str:
+    """The pooled event's key: the same for every version of the event, never its event id
+    (a unique identifying code, 3.212(a)(2)(D))."""
+    return "E-" + _code(f"event:{int(provider_id)}:{event_id}", 16)
+
+
+def key_fingerprint() -> str:
+    """Names the key without revealing it, so the lake notices a replaced key and rebuilds."""
+    return _code("fingerprint", 8)
+
+
+def reidentify(pseudonym: str, *, by: Any, reason: str) -> Organization:
+    """The provider behind `pseudonym`, for a PSO administrator who says why (3.212(c)).
+
+    Looks only among the member providers of the PSOs `by` administers; every attempt that
+    gets as far as the lookup is in the audit trail, found or not.
+    """
+    reason = " ".join((reason or "").split())
+    if len(reason) < REASON_MIN:
+        raise ReidentificationRefused(f"give the reason for re-identifying (at least {REASON_MIN} characters)")
+    if len(reason) > REASON_MAX:
+        raise ReidentificationRefused(f"the reason must be at most {REASON_MAX} characters")
+    pseudonym = pseudonym.strip().upper()
+    if not PSEUDONYM.fullmatch(pseudonym):
+        raise ReidentificationRefused("not a provider pseudonym (P- and 12 letters or digits)")
+    psos = list(
+        Organization.objects.filter(kind=OrgKind.PSO, memberships__user=by, memberships__role=Role.PSO_ADMIN).distinct()
+    )
+    if by is None or not psos:
+        raise ReidentificationRefused("only a PSO administrator may re-identify a provider")
+    members = Organization.objects.filter(kind=OrgKind.PROVIDER, network__in=psos).order_by("pk")
+    provider = next((p for p in members if hmac.compare_digest(provider_pseudonym(p.pk), pseudonym)), None)
+    pso_id = provider.network_id if provider is not None else psos[0].pk
+    record(
+        actor=by,
+        action="nonid.provider_reidentified" if provider else "nonid.reidentification_failed",
+        object_type="organizations.organization",
+        object_id=provider.pk if provider else pseudonym,
+        organization_id=pso_id,
+        purpose=reason,
+        detail={"pseudonym": pseudonym},
+    )
+    if provider is None:
+        raise ReidentificationRefused(f"no member provider of your PSO has the pseudonym {pseudonym}")
+    return provider
