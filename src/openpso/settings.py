@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "openpso.pses",
     "openpso.nonid",
     "openpso.submissions",
+    "openpso.lake",
+    "openpso.compliance",
     "openpso.core",
     "openpso.demo",
 ]
@@ -232,6 +234,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Small-cell suppression of every output that leaves the PSO analyst's screen (openpso.nonid.
+# suppression): counts below the first, or drawn from fewer providers than the second, are hidden.
+SMALL_CELL_MIN_COUNT = env_int("OPENPSO_SMALL_CELL_MIN_COUNT", 11, minimum=1)
+SMALL_CELL_MIN_PROVIDERS = env_int("OPENPSO_SMALL_CELL_MIN_PROVIDERS", 3, minimum=1)
+
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Lockout by account, not by IP: many clinicians share one hospital NAT address, and an

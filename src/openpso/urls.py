@@ -8,8 +8,12 @@ urlpatterns = [
     path("", include("openpso.reporting.channel_urls")),
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
+    path("compliance/", include("openpso.compliance.urls")),  # issue 6: the PSO's compliance register
     path("pses/", include("openpso.pses.urls")),
     path("pses/", include("openpso.nonid.urls")),  # review of a scrubbed narrative (issue 5 item 5)
     path("pswp/", include("openpso.pswp.urls")),
+    path("submissions/", include("openpso.submissions.urls")),  # issue 6: provider → PSO
+    path("pso/", include("openpso.submissions.inbox_urls")),  # issue 6: the PSO inbox
+    path("system/", include("openpso.submissions.system_urls")),  # issue 6: health-system view
     path("api/v1/", api.urls),
 ]

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from openpso.core.forms_api import router as forms_router
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
+from openpso.submissions.api import router as submissions_router
 
 api = NinjaAPI(
     title="OpenPSO API",
@@ -25,6 +26,7 @@ api = NinjaAPI(
 )
 api.add_router("/reports", reports_router)
 api.add_router("/forms", forms_router)
+api.add_router("/submissions", submissions_router)
 
 
 @api.exception_handler(ValidationError)

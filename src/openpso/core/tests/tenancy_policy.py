@@ -36,6 +36,22 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "pses:queue": {"safety_manager", "pses_committee", "manager_p2"},
     "pses:clock-rules": {"safety_manager", "manager_p2"},
     "pses:notifications": "all",
+    # Submissions to the PSO (issue 6): the provider's safety manager submits; the PSO's
+    # analysts and administrators read their members' events in the inbox; question threads
+    # are between the two; a health-system officer sees affiliates' events where shared. The
+    # API lists each caller's own provider's submissions (empty for everyone else).
+    "submissions:submit": {"safety_manager", "manager_p2"},
+    "submissions:questions": {"safety_manager", "manager_p2", "pso_analyst", "pso_admin", "admin_pso2"},
+    "inbox:inbox": {"pso_analyst", "pso_admin", "admin_pso2"},
+    "inbox:member-status": {"pso_analyst", "pso_admin", "admin_pso2"},
+    "system:submissions": {"system_safety_officer"},
+    "api:submission-create": "all",  # same path as the list: GET lists, POST submits
+    "api:submission-list": "all",
+    # The compliance register (issue 6 item 6) is the PSO administrator's alone.
+    "compliance:overview": {"pso_admin", "admin_pso2"},
+    "compliance:listing": {"pso_admin", "admin_pso2"},
+    "compliance:disclosure-new": {"pso_admin", "admin_pso2"},
+    "compliance:assessment-new": {"pso_admin", "admin_pso2"},
 }
 
 # Parameter-less routes that only accept POST (GET answers 405 for everyone).
@@ -88,6 +104,8 @@ def org_name_visible(cast: Cast, who: str, org_key: str) -> bool:
     org = cast.orgs[org_key]
     if org.pk == membership.organization_id or org_managed(cast, who, org_key):
         return True
+    if membership.role in PSO_STAFF and org.network_id == membership.organization_id:
+        return True  # a PSO knows its own members: their events reach it identified (issue 6)
     if org.pk == membership.organization.parent_id:
         return True
     return any(report_visible(cast, who, key) and r.provider_id == org.pk for key, r in cast.reports.items())
@@ -151,3 +169,50 @@ def deliberation_visible(cast: Cast, who: str, report_key: str) -> bool:
 def rca_action_visible(cast: Cast, who: str, report_key: str) -> bool:
     membership = cast.memberships[who]
     return membership.role in PSES and cast.reports[report_key].provider_id == membership.organization_id
+
+
+# Submissions to the PSO (issue 6). What a provider submits is identified to its PSO: the
+# PSO's analysts and administrators read their own members' submissions, and the question
+# threads about them; a health-system officer reads an affiliate's submissions only where the
+# affiliate's agreement shares its reports with the system. The matrix submits every cast
+# report and asks one question on each.
+PSO_STAFF = {"pso_analyst", "pso_admin"}
+PSO_SUBMISSION_PAGES = {"inbox:inbox", "inbox:detail", "submissions:questions", "submissions:question"}
+SAFETY_MANAGER_PROVIDER_ROUTES = {"submissions:api-keys", "submissions:grants"}
+
+
+def submission_visible_to_pso(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    provider = cast.reports[report_key].provider
+    return membership.role in PSO_STAFF and provider.network_id == membership.organization_id
+
+
+def submitted_report_visible(cast: Cast, who: str, report_key: str, route_name: str) -> bool:
+    """The PSO's own pages show its members' submitted events (all cast reports are submitted)."""
+    return route_name in PSO_SUBMISSION_PAGES and submission_visible_to_pso(cast, who, report_key)
+
+
+def system_submission_visible(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role == "system_safety_officer" and report_visible(cast, who, report_key)
+
+
+def question_visible(cast: Cast, who: str, report_key: str) -> bool:
+    """The PSO's staff of the member's PSO, and the safety manager of the provider asked."""
+    membership = cast.memberships[who]
+    if membership.role == "safety_manager":
+        return cast.reports[report_key].provider_id == membership.organization_id
+    return submission_visible_to_pso(cast, who, report_key)
+
+
+def manages_safety_of(cast: Cast, who: str, org_key: str) -> bool:
+    """API keys and functional grants are the provider's safety manager's alone."""
+    membership = cast.memberships[who]
+    return membership.role == "safety_manager" and cast.orgs[org_key].pk == membership.organization_id
+
+
+def compliance_entry_visible(cast: Cast, who: str, pso_key: str) -> bool:
+    """Register entries (relationship disclosures, security assessments) of a PSO: its own
+    administrators only; analysts, auditors and everyone else see none (issue 6 item 6)."""
+    membership = cast.memberships[who]
+    return membership.role == "pso_admin" and cast.orgs[pso_key].pk == membership.organization_id

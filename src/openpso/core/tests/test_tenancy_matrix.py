@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from openpso.compliance.testing import cast_assessments, cast_disclosures
 from openpso.core.tests import tenancy_policy as policy
 from openpso.pses.rca_testing import cast_actions
 from openpso.pses.testing import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
+from openpso.submissions.testing import cast_questions, cast_submissions
 from openpso.testing.cast import CAST_ROLES, Cast
 
 
@@ -51,6 +53,10 @@ KNOWN_PARAMS = {
     ("rule_id",),  # PSES clock rules
     ("deliberation_id",),  # PSES deliberations (PSWP at creation)
     ("action_id",),  # RCA² action plan items
+    ("submission_id",),  # the PSO's copy of a submitted event (PSO inbox, health-system view)
+    ("question_id",),  # PSO questions to providers
+    ("disclosure_id",),  # compliance register: relationship disclosures of a PSO
+    ("assessment_id",),  # compliance register: security risk assessments of a PSO
 }
 
 
@@ -68,7 +74,9 @@ def test_every_page_without_parameters_has_a_declared_audience():
 def _forbidden_markers(cast: Cast, who: str, route_name: str) -> list[str]:
     markers = []
     for key, report in cast.reports.items():
-        if not policy.report_visible(cast, who, key):
+        if not policy.report_visible(cast, who, key) and not policy.submitted_report_visible(
+            cast, who, key, route_name
+        ):
             markers += [f"CANARY-REPORT-{key}", str(report.pk)]
     for key in cast.orgs:
         if not policy.org_name_visible(cast, who, key) and not policy.org_name_public(cast, route_name, key):
@@ -88,6 +96,9 @@ def _assert_nothing_foreign(cast: Cast, who: str, url: str, body: str, route_nam
 
 @pytest.mark.parametrize("who", CAST_ROLES)
 def test_pages_without_parameters_show_each_role_only_its_own(cast, client_for, who):
+    cast_questions(cast)  # every cast report submitted, with a question on each: lists are not empty
+    cast_disclosures(cast)  # the compliance register lists them
+    cast_assessments(cast)
     client = client_for(who)
     for route in ALL_ROUTES:
         if route.params:
@@ -128,6 +139,18 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("action_id",):
         for key, action in cast_actions(cast).items():
             yield reverse(route.name, kwargs={"action_id": action.pk}), f"action:{key}"
+    elif route.params == ("submission_id",):
+        for key, submission in cast_submissions(cast).items():
+            yield reverse(route.name, kwargs={"submission_id": submission.pk}), f"submission:{key}"
+    elif route.params == ("question_id",):
+        for key, question in cast_questions(cast).items():
+            yield reverse(route.name, kwargs={"question_id": question.pk}), f"question:{key}"
+    elif route.params == ("disclosure_id",):
+        for key, disclosure in cast_disclosures(cast).items():
+            yield reverse(route.name, kwargs={"disclosure_id": disclosure.pk}), f"compliance:{key}"
+    elif route.params == ("assessment_id",):
+        for key, assessment in cast_assessments(cast).items():
+            yield reverse(route.name, kwargs={"assessment_id": assessment.pk}), f"compliance:{key}"
     elif route.params == ("family", "name"):
         for key in ("cfer-h-1.2/medication", "openpso-ext/ems-1.0", "cfer-h-9.9/no-such-form"):
             family, name = key.split("/")
@@ -171,12 +194,22 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.rca_action_visible(cast, who, keys[0])
     if kind == "rule":
         return policy.clock_rule_visible(cast, who, keys[0])
+    if kind == "submission" and route.name.startswith("system:"):
+        return policy.system_submission_visible(cast, who, keys[0])
+    if kind == "submission":
+        return policy.submission_visible_to_pso(cast, who, keys[0])
+    if kind == "question":
+        return policy.question_visible(cast, who, keys[0])
+    if kind == "compliance":
+        return policy.compliance_entry_visible(cast, who, keys[0])
     if kind == "form":
         return not keys[0].endswith("no-such-form")
     if kind == "provider" and route.name in policy.PROVIDER_DIRECTORY:
         return policy.takes_anonymous_reports(cast, keys[0])
     if kind == "provider" and route.name in policy.PSES_PROVIDER_ROUTES:
         return policy.works_in_pses_of(cast, who, keys[0])
+    if kind == "provider" and route.name in policy.SAFETY_MANAGER_PROVIDER_ROUTES:
+        return policy.manages_safety_of(cast, who, keys[0])
     if kind == "provider":
         return policy.reports_for_provider(cast, who, keys[0])
     org_key = keys[0]

@@ -9,8 +9,13 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from openpso.compliance.demo import seed_compliance
 from openpso.demo.generate import SeedResult, seed_demo
+from openpso.demo.network import PSO_SLUG
+from openpso.demo.submissions import SubmissionSeedResult, seed_submissions
 from openpso.demo.users import DemoLogin, demo_logins, otpauth_uri
+from openpso.lake.refresh import RefreshSummary, refresh_lake
+from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
 
 
@@ -46,6 +51,10 @@ class Command(BaseCommand):
             seed=options["seed"], events=options["events"], today=options["today"], progress=self._progress
         )
         self._summary(result)
+        self._submissions(seed_submissions())
+        for pso in Organization.objects.filter(kind=OrgKind.PSO, slug=PSO_SLUG):
+            seed_compliance(pso, today=options["today"])
+        self._lake(refresh_lake(progress=self._lake_progress))
         self._logins(demo_logins())
         if not options["no_serve"]:
             call_command("serve", no_migrate=True)  # migrated above already
@@ -69,6 +78,26 @@ class Command(BaseCommand):
             f"{result.users} users, {result.reports:,} event reports, {result.denominators} monthly "
             f"denominators ({window}). All data is synthetic."
         )
+
+    def _submissions(self, result: SubmissionSeedResult) -> None:
+        if result.submitted:
+            self.stdout.write(
+                f"Submitted to the PSO: {result.submitted:,} events ({result.functional:,} by functional reporting); "
+                f"{result.not_covered:,} outside the member agreements stay at the providers."
+            )
+
+    def _lake_progress(self, done: int, total: int) -> None:
+        if total and (self.stdout.isatty() or done >= total):
+            line = f"Pooling non-identified events: {done * 100 / max(total, 1):5.1f}% ({done:,}/{total:,})"
+            self.stdout.write(("\r" if self.stdout.isatty() else "") + line, ending="\n" if done >= total else "")
+            self.stdout.flush()
+
+    def _lake(self, summary: RefreshSummary) -> None:
+        if summary.events or summary.removed:
+            self.stdout.write(
+                f"PSO lake: {summary.events_in_lake:,} non-identified events, {summary.partitions_written} month "
+                f"partitions written in {summary.seconds:.1f} s ({summary.events_per_s:,.0f} events/s)."
+            )
 
     def _logins(self, logins: list[DemoLogin]) -> None:
         if not logins:
