@@ -68,7 +68,17 @@ def submit_events(*, event_ids: Sequence[str], provider_ids: Iterable[int], chan
     if len(event_ids) > MAX_BATCH:
         raise ValueError(f"events: at most {MAX_BATCH} per batch")
     scope = list(provider_ids)
-    return [_submit_one(str(raw), provider_ids=scope, channel=channel) for raw in event_ids]
+    results = [_submit_one(str(raw), provider_ids=scope, channel=channel) for raw in event_ids]
+    if any(result.status == ACCEPTED for result in results):
+        pool_soon()
+    return results
+
+
+def pool_soon() -> None:
+    """Queue a lake refresh (background task, after commit) so new events reach the pool."""
+    from openpso.lake.tasks import enqueue_refresh  # the later stage, reached only from here
+
+    enqueue_refresh()
 
 
 def _submit_one(raw: str, *, provider_ids: list[int], channel: Channel) -> EventResult:

@@ -24,7 +24,7 @@ from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import ACCEPTED, Channel, agreement_in_force, receive
+from openpso.submissions.actions import ACCEPTED, Channel, agreement_in_force, pool_soon, receive
 from openpso.submissions.document import build_document, refusal_of
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
 
@@ -129,6 +129,8 @@ def functionally_report(*, grant: FunctionalReportingGrant) -> FunctionalRun:
         for report in _candidates(grant).filter(pk__in=ids[start : start + CHUNK]):
             if in_scope(grant, report):
                 _one(report, grant=grant, channel=channel, run=run)
+    if run.accepted:
+        pool_soon()
     return run
 
 

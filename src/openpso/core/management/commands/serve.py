@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -17,10 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("OPENPSO_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("OPENPSO_WORKERS", "2")))
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations first.")
+        parser.add_argument(
+            "--no-tasks", action="store_true", help="Do not start the background task worker (django-tasks db_worker)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+        if not options.get("no_tasks"):
+            # Background work (the lake refresh after submissions) runs in django-tasks' worker.
+            # It is this process's child, in its process group: Ctrl+C stops it with gunicorn.
+            subprocess.Popen([sys.executable, "-m", "openpso.cli", "db_worker"])
         self.stdout.write(f"OpenPSO is serving on http://{options['bind']}/ — press Ctrl+C to stop.")
         self.stdout.flush()
         argv = [
