@@ -5,3 +5,11 @@ class PswpConfig(AppConfig):
     name = "openpso.pswp"
     label = "pswp"
     verbose_name = "Patient safety work product"
+
+    def ready(self) -> None:
+        # A health system's read of an affiliate's report is a PSA_AFFILIATED disclosure
+        # (reporting.hooks: reporting imports no later stage, so it calls us this way).
+        from openpso.pswp.affiliated import log_oversight_read
+        from openpso.reporting.hooks import register_oversight_read
+
+        register_oversight_read(log_oversight_read)

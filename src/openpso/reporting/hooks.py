@@ -1,4 +1,4 @@
-"""Later stages that must act when a report is filed, registered by name at start-up.
+"""Later stages that must act when a report is filed or read across providers, registered at start-up.
 
 `reporting` imports no later stage (docs/decisions/0002-layout.md), yet functional
 reporting to the PSO (issue 6) must see a report as soon as it is filed. A later app lists
@@ -26,3 +26,20 @@ def report_filed(report_id: Any) -> None:
     """Run every registered hook once the current transaction commits."""
     for hook in list(_after_filing):
         transaction.on_commit(lambda hook=hook: hook(report_id))  # type: ignore[misc]
+
+
+OversightRead = Callable[[Any, Any], None]
+_oversight_reads: list[OversightRead] = []
+
+
+def register_oversight_read(hook: OversightRead) -> None:
+    if hook not in _oversight_reads:
+        _oversight_reads.append(hook)
+
+
+def oversight_read(user: Any, report: Any) -> None:
+    """A health-system officer read an affiliate's identified report: a disclosure under
+    42 CFR 3.206(b)(4)(iii) (PSA_AFFILIATED), which `pswp` logs. Runs now, in the read's
+    transaction: a read whose disclosure cannot be logged must not be served."""
+    for hook in list(_oversight_reads):
+        hook(user, report)

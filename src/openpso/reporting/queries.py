@@ -40,10 +40,13 @@ def get_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
         raise Http404("No such report") from None
 
 
+OVERSIGHT = "health_system.oversight"
+
+
 def purpose_of_view(user: Any, report: EventReport) -> str:
     """Why this user reads this report, for the audit trail."""
     if orgs_where(user, PSES_ROLES).filter(pk=report.provider_id).exists():
         return "pses.review"
     if report.reporter_id == getattr(user, "pk", None):
         return "reporter.follow_up"
-    return "health_system.oversight"
+    return OVERSIGHT

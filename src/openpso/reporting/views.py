@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
-from openpso.reporting import actions, drafts, queries
+from openpso.reporting import actions, drafts, hooks, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm
 from openpso.reporting.schemas import ReportIn
@@ -29,7 +30,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
-    actions.record_view(user=request.user, report=report, purpose=queries.purpose_of_view(request.user, report))
+    purpose = queries.purpose_of_view(request.user, report)
+    with transaction.atomic():
+        actions.record_view(user=request.user, report=report, purpose=purpose)
+        if purpose == queries.OVERSIGHT:
+            hooks.oversight_read(request.user, report)
     return render(request, "reporting/report_detail.html", {"report": report})
 
 
