@@ -82,3 +82,6 @@ def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str
     if totp_secret:
         page.fill("input[name=code]", current_totp_code(totp_secret))
         page.get_by_role("button", name="Sign In").click()
+    # Wait for the sign-in to land: a `goto` straight after the click can cancel the POST's
+    # navigation and leave the page signed out (a flaky "link not found" later).
+    page.wait_for_url(lambda url: "/accounts/login" not in url and "/accounts/2fa" not in url)
