@@ -270,7 +270,7 @@ def _with_first_names(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
         if found is None:
             continue
         word = found.group(1).casefold()
-        if word in people._CUE_WORDS or lexicon.zipf(word) >= COMMON_WORD:
+        if word in people.CUE_WORDS or lexicon.zipf(word) >= COMMON_WORD:
             continue
         before = text[: found.start()].rstrip(" \t\"'“")
         opens_sentence = not before or before[-1] in _SENTENCE_END

@@ -107,6 +107,7 @@ class _Token(NamedTuple):
 _CUE_WORDS = frozenset().union(
     _TITLES_STAFF, _TITLES_PERSON, _ROLES, _ABBREVIATED_ROLES, _STAFF_SUFFIXES, _RELATIVES, _PATIENT_CUES, _PARTICLES
 )
+CUE_WORDS = _CUE_WORDS  # titles, roles, relatives and patient cues: words that are never part of a name
 # Where a sentence (or a field, a list item) starts: a word after these marks and spaces/quotes.
 _SENTENCE_START = re.compile(r"[.!?:;\n•*\-–][ \t\"'(“]*+(?=\p{L})")
 _OPENERS = " \t\"'(“"
@@ -533,12 +534,18 @@ def known(text: str, context: ScrubContext) -> list[Span]:
             if kind in ("PATIENT", "STAFF", "PERSON"):
                 parts += [p for p in re.split(r"[\s,]+", value) if len(p) > 1 and p.lower().strip(".") not in _TITLES]
             for part in parts:
-                pattern = re.compile(r"(?<![\p{L}\d])" + re.escape(part) + r"(?![\p{L}\d])", re.IGNORECASE)
-                found += [Span(m.start(), m.end(), kind, "context") for m in pattern.finditer(text)]
+                found += [Span(m.start(), m.end(), kind, "context") for m in _known_pattern(part).finditer(text)]
     return found
 
 
 _TITLES = _TITLES_STAFF | _TITLES_PERSON
+
+
+@lru_cache(maxsize=8192)
+def _known_pattern(value: str) -> re.Pattern[str]:
+    """One compiled pattern per known name or number, kept: a provider's staff directory is
+    looked for in every narrative, and compiling it each time cost more than the search."""
+    return re.compile(r"(?<![\p{L}\d])" + re.escape(value) + r"(?![\p{L}\d])", re.IGNORECASE)
 
 
 def propagate(text: str, spans: list[Span]) -> list[Span]:
