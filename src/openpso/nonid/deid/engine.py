@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 import regex as re
 
-from openpso.nonid.deid import ner, patterns, people
+from openpso.nonid.deid import ner, patterns, people, places
 from openpso.nonid.deid.replace import redact
+from openpso.nonid.deid.text import is_upper_text
 from openpso.nonid.deid.types import DEFAULT_POLICY, Policy, ScrubContext, ScrubResult, Span
 
 VERSION = "openpso-deid 1.0"
@@ -47,7 +48,7 @@ def find_many(
     contexts = contexts or [None] * len(texts)
     found = [_rules(text, context) for text, context in zip(texts, contexts, strict=True)]
     if use_model:
-        upper = [people.is_upper_text(text) for text in texts]
+        upper = [is_upper_text(text) for text in texts]
         todo = [i for i, text in enumerate(texts) if text.strip() and not upper[i]]
         extra = ner.entities([texts[i] for i in todo], [found[i] for i in todo])
         for i, spans in zip(todo, extra, strict=True):
@@ -62,7 +63,7 @@ def _rules(text: str, context: ScrubContext | None) -> list[Span]:
         return []
     found = patterns.shapes(text)
     found += people.names(text, context)
-    found += people.places(text)
+    found += places.find(text)
     if context is not None and not context.is_empty():
         found += people.known(text, context)
     found += people.propagate(text, found)

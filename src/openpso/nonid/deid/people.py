@@ -1,4 +1,4 @@
-"""Names of people and places, from context and from package gazetteers.
+"""Names of people, from context and from package gazetteers (places: `places.py`).
 
 Evidence, strongest first:
 1. context the provider gave (patient, staff, facility names) — always caught;
@@ -20,26 +20,18 @@ from typing import NamedTuple
 import regex as re
 
 from openpso.nonid.deid import lexicon
+from openpso.nonid.deid.text import WORD, census_name, is_upper_text, word_set
 from openpso.nonid.deid.types import ScrubContext, Span
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_WORD = re.compile(r"\p{L}[\p{L}'’\-]*\p{L}|\p{L}")
 # Below this Zipf value a Census name is taken as a name on its own; at or above it the
 # word is common English too ("Brown" 5.0, "Hall" 4.9) and needs context.
 RARE = 4.0
-# Capitalised words this rare and unknown to the name lists may be names from elsewhere
-# (most surnames of a US hospital's patients are in the Census list; the rest are rare).
-UNKNOWN = 2.0
 
 _TITLES_STAFF = frozenset({"dr", "doctor", "nurse", "prof", "professor"})
 _TITLES_PERSON = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "mister", "sr", "jr", "rev", "father", "sister", "brother"}
 )
-_ROLES = _words(
+_ROLES = word_set(
     """rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt emt-b emt-p aemt
     paramedic medic nurse pharmacist tech technician therapist pt ot rt slp resident attending physician surgeon
     anesthesiologist anesthetist intensivist hospitalist midwife aide sitter transporter supervisor manager
@@ -48,49 +40,22 @@ _ROLES = _words(
     cardiologist neurologist oncologist psychiatrist psychologist podiatrist dentist optometrist ophthalmologist
     doctor doc dr partner lieutenant captain sergeant firefighter ff"""
 )
-_ABBREVIATED_ROLES = _words(
+_ABBREVIATED_ROLES = word_set(
     "rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt pt ot rt slp ff ems"
 )
 _AMBIGUOUS_SUFFIXES = frozenset({"do", "pa", "ma", "pt", "ot", "rt", "np"})
-_STAFF_SUFFIXES = _words(
+_STAFF_SUFFIXES = word_set(
     """rn lpn lvn cna np pa pa-c md do dds pharmd rph crna aprn dnp crnp pct emt emt-b emt-p paramedic bsn msn
     phd mph facs facp"""
 )
-_RELATIVES = _words(
+_RELATIVES = word_set(
     """daughter son wife husband spouse partner brother sister mother father mom dad niece nephew granddaughter
     grandson grandmother grandfather aunt uncle cousin neighbor neighbour friend caregiver guardian fiance fiancee
     boyfriend girlfriend stepson stepdaughter stepmother stepfather sibling roommate representative poa"""
 )
 _PATIENT_CUES = frozenset({"patient", "pt", "resident", "client", "decedent"})
 _PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "st", "bin", "al", "el"})
-_FACILITY_WORDS = (
-    r"(?i:Hospital|Medical\h+Center|Medical\h+Centre|Health\h+Center|Health\h+System|Healthcare|Health\h+Care|Clinic"
-    r"|Nursing\h+(?:Home|Center|Facility)|Care\h+Center|Rehabilitation\h+(?:Center|Hospital)|Rehab(?:ilitation)?"
-    r"|Surgery\h+Center|Surgical\h+(?:Center|Hospital)|Cancer\h+(?:Center|Institute)|Infirmary|Hospice|Pharmacy"
-    r"|Drug(?:store)?|Ambulance(?:\h+(?:Service|Corps))?|EMS|Fire\h+(?:Department|Dept\.?|Rescue|District|Company)"
-    r"|Rescue\h+Squad|Medical\h+Group|Physicians|Associates|Urgent\h+Care|Manor|Senior\h+Living|Assisted\h+Living"
-    r"|Health|Medicine|Pediatrics|Orthopedics|Family\h+Practice|Family\h+Medicine|Dialysis(?:\h+Center)?"
-    r"|Imaging(?:\h+Center)?|Laboratories|Lab|Institute|University|College|School|Church|Prison|Jail"
-    r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
-)
-# Only the facility word is matched by a pattern; the name around it is read word by word
-# (`_facility`), which keeps the cost linear however many capitalised words a note has.
-_FACILITY_HEAD = re.compile(rf"\b{_FACILITY_WORDS}\b")
-_SAINT = re.compile(r"\b(?:St\.?|Saint)\h+[A-Z][\p{L}'’\-]+(?:'s)?(?:\h+[A-Z][\p{L}'’\-]+){0,3}")
 _LAST_FIRST = re.compile(r"\b([A-Z][\p{L}'’\-]+),\s*([A-Z][\p{L}'’\-]+)\b")
-_PLACE_CUE = re.compile(
-    r"(?:\b(?:in|from|to|at|near|of|outside|lives|living|resides|moved|transferred|transported)\s+)$", re.IGNORECASE
-)
-_STATE_AFTER = re.compile(
-    r",\s*(?-i:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC"
-    r"|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b"
-    r"|,?\s*(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado"
-    r"|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine"
-    r"|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New\s+Hampshire"
-    r"|New\s+Jersey|New\s+Mexico|New\s+York|North\s+Carolina|North\s+Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
-    r"|Rhode\s+Island|South\s+Carolina|South\s+Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
-    r"|West\s+Virginia|Wisconsin|Wyoming)\b"
-)
 
 
 class _Token(NamedTuple):
@@ -123,7 +88,7 @@ def _tokens(text: str) -> list[_Token]:
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     starts.add(len(text) - len(text.lstrip(_OPENERS)))
     tokens: list[_Token] = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         word = m.group()
         capitalised = word[0].isupper()
         lower = word.lower().replace("’", "'")
@@ -132,24 +97,6 @@ def _tokens(text: str) -> list[_Token]:
         after = text[m.end() : m.end() + 1]
         tokens.append(_Token(m.start(), m.end(), word, lower, capitalised, m.start() in starts, after, upper))
     return tokens
-
-
-_UPPER = re.compile(r"\p{Lu}")
-_LOWER = re.compile(r"\p{Ll}")
-
-
-@lru_cache(maxsize=8)
-def is_upper_text(text: str) -> bool:
-    """Whether case says nothing in this note: written in capitals (device reports, old systems)
-    or with almost none (typed fast on a phone). Then names need a title, role or cue."""
-    sample = text[:4000]  # enough letters to tell; counting a whole long note costs more than it says
-    upper, lower = len(_UPPER.findall(sample)), len(_LOWER.findall(sample))
-    letters = upper + lower
-    return letters > 20 and (upper / letters > 0.8 or upper / letters < 0.01)
-
-
-def _census(lower: str) -> bool:
-    return lower in lexicon.last_names() or lower in lexicon.first_names()
 
 
 def _strong(token: _Token) -> bool:
@@ -169,11 +116,11 @@ def _strong(token: _Token) -> bool:
 def _name_like(token: _Token) -> bool:
     """Could be part of a name next to stronger evidence."""
     lower = token.lower.removesuffix("'s")
-    if lower in lexicon.not_names() and not _census(lower):
+    if lower in lexicon.not_names() and not census_name(lower):
         return False
     if len(token.text) == 1 and token.text.isupper():
         return True  # an initial
-    return _census(lower) or lexicon.zipf(lower) < 4.0
+    return census_name(lower) or lexicon.zipf(lower) < 4.0
 
 
 def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tuple[int, int]:
@@ -186,7 +133,7 @@ def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tupl
     def ok(t: _Token) -> bool:
         if upper:  # case says nothing: only words that are rarely anything but names
             lower = t.lower.removesuffix("'s")
-            return (_census(lower) and lexicon.zipf(lower) < 4.0) or lexicon.zipf(lower) < 2.5
+            return (census_name(lower) and lexicon.zipf(lower) < 4.0) or lexicon.zipf(lower) < 2.5
         return t.capitalised and (_name_like(t) or t.lower in _PARTICLES)
 
     lo = i
@@ -242,8 +189,8 @@ def _could_start_name(token: _Token, *, titled: bool) -> bool:
         return False
     if token.text.isupper() and len(token.text) > 1:
         # Capitals carry no signal ("PATIENT IDENTIFIER", "DOCTOR NIPPED"): only rare Census names.
-        return (_census(lower) and frequency < 3.5) or (titled and frequency < 2.5)
-    if _census(lower):
+        return (census_name(lower) and frequency < 3.5) or (titled and frequency < 2.5)
+    if census_name(lower):
         return frequency < (5.5 if titled else 5.0)  # "Dr. Young" yes, "nurse Will" no
     return frequency < 3.5  # a rare word after a title is most likely a name from elsewhere
 
@@ -408,116 +355,6 @@ def _before_demographics(tokens: list[_Token], text: str) -> list[Span]:
     return found
 
 
-_FACILITY_HEADS = _words(
-    """hospital medical health clinic nursing care rehabilitation rehab surgery surgical cancer infirmary hospice
-    pharmacy drug drugstore ambulance ems fire rescue physicians associates urgent manor senior assisted medicine
-    pediatrics orthopedics family dialysis imaging laboratories lab institute university college school church
-    prison jail correctional shelter police sheriff healthcare"""
-)
-_JOINERS = frozenset({"of", "and", "&", "the", "st", "saint"})
-
-
-def _facility(text: str, head_start: int, head_end: int, *, upper: bool) -> Span | None:
-    """The facility name around a facility word: capitalised words before it (rare ones in capitals)."""
-
-    def specific(word: str) -> bool:
-        lower = word.lower()
-        if lower in _JOINERS:
-            return True
-        if not upper:
-            return word[0].isupper()
-        return lower not in lexicon.not_names() and (
-            lexicon.zipf(lower) < 3.5 or lower in lexicon.cities() or (_census(lower) and lexicon.zipf(lower) < 4.0)
-        )
-
-    window = max(0, head_start - 120)
-    left = list(_WORD.finditer(text, window, head_start))
-    if left and window > 0 and left[0].start() == window:
-        left = left[1:]  # a word the window cut in half
-    lo, edge = len(left), head_start
-    while lo > 0:
-        word = left[lo - 1]
-        gap = text[word.end() : edge]
-        if not (_SPACE_GAP.fullmatch(gap) or (gap.startswith(".") and word.group().lower() == "st")):
-            break
-        if not specific(word.group()):
-            break
-        lo, edge = lo - 1, word.start()
-    while lo < len(left) and left[lo].group().lower() in _JOINERS:
-        lo += 1
-    if lo == len(left):
-        return None
-    end = head_end
-    if not upper:  # "Millrace Hospital Stonemere", "University Hospital of Orleans"
-        taken = 0
-        for word in _WORD.finditer(text, head_end, min(len(text), head_end + 80)):
-            gap = text[end : word.start()]
-            if taken >= 3 or not _TAIL_GAP.fullmatch(gap):
-                break
-            if word.group().lower() == "of" and taken == 0:
-                continue
-            if not word.group()[0].isupper() or word.group().lower() in _JOINERS:
-                break
-            end, taken = word.end(), taken + 1
-    start = left[lo].start()
-    if _generic_facility(text[start:end]):
-        return None
-    return Span(start, end, "FACILITY", "facility")
-
-
-_SPACE_GAP = re.compile(r"\h+")
-_TAIL_GAP = re.compile(r"\h+(?:of\h+)?|\h*[-–,]\h*")
-
-
-def places(text: str) -> list[Span]:
-    """Facility names and sub-state place names (cities, counties)."""
-    upper = is_upper_text(text)
-    found = [s for m in _FACILITY_HEAD.finditer(text) if (s := _facility(text, m.start(), m.end(), upper=upper))]
-    found += [Span(m.start(), m.end(), "FACILITY", "saint") for m in _SAINT.finditer(text)]
-    found += _cities(text)
-    return found
-
-
-def _trim(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " ,.-–":
-        end -= 1
-    return end
-
-
-def _generic_facility(name: str) -> bool:
-    """True when nothing in the name points at one place ("Inpatient Pharmacy", "the Medical Center")."""
-    words = [w.lower() for w in _WORD.findall(name)]
-    generic = lexicon.generic_place_words()
-    facility_words = {"hospital", "medical", "center", "centre", "health", "clinic", "care", "system", "healthcare"}
-    specific = [w for w in words if w not in generic and w not in facility_words]
-    return not any(
-        w not in lexicon.not_names() and (w in lexicon.cities() or _census(w) or lexicon.zipf(w) < 3.0)
-        for w in specific
-    )
-
-
-def _cities(text: str) -> list[Span]:
-    found: list[Span] = []
-    cities = lexicon.cities()
-    for m in re.finditer(r"\b[A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2}", text):
-        words = m.group().split()
-        # Longest known city that starts the run.
-        for n in range(len(words), 0, -1):
-            name = " ".join(words[:n])
-            if name.lower() not in cities:
-                continue
-            end = m.start() + len(name)
-            state = _STATE_AFTER.match(text, end)
-            if state and state.group().strip(", ") in ("MD", "PA") and _census(words[n - 1].lower()):
-                state = None  # "Pemberton, MD" is a physician before it is a town in Maryland
-            cued = bool(_PLACE_CUE.search(text, max(0, m.start() - 20), m.start())) or bool(state)
-            common = all(lexicon.zipf(w) >= 3.5 for w in words[:n])
-            if cued and (not common or state):
-                found.append(Span(m.start(), end, "ADDRESS", "city"))
-            break
-    return found
-
-
 def known(text: str, context: ScrubContext) -> list[Span]:
     """Every occurrence of what the provider told us (names in full and by part, numbers)."""
     found: list[Span] = []
@@ -553,7 +390,7 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
     words: dict[str, str] = {}
     for span in spans:
         if span.type in ("PATIENT", "STAFF", "PERSON"):
-            for m in _WORD.finditer(text, span.start, span.end):
+            for m in WORD.finditer(text, span.start, span.end):
                 word = m.group().lower()
                 if len(word) > 2 and lexicon.zipf(word) < RARE + 0.5 and word not in lexicon.not_names():
                     words.setdefault(word, span.type)
@@ -563,7 +400,7 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
     if len(folded) != len(text):  # a few letters lengthen when lowered ("İ"): walk the words instead
         return [
             Span(m.start(), m.end(), kind, "same-name")
-            for m in _WORD.finditer(text)
+            for m in WORD.finditer(text)
             if (kind := words.get(m.group().lower()))
         ]
     found: list[Span] = []
