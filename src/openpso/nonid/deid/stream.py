@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from typing import IO, Any
 
 from openpso.nonid.deid import lexicon, ner
@@ -76,9 +77,9 @@ def _parse(line: bytes) -> tuple[Any, str | None, ScrubContext | None, str | Non
     return note_id, text, ScrubContext.of(**{k: context.get(k, ()) for k in _CONTEXT_KEYS}), None
 
 
-def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY) -> str:
+def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY) -> bytes:
     (spans,) = find_many([block])
-    return redact(block, spans, policy)
+    return redact(block, spans, policy).encode("utf-8")
 
 
 def _jsonl_chunks(stream: IO[bytes]) -> Iterator[list[bytes]]:
@@ -160,32 +161,15 @@ def run(
             progress.write(f"\rde-identified about {unit} in {time.monotonic() - started:.0f} s")
             progress.flush()
 
+    # functools.partial of a module-level function pickles, so it crosses into the workers.
+    work: Callable[[Any], bytes]
+    items: Iterator[Any]
     if jsonl:
-        outputs: Iterator[Any] = _ordered(_JsonlWork(policy), _jsonl_chunks(source), workers, on_done=report)
-        for data in outputs:
-            sink.write(data)
-            sink.flush()
+        work, items = partial(scrub_jsonl_chunk, policy=policy), _jsonl_chunks(source)
     else:
-        for text in _ordered(_PlainWork(policy), _plain_blocks(source), workers, on_done=report):
-            sink.write(text.encode("utf-8"))
-            sink.flush()
+        work, items = partial(scrub_plain_block, policy=policy), _plain_blocks(source)
+    for data in _ordered(work, items, workers, on_done=report):
+        sink.write(data)
+        sink.flush()
     if progress is not None:
         progress.write("\n")
-
-
-class _JsonlWork:
-    """Picklable callable for the pool (a lambda would not cross the process boundary)."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-
-    def __call__(self, lines: list[bytes]) -> bytes:
-        return scrub_jsonl_chunk(lines, self.policy)
-
-
-class _PlainWork:
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-
-    def __call__(self, block: str) -> str:
-        return scrub_plain_block(block, self.policy)
