@@ -7,24 +7,48 @@ read is one row of the immutable disclosure log, as the submissions pages do for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.pswp.actions import disclose
 from openpso.pswp.bases import DisclosureRequest
+from openpso.pswp.models import Disclosure
 from openpso.reporting.models import EventReport
 
 
-def log_oversight_read(user: Any, report: EventReport) -> None:
-    provider = report.provider
+def disclose_to_system(
+    *,
+    user: Any,
+    provider: Organization,
+    reports: Sequence[EventReport],
+    purpose: str,
+    via: str,
+    agreement_ids: Sequence[int],
+) -> Disclosure:
+    """One PSA_AFFILIATED disclosure of `reports` to `user` of `provider`'s health system."""
     system = provider.parent
-    agreements = list(active_agreements().filter(provider=provider, system_may_view=True).values_list("pk", flat=True))
     request = DisclosureRequest(
         basis="PSA_AFFILIATED",
         provider_slug=provider.slug,
         recipient_name=str(getattr(user, "email", "") or user),
         recipient_organization=system.name if system else "",
-        purpose="Health-system patient safety oversight of an affiliate's report",
-        conditions={"attested": True, "agreement_ids": sorted(agreements), "via": "reporting.detail"},
+        purpose=purpose,
+        # The member agreement in force sets system_may_view: the affiliate chose this.
+        conditions={"attested": True, "agreement_ids": sorted(agreement_ids), "via": via},
     )
-    disclose(provider=provider, reports=[report], actor=None, request=request)
+    return disclose(provider=provider, reports=reports, actor=None, request=request)
+
+
+def log_oversight_read(user: Any, report: EventReport) -> None:
+    provider = report.provider
+    agreements = active_agreements().filter(provider=provider, system_may_view=True).values_list("pk", flat=True)
+    disclose_to_system(
+        user=user,
+        provider=provider,
+        reports=[report],
+        purpose="Health-system patient safety oversight of an affiliate's report",
+        via="reporting.detail",
+        agreement_ids=list(agreements),
+    )

@@ -20,8 +20,7 @@ from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.pses.notify import notify
 from openpso.pses.queries import safety_managers_of
-from openpso.pswp.actions import disclose
-from openpso.pswp.bases import DisclosureRequest
+from openpso.pswp.affiliated import disclose_to_system
 from openpso.pswp.models import Disclosure
 from openpso.reporting.models import EventReport
 from openpso.submissions.models import Question, QuestionAwaits, QuestionMessage, Submission
@@ -56,22 +55,17 @@ def record_system_access(*, user: Any, submissions: Sequence[Submission]) -> lis
     with transaction.atomic():
         for provider_id, shown in by_provider.items():
             provider: Organization = shown[0].provider
-            system = provider.parent
             reports = list(EventReport.objects.filter(pk__in=[s.event_id for s in shown]).only("id", "provider_id"))
-            request = DisclosureRequest(
-                basis="PSA_AFFILIATED",
-                provider_slug=provider.slug,
-                recipient_name=str(getattr(user, "email", "") or user),
-                recipient_organization=system.name if system else "",
-                purpose="Health-system patient safety oversight of events the affiliate submitted to its PSO",
-                conditions={
-                    # The member agreement in force sets system_may_view: the affiliate chose this.
-                    "attested": True,
-                    "agreement_ids": sorted({s.agreement_id for s in shown if s.agreement_id}),
-                    "via": "submissions.system",
-                },
+            made.append(
+                disclose_to_system(
+                    user=user,
+                    provider=provider,
+                    reports=reports,
+                    purpose="Health-system patient safety oversight of events the affiliate submitted to its PSO",
+                    via="submissions.system",
+                    agreement_ids=list({s.agreement_id for s in shown if s.agreement_id}),
+                )
             )
-            made.append(disclose(provider=provider, reports=reports, actor=None, request=request))
             record(
                 actor=user,
                 action="submission.viewed",
