@@ -27,6 +27,7 @@ from openpso.reporting.models import EventReport
 from openpso.submissions.actions import ACCEPTED, Channel, agreement_in_force, pool_soon, receive
 from openpso.submissions.document import build_document, refusal_of
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
+from openpso.submissions.revoke import revoke
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -73,18 +74,13 @@ def grant_access(
 
 def revoke_access(*, grant: FunctionalReportingGrant, actor: Any) -> None:
     """No new reports come into scope; those already functionally reported stay so."""
-    if grant.revoked_at is not None:
-        return
-    with transaction.atomic():
-        FunctionalReportingGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
-        record(
-            actor=actor,
-            action="functional_grant.revoked",
-            object_type="submissions.functionalreportinggrant",
-            object_id=grant.pk,
-            organization_id=grant.provider_id,
-            purpose="submission",
-        )
+    revoke(
+        grant,
+        actor=actor,
+        action="functional_grant.revoked",
+        organization_id=grant.provider_id,
+        purpose="submission",
+    )
 
 
 def active_grants(provider_id: int | None = None) -> QuerySet[FunctionalReportingGrant]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.submissions.models import ProviderApiKey
+from openpso.submissions.revoke import revoke
 
 SCHEME = "opso"
 
@@ -61,19 +62,14 @@ def issue_key(*, provider: Organization, name: str, actor: Any) -> IssuedKey:
 
 
 def revoke_key(*, key: ProviderApiKey, actor: Any) -> None:
-    if key.revoked_at is not None:
-        return
-    with transaction.atomic():
-        ProviderApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
-        record(
-            actor=actor,
-            action="api_key.revoked",
-            object_type="submissions.providerapikey",
-            object_id=key.pk,
-            organization_id=key.provider_id,
-            purpose="administration",
-            detail={"prefix": key.prefix},
-        )
+    revoke(
+        key,
+        actor=actor,
+        action="api_key.revoked",
+        organization_id=key.provider_id,
+        purpose="administration",
+        detail={"prefix": key.prefix},
+    )
 
 
 def key_for_token(token: str) -> ProviderApiKey | None:
