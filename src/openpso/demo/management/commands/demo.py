@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.core.management import call_command
@@ -48,24 +49,28 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = seed_demo(
-            seed=options["seed"], events=options["events"], today=options["today"], progress=self._progress
+            seed=options["seed"],
+            events=options["events"],
+            today=options["today"],
+            progress=partial(self._progress, "Seeding event reports"),
         )
         self._summary(result)
         self._submissions(seed_submissions())
         for pso in Organization.objects.filter(kind=OrgKind.PSO, slug=PSO_SLUG):
             seed_compliance(pso, today=options["today"])
-        self._lake(refresh_lake(progress=self._lake_progress))
+        self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:
             call_command("serve", no_migrate=True)  # migrated above already
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, label: str, done: int, total: int) -> None:
         # One line, rewritten in place on a terminal: large runs take a while and should
         # say how far. Logs and pipes get only the final line instead of a smear of \r.
+        # Nothing at all when there is nothing to do (a second run).
         finished = done >= total
-        if not (finished or self.stdout.isatty()):
+        if not total or not (finished or self.stdout.isatty()):
             return
-        line = f"Seeding event reports: {done * 100 / max(total, 1):5.1f}% ({done:,}/{total:,})"
+        line = f"{label}: {done * 100 / max(total, 1):5.1f}% ({done:,}/{total:,})"
         self.stdout.write(("\r" if self.stdout.isatty() else "") + line, ending="\n" if finished else "")
         self.stdout.flush()
 
@@ -85,12 +90,6 @@ class Command(BaseCommand):
                 f"Submitted to the PSO: {result.submitted:,} events ({result.functional:,} by functional reporting); "
                 f"{result.not_covered:,} outside the member agreements stay at the providers."
             )
-
-    def _lake_progress(self, done: int, total: int) -> None:
-        if total and (self.stdout.isatty() or done >= total):
-            line = f"Pooling non-identified events: {done * 100 / max(total, 1):5.1f}% ({done:,}/{total:,})"
-            self.stdout.write(("\r" if self.stdout.isatty() else "") + line, ending="\n" if done >= total else "")
-            self.stdout.flush()
 
     def _lake(self, summary: RefreshSummary) -> None:
         if summary.events or summary.removed:
