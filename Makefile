@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SPARK := $(VENV)/.installed-spark
 
 .PHONY: run test test-sqlite test-postgres lint bench install system-deps clean
 
@@ -13,6 +14,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(INSTALLED)
 
+# The suite also runs the analytics on Apache Spark (local mode) to prove one code path.
+$(SPARK): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@touch $(SPARK)
+
 install: $(INSTALLED)
 
 ## make run: install, migrate the embedded SQLite database, seed the demo network, serve on 127.0.0.1:8000
@@ -20,7 +26,7 @@ run: $(INSTALLED)
 	$(BIN)/openpso demo
 
 ## make test: lint, then the whole suite on SQLite and on a throw-away PostgreSQL server
-test: $(INSTALLED) system-deps lint test-sqlite test-postgres
+test: $(INSTALLED) $(SPARK) system-deps lint test-sqlite test-postgres
 
 system-deps:
 	@scripts/system-deps.sh

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "openpso.submissions",
     "openpso.lake",
     "openpso.compliance",
+    "openpso.analytics",
+    "openpso.feedback",
     "openpso.core",
     "openpso.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "openpso.analytics"
+    label = "analytics"
+    verbose_name = "Analytics over the pooled, non-identified lake"
