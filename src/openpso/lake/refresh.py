@@ -5,9 +5,10 @@ entry was made from (new events and new versions), and lake entries whose event 
 current submission any more (withdrawn). Only the month partitions those touch are
 rewritten: the month's existing rows are read back (they are already non-identified),
 the replaced and withdrawn rows dropped, the new rows added, and the file replaced
-atomically. The database entries of a month are updated after its files, in one
-transaction, so a refresh stopped half-way leaves every finished month done and redoes the
-rest next time (event keys are keyed hashes, so redoing a month cannot duplicate a row).
+atomically; the month's aggregates (`lake.aggregates`) are recomputed from its new files.
+The database entries of a month are updated after its files, in one transaction, so a
+refresh stopped half-way leaves every finished month done and redoes the rest next time
+(event keys are keyed hashes, so redoing a month cannot duplicate a row).
 
 When the profile, the narrative engine or the pseudonym key differs from the one the lake
 was made with, every partition is rebuilt from the submissions.
@@ -31,6 +32,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from openpso.lake import files, schema
+from openpso.lake.aggregates import AGGREGATES, month_aggregates
 from openpso.lake.models import LakeEntry, LakeState
 from openpso.nonid.deid import VERSION
 from openpso.nonid.geography import census_region
@@ -158,7 +160,8 @@ class _Refresh:
         plan.months = {month.replace(day=1) for _, _, month in adds}
         if self.rebuild:
             plan.months |= {m.replace(day=1) for m in entries.values_list("month", flat=True).distinct()}
-            plan.months |= files.months_on_disk(self.root, "events")
+            for name in ["events", *AGGREGATES]:
+                plan.months |= files.months_on_disk(self.root, name)
         else:
             # A new version discovered in another month moves its event out of the old partition.
             new_month = {(provider, event): month.replace(day=1) for provider, event, month in adds}
@@ -201,15 +204,20 @@ class _Refresh:
             in_month = LakeEntry.objects.filter(pso=self.pso, month=month).exclude(pk__in=withdrawn)
             keep = set(in_month.values_list("event_key", flat=True)) - new_keys - plan.moved_out.get(month, set())
         fresh = schema.event_tables([event for event, _, _ in pooled])
-        written = False
+        final: dict[str, Any] = {}
         for name, new in fresh.items():
             path = files.partition_path(self.root, name, month)
             old = None if self.rebuild else files.read(path)
             if old is not None and old.num_rows:
                 old = old.filter(pc.is_in(old["event_key"], value_set=pa.array(sorted(keep), pa.string())))
                 new = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new])
-            files.write(new.sort_by("event_key"), path)
-            written = written or (name == "events" and new.num_rows > 0)
+            final[name] = new.sort_by("event_key")
+            files.write(final[name], path)
+        # The month's aggregates come from its final files alone, so an incremental refresh
+        # writes what a rebuild would; an emptied month loses them (files.write of no rows).
+        for name, counted in month_aggregates(final["events"], final["contributing_factors"]).items():
+            files.write(counted, files.partition_path(self.root, name, month))
+        written = final["events"].num_rows > 0
         if written:
             self.summary.partitions_written += 1
         else:

@@ -7,14 +7,15 @@ files' field metadata, so a reader of a file alone can tell what each column mea
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from openpso.nonid.pipeline import PooledEvent
+if TYPE_CHECKING:  # the schemas stay importable without Django (lake.synth, analytics)
+    from openpso.nonid.pipeline import PooledEvent
 
 # Bump when a table gains, loses or changes a column: the next refresh then rebuilds the lake.
-LAYOUT = "lake/1"
+LAYOUT = "lake/2"  # lake/2: the agg_* tables beside each events partition
 
 
 def _field(name: str, kind: Any, description: str, *, nullable: bool = True) -> Any:

@@ -10,9 +10,11 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 
 from openpso.lake import refresh as refresh_module
+from openpso.lake.aggregates import AGGREGATES, month_aggregates
 from openpso.lake.files import lake_dir
 from openpso.lake.models import LakeEntry, LakeState
 from openpso.lake.refresh import refresh_lake
+from openpso.lake.schema import CONTRIBUTING_FACTORS
 from openpso.nonid.pseudonyms import event_key
 from openpso.nonid.tests.pipeline_fixtures import build_pool, new_version
 from openpso.organizations.models import Denominator
@@ -181,3 +183,51 @@ def test_progress_is_reported_as_events_go_through(pool):
     refresh_lake(progress=lambda done, total: calls.append((done, total)))
     assert calls[0] == (0, 3)
     assert calls[-1] == (3, 3)
+
+
+def aggregates_on_disk(root: Path) -> dict[tuple[str, str], Any]:
+    return {
+        (name, path.parent.name): pq.read_table(path)
+        for name in AGGREGATES
+        for path in sorted(root.glob(f"{name}/month=*/part.parquet"))
+    }
+
+
+def aggregates_from_scratch(root: Path) -> dict[tuple[str, str], Any]:
+    """What `month_aggregates` makes of each month's events and factors files now."""
+    expected = {}
+    for path in sorted(root.glob("events/month=*/part.parquet")):
+        factors_path = root / "contributing_factors" / path.parent.name / "part.parquet"
+        factors = pq.read_table(factors_path) if factors_path.exists() else CONTRIBUTING_FACTORS.empty_table()
+        for name, table in month_aggregates(pq.read_table(path), factors).items():
+            if table.num_rows:
+                expected[(name, path.parent.name)] = table
+    return expected
+
+
+def assert_aggregates_match_the_events(root: Path) -> None:
+    found, expected = aggregates_on_disk(root), aggregates_from_scratch(root)
+    assert found.keys() == expected.keys()
+    for key, table in expected.items():
+        assert found[key].equals(table), key
+
+
+def test_aggregates_follow_adds_moves_and_withdrawals(pool):
+    root = lake_dir(pool.pso.slug)
+    assert {name for name, _ in aggregates_on_disk(root)} == set(AGGREGATES)
+    assert_aggregates_match_the_events(root)
+    # A new version that moves an event to a month no other event is in, then a withdrawal.
+    moved = pool.submissions[0]
+    new_version(moved, event_month=dt.date(2023, 6, 1))
+    new_version(pool.submissions[7], narrative="Changed wording only.")
+    refresh_lake()
+    assert (root / "agg_monthly" / "month=2023-06" / "part.parquet").exists()
+    assert_aggregates_match_the_events(root)
+    Submission.objects.filter(pk=pool.submissions[9].pk).update(current=False)
+    lonely = Submission.objects.get(event_id=moved.event_id, current=True)
+    Submission.objects.filter(pk=lonely.pk).update(current=False)
+    refresh_lake()
+    assert not (root / "agg_monthly" / "month=2023-06").exists()
+    assert_aggregates_match_the_events(root)
+    total = sum(t["n"].to_numpy().sum() for (name, _), t in aggregates_on_disk(root).items() if name == "agg_monthly")
+    assert total == len(events_in(root)) == 78
