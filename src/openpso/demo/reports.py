@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpso.commonformats.definitions import INCIDENT, UNSAFE_CONDITION
-from openpso.demo import mix
+from openpso.demo import mix, signals
 from openpso.demo.narratives import Facts, Narrative, scenarios_for, write_narrative
 from openpso.demo.network import EMS, HOSPITAL, PROVIDERS, ProviderSpec, units_for
 from openpso.demo.volumes import Cell, plan, window
@@ -47,14 +47,15 @@ class ReportDraft:
 def iter_drafts(*, seed: int, total: int, today: dt.date, tz: dt.tzinfo) -> Iterator[ReportDraft]:
     """Yield `total` drafts over the 24 months before `today`, oldest month first."""
     cutoff = dt.datetime.combine(today, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-    for cell in plan(seed=seed, total=total, months=window(today)):
-        yield from _cell_drafts(cell, seed=seed, tz=tz, cutoff=cutoff)
+    months = window(today)
+    for cell in plan(seed=seed, total=total, months=months):
+        yield from _cell_drafts(cell, seed=seed, tz=tz, cutoff=cutoff, last=months[-1])
 
 
-def _cell_drafts(cell: Cell, *, seed: int, tz: dt.tzinfo, cutoff: dt.datetime) -> Iterator[ReportDraft]:
+def _cell_drafts(cell: Cell, *, seed: int, tz: dt.tzinfo, cutoff: dt.datetime, last: dt.date) -> Iterator[ReportDraft]:
     spec = cell.provider
     rng = random.Random(f"{seed}:{spec.slug}:{cell.month:%Y-%m}")
-    categories = mix.category_mix(spec)
+    categories = signals.category_weights(mix.category_mix(spec), signals.boosts(spec, cell.month, last))
     facilities = tuple(p.name for p in PROVIDERS if p.provider_type == HOSPITAL and p.state == spec.state)
     for _ in range(cell.reports):
         yield _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz, cutoff=cutoff)

@@ -11,7 +11,9 @@ The shortcut, for speed (6,000 reports in a few seconds): rows are written with
 gets its two ledger rows (entered the PSES at filing, then reported or functionally
 reported), but the per-transition audit events are replaced by one `demo.submissions_seeded`
 audit event for the run, as `seed_demo` does for the reports themselves. Idempotent: a report
-the PSO already holds is skipped, so running `openpso demo` again creates nothing.
+the PSO already holds is skipped, so running `openpso demo` again creates nothing. The demo
+has no RCA² investigations behind its reports, so a share of them carry a demo analysis
+(codes only, `demo.analysis`) for the pool's contributing factors and actions.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.db.models import Exists, Field, OuterRef
 from django.utils import timezone
 
 from openpso.audit.trail import record
+from openpso.demo.analysis import demo_analysis
 from openpso.demo.network import PSO_SLUG
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
 from openpso.pswp.models import PswpTransition
@@ -159,7 +162,9 @@ def _submit_chunk(
         at = max(at, report.reported_at)
         if report.anonymous:
             at = _to_the_hour(at)  # invariant 2
-        document = build_document(report, agreement, analysis=analyses.get(report.pk, EMPTY_ANALYSIS))
+        # An event its provider investigated sends that analysis; the others a demo one (demo.analysis).
+        analysis = analyses.get(report.pk) or demo_analysis(report, today=timezone.localdate(now)) or EMPTY_ANALYSIS
+        document = build_document(report, agreement, analysis=analysis)
         submissions.append(
             Submission(
                 pso_id=agreement.pso_id,

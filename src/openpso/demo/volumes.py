@@ -2,7 +2,8 @@
 
 Report counts follow provider size (beds, EMS responses) with a little seasonality and
 a per-provider trend, so rates per 1,000 patient-days or responses come out plausible and
-differ between providers — something for the analytics to find.
+differ between providers — something for the analytics to find — and the signals planted
+in `demo.signals` on top.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from openpso.demo.mix import allocate, seasonality
+from openpso.demo import signals
+from openpso.demo.mix import allocate, category_mix, seasonality
 from openpso.demo.network import AMBULATORY, EMS, HOSPITAL, NURSING_HOME, PHARMACY, PROVIDERS, ProviderSpec
 from openpso.organizations.models import DenominatorMeasure
 
@@ -69,7 +71,9 @@ def plan(*, seed: int, total: int, months: list[dt.date]) -> list[Cell]:
             # Reporting usually grows as a safety culture matures: a gentle per-provider trend.
             trend = 1 + trends[spec.slug] * index / max(1, len(months) - 1)
             jitter = random.Random(f"{seed}:jitter:{spec.slug}:{month:%Y-%m}").uniform(0.85, 1.15)
-            weights.append(report_weight(spec) * seasonality(month.month) * trend * jitter)
+            # A planted signal (demo.signals) adds its extra events to the cell's volume.
+            planted = signals.volume_factor(category_mix(spec), signals.boosts(spec, month, months[-1]))
+            weights.append(report_weight(spec) * seasonality(month.month) * trend * jitter * planted)
             keys.append((month, spec))
     counts = allocate(total, weights)
     return [Cell(month, spec, n) for (month, spec), n in zip(keys, counts, strict=True)]

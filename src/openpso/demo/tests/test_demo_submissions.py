@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from openpso.audit.trail import verify_chain
+from openpso.demo.analysis import demo_analysis
 from openpso.demo.generate import seed_demo
 from openpso.demo.submissions import FUNCTIONAL_PROVIDERS, seed_submissions
 from openpso.pswp.ledger import history
 from openpso.reporting.models import EventReport
 from openpso.submissions.actions import agreement_in_force
-from openpso.submissions.document import build_document, version_of
+from openpso.submissions.document import EMPTY_ANALYSIS, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission
 
 TODAY = dt.date(2026, 3, 15)
@@ -43,9 +45,19 @@ def test_every_covered_demo_report_is_submitted_once(seeded):
 def test_documents_are_the_ones_a_real_push_would_send(seeded):
     for submission in Submission.objects.all()[:25]:
         report = EventReport.objects.get(pk=submission.event_id)
-        document = build_document(report, _agreement(report))
+        # The demo's reports have no investigation behind them: a share carry a demo analysis.
+        analysis = demo_analysis(report, today=timezone.localdate()) or EMPTY_ANALYSIS
+        document = build_document(report, _agreement(report), analysis=analysis)
         assert submission.document == document
         assert submission.version == version_of(document)
+
+
+def test_a_share_of_demo_documents_carry_an_analysis(seeded):
+    analyses = [s.document["analysis"] for s in Submission.objects.all()]
+    analysed = [a for a in analyses if a["contributing_factors"]]
+    assert 0.15 < len(analysed) / len(analyses) < 0.6
+    assert any(a["actions"] for a in analysed)
+    assert not any(a["actions"] for a in analyses if not a["contributing_factors"])
 
 
 def test_functional_providers_get_a_grant_and_their_later_events_arrive_functionally(seeded):
