@@ -1,0 +1,88 @@
+"""Who may open which dashboard: the only way analytics pages find their organisation.
+
+Like every app's `get_…_for_user` (organizations.queries), anything outside the user's reach
+raises Http404, so another organisation's dashboard looks exactly like a missing one:
+- the PSO's pool: its PSO analysts and PSO administrators (the lake is the PSO's, non-identified);
+- a provider's dashboard: its safety managers and PSES committee (its own data, peers suppressed);
+- a health system's dashboard: its system safety officers, showing only the affiliates whose
+  agreement in force lets the system see their data (`providers_shared_with_system`).
+Reporters and auditors have no dashboard: analytics are for the people who act on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from openpso.organizations.models import Organization, OrgKind
+from openpso.organizations.queries import orgs_where, providers_shared_with_system
+from openpso.organizations.roles import Role
+
+PSO_ROLES = [Role.PSO_ANALYST, Role.PSO_ADMIN]
+PROVIDER_ROLES = [Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]
+SYSTEM_ROLES = [Role.SYSTEM_SAFETY_OFFICER]
+
+
+@dataclass(frozen=True)
+class Choice:
+    audience: str
+    org: Organization
+    url: str
+
+
+def psos_for(user: Any) -> QuerySet[Organization]:
+    return orgs_where(user, PSO_ROLES).filter(kind=OrgKind.PSO)
+
+
+def providers_for(user: Any) -> QuerySet[Organization]:
+    # A provider outside any PSO network has no pool to compare with.
+    return orgs_where(user, PROVIDER_ROLES).filter(kind=OrgKind.PROVIDER, network__isnull=False)
+
+
+def systems_for(user: Any) -> QuerySet[Organization]:
+    return orgs_where(user, SYSTEM_ROLES).filter(kind=OrgKind.HEALTH_SYSTEM, network__isnull=False)
+
+
+def _get(queryset: QuerySet[Organization], slug: str, what: str) -> Organization:
+    try:
+        return queryset.select_related("network").get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404(f"No such {what}") from None
+
+
+def get_pso_for_user(user: Any, slug: str | None = None) -> Organization:
+    """The PSO whose pool `user` may study: the one named, else their first (most hold one)."""
+    if slug:
+        return _get(psos_for(user), slug, "PSO")
+    pso = psos_for(user).order_by("name", "pk").first()
+    if pso is None:
+        raise Http404("No PSO dashboard for you")
+    return pso
+
+
+def get_provider_for_user(user: Any, slug: str) -> Organization:
+    return _get(providers_for(user), slug, "provider")
+
+
+def get_system_for_user(user: Any, slug: str) -> Organization:
+    return _get(systems_for(user), slug, "health system")
+
+
+def affiliates_of(system: Organization) -> QuerySet[Organization]:
+    """The system's affiliates that share with it today, within the system's own PSO network."""
+    return providers_shared_with_system(system_ids=[system.pk]).filter(network_id=system.network_id).order_by("name")
+
+
+def dashboards_for(user: Any) -> list[Choice]:
+    choices = [Choice("pso", org, reverse("analytics:pso") + f"?pso={org.slug}") for org in psos_for(user)]
+    choices += [
+        Choice("provider", org, reverse("analytics:provider", kwargs={"slug": org.slug})) for org in providers_for(user)
+    ]
+    choices += [
+        Choice("system", org, reverse("analytics:system", kwargs={"slug": org.slug})) for org in systems_for(user)
+    ]
+    return choices

@@ -1,0 +1,359 @@
+"""The members' dashboards: one provider against its peers, one health system's sharing affiliates.
+
+A provider's own numbers are its own and need no suppression. Everything about other providers
+reaches it only as an aggregate of its peer group (same provider type and size band) with every
+count through `suppress_counts` — a small cell could identify a peer (42 CFR 3.212; docs/
+decisions/0011) — or as an unlabelled point on a funnel. A health system sees its sharing
+affiliates by name (their member agreements let it, `MemberAgreement.system_may_view`) and the
+rest of the pool under the same suppression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+
+from openpso.analytics import charts
+from openpso.analytics.engine import Lake
+from openpso.analytics.measures import PER, RATE_MEASURE
+from openpso.analytics.panels import (
+    NO_DATA,
+    Dashboard,
+    Panel,
+    available_months,
+    by_month,
+    empty_panel,
+    funnel_description,
+    funnel_of,
+    measure_words,
+    month_range,
+    pareto_panel,
+    period_of,
+    rate_chart,
+    shift_month,
+    spc_panel,
+    type_words,
+)
+from openpso.analytics.queries import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
+from openpso.analytics.queries import provider_counts as provider_counts_query
+from openpso.analytics.stats.rates import poisson_rate
+from openpso.nonid.suppression import suppress_counts
+
+RECENT = 12  # the funnel compares the last year, as the PSO's does
+# A phase needs enough points for its own limits: Provost & Murray suggest at least 6 (better 12)
+# before limits are recomputed after a change, so an action starts a phase only with 6 on each side.
+MIN_PHASE = 6
+STRONG = ("stronger", "intermediate")
+AFFILIATE_CHARTS = 12
+
+
+def _members(lake: Lake) -> pd.DataFrame:
+    return lake.execute(lake.table("providers").select("provider", "provider_type", "size_band", "region"))
+
+
+def _suppressed_monthly(lake: Lake, scope: Scope, window: Sequence[str]) -> tuple[dict[str, Any], bool]:
+    """Monthly counts of a group of other providers, each through small-cell suppression (None = hidden)."""
+    if not scope.providers:
+        return dict.fromkeys(window), True
+    frame = lake.execute(monthly_counts(lake, scope))
+    counts, providers = by_month(frame, "n"), by_month(frame, "providers")
+    rows = [{"event_month": m, "n": int(counts.get(m, 0)), "providers": int(providers.get(m, 0))} for m in window]
+    shown = suppress_counts(rows, by=["event_month"], count="n", providers="providers", with_totals=False)
+    return {str(r["event_month"]): r["n"] for r in shown}, any(r["suppressed"] for r in shown)
+
+
+def _rate(count: Any, exposure: Any) -> float | None:
+    if count is None or not exposure:
+        return None
+    return round(float(count) / float(exposure) * PER, 4)
+
+
+def _comparison_panel(
+    panel_id: str,
+    *,
+    title: str,
+    names: tuple[str, str],
+    window: Sequence[str],
+    own: tuple[Mapping[str, Any], Mapping[str, Any]],
+    peers: tuple[Mapping[str, Any], Mapping[str, Any]],
+    caption: str,
+    measure: str,
+) -> Panel:
+    """Own monthly rate beside a suppressed peer aggregate's; a hidden peer month shows as a gap."""
+    (own_counts, own_exposure), (peer_counts, peer_exposure) = own, peers
+    rows, table = [], []
+    for m in window:
+        mine, theirs = _rate(own_counts.get(m, 0), own_exposure.get(m)), _rate(peer_counts.get(m), peer_exposure.get(m))
+        rows += [{"label": m, "series": names[0], "value": mine}, {"label": m, "series": names[1], "value": theirs}]
+        table.append(
+            {
+                "month": m,
+                f"{names[0]}: events": int(own_counts.get(m, 0)),
+                f"{names[0]}: rate per {PER:,}": mine,
+                f"{names[1]}: events": peer_counts.get(m),
+                f"{names[1]}: rate per {PER:,}": theirs,
+                f"{names[1]}: suppressed": peer_counts.get(m) is None,
+            }
+        )
+    hidden = sum(bool(t[f"{names[1]}: suppressed"]) for t in table)
+    chart = charts.series_chart(rows, title=title, y_title=f"per {PER:,} {measure_words(measure)}", series=names)
+    description = f"Monthly event rates per {PER:,} {measure_words(measure)}: {names[0]} against {names[1]}."
+    if hidden:
+        description += f" {hidden} month(s) of the peer rate are hidden to protect small numbers."
+    svg = charts.svg(chart, description=description)
+    return Panel(panel_id, title, svg, pd.DataFrame(table), f"{caption} {description}", suppressed=bool(hidden))
+
+
+def _phase_starts(shown: Sequence[str], actions: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """Phase breaks at months where a stronger or intermediate action was implemented, MIN_PHASE apart."""
+    if actions.empty:
+        return [], []
+    done = actions[actions["strength"].isin(STRONG) & actions["implemented_month"].notna()]
+    starts: list[int] = []
+    for month in sorted(set(done["implemented_month"])):
+        index = next((i for i, m in enumerate(shown) if m >= month), None)
+        if index is None or index - (starts[-1] if starts else 0) < MIN_PHASE or len(shown) - index < MIN_PHASE:
+            continue
+        starts.append(index)
+    return starts, [shown[i] for i in starts]
+
+
+def _own_actions(lake: Lake, pseudonym: str, period: tuple[str, str]) -> pd.DataFrame:
+    """The provider's actions on its events of the period (the actions table has no provider column)."""
+    events = lake.table("events")
+    own = events.filter((events.provider == pseudonym) & events.event_month.between(*period)).select("event_key")
+    actions = lake.table("actions")
+    joined = actions.filter(actions.event_month.between(*period)).join(own, "event_key")
+    keys = ["action_type", "strength", "status", "implemented_month"]
+    counted = joined.group_by(keys).aggregate(n=joined.count())
+    return lake.execute(counted.order_by([*keys]))
+
+
+def _actions_panel(actions: pd.DataFrame) -> Panel:
+    title = "Your actions on these events"
+    caption = "RCA² action strength (stronger, intermediate, weaker) and status of the actions on your events."
+    if actions.empty:
+        return empty_panel("actions", title=title, caption=f"{caption} None recorded in this period.")
+    grouped = actions.groupby(["strength", "status"], dropna=False)["n"].sum().reset_index()
+    rows = [
+        {"what": f"{s} · {st}".replace("_", " "), "actions": int(n)}
+        for s, st, n in zip(grouped["strength"], grouped["status"], grouped["n"], strict=True)
+    ]
+    chart = charts.bar_chart(rows, x="what", y="actions", title=title, x_title="", y_title="Actions")
+    description = "Actions by strength and status: " + ", ".join(f"{r['what']} {r['actions']}" for r in rows) + "."
+    table = actions.rename(columns={"action_type": "action type", "implemented_month": "implemented", "n": "actions"})
+    return Panel("actions", title, charts.svg(chart, description=description), table, f"{caption} {description}")
+
+
+def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, end: str) -> Panel:
+    recent = Scope(provider_type=provider_type, months=(shift_month(end, -(RECENT - 1)), end))
+    measure = measure_words(RATE_MEASURE.get(provider_type, "encounters"))
+    title = f"Where you stand among {type_words(provider_type)}: events per {PER:,} {measure}"
+    funnel = funnel_of(lake.execute(provider_counts_query(lake, recent)))
+    caption = f"Last {RECENT} months. You are the black diamond; every other point is a provider, unlabelled."
+    mine = next((p for p in funnel.points if p.unit == pseudonym), None) if funnel else None
+    if funnel is None or mine is None:
+        return empty_panel("funnel", title=title, caption=f"{caption} Not enough providers with volume data.")
+    chart = charts.funnel_plot(
+        funnel, title=title, x_title=measure.capitalize(), y_title=f"Events per {PER:,}", highlight=pseudonym
+    )
+    position = charts.FLAG_LABELS.get(mine.flag, mine.flag)
+    description = f"Your rate {mine.rate:.3g} against the pooled {funnel.target:.3g} per {PER:,}: {position.lower()}. "
+    description += funnel_description(funnel, what=f"events among {type_words(provider_type)}")
+    table = pd.DataFrame(
+        [
+            {
+                "your events": mine.count,
+                f"your exposure ({measure})": mine.exposure,
+                f"your rate per {PER:,}": round(mine.rate, 4),
+                f"pooled rate per {PER:,}": round(funnel.target, 4),
+                "z": round(mine.z, 3),
+                "position": position,
+            }
+        ]
+    )
+    return Panel("funnel", title, charts.svg(chart, description=description), table, f"{caption} {description}")
+
+
+def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | None = None) -> Dashboard:
+    """One provider's own rates and SPC, against its peer group (same type and size band), suppressed."""
+    months = available_months(lake)
+    period = period_of(months, end_month)
+    if period is None:
+        return Dashboard("provider", "Your organisation", ("", ""), [], months=months, notes=[NO_DATA])
+    members = _members(lake)
+    me = members[members["provider"] == provider_pseudonym]
+    if me.empty:
+        note = "Your organisation has no events in the pool yet: submit events to your PSO to see them here."
+        return Dashboard("provider", "Your organisation", period, [], months=months, notes=[note])
+    provider_type, band = str(me["provider_type"].iloc[0]), me["size_band"].iloc[0]
+    same_band = members["size_band"].isna() if pd.isna(band) else members["size_band"] == band
+    peer_ids = members[(members["provider_type"] == provider_type) & same_band]["provider"]
+    peers = frozenset(str(p) for p in peer_ids if p != provider_pseudonym)
+    measure = RATE_MEASURE.get(provider_type, "encounters")
+    window = month_range(*period)
+    own = Scope(providers=frozenset({provider_pseudonym}), months=period)
+    counts = by_month(lake.execute(monthly_counts(lake, own)), "n")
+    exposure = by_month(lake.execute(monthly_exposure(lake, own)), "exposure")
+    actions = _own_actions(lake, provider_pseudonym, period)
+    starts, breaks = _phase_starts([m for m in window if exposure.get(m, 0) > 0], actions)
+    peer_scope = Scope(providers=peers, months=period)
+    peer_counts, _ = _suppressed_monthly(lake, peer_scope, window)
+    peer_exposure = by_month(lake.execute(monthly_exposure(lake, peer_scope)), "exposure") if peers else {}
+    phase_note = f" Limits recomputed after actions implemented in {', '.join(breaks)}." if breaks else ""
+    group = f"{type_words(provider_type)} of your size band"
+    dashboard = Dashboard("provider", "Your organisation", period, [], months=months)
+    dashboard.panels += [
+        spc_panel(
+            "rate",
+            title=f"Your events per {PER:,} {measure_words(measure)}",
+            what="your monthly event rate",
+            chart=rate_chart(window, counts, exposure, laney=False, phase_starts=starts),
+            counts=counts,
+            exposures=exposure,
+            measure=measure,
+            caption=f"u chart of your own events.{phase_note}",
+            drill="events/",
+        ),
+        _comparison_panel(
+            "peers",
+            title=f"You and your peers: {group}",
+            names=("You", "Peers"),
+            window=window,
+            own=(counts, exposure),
+            peers=(peer_counts, peer_exposure),
+            caption=f"Peers: the other {len(peers)} {group} in the pool, as one non-identified aggregate.",
+            measure=measure,
+        ),
+        _own_funnel(lake, provider_pseudonym, provider_type, period[1]),
+        pareto_panel(
+            "categories",
+            title="Your events by category",
+            counts={str(k): int(n) for k, n in lake.execute(category_counts(lake, own))[["category", "n"]].values},
+            kind="category",
+            caption="An event counts once in each of its categories.",
+            drill="events/",
+        ),
+        pareto_panel(
+            "factors",
+            title="Your top contributing factors",
+            counts={str(k): int(n) for k, n in lake.execute(factor_counts(lake, own))[["factor", "n"]].values},
+            kind="factor",
+            caption="Contributing factors found in your investigations.",
+        ),
+        _actions_panel(actions),
+    ]
+    return dashboard
+
+
+def _affiliate_table(lake: Lake, affiliates: Mapping[str, str], period: tuple[str, str]) -> Panel:
+    frame = lake.execute(provider_counts_query(lake, Scope(providers=frozenset(affiliates), months=period)))
+    rows = []
+    for p, kind, n, e in zip(frame["provider"], frame["provider_type"], frame["n"], frame["exposure"], strict=True):
+        rate = poisson_rate(int(n), float(e), per=PER) if e > 0 else None
+        rows.append(
+            {
+                "affiliate": affiliates[str(p)],
+                "provider type": str(kind),
+                "events": int(n),
+                "exposure": float(e),
+                "per": measure_words(RATE_MEASURE.get(str(kind), "encounters")),
+                f"rate per {PER:,}": None if rate is None else round(rate.rate, 4),
+                "lower 95%": None if rate is None else round(rate.lower, 4),
+                "upper 95%": None if rate is None else round(rate.upper, 4),
+            }
+        )
+    rows.sort(key=lambda r: str(r["affiliate"]))
+    title = "Your affiliates' event rates"
+    drawn = [r for r in rows if r[f"rate per {PER:,}"] is not None]
+    chart = charts.bar_chart(drawn, x="affiliate", y=f"rate per {PER:,}", title=title, x_title="", y_title="Rate")
+    description = (
+        f"Event rates of {len(rows)} affiliate(s) over the period, each per {PER:,} of its own volume measure."
+    )
+    return Panel("affiliates", title, charts.svg(chart, description=description), pd.DataFrame(rows), description)
+
+
+def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end_month: str | None = None) -> Dashboard:
+    """A health system's sharing affiliates (by name), each one's SPC, and the system against pool peers."""
+    months = available_months(lake)
+    period = period_of(months, end_month)
+    if period is None:
+        return Dashboard("system", "Your health system", ("", ""), [], months=months, notes=[NO_DATA])
+    members = _members(lake)
+    present = {p: n for p, n in affiliate_pseudonyms.items() if p in set(members["provider"])}
+    if not present:
+        note = "None of the affiliates that share with your system has events in the pool yet."
+        return Dashboard("system", "Your health system", period, [], months=months, notes=[note])
+    kinds = members[members["provider"].isin(list(present))]["provider_type"].value_counts()
+    main = str(kinds.index[0])
+    measure = RATE_MEASURE.get(main, "encounters")
+    window = month_range(*period)
+    ours = frozenset(members[members["provider"].isin(list(present)) & (members["provider_type"] == main)]["provider"])
+    scope = Scope(providers=ours, months=period)
+    counts = by_month(lake.execute(monthly_counts(lake, scope)), "n")
+    exposure = by_month(lake.execute(monthly_exposure(lake, scope)), "exposure")
+    others = members[(members["provider_type"] == main) & ~members["provider"].isin(list(present))]["provider"]
+    pool_scope = Scope(providers=frozenset(str(p) for p in others), months=period)
+    pool_counts, _ = _suppressed_monthly(lake, pool_scope, window)
+    pool_exposure = by_month(lake.execute(monthly_exposure(lake, pool_scope)), "exposure") if len(others) else {}
+    every = Scope(providers=frozenset(present), months=period)
+    dashboard = Dashboard("system", "Your health system", period, [], months=months)
+    dashboard.panels += [
+        spc_panel(
+            "rate",
+            title=f"System total: events per {PER:,} {measure_words(measure)}, {type_words(main)}",
+            what=f"your affiliated {type_words(main)}' monthly event rate",
+            chart=rate_chart(window, counts, exposure, laney=True),
+            counts=counts,
+            exposures=exposure,
+            measure=measure,
+            caption=f"Laney u′ chart of your {len(ours)} sharing {type_words(main)} together.",
+            drill="events/",
+        ),
+        _comparison_panel(
+            "pool",
+            title=f"Your system and the pool: {type_words(main)}",
+            names=("Your system", "Rest of the pool"),
+            window=window,
+            own=(counts, exposure),
+            peers=(pool_counts, pool_exposure),
+            caption=f"The pool: the other {type_words(main)} in the PSO, as one non-identified aggregate.",
+            measure=measure,
+        ),
+        _affiliate_table(lake, present, period),
+        pareto_panel(
+            "categories",
+            title="Events by category across your affiliates",
+            counts={str(k): int(n) for k, n in lake.execute(category_counts(lake, every))[["category", "n"]].values},
+            kind="category",
+            caption="Affiliates that share with your system only.",
+            drill="events/",
+        ),
+        pareto_panel(
+            "factors",
+            title="Contributing factors across your affiliates",
+            counts={str(k): int(n) for k, n in lake.execute(factor_counts(lake, every))[["factor", "n"]].values},
+            kind="factor",
+            caption="Affiliates that share with your system only.",
+        ),
+    ]
+    for index, (pseudonym, name) in enumerate(sorted(present.items(), key=lambda kv: kv[1])[:AFFILIATE_CHARTS]):
+        own = Scope(providers=frozenset({pseudonym}), months=period)
+        own_counts = by_month(lake.execute(monthly_counts(lake, own)), "n")
+        own_exposure = by_month(lake.execute(monthly_exposure(lake, own)), "exposure")
+        kind = str(members[members["provider"] == pseudonym]["provider_type"].iloc[0])
+        dashboard.panels.append(
+            spc_panel(
+                f"affiliate-{index + 1}",
+                title=f"{name}: events per {PER:,} {measure_words(RATE_MEASURE.get(kind, 'encounters'))}",
+                what=f"{name}'s monthly event rate",
+                chart=rate_chart(window, own_counts, own_exposure, laney=False),
+                counts=own_counts,
+                exposures=own_exposure,
+                measure=RATE_MEASURE.get(kind, "encounters"),
+                caption="u chart.",
+            )
+        )
+    return dashboard

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from openpso.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pso/", views.pso, name="pso"),
+    path("pso/signals/<slug:signal_id>/", views.pso_signal, name="pso-signal"),
+    path("pso/<slug:panel_id>.csv", views.pso_csv, name="pso-csv"),
+    path("provider/<slug:slug>/", views.provider, name="provider"),
+    path("provider/<slug:slug>/events/", views.provider_events, name="provider-events"),
+    path("provider/<slug:slug>/<slug:panel_id>.csv", views.provider_csv, name="provider-csv"),
+    path("system/<slug:slug>/", views.system, name="system"),
+    path("system/<slug:slug>/events/", views.system_events, name="system-events"),
+    path("system/<slug:slug>/<slug:panel_id>.csv", views.system_csv, name="system-csv"),
+]
