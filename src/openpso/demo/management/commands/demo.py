@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from openpso.compliance.demo import seed_compliance
+from openpso.demo.feedback import seed_feedback
 from openpso.demo.generate import SeedResult, seed_demo
 from openpso.demo.network import PSO_SLUG
 from openpso.demo.submissions import SubmissionSeedResult, seed_submissions
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self._submissions(seed_submissions())
         for pso in Organization.objects.filter(kind=OrgKind.PSO, slug=PSO_SLUG):
             seed_compliance(pso, today=options["today"])
+            seed_feedback(pso, today=options["today"])  # issue 7: one safety alert, two members answered
         self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:

@@ -1,0 +1,126 @@
+"""Asking for a report and generating it (HTML, then PDF), with progress the page can poll.
+
+`request_report` stores a queued row and enqueues the task when the transaction commits;
+`generate` does the work and is idempotent: a report already done is returned untouched.
+Log lines and audit details carry ids and codes only (invariant 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from openpso.audit.trail import record
+from openpso.feedback.document import ReportDocument
+from openpso.feedback.models import FeedbackReport, ReportStatus
+from openpso.organizations.models import Organization
+
+log = logging.getLogger(__name__)
+PURPOSE = "feedback"
+
+
+def last_full_month(today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+def parse_month(value: str) -> dt.date:
+    """'YYYY-MM' → the first of that month; ValueError with the reason otherwise."""
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").replace(tzinfo=dt.UTC).date()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a month like 2026-10") from None
+
+
+def request_report(*, actor: Any, kind: str, organization: Organization, month: str) -> FeedbackReport:
+    """A queued report; the task is enqueued once the row is committed, so the worker finds it."""
+    from openpso.feedback.tasks import generate_report_task
+
+    with transaction.atomic():
+        report = FeedbackReport.objects.create(
+            kind=kind,
+            organization=organization,
+            period=parse_month(month),
+            created_by=actor if getattr(actor, "pk", None) else None,
+            message="Waiting for the background worker",
+        )
+        _audit(actor=actor, action="feedback.report_requested", report=report)
+        transaction.on_commit(lambda: generate_report_task.enqueue(report.pk))
+    return report
+
+
+def set_progress(report: FeedbackReport, percent: int, message: str) -> None:
+    """A single UPDATE outside any transaction of the caller's: the page polling sees it at once."""
+    report.progress, report.message = percent, message[:200]
+    FeedbackReport.objects.filter(pk=report.pk).update(progress=percent, message=report.message)
+
+
+def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) -> FeedbackReport:
+    """Build the report's document, its HTML and its PDF; `echo` also hears each progress step."""
+    # Imported here: the analytics engine and WeasyPrint load in the worker, not in every web process.
+    from openpso.feedback.content import BUILDERS
+    from openpso.feedback.pdf import html_to_pdf
+
+    report = FeedbackReport.objects.select_related("organization", "organization__network").get(pk=report_id)
+    if report.status == ReportStatus.DONE:
+        return report
+    report.status, report.started_at = ReportStatus.RUNNING, timezone.now()
+    FeedbackReport.objects.filter(pk=report.pk).update(status=report.status, started_at=report.started_at)
+
+    def progress(percent: int, message: str) -> None:
+        set_progress(report, percent, message)
+        if echo is not None:
+            echo(percent, message)
+
+    progress(5, "Started")
+    try:
+        document = BUILDERS[report.kind](report.organization, report.month, progress)
+        progress(80, "Laying out the pages")
+        report.html = render_html(document)
+        progress(85, "Writing the PDF")
+        report.pdf = html_to_pdf(render_pdf_html(document))
+    except Exception:
+        log.exception("feedback: report %s (%s) failed", report.pk, report.kind)
+        _finish(report, ReportStatus.FAILED, "Generation failed; the error is in the server log.")
+        raise
+    _finish(report, ReportStatus.DONE, "Ready")
+    _audit(actor=None, action="feedback.report_generated", report=report)
+    return report
+
+
+def _finish(report: FeedbackReport, status: str, message: str) -> None:
+    report.status, report.message, report.finished_at = status, message, timezone.now()
+    report.progress = 100 if status == ReportStatus.DONE else report.progress
+    report.save(update_fields=["status", "message", "finished_at", "progress", "html", "pdf"])
+
+
+def render_html(document: ReportDocument) -> str:
+    return render_to_string("feedback/report_body.html", {"doc": document})
+
+
+def render_pdf_html(document: ReportDocument) -> str:
+    return render_to_string("feedback/report_pdf.html", {"doc": document})
+
+
+def _audit(*, actor: Any, action: str, report: FeedbackReport) -> None:
+    record(
+        actor=actor,
+        action=action,
+        object_type=report._meta.label_lower,
+        object_id=str(report.pk),
+        organization_id=report.organization_id,
+        purpose=PURPOSE,
+        detail={"kind": report.kind, "month": report.month},
+    )
+
+
+def record_read(*, actor: Any, report: FeedbackReport, what: str) -> None:
+    """A report carries the organisation's own PSWP: each view and download is in the audit log."""
+    _audit(actor=actor, action=f"feedback.report_{what}", report=report)

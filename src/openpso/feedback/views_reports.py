@@ -1,0 +1,120 @@
+"""Report pages (/feedback/reports/): ask for one, watch its progress, read it, download its PDF;
+and the reporters' "what changed because you reported" page (/feedback/digest/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from openpso.feedback import queries, reports
+from openpso.feedback.digest import digest_for
+from openpso.feedback.models import ReportKind, ReportStatus
+from openpso.organizations.models import FeedbackProduct
+from openpso.organizations.queries import roles_of
+
+POLL_SECONDS = 2
+
+
+class RequestForm(forms.Form):
+    product = forms.ChoiceField(label="Report")
+    month = forms.CharField(
+        label="Month", widget=forms.DateInput(attrs={"type": "month"}), help_text="The month the report covers."
+    )
+
+    def __init__(self, *args: Any, pairs: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pairs = {f"{kind}:{org.slug}": (kind, org) for kind, org in pairs}
+        product = self.fields["product"]
+        assert isinstance(product, forms.ChoiceField)
+        product.choices = [(key, f"{ReportKind(kind).label}: {org.name}") for key, (kind, org) in self.pairs.items()]
+        self.fields["month"].initial = reports.last_full_month()
+
+    def clean_month(self) -> str:
+        value = str(self.cleaned_data["month"]).strip()
+        try:
+            first = reports.parse_month(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if first > timezone.localdate().replace(day=1):
+            raise forms.ValidationError("This month has not begun yet.")
+        return value
+
+
+def _visible_or_404(request: HttpRequest) -> tuple[Any, list[tuple[str, Any]]]:
+    visible = queries.reports_for(request.user).defer("html", "pdf")
+    pairs = queries.requestable(request.user)
+    if not roles_of(request.user) & set(queries.REPORT_READERS):
+        raise Http404("No reports for you")
+    return visible, pairs
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    visible, pairs = _visible_or_404(request)
+    form = RequestForm(request.POST or None, pairs=pairs)
+    if request.method == "POST" and pairs and form.is_valid():
+        kind, org = form.pairs[form.cleaned_data["product"]]
+        report = reports.request_report(
+            actor=request.user, kind=kind, organization=org, month=form.cleaned_data["month"]
+        )
+        messages.success(request, "Your report is being generated.")
+        return redirect("feedback:report", feedback_report_id=report.pk)
+    return render(request, "feedback/report_list.html", {"reports": visible[:100], "form": form if pairs else None})
+
+
+@login_required
+def report_detail(request: HttpRequest, feedback_report_id: int) -> HttpResponse:
+    report = queries.get_report_for_user(request.user, feedback_report_id)
+    if report.status == ReportStatus.DONE:
+        reports.record_read(actor=request.user, report=report, what="viewed")
+    # The stored HTML was rendered by our own autoescaping templates from our own data (charts are
+    # vl-convert SVG): it is shown as it was generated.
+    body = mark_safe(report.html) if report.status == ReportStatus.DONE else ""  # noqa: S308
+    return render(request, "feedback/report_detail.html", {"report": report, "body": body, "poll": POLL_SECONDS})
+
+
+@login_required
+def report_progress(request: HttpRequest, feedback_report_id: int) -> HttpResponse:
+    """The progress fragment htmx polls; once the report is finished the whole page reloads."""
+    report = queries.get_report_for_user(request.user, feedback_report_id)
+    response = render(request, "feedback/_report_progress.html", {"report": report, "poll": POLL_SECONDS})
+    if report.finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def report_pdf(request: HttpRequest, feedback_report_id: int) -> HttpResponse:
+    report = queries.get_report_for_user(request.user, feedback_report_id)
+    if report.status != ReportStatus.DONE or not report.pdf:
+        raise Http404("This report has no PDF yet")
+    reports.record_read(actor=request.user, report=report, what="downloaded")
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    filename = f"{report.kind}-{report.organization.slug}-{report.month}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def digest(request: HttpRequest) -> HttpResponse:
+    """For reporters: what their provider changed after reports, over the last 12 months (no names, no texts)."""
+    providers = list(queries.digest_providers_for(request.user))
+    if not providers:
+        raise Http404("No digest for you")
+    today = timezone.localdate()
+    start = dt.date(today.year - 1, today.month, 1)
+    rows = []
+    for provider in providers:
+        included = queries.receives(provider, FeedbackProduct.REPORTER_DIGEST)
+        rows.append((provider, digest_for(provider, start=start, end=today) if included else None))
+    digests = queries.reports_for(request.user).filter(kind=ReportKind.REPORTER_DIGEST, status=ReportStatus.DONE)
+    context = {"rows": rows, "start": start, "today": today, "reports": digests.defer("html", "pdf")[:24]}
+    return render(request, "feedback/digest.html", context)
