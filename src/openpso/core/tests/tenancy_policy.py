@@ -52,7 +52,51 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "compliance:listing": {"pso_admin", "admin_pso2"},
     "compliance:disclosure-new": {"pso_admin", "admin_pso2"},
     "compliance:assessment-new": {"pso_admin", "admin_pso2"},
+    # Analytics (issue 7): PSO analysts and administrators study their own PSO's pool; a provider's
+    # safety team and a system's safety officer open their own organisation's dashboard.
+    "analytics:index": {
+        "safety_manager",
+        "pses_committee",
+        "system_safety_officer",
+        "pso_analyst",
+        "pso_admin",
+        "manager_p2",
+        "admin_pso2",
+    },
+    "analytics:pso": {"pso_analyst", "pso_admin", "admin_pso2"},
+    # Feedback (issue 7 item 4): the PSO's staff write safety alerts; a member's safety team answers
+    # the alerts sent to it; a health-system officer follows its sharing affiliates' answers. Reports
+    # are read inside their own organisation; reporters read the "what changed" digest.
+    "feedback:alerts": {"pso_analyst", "pso_admin", "admin_pso2"},
+    "feedback:alert-new": {"pso_analyst", "pso_admin", "admin_pso2"},
+    "feedback:member-alerts": {"safety_manager", "pses_committee", "manager_p2"},
+    "feedback:system-alerts": {"system_safety_officer"},
+    "feedback:reports": {
+        "reporter",
+        "safety_manager",
+        "pses_committee",
+        "system_safety_officer",
+        "pso_analyst",
+        "pso_admin",
+        "manager_p2",
+        "admin_pso2",
+    },
+    "feedback:digest": {"reporter", "safety_manager", "pses_committee", "manager_p2"},
 }
+
+# Analytics dashboards of one organisation (issue 7), and the roles that open them there. The
+# matrix has no lake: CSVs and drill-downs have nothing to serve and answer 404 for everyone
+# (openpso/analytics/tests/test_access_matrix.py checks them over a lake).
+ANALYTICS_ORG_PAGES = {"analytics:provider": PSES, "analytics:system": {"system_safety_officer"}}
+ANALYTICS_NEEDS_LAKE = {"analytics:provider-events", "analytics:system-events"}
+
+
+def analytics_dashboard_visible(cast: Cast, who: str, route_name: str, org_key: str) -> bool:
+    if route_name in ANALYTICS_NEEDS_LAKE:
+        return False
+    membership = cast.memberships[who]
+    return membership.role in ANALYTICS_ORG_PAGES[route_name] and membership.organization_id == cast.orgs[org_key].pk
+
 
 # Parameter-less routes that only accept POST (GET answers 405 for everyone).
 POST_ONLY: set[str] = {
@@ -216,3 +260,33 @@ def compliance_entry_visible(cast: Cast, who: str, pso_key: str) -> bool:
     administrators only; analysts, auditors and everyone else see none (issue 6 item 6)."""
     membership = cast.memberships[who]
     return membership.role == "pso_admin" and cast.orgs[pso_key].pk == membership.organization_id
+
+
+# Feedback (issue 7 item 4). The matrix publishes one alert per cast PSO to its members that
+# receive alerts (p1, p2; p3 in the other PSO) and makes one finished report per kind and
+# organisation (openpso.feedback.testing); every cast agreement but p1b's includes every product.
+def alert_visible(cast: Cast, who: str, pso_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSO_STAFF and cast.orgs[pso_key].pk == membership.organization_id
+
+
+def alert_target_visible(cast: Cast, who: str, provider_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSES and cast.orgs[provider_key].pk == membership.organization_id
+
+
+def feedback_report_visible(cast: Cast, who: str, kind: str, org_key: str) -> bool:
+    """A report is read inside its own organisation; the PSO learning report also by the safety
+    teams of members whose agreement includes it."""
+    membership = cast.memberships[who]
+    org, home = cast.orgs[org_key], membership.organization
+    if kind == "provider_monthly":
+        return membership.role in PSES and org.pk == home.pk
+    if kind == "reporter_digest":
+        return membership.role in {"reporter", *PSES} and org.pk == home.pk
+    if kind == "system":
+        return membership.role == "system_safety_officer" and org.pk == home.pk
+    if membership.role in PSO_STAFF:
+        return org.pk == home.pk
+    # p1b's agreement has no feedback product; every other member's includes the learning report.
+    return membership.role in PSES and home.network_id == org.pk and home.pk != cast.orgs["p1b"].pk

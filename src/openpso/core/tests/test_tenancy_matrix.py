@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openpso.compliance.testing import cast_assessments, cast_disclosures
 from openpso.core.tests import tenancy_policy as policy
+from openpso.feedback.testing import cast_alerts, cast_reports, cast_targets
 from openpso.pses.rca_testing import cast_actions
 from openpso.pses.testing import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
 from openpso.submissions.testing import cast_questions, cast_submissions
@@ -57,6 +58,12 @@ KNOWN_PARAMS = {
     ("question_id",),  # PSO questions to providers
     ("disclosure_id",),  # compliance register: relationship disclosures of a PSO
     ("assessment_id",),  # compliance register: security risk assessments of a PSO
+    ("panel_id",),  # analytics: a panel's CSV of the PSO's pool
+    ("panel_id", "slug"),  # analytics: a panel's CSV of a provider's or a system's dashboard
+    ("signal_id",),  # analytics: the pooled events behind a pool signal
+    ("alert_id",),  # feedback: a PSO's safety alerts
+    ("target_id",),  # feedback: one member's copy of an alert and its answer
+    ("feedback_report_id",),  # feedback: generated reports
 }
 
 
@@ -151,6 +158,22 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("assessment_id",):
         for key, assessment in cast_assessments(cast).items():
             yield reverse(route.name, kwargs={"assessment_id": assessment.pk}), f"compliance:{key}"
+    elif route.params == ("alert_id",):
+        for key, alert in cast_alerts(cast).items():
+            yield reverse(route.name, kwargs={"alert_id": alert.pk}), f"alert:{key}"
+    elif route.params == ("target_id",):
+        for key, target in cast_targets(cast).items():
+            yield reverse(route.name, kwargs={"target_id": target.pk}), f"alert_target:{key}"
+    elif route.params == ("feedback_report_id",):
+        for key, feedback_report in cast_reports(cast).items():
+            yield reverse(route.name, kwargs={"feedback_report_id": feedback_report.pk}), f"feedback_report:{key}"
+    elif route.params == ("panel_id",):
+        yield reverse(route.name, kwargs={"panel_id": "rate"}), "lake:-"
+    elif route.params == ("signal_id",):
+        yield reverse(route.name, kwargs={"signal_id": "0123456789ab"}), "lake:-"
+    elif route.params == ("panel_id", "slug"):
+        for key, org in cast.orgs.items():
+            yield reverse(route.name, kwargs={"slug": org.slug, "panel_id": "rate"}), f"lake:{key}"
     elif route.params == ("family", "name"):
         for key in ("cfer-h-1.2/medication", "openpso-ext/ems-1.0", "cfer-h-9.9/no-such-form"):
             family, name = key.split("/")
@@ -202,6 +225,16 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.question_visible(cast, who, keys[0])
     if kind == "compliance":
         return policy.compliance_entry_visible(cast, who, keys[0])
+    if kind == "alert":
+        return policy.alert_visible(cast, who, keys[0])
+    if kind == "alert_target":
+        return policy.alert_target_visible(cast, who, keys[0])
+    if kind == "feedback_report":
+        return policy.feedback_report_visible(cast, who, keys[0], keys[1])
+    if kind == "lake":
+        return False  # no lake in this matrix: nothing to download or drill into
+    if route.name in policy.ANALYTICS_ORG_PAGES or route.name in policy.ANALYTICS_NEEDS_LAKE:
+        return policy.analytics_dashboard_visible(cast, who, route.name, keys[0])
     if kind == "form":
         return not keys[0].endswith("no-such-form")
     if kind == "provider" and route.name in policy.PROVIDER_DIRECTORY:
@@ -255,6 +288,8 @@ POST_ONLY_OBJECT_ROUTES = {
     "nonid:span-add",
     "nonid:span-remove",
     "nonid:approve",
+    "feedback:alert-withdraw",
+    "feedback:member-acknowledge",
 }
 
 
