@@ -23,7 +23,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from openpso.analytics.stats.funnel import Funnel
+from openpso.analytics.stats.funnel import Funnel, FunnelLimit
 from openpso.analytics.stats.pareto import ParetoBar
 from openpso.analytics.stats.shrinkage import ShrunkRate
 from openpso.analytics.stats.signals import Signal
@@ -148,21 +148,36 @@ def describe_control_chart(chart: ControlChart, *, what: str) -> str:
 
 
 def funnel_plot(
-    funnel: Funnel, *, title: str, x_title: str, y_title: str, highlight: str | None = None, subtitle: str = ""
+    funnel: Funnel,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: str | None = None,
+    subtitle: str = "",
+    others: bool = True,
 ) -> ChartSpec:
     """Each provider's rate against its exposure, with 95% and 99.8% limits around the target.
 
-    With `highlight`, that unit is drawn as a large black diamond and every other point stays
-    unlabelled (a provider sees where it stands, never who the others are)."""
+    With `highlight`, that unit is drawn as a large black diamond. `others=False` (what a member
+    sees) draws no other provider: one provider's rate and volume is a cell of one, and a member
+    who knows its competitors' sizes could tell whose point is whose. The limits are then drawn
+    only near the member's own volume, so their ends do not give away the smallest and largest
+    peers' volumes either."""
+    own = next((p for p in funnel.points if p.unit == highlight), None)
+    if not others and own is None:
+        raise ValueError("others=False needs the highlighted unit among the funnel's points")
+    drawn = funnel.limits if others or own is None else _near(funnel, own.exposure)
     limits = [
         {"exposure": lim.exposure, "limit": name, "side": side, "rate": getattr(lim, f"{side}{key}")}
-        for lim in funnel.limits
+        for lim in drawn
         for key, name in (("95", "95% limits"), ("998", "99.8% limits"))
         for side in ("lower", "upper")
     ]
     points = [
         {"exposure": p.exposure, "rate": p.rate, "flag": FLAG_LABELS.get(p.flag, p.flag), "own": p.unit == highlight}
         for p in funnel.points
+        if others or p.unit == highlight
     ]
     x = alt.X("exposure:Q", title=x_title, scale=alt.Scale(type="log"))
     y = alt.Y("rate:Q", title=y_title)
@@ -206,6 +221,10 @@ def funnel_plot(
     )
 
 
+def _near(funnel: Funnel, exposure: float, *, factor: float = 4.0) -> tuple[FunnelLimit, ...]:
+    return tuple(lim for lim in funnel.limits if exposure / factor <= lim.exposure <= exposure * factor)
+
+
 def pareto_chart(
     bars: Sequence[ParetoBar], *, title: str, x_title: str, labels: Mapping[str, str] | None = None
 ) -> ChartSpec:
@@ -238,8 +257,9 @@ def pareto_chart(
 def caterpillar(
     rates: Sequence[ShrunkRate], *, title: str, x_title: str, highlight: str | None = None, subtitle: str = ""
 ) -> ChartSpec:
-    """Shrunken (empirical-Bayes) rates with their intervals, ordered by rank; the raw rate is a
-    hollow mark, so the reader sees how far a small provider was pulled towards its group."""
+    """Shrunken (empirical-Bayes) rates with their intervals, highest first; the raw rate is a
+    hollow mark, so the reader sees how far a small provider was pulled towards its group.
+    (Not by `rank`: ranks count within a peer group, and the chart may show several groups.)"""
     rows = [
         {
             "unit": r.unit,
@@ -251,7 +271,7 @@ def caterpillar(
         }
         for r in rates
     ]
-    order = [r.unit for r in sorted(rates, key=lambda r: (r.rank, r.unit))]
+    order = [r.unit for r in sorted(rates, key=lambda r: (-r.shrunk, r.unit))]
     y = alt.Y("unit:N", title=None, sort=order, axis=alt.Axis(labelLimit=120))
     base = alt.Chart(data(rows)).encode(y=y)
     layers = [

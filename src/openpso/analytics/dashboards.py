@@ -229,7 +229,7 @@ def _ranking_panel(providers: pd.DataFrame, focus: str) -> Panel:
         groups=groups,
         per=PER,
     )
-    shown = sorted(ranked, key=lambda r: (r.rank, r.unit))[:RANKED_SHOWN]
+    shown = sorted(ranked, key=lambda r: (-r.shrunk, r.unit))[:RANKED_SHOWN]
     chart = charts.caterpillar(shown, title=title, x_title=f"Events per {PER:,}", subtitle="Highest shrunken rates")
     description = (
         f"Empirical-Bayes shrunken event rates of {len(ranked)} {type_words(focus)}, each pulled towards its "
@@ -239,7 +239,7 @@ def _ranking_panel(providers: pd.DataFrame, focus: str) -> Panel:
     table = pd.DataFrame(
         [
             {
-                "rank": r.rank,
+                "rank in size band": r.rank,
                 "provider": r.unit,
                 "size band": r.group,
                 "events": r.count,
@@ -250,7 +250,7 @@ def _ranking_panel(providers: pd.DataFrame, focus: str) -> Panel:
                 "upper 95%": round(r.upper, 4),
                 "weight on own data": round(r.weight, 3),
             }
-            for r in sorted(ranked, key=lambda r: (r.rank, r.unit))
+            for r in sorted(ranked, key=lambda r: (r.group, r.rank, r.unit))
         ]
     )
     return Panel("ranking", title, charts.svg(chart, description=description), table, description)

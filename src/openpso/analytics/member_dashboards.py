@@ -3,7 +3,7 @@
 A provider's own numbers are its own and need no suppression. Everything about other providers
 reaches it only as an aggregate of its peer group (same provider type and size band) with every
 count through `suppress_counts` — a small cell could identify a peer (42 CFR 3.212; docs/
-decisions/0011) — or as an unlabelled point on a funnel. A health system sees its sharing
+decisions/0011) — or as the funnel's limits, with no other provider's point drawn. A health system sees its sharing
 affiliates by name (their member agreements let it, `MemberAgreement.system_may_view`) and the
 rest of the pool under the same suppression.
 """
@@ -147,17 +147,48 @@ def _actions_panel(actions: pd.DataFrame) -> Panel:
     return Panel("actions", title, charts.svg(chart, description=description), table, f"{caption} {description}")
 
 
+def _paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], captions: tuple[str, str]) -> list[Panel]:
+    """Categories (with a drill-down to the events) and contributing factors of the member's own rows."""
+    categories = lake.execute(category_counts(lake, scope))[["category", "n"]].values
+    factors = lake.execute(factor_counts(lake, scope))[["factor", "n"]].values
+    return [
+        pareto_panel(
+            "categories",
+            title=titles[0],
+            counts={str(k): int(n) for k, n in categories},
+            kind="category",
+            caption=captions[0],
+            drill="events/",
+        ),
+        pareto_panel(
+            "factors",
+            title=titles[1],
+            counts={str(k): int(n) for k, n in factors},
+            kind="factor",
+            caption=captions[1],
+        ),
+    ]
+
+
 def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, end: str) -> Panel:
     recent = Scope(provider_type=provider_type, months=(shift_month(end, -(RECENT - 1)), end))
     measure = measure_words(RATE_MEASURE.get(provider_type, "encounters"))
     title = f"Where you stand among {type_words(provider_type)}: events per {PER:,} {measure}"
     funnel = funnel_of(lake.execute(provider_counts_query(lake, recent)))
-    caption = f"Last {RECENT} months. You are the black diamond; every other point is a provider, unlabelled."
+    caption = (
+        f"Last {RECENT} months. You are the black diamond; the lines are the limits for a provider of each "
+        "volume. Other providers are not drawn: one provider's rate and volume could identify it."
+    )
     mine = next((p for p in funnel.points if p.unit == pseudonym), None) if funnel else None
     if funnel is None or mine is None:
         return empty_panel("funnel", title=title, caption=f"{caption} Not enough providers with volume data.")
     chart = charts.funnel_plot(
-        funnel, title=title, x_title=measure.capitalize(), y_title=f"Events per {PER:,}", highlight=pseudonym
+        funnel,
+        title=title,
+        x_title=measure.capitalize(),
+        y_title=f"Events per {PER:,}",
+        highlight=pseudonym,
+        others=False,
     )
     position = charts.FLAG_LABELS.get(mine.flag, mine.flag)
     description = f"Your rate {mine.rate:.3g} against the pooled {funnel.target:.3g} per {PER:,}: {position.lower()}. "
@@ -228,20 +259,14 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             measure=measure,
         ),
         _own_funnel(lake, provider_pseudonym, provider_type, period[1]),
-        pareto_panel(
-            "categories",
-            title="Your events by category",
-            counts={str(k): int(n) for k, n in lake.execute(category_counts(lake, own))[["category", "n"]].values},
-            kind="category",
-            caption="An event counts once in each of its categories.",
-            drill="events/",
-        ),
-        pareto_panel(
-            "factors",
-            title="Your top contributing factors",
-            counts={str(k): int(n) for k, n in lake.execute(factor_counts(lake, own))[["factor", "n"]].values},
-            kind="factor",
-            caption="Contributing factors found in your investigations.",
+        *_paretos(
+            lake,
+            own,
+            titles=("Your events by category", "Your top contributing factors"),
+            captions=(
+                "An event counts once in each of its categories.",
+                "Contributing factors found in your investigations.",
+            ),
         ),
         _actions_panel(actions),
     ]
@@ -323,20 +348,11 @@ def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end
             measure=measure,
         ),
         _affiliate_table(lake, present, period),
-        pareto_panel(
-            "categories",
-            title="Events by category across your affiliates",
-            counts={str(k): int(n) for k, n in lake.execute(category_counts(lake, every))[["category", "n"]].values},
-            kind="category",
-            caption="Affiliates that share with your system only.",
-            drill="events/",
-        ),
-        pareto_panel(
-            "factors",
-            title="Contributing factors across your affiliates",
-            counts={str(k): int(n) for k, n in lake.execute(factor_counts(lake, every))[["factor", "n"]].values},
-            kind="factor",
-            caption="Affiliates that share with your system only.",
+        *_paretos(
+            lake,
+            every,
+            titles=("Events by category across your affiliates", "Contributing factors across your affiliates"),
+            captions=("Affiliates that share with your system only.",) * 2,
         ),
     ]
     for index, (pseudonym, name) in enumerate(sorted(present.items(), key=lambda kv: kv[1])[:AFFILIATE_CHARTS]):

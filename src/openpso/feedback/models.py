@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
 
 
@@ -60,6 +61,12 @@ class SafetyAlert(models.Model):
     @property
     def reference(self) -> str:
         return f"SA-{self.pk:04d}"
+
+    @property
+    def category_names(self) -> list[str]:
+        """Each category as its Common Formats label with the code, e.g. "Fall (A48)"."""
+        labels = dict(herf_core()["DE21"].choices())
+        return [f"{labels.get(code, code)} ({code})" for code in self.categories]
 
 
 class Applicability(models.TextChoices):

@@ -141,3 +141,32 @@ def test_a_suppressed_value_is_a_gap_not_a_zero():
     rows = [{"label": "2026-01", "series": "Peers", "value": float("nan")}]
     data = charts.data(rows)
     assert data.to_dict()["values"][0]["value"] is None
+
+
+def test_the_peer_ranking_draws_the_highest_shrunken_rate_first_across_peer_groups():
+    # Ranks count within a size band: sorting by rank would interleave the bands.
+    ranked = eb_poisson(
+        [3, 10, 40, 8, 90, 5],
+        [900.0, 3000, 9000, 2500, 9000, 3000],
+        ["P-A", "P-B", "P-C", "P-D", "P-E", "P-F"],
+        groups=["small", "small", "small", "large", "large", "large"],
+    )
+    spec = charts.caterpillar(ranked, title="Ranking", x_title="Rate").to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    shrunk = {r.unit: r.shrunk for r in ranked}
+    assert [shrunk[u] for u in order] == sorted(shrunk.values(), reverse=True)
+    assert order != [r.unit for r in sorted(ranked, key=lambda r: (r.rank, r.unit))]
+
+
+def test_a_members_funnel_draws_no_other_provider_and_limits_only_near_its_own_volume():
+    funnel = _funnel()
+    spec = charts.funnel_plot(funnel, title="F", x_title="x", y_title="y", highlight="P-05", others=False).to_dict()
+    datasets = spec["datasets"]
+    drawn = [row for rows in datasets.values() for row in rows if "flag" in row]
+    assert [row["exposure"] for row in drawn] == [8000]
+    limit_exposures = [row["exposure"] for rows in datasets.values() for row in rows if "limit" in row]
+    assert limit_exposures
+    assert min(limit_exposures) >= 2000
+    assert max(limit_exposures) <= 32000
+    everyone = charts.funnel_plot(funnel, title="F", x_title="x", y_title="y", highlight="P-05").to_dict()
+    assert len([r for rows in everyone["datasets"].values() for r in rows if "flag" in r]) == 10

@@ -36,6 +36,7 @@ def test_the_analyst_writes_a_draft_and_publishes_it_to_every_receiving_member(c
     assert response.status_code == 302
     assert AlertTarget.objects.filter(alert=alert).count() == 2
     assert AuditEvent.objects.filter(action="feedback.alert_created", object_id=str(alert.pk)).exists()
+    assert "Fall (A48)" in client.get(f"/feedback/alerts/{alert.pk}/").content.decode()  # a label, not a bare code
 
 
 def test_an_alert_naming_a_member_is_refused_by_field(cast, client_for):
