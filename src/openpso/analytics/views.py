@@ -84,7 +84,11 @@ class Source:
 
 
 def _pso_source(request: HttpRequest) -> Source:
-    pso = access.get_pso_for_user(request.user, request.GET.get("pso"))
+    return pso_source(access.get_pso_for_user(request.user, request.GET.get("pso")))
+
+
+def pso_source(pso: Organization) -> Source:
+    """The PSO analyst's dashboard of `pso` (access is the caller's business)."""
     return Source(
         "pso",
         pso,
@@ -137,16 +141,33 @@ def _load(request: HttpRequest, source: Source) -> tuple[Dashboard | None, Perio
     if not source.lake.exists():
         return None, None, ""
     stamp = lake_stamp(source.lake, source.pso)
-    months, types = cached(
-        ("choices", source.pso.pk), stamp, lambda: (available_months(source.lake), _provider_types(source.lake))
-    )
+    months, types = _choices(source, stamp)
     form = PeriodForm(request.GET, months=months, types=types if source.audience == "pso" else None)
     end, kind = form.value("end"), form.value("type")
-    dashboard = cached(
-        (source.audience, source.org.pk, source.scope, end, kind), stamp, lambda: source.build(source.lake, end, kind)
-    )
+    dashboard = cached_dashboard(source, stamp, end, kind)
     params = {**(source.params or {}), **{k: v for k, v in (("end", end), ("type", kind)) if v}}
     return dashboard, form, urlencode(params)
+
+
+def _choices(source: Source, stamp: str) -> tuple[list[str], list[str]]:
+    return cached(
+        ("choices", source.pso.pk), stamp, lambda: (available_months(source.lake), _provider_types(source.lake))
+    )
+
+
+def cached_dashboard(source: Source, stamp: str, end: str | None, kind: str | None) -> Dashboard:
+    """The dashboard for this period and provider type, built once per lake state."""
+    return cached(
+        (source.audience, source.org.pk, source.scope, end, kind), stamp, lambda: source.build(source.lake, end, kind)
+    )
+
+
+def warm(source: Source) -> None:
+    """Build the default dashboard (latest month, default type) into the cache ahead of its first view."""
+    if source.lake.exists():
+        stamp = lake_stamp(source.lake, source.pso)
+        _choices(source, stamp)
+        cached_dashboard(source, stamp, None, None)
 
 
 def _table(frame: pd.DataFrame) -> dict[str, Any]:

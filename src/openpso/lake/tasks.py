@@ -8,12 +8,18 @@ from django.db import transaction
 from django_tasks import task
 
 from openpso.lake.refresh import refresh_lake
+from openpso.lake.signals import lake_refreshed
 
 
 @task()
 def refresh_lake_task(full: bool = False) -> dict[str, Any]:
-    """Refresh every PSO's lake; the summary is the task's result (counts and seconds only)."""
-    return refresh_lake(full=full).as_dict()
+    """Refresh every PSO's lake; the summary is the task's result (counts and seconds only).
+
+    Listeners of `lake_refreshed` (the analytics warm their dashboards) run after it, here in the
+    worker, so the first page view after new data does not pay for them."""
+    summary = refresh_lake(full=full)
+    lake_refreshed.send(sender=refresh_lake_task, summary=summary)
+    return summary.as_dict()
 
 
 def enqueue_refresh(*, full: bool = False) -> None:

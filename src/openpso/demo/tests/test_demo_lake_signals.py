@@ -68,3 +68,19 @@ def test_the_demo_lake_shows_the_planted_rises_and_carries_analyses():
     assert len({row["event_key"] for row in factors}) > EVENTS // 10
     assert {row["event_key"] for row in actions} <= {row["event_key"] for row in factors} <= events
     assert {row["status"] for row in actions} == {"planned", "in_progress", "done"}
+
+    # The PSO analyst's dashboard over the same lake finds the planted nursing-home falls rise,
+    # with SPC and funnel charts drawn and a drill-down to the events behind the signal.
+    from openpso.analytics.dashboards import pso_dashboard
+    from openpso.analytics.engine import Lake
+
+    dashboard = pso_dashboard(Lake(root))
+    for panel_id in ("rate", "harm", "funnel", "ranking", "signals"):
+        panel = dashboard.panel(panel_id)
+        assert panel is not None
+        assert panel.svg.startswith("<svg")
+    signals = dashboard.panel("signals")
+    assert signals is not None
+    assert "category:A48|provider_type:nursing_home" in set(signals.table["series"])
+    falls = [d for d in dashboard.drills.values() if (d.category, d.provider_type) == ("A48", "nursing_home")]
+    assert falls, "the nursing-home falls signal has a drill-down"

@@ -134,10 +134,22 @@ def test_the_command_refreshes_with_a_summary_and_progress_on_stderr():
     assert "demo-pso\trefreshed" in status.getvalue()
 
 
-def test_the_task_runs_the_refresh_and_returns_its_summary():
-    build_pool(events=5)
-    result = refresh_lake_task.call()
+def test_the_task_runs_the_refresh_returns_its_summary_and_tells_the_apps_downstream():
+    from openpso.lake.signals import lake_refreshed
+
+    heard = []
+
+    def listener(sender, summary, **kwargs):
+        heard.append(summary.added)
+
+    lake_refreshed.connect(listener)
+    try:
+        build_pool(events=5)
+        result = refresh_lake_task.call()
+    finally:
+        lake_refreshed.disconnect(listener)
     assert (result["added"], result["events_in_lake"]) == (5, 5)
+    assert heard == [5]
 
 
 def test_a_refresh_is_queued_when_the_transaction_commits(django_capture_on_commit_callbacks):

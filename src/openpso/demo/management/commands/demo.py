@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import time
 from functools import partial
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from openpso.analytics.warm import warm_dashboards
 from openpso.compliance.demo import seed_compliance
 from openpso.demo.feedback import seed_feedback
 from openpso.demo.generate import SeedResult, seed_demo
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:
+            self._warm()
             call_command("serve", no_migrate=True)  # migrated above already
 
     def _progress(self, label: str, done: int, total: int) -> None:
@@ -92,6 +95,12 @@ class Command(BaseCommand):
                 f"Submitted to the PSO: {result.submitted:,} events ({result.functional:,} by functional reporting); "
                 f"{result.not_covered:,} outside the member agreements stay at the providers."
             )
+
+    def _warm(self) -> None:
+        # The analyst's first look at the pool should not wait for a dozen charts to render.
+        started = time.perf_counter()
+        warmed = warm_dashboards()
+        self.stdout.write(f"Analytics: {warmed} PSO dashboard built in {time.perf_counter() - started:.1f} s.")
 
     def _lake(self, summary: RefreshSummary) -> None:
         if summary.events or summary.removed:
