@@ -81,13 +81,19 @@ def provider_monthly(org: Organization, month: str, progress: Progress) -> Repor
     progress(10, "Reading the pool")
     lake = _lake(org.network)
     sections: list[Section] = []
+    pooled_actions: list[Any] = []
     if lake is None:
         sections.append(Section("rates", "Your rates and control charts", notes=[NO_LAKE]))
     else:
         dashboard = provider_dashboard(lake, provider_pseudonym(org.pk), end_month=month)
+        # The actions the provider shared with the PSO (codes only) belong with its actions below.
+        pooled_actions = [p for p in dashboard.panels if p.id == "actions"]
+        dashboard.panels = [p for p in dashboard.panels if p.id != "actions"]
         sections += _dashboard_sections(dashboard, own_title="Your rates and control charts")
     progress(55, "Your actions and their measured effect")
-    sections.append(actions_section(org, month))
+    section = actions_section(org, month)
+    section.figures += [figure_of(p) for p in pooled_actions]
+    sections.append(section)
     progress(65, "What the PSO learned this month")
     sections.append(learned_section(org.network, month, lake, provider=org))
     sections.append(digest_section(org, month))
@@ -128,9 +134,9 @@ def actions_section(org: Organization, month: str) -> Section:
         columns=columns,
         rows=rows,
     )
-    notes = [f"{open_count} action{'s' if open_count != 1 else ''} still open, {overdue} past due before {month}."]
+    notes = [f"{open_count} PSES action{'s' if open_count != 1 else ''} still open, {overdue} past due before {month}."]
     if not rows:
-        notes.insert(0, "No action was implemented in the last 12 months.")
+        notes.insert(0, "No action of an RCA² investigation in your PSES was implemented in the last 12 months.")
     return Section("actions", "Your actions and their measured effect", tables=[table] if rows else [], notes=notes)
 
 

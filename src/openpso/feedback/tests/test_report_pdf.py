@@ -125,6 +125,9 @@ def test_a_providers_monthly_pdf_looks_right(tmp_path):
     ):
         assert words in " ".join(text.split()), words
     assert "<svg" in done.html
+    # The actions the hospital shared with the PSO are drawn with its actions, not among its rates.
+    actions_at = done.html.index("Your actions and their measured effect</h2>")
+    assert done.html.index("Your actions on these events") > actions_at
 
 
 @pytest.mark.django_db
