@@ -39,6 +39,7 @@ from openpso.analytics.panels import (
 from openpso.analytics.queries import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
 from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.rates import poisson_rate
+from openpso.analytics.stats.spc import run_chart
 from openpso.nonid.suppression import suppress_counts
 
 RECENT = 12  # the funnel compares the last year, as the PSO's does
@@ -147,6 +148,43 @@ def _actions_panel(actions: pd.DataFrame) -> Panel:
     return Panel("actions", title, charts.svg(chart, description=description), table, f"{caption} {description}")
 
 
+def _harm_run_panel(window: Sequence[str], harmful: Mapping[str, int]) -> Panel:
+    """Harmful events are few at one provider: a run chart of the counts (median and the run rules of
+    Provost & Murray) reads them without pretending to limits that so few events cannot support."""
+    title = "Your harmful events, month by month"
+    counts = [int(harmful.get(m, 0)) for m in window]
+    caption = "Incidents with harm from mild to death (AHRQ harm scale). Run chart: the line is the median."
+    if len(window) < 2:
+        return empty_panel("harm", title=title, caption=caption)
+    chart = run_chart([float(c) for c in counts], list(window))
+    median = chart.points[0].center
+    found = [f"{p.label} ({'; '.join(charts.RULE_LABELS.get(s, s) for s in p.signals)})" for p in chart.signalled]
+    pattern = (
+        f"Non-random pattern in {len(found)} month(s): {', '.join(found[:5])}."
+        if found
+        else "No non-random pattern (shift, trend or runs)."
+    )
+    description = (
+        f"Run chart of your harmful events per month, {window[0]} to {window[-1]}; median {median:g}. {pattern}"
+    )
+    svg = charts.svg(
+        charts.control_chart(chart, title=title, y_title="harmful events", subtitle="Run chart"),
+        description=description,
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "month": p.label,
+                "harmful events": int(p.value or 0),
+                "median": p.center,
+                "signals": "; ".join(charts.RULE_LABELS.get(s, s) for s in p.signals),
+            }
+            for p in chart.points
+        ]
+    )
+    return Panel("harm", title, svg, table, f"{caption} {description}")
+
+
 def _paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], captions: tuple[str, str]) -> list[Panel]:
     """Categories (with a drill-down to the events) and contributing factors of the member's own rows."""
     categories = lake.execute(category_counts(lake, scope))[["category", "n"]].values
@@ -248,6 +286,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             caption=f"u chart of your own events.{phase_note}",
             drill="events/",
         ),
+        _harm_run_panel(window, by_month(lake.execute(monthly_counts(lake, own, harmful_only=True)), "n")),
         _comparison_panel(
             "peers",
             title=f"You and your peers: {group}",

@@ -111,7 +111,11 @@ def planted(small_lake):  # noqa: F811
 
 
 def test_a_provider_sees_its_own_rate_peers_funnel_factors_and_actions(planted):
-    assert [p.id for p in planted.panels] == ["rate", "peers", "funnel", "categories", "factors", "actions"]
+    assert [p.id for p in planted.panels] == ["rate", "harm", "peers", "funnel", "categories", "factors", "actions"]
+    harm = planted.panel("harm")
+    assert harm is not None
+    assert "Run chart" in harm.svg
+    assert set(harm.table["median"]) == {float(harm.table["harmful events"].median())}
     assert planted.panel("rate").drill == "events/"
     assert planted.panel("funnel").table.shape[0] == 1  # only its own row
 
