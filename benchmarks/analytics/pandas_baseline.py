@@ -17,6 +17,7 @@ import pyarrow.dataset as ds  # type: ignore[import-untyped]
 
 from openpso.analytics.measures import FALLS, HARM_CODES, RATE_MEASURE
 from openpso.analytics.suite import RECENT_MONTHS
+from openpso.lake.months import shift_month
 
 EVENT_COLUMNS = [
     "event_key",
@@ -77,9 +78,7 @@ def dashboard(raw: Raw) -> dict[str, pd.DataFrame]:
         "monthly_exposure": _exposure(exposure_rows, ["event_month"]),
     }
     last = events["event_month"].max()
-    year, month = int(last[:4]), int(last[5:7])
-    index = year * 12 + month - 1 - (RECENT_MONTHS - 1)
-    first = f"{index // 12:04d}-{index % 12 + 1:02d}"
+    first = shift_month(last, -(RECENT_MONTHS - 1))
     recent = events[events["event_month"].between(first, last)]
     recent_falls = by_category[by_category["event_month"].between(first, last) & (by_category["category"] == FALLS)]
     recent_exposure = exposure_rows[exposure_rows["event_month"].between(first, last)]

@@ -34,7 +34,6 @@ from openpso.analytics.panels import (
     funnel_description,
     funnel_of,
     measure_words,
-    month_range,
     pareto_panel,
     period_of,
     rate_chart,
@@ -46,6 +45,7 @@ from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import RECENT_MONTHS, dashboard_queries
+from openpso.lake.months import month_range
 from openpso.nonid.suppression import suppress_counts
 
 __all__ = [

@@ -28,11 +28,9 @@ from openpso.analytics.panels import (
     funnel_description,
     funnel_of,
     measure_words,
-    month_range,
     pareto_panel,
     period_of,
     rate_chart,
-    shift_month,
     spc_panel,
     type_words,
 )
@@ -40,9 +38,10 @@ from openpso.analytics.queries import Scope, category_counts, factor_counts, mon
 from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.rates import poisson_rate
 from openpso.analytics.stats.spc import run_chart
+from openpso.analytics.suite import RECENT_MONTHS
+from openpso.lake.months import month_range, shift_month
 from openpso.nonid.suppression import suppress_counts
 
-RECENT = 12  # the funnel compares the last year, as the PSO's does
 # A phase needs enough points for its own limits: Provost & Murray suggest at least 6 (better 12)
 # before limits are recomputed after a change, so an action starts a phase only with 6 on each side.
 MIN_PHASE = 6
@@ -209,12 +208,12 @@ def _paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], captions: tup
 
 
 def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, end: str) -> Panel:
-    recent = Scope(provider_type=provider_type, months=(shift_month(end, -(RECENT - 1)), end))
+    recent = Scope(provider_type=provider_type, months=(shift_month(end, -(RECENT_MONTHS - 1)), end))
     measure = measure_words(RATE_MEASURE.get(provider_type, "encounters"))
     title = f"Where you stand among {type_words(provider_type)}: events per {PER:,} {measure}"
     funnel = funnel_of(lake.execute(provider_counts_query(lake, recent)))
     caption = (
-        f"Last {RECENT} months. You are the black diamond; the lines are the limits for a provider of each "
+        f"Last {RECENT_MONTHS} months. You are the black diamond; the lines are the limits for a provider of each "
         "volume. Other providers are not drawn: one provider's rate and volume could identify it."
     )
     mine = next((p for p in funnel.points if p.unit == pseudonym), None) if funnel else None

@@ -19,6 +19,7 @@ from openpso.analytics.measures import PER, label
 from openpso.analytics.stats.funnel import Funnel, poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
+from openpso.lake.months import shift_month
 
 MEASURE_WORDS = {
     "patient_days": "patient-days",
@@ -82,21 +83,6 @@ class Dashboard:
 
     def panel(self, panel_id: str) -> Panel | None:
         return next((p for p in self.panels if p.id == panel_id), None)
-
-
-# --- months -------------------------------------------------------------------------------------
-def shift_month(month: str, by: int) -> str:
-    year, mon = int(month[:4]), int(month[5:7])
-    index = year * 12 + mon - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_range(start: str, end: str) -> list[str]:
-    out, month = [], start
-    while month <= end:
-        out.append(month)
-        month = shift_month(month, 1)
-    return out
 
 
 def measure_words(measure: str) -> str:

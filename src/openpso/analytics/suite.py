@@ -26,6 +26,7 @@ from openpso.analytics.stats.funnel import poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
+from openpso.lake.months import shift_month
 
 RECENT_MONTHS = 12  # funnels and peer rankings compare providers over the last year
 
@@ -79,9 +80,7 @@ def recent_scope(scope: Scope, monthly: pd.DataFrame, months: int = RECENT_MONTH
     if monthly.empty:
         return None
     last = str(monthly["event_month"].max())
-    year, month = int(last[:4]), int(last[5:7])
-    start_index = year * 12 + month - 1 - (months - 1)
-    first = f"{start_index // 12:04d}-{start_index % 12 + 1:02d}"
+    first = shift_month(last, -(months - 1))
     if scope.months is not None:
         first = max(first, scope.months[0])
     return dataclasses.replace(scope, months=(first, last))

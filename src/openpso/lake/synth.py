@@ -44,6 +44,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from openpso.lake import files, schema
 from openpso.lake import synth_mix as mix
 from openpso.lake.aggregates import month_aggregates
+from openpso.lake.months import month_index, month_label, shift_month
 from openpso.lake.synth_events import Pool, month_tables, random_keys
 
 Progress = Callable[[int, int], None]
@@ -63,7 +64,7 @@ class PlantedSignal:
     description: str = ""
 
     def start_month(self, end_month: str) -> str:
-        return _month_label(_month_number(end_month) - self.last_months + 1)
+        return shift_month(end_month, 1 - self.last_months)
 
     def multiplier(self, months_before_end: int) -> float:
         """The factor on the expected count `months_before_end` months before the last (0 = last)."""
@@ -116,8 +117,8 @@ def write_lake(
     if events < 0 or providers < len(mix.PROVIDER_TYPES) or months < 1:
         raise ValueError("events must be ≥ 0, providers ≥ 5 and months ≥ 1")
     started = time.perf_counter()
-    first = _month_number(end_month) - months + 1
-    later = [_month_label(first + i) for i in range(months + 8)]  # action due dates run past the end
+    first = month_index(end_month) - months + 1
+    later = [month_label(first + i) for i in range(months + 8)]  # action due dates run past the end
     labels = later[:months]
     pool = _pool(np.random.default_rng([seed, 0]), providers=providers, first=first, months=months)
     per_month = pool.expected.sum(axis=(0, 2, 3))
@@ -244,12 +245,3 @@ def _random_strings(rng: np.random.Generator, prefix: str, length: int, n: int) 
 
 def _shares(table: dict[str, tuple[float, int]]) -> list[float]:
     return [share for share, _ in table.values()]
-
-
-def _month_number(label: str) -> int:
-    year, month = label.split("-")
-    return int(year) * 12 + int(month) - 1
-
-
-def _month_label(number: int) -> str:
-    return f"{number // 12:04d}-{number % 12 + 1:02d}"
