@@ -22,7 +22,7 @@ from scipy.stats import poisson  # type: ignore[import-untyped]
 from openpso.analytics import charts
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import PER, RATE_MEASURE, label
-from openpso.analytics.member_dashboards import provider_dashboard, system_dashboard
+from openpso.analytics.member_dashboards import provider_dashboard
 from openpso.analytics.panels import (
     NO_DATA,
     Dashboard,
@@ -45,6 +45,7 @@ from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import RECENT_MONTHS, dashboard_queries
+from openpso.analytics.system_dashboard import system_dashboard
 from openpso.lake.months import month_range
 from openpso.nonid.suppression import suppress_counts
 

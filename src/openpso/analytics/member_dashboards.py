@@ -1,11 +1,10 @@
-"""The members' dashboards: one provider against its peers, one health system's sharing affiliates.
+"""A provider's dashboard: its own data against its peers; and the pieces the health system's
+dashboard (`system_dashboard`) shares with it.
 
 A provider's own numbers are its own and need no suppression. Everything about other providers
 reaches it only as an aggregate of its peer group (same provider type and size band) with every
 count through `suppress_counts` — a small cell could identify a peer (42 CFR 3.212; docs/
-decisions/0011) — or as the funnel's limits, with no other provider's point drawn. A health system sees its sharing
-affiliates by name (their member agreements let it, `MemberAgreement.system_may_view`) and the
-rest of the pool under the same suppression.
+decisions/0011) — or as the funnel's limits, with no other provider's point drawn.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from openpso.analytics.panels import (
 )
 from openpso.analytics.queries import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
 from openpso.analytics.queries import provider_counts as provider_counts_query
-from openpso.analytics.stats.rates import poisson_rate
 from openpso.analytics.stats.spc import run_chart
 from openpso.analytics.suite import RECENT_MONTHS
 from openpso.lake.months import month_range, shift_month
@@ -46,14 +44,13 @@ from openpso.nonid.suppression import suppress_counts
 # before limits are recomputed after a change, so an action starts a phase only with 6 on each side.
 MIN_PHASE = 6
 STRONG = ("stronger", "intermediate")
-AFFILIATE_CHARTS = 12
 
 
-def _members(lake: Lake) -> pd.DataFrame:
+def members_of(lake: Lake) -> pd.DataFrame:
     return lake.execute(lake.table("providers").select("provider", "provider_type", "size_band", "region"))
 
 
-def _suppressed_monthly(lake: Lake, scope: Scope, window: Sequence[str]) -> tuple[dict[str, Any], bool]:
+def suppressed_monthly(lake: Lake, scope: Scope, window: Sequence[str]) -> tuple[dict[str, Any], bool]:
     """Monthly counts of a group of other providers, each through small-cell suppression (None = hidden)."""
     if not scope.providers:
         return dict.fromkeys(window), True
@@ -64,13 +61,19 @@ def _suppressed_monthly(lake: Lake, scope: Scope, window: Sequence[str]) -> tupl
     return {str(r["event_month"]): r["n"] for r in shown}, any(r["suppressed"] for r in shown)
 
 
+def monthly_rates(lake: Lake, scope: Scope) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Events and exposure by month of `scope`'s own rows (no suppression: the viewer's own data)."""
+    counts = by_month(lake.execute(monthly_counts(lake, scope)), "n")
+    return counts, by_month(lake.execute(monthly_exposure(lake, scope)), "exposure")
+
+
 def _rate(count: Any, exposure: Any) -> float | None:
     if count is None or not exposure:
         return None
     return round(float(count) / float(exposure) * PER, 4)
 
 
-def _comparison_panel(
+def comparison_panel(
     panel_id: str,
     *,
     title: str,
@@ -184,7 +187,7 @@ def _harm_run_panel(window: Sequence[str], harmful: Mapping[str, int]) -> Panel:
     return Panel("harm", title, svg, table, f"{caption} {description}")
 
 
-def _paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], captions: tuple[str, str]) -> list[Panel]:
+def member_paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], captions: tuple[str, str]) -> list[Panel]:
     """Categories (with a drill-down to the events) and contributing factors of the member's own rows."""
     categories = lake.execute(category_counts(lake, scope))[["category", "n"]].values
     factors = lake.execute(factor_counts(lake, scope))[["factor", "n"]].values
@@ -251,7 +254,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
     period = period_of(months, end_month)
     if period is None:
         return Dashboard("provider", "Your organisation", ("", ""), [], months=months, notes=[NO_DATA])
-    members = _members(lake)
+    members = members_of(lake)
     me = members[members["provider"] == provider_pseudonym]
     if me.empty:
         note = "Your organisation has no events in the pool yet: submit events to your PSO to see them here."
@@ -263,12 +266,11 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
     measure = RATE_MEASURE.get(provider_type, "encounters")
     window = month_range(*period)
     own = Scope(providers=frozenset({provider_pseudonym}), months=period)
-    counts = by_month(lake.execute(monthly_counts(lake, own)), "n")
-    exposure = by_month(lake.execute(monthly_exposure(lake, own)), "exposure")
+    counts, exposure = monthly_rates(lake, own)
     actions = _own_actions(lake, provider_pseudonym, period)
     starts, breaks = _phase_starts([m for m in window if exposure.get(m, 0) > 0], actions)
     peer_scope = Scope(providers=peers, months=period)
-    peer_counts, _ = _suppressed_monthly(lake, peer_scope, window)
+    peer_counts, _ = suppressed_monthly(lake, peer_scope, window)
     peer_exposure = by_month(lake.execute(monthly_exposure(lake, peer_scope)), "exposure") if peers else {}
     phase_note = f" Limits recomputed after actions implemented in {', '.join(breaks)}." if breaks else ""
     group = f"{type_words(provider_type)} of your size band"
@@ -286,7 +288,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             drill="events/",
         ),
         _harm_run_panel(window, by_month(lake.execute(monthly_counts(lake, own, harmful_only=True)), "n")),
-        _comparison_panel(
+        comparison_panel(
             "peers",
             title=f"You and your peers: {group}",
             names=("You", "Peers"),
@@ -297,7 +299,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             measure=measure,
         ),
         _own_funnel(lake, provider_pseudonym, provider_type, period[1]),
-        *_paretos(
+        *member_paretos(
             lake,
             own,
             titles=("Your events by category", "Your top contributing factors"),
@@ -308,106 +310,4 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
         ),
         _actions_panel(actions),
     ]
-    return dashboard
-
-
-def _affiliate_table(lake: Lake, affiliates: Mapping[str, str], period: tuple[str, str]) -> Panel:
-    frame = lake.execute(provider_counts_query(lake, Scope(providers=frozenset(affiliates), months=period)))
-    rows = []
-    for p, kind, n, e in zip(frame["provider"], frame["provider_type"], frame["n"], frame["exposure"], strict=True):
-        rate = poisson_rate(int(n), float(e), per=PER) if e > 0 else None
-        rows.append(
-            {
-                "affiliate": affiliates[str(p)],
-                "provider type": str(kind),
-                "events": int(n),
-                "exposure": float(e),
-                "per": measure_words(RATE_MEASURE.get(str(kind), "encounters")),
-                f"rate per {PER:,}": None if rate is None else round(rate.rate, 4),
-                "lower 95%": None if rate is None else round(rate.lower, 4),
-                "upper 95%": None if rate is None else round(rate.upper, 4),
-            }
-        )
-    rows.sort(key=lambda r: str(r["affiliate"]))
-    title = "Your affiliates' event rates"
-    drawn = [r for r in rows if r[f"rate per {PER:,}"] is not None]
-    chart = charts.bar_chart(drawn, x="affiliate", y=f"rate per {PER:,}", title=title, x_title="", y_title="Rate")
-    description = (
-        f"Event rates of {len(rows)} affiliate(s) over the period, each per {PER:,} of its own volume measure."
-    )
-    return Panel("affiliates", title, charts.svg(chart, description=description), pd.DataFrame(rows), description)
-
-
-def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end_month: str | None = None) -> Dashboard:
-    """A health system's sharing affiliates (by name), each one's SPC, and the system against pool peers."""
-    months = available_months(lake)
-    period = period_of(months, end_month)
-    if period is None:
-        return Dashboard("system", "Your health system", ("", ""), [], months=months, notes=[NO_DATA])
-    members = _members(lake)
-    present = {p: n for p, n in affiliate_pseudonyms.items() if p in set(members["provider"])}
-    if not present:
-        note = "None of the affiliates that share with your system has events in the pool yet."
-        return Dashboard("system", "Your health system", period, [], months=months, notes=[note])
-    kinds = members[members["provider"].isin(list(present))]["provider_type"].value_counts()
-    main = str(kinds.index[0])
-    measure = RATE_MEASURE.get(main, "encounters")
-    window = month_range(*period)
-    ours = frozenset(members[members["provider"].isin(list(present)) & (members["provider_type"] == main)]["provider"])
-    scope = Scope(providers=ours, months=period)
-    counts = by_month(lake.execute(monthly_counts(lake, scope)), "n")
-    exposure = by_month(lake.execute(monthly_exposure(lake, scope)), "exposure")
-    others = members[(members["provider_type"] == main) & ~members["provider"].isin(list(present))]["provider"]
-    pool_scope = Scope(providers=frozenset(str(p) for p in others), months=period)
-    pool_counts, _ = _suppressed_monthly(lake, pool_scope, window)
-    pool_exposure = by_month(lake.execute(monthly_exposure(lake, pool_scope)), "exposure") if len(others) else {}
-    every = Scope(providers=frozenset(present), months=period)
-    dashboard = Dashboard("system", "Your health system", period, [], months=months)
-    dashboard.panels += [
-        spc_panel(
-            "rate",
-            title=f"System total: events per {PER:,} {measure_words(measure)}, {type_words(main)}",
-            what=f"your affiliated {type_words(main)}' monthly event rate",
-            chart=rate_chart(window, counts, exposure, laney=True),
-            counts=counts,
-            exposures=exposure,
-            measure=measure,
-            caption=f"Laney u′ chart of your {len(ours)} sharing {type_words(main)} together.",
-            drill="events/",
-        ),
-        _comparison_panel(
-            "pool",
-            title=f"Your system and the pool: {type_words(main)}",
-            names=("Your system", "Rest of the pool"),
-            window=window,
-            own=(counts, exposure),
-            peers=(pool_counts, pool_exposure),
-            caption=f"The pool: the other {type_words(main)} in the PSO, as one non-identified aggregate.",
-            measure=measure,
-        ),
-        _affiliate_table(lake, present, period),
-        *_paretos(
-            lake,
-            every,
-            titles=("Events by category across your affiliates", "Contributing factors across your affiliates"),
-            captions=("Affiliates that share with your system only.",) * 2,
-        ),
-    ]
-    for index, (pseudonym, name) in enumerate(sorted(present.items(), key=lambda kv: kv[1])[:AFFILIATE_CHARTS]):
-        own = Scope(providers=frozenset({pseudonym}), months=period)
-        own_counts = by_month(lake.execute(monthly_counts(lake, own)), "n")
-        own_exposure = by_month(lake.execute(monthly_exposure(lake, own)), "exposure")
-        kind = str(members[members["provider"] == pseudonym]["provider_type"].iloc[0])
-        dashboard.panels.append(
-            spc_panel(
-                f"affiliate-{index + 1}",
-                title=f"{name}: events per {PER:,} {measure_words(RATE_MEASURE.get(kind, 'encounters'))}",
-                what=f"{name}'s monthly event rate",
-                chart=rate_chart(window, own_counts, own_exposure, laney=False),
-                counts=own_counts,
-                exposures=own_exposure,
-                measure=RATE_MEASURE.get(kind, "encounters"),
-                caption="u chart.",
-            )
-        )
     return dashboard
