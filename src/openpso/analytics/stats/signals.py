@@ -131,9 +131,14 @@ def _signal(
     expected: list[float],
     statistic: list[float],
     alarm: int,
-    start: int,
+    baseline: int,
     threshold: float,
 ) -> Signal:
+    # The evidence is the excursion that ended in the alarm: back from it while the statistic
+    # stayed above zero (never into the baseline).
+    start = alarm
+    while start > baseline and statistic[start - 1] > 0:
+        start -= 1
     window = range(start, alarm + 1)
     observed = sum(ys[t] for t in window)
     exp = sum(expected[t] for t in window)
@@ -186,11 +191,7 @@ def poisson_cusum(
             alarm = t
     if alarm is None:
         return tuple(s), None
-    # The window is the excursion that ended in the alarm, found again from the statistic.
-    start = alarm
-    while start > baseline and s[start - 1] > 0:
-        start -= 1
-    return tuple(s), _signal(series, "poisson_cusum", labels, ys, expected, s, alarm, start, threshold)
+    return tuple(s), _signal(series, "poisson_cusum", labels, ys, expected, s, alarm, baseline, threshold)
 
 
 def ewma(
@@ -223,7 +224,4 @@ def ewma(
             alarm = t
     if alarm is None:
         return tuple(z_std), None
-    start = alarm
-    while start > baseline and z_std[start - 1] > 0:
-        start -= 1
-    return tuple(z_std), _signal(series, "ewma", labels, ys, expected, z_std, alarm, start, limit)
+    return tuple(z_std), _signal(series, "ewma", labels, ys, expected, z_std, alarm, baseline, limit)
