@@ -20,6 +20,7 @@ from openpso.analytics.stats.funnel import Funnel, poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
 from openpso.lake.months import shift_month
+from openpso.lib.spreadsheet import safe_cell
 
 MEASURE_WORDS = {
     "patient_days": "patient-days",
@@ -28,7 +29,6 @@ MEASURE_WORDS = {
     "encounters": "encounters",
 }
 PARETO_TOP = 12
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 PERIOD_MONTHS = 24  # two years: twelve baseline months and twelve to watch
 NO_DATA = "No pooled data yet: run `openpso lake refresh` once members have submitted events."
 TYPE_WORDS = {
@@ -55,8 +55,7 @@ class Panel:
     drill: str | None = None
 
     def csv(self) -> str:
-        # A cell a spreadsheet would run as a formula (=, +, -, @ first) is quoted as text (OWASP CSV injection).
-        table = self.table.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in _FORMULA else v)
+        table = self.table.map(safe_cell)
         return str(table.to_csv(index=False, lineterminator="\n"))
 
 

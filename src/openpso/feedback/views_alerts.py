@@ -17,6 +17,7 @@ from openpso.feedback import alerts, queries
 from openpso.feedback.evidence import signal_texts
 from openpso.feedback.forms import NON_IDENTIFIED, AlertForm, TargetForm
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
+from openpso.lib.spreadsheet import safe_cell
 
 
 @login_required
@@ -159,7 +160,7 @@ def alert_csv(request: HttpRequest, alert_id: int) -> HttpResponse:
     writer.writerow(CSV_COLUMNS)
     for t in form.apply(_targets(alert)).order_by("provider__name"):
         writer.writerow(
-            _cell(value)
+            safe_cell(value)
             for value in [
                 t.provider.name,
                 t.provider.provider_type,
@@ -172,8 +173,3 @@ def alert_csv(request: HttpRequest, alert_id: int) -> HttpResponse:
             ]
         )
     return response
-
-
-def _cell(value: str) -> str:
-    # Members write the notes: a note starting with = + - @ would run as a formula in a spreadsheet.
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
