@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def warm_dashboards() -> int:
     """Build every PSO's default analyst dashboard into the cache; returns how many were warmed."""
-    from openpso.analytics.views import pso_source, warm  # views need the URLconf; load them late
+    from openpso.analytics.pages import pso_source, warm  # the pages need the URLconf; load them late
 
     warmed = 0
     for pso in Organization.objects.filter(pk__in=LakeState.objects.values("pso_id")).order_by("pk"):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from openpso.analytics import views
+from openpso.analytics import pages
 from openpso.analytics.dashboards import pso_dashboard
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.audit.models import AuditEvent
@@ -91,7 +91,7 @@ def test_a_built_dashboard_is_reused_until_the_lake_changes(client_for, cast, ca
         built.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(views, "pso_dashboard", counting)
+    monkeypatch.setattr(pages, "pso_dashboard", counting)
     client = client_for("pso_analyst")
     client.get("/analytics/pso/")
     client.get("/analytics/pso/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openpso.analytics import views
+from openpso.analytics import pages
 from openpso.analytics.dashboards import pso_dashboard
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.lake.models import LakeState
@@ -23,7 +23,7 @@ def test_a_background_refresh_warms_the_analysts_dashboard(client_for, cast, cas
         built.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(views, "pso_dashboard", counting)
+    monkeypatch.setattr(pages, "pso_dashboard", counting)
     lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))
     assert len(built) == 1
     page = client_for("pso_analyst").get("/analytics/pso/")
@@ -37,6 +37,6 @@ def test_a_failure_while_warming_does_not_fail_the_refresh(cast, cast_lake, monk
     def broken(*args, **kwargs):
         raise RuntimeError("chart renderer missing")
 
-    monkeypatch.setattr(views, "pso_dashboard", broken)
+    monkeypatch.setattr(pages, "pso_dashboard", broken)
     lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))  # does not raise
     assert "warming the analytics dashboards failed" in caplog.text
