@@ -33,10 +33,11 @@ from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
 from openpso.demo.network import PSO_SLUG
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
+from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import NO_STATUS, PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import agreement_in_force, frame_codes
+from openpso.submissions.actions import frame_codes
 from openpso.submissions.document import EMPTY_ANALYSIS, analyses_for, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission, SubmissionMethod
 

@@ -19,8 +19,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from openpso.feedback.models import AlertStatus, AlertTarget, FeedbackReport, ReportKind, SafetyAlert
-from openpso.organizations.models import FeedbackProduct, MemberAgreement, Organization, OrgKind
-from openpso.organizations.queries import active_agreements, orgs_where, providers_shared_with_system
+from openpso.organizations.models import FeedbackProduct, Organization, OrgKind
+from openpso.organizations.queries import (
+    active_agreements,
+    agreement_in_force,
+    orgs_where,
+    providers_shared_with_system,
+)
 from openpso.organizations.roles import Role
 
 PSO_STAFF = [Role.PSO_ANALYST, Role.PSO_ADMIN]
@@ -39,13 +44,6 @@ def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
 
 
 # --- agreements ------------------------------------------------------------------------------
-
-
-def agreement_in_force(provider: Organization, *, on: dt.date | None = None) -> MemberAgreement | None:
-    pso = provider.network
-    if pso is None:
-        return None
-    return active_agreements(on).filter(provider=provider, pso=pso).order_by("-effective_from").first()
 
 
 def receives(provider: Organization, product: str, *, on: dt.date | None = None) -> bool:

@@ -84,3 +84,13 @@ def active_agreements(on: dt.date | None = None) -> QuerySet[MemberAgreement]:
     return MemberAgreement.objects.filter(
         Q(effective_from__lte=on), Q(effective_to__isnull=True) | Q(effective_to__gte=on)
     )
+
+
+def agreement_in_force(provider: Organization, on: dt.date | None = None) -> MemberAgreement | None:
+    """The provider's agreement with its own PSO in force on `on` (today), newest first."""
+    return (
+        active_agreements(on)
+        .filter(provider=provider, pso_id=provider.network_id)
+        .order_by("-effective_from", "-id")
+        .first()
+    )

@@ -18,8 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
-from openpso.organizations.models import MemberAgreement, Organization
-from openpso.organizations.queries import active_agreements
+from openpso.organizations.models import MemberAgreement
+from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.ledger import mark_reported
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
@@ -47,16 +47,6 @@ class Channel:
     actor: Any = None
     api_key: ProviderApiKey | None = None
     grant: FunctionalReportingGrant | None = None
-
-
-def agreement_in_force(provider: Organization, on: dt.date | None = None) -> MemberAgreement | None:
-    """The provider's agreement with its own PSO in force on `on` (today), newest first."""
-    return (
-        active_agreements(on)
-        .filter(provider=provider, pso_id=provider.network_id)
-        .order_by("-effective_from", "-id")
-        .first()
-    )
 
 
 def _refused(event_id: str, refusal: Refusal) -> EventResult:

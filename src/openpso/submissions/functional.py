@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
+from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import ACCEPTED, Channel, agreement_in_force, pool_soon, receive
+from openpso.submissions.actions import ACCEPTED, Channel, pool_soon, receive
 from openpso.submissions.document import build_document, refusal_of
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
 from openpso.submissions.revoke import revoke

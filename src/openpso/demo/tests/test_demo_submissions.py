@@ -11,9 +11,9 @@ from openpso.audit.trail import verify_chain
 from openpso.demo.analysis import demo_analysis
 from openpso.demo.generate import seed_demo
 from openpso.demo.submissions import FUNCTIONAL_PROVIDERS, seed_submissions
+from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.ledger import history
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import agreement_in_force
 from openpso.submissions.document import EMPTY_ANALYSIS, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission
 
