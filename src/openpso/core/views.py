@@ -1,17 +1,13 @@
-"""Home, health check and the audit-log page."""
+"""Home and health check (the audit-log pages are in `audit_views`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from openpso.audit.trail import events_for
 from openpso.organizations.models import Membership
-from openpso.organizations.queries import orgs_where
-from openpso.organizations.roles import Role
 
 
 @login_required
@@ -28,12 +24,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
-
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """Auditors read the audit trail of the organisations they audit, and nothing else."""
-    org_ids = list(orgs_where(request.user, [Role.AUDITOR]).values_list("id", flat=True))
-    if not org_ids:
-        raise Http404("No audit log for you here")
-    page = Paginator(events_for(organization_ids=org_ids), 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})

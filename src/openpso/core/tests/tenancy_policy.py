@@ -11,11 +11,17 @@ from openpso.testing.cast import Cast
 
 PSES = {"safety_manager", "pses_committee"}
 
+AUDIT_READERS = {"auditor", "provider_auditor", "safety_manager", "manager_p2", "pso_admin", "admin_pso2"}
+
 # Which cast members may GET each parameter-less page (others get 404).
 PAGE_ACCESS: dict[str, set[str] | str] = {
     "core:home": "all",
     "core:healthz": "all",
-    "core:audit-log": {"auditor", "provider_auditor"},
+    # The audit trail (issue 12 item 5; core/audit_access.py): each organisation's auditor, a
+    # provider's safety manager for that provider's rows, a PSO administrator for the PSO's own
+    # rows (42 CFR 3.106(b) audit controls). Its CSV has the same audience; verifying is POST.
+    "core:audit-log": AUDIT_READERS,
+    "core:audit-log-csv": AUDIT_READERS,
     "reporting:report-list": "all",
     "reporting:report-new": {"reporter", "safety_manager", "pses_committee", "manager_p2"},
     "organizations:org-list": {"pso_admin", "admin_pso2"},
@@ -105,6 +111,7 @@ POST_ONLY: set[str] = {
     "api:report-create-fhir",
     "pses:event-new",
     "pses:notifications-read",
+    "core:audit-verify",
 }
 
 # Public pages where an anonymous reporter picks their provider: every provider's name is
@@ -290,3 +297,17 @@ def feedback_report_visible(cast: Cast, who: str, kind: str, org_key: str) -> bo
         return org.pk == home.pk
     # p1b's agreement has no feedback product; every other member's includes the learning report.
     return membership.role in PSES and home.network_id == org.pk and home.pk != cast.orgs["p1b"].pk
+
+
+# The audit trail names objects by id (never their contents): a reader of an organisation's trail
+# sees the ids of that organisation's reports in it (a provider's rows), or of the reports its
+# members submitted (a PSO's rows: submission.received carries the event id). Never another's.
+AUDIT_PAGES = {"core:audit-log", "core:audit-log-csv"}
+
+
+def report_id_in_trail(cast: Cast, who: str, report_key: str, route_name: str) -> bool:
+    if route_name not in AUDIT_PAGES or who not in AUDIT_READERS:
+        return False
+    home = cast.memberships[who].organization
+    provider = cast.reports[report_key].provider
+    return provider.pk == home.pk or (home.kind == "pso" and provider.network_id == home.pk)

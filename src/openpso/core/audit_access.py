@@ -1,0 +1,83 @@
+"""Who reads which organisation's audit trail, and which ids belong to one report.
+
+The policy (issue 12 item 5). The trail is a security record, not PSWP itself: each row
+holds codes, ids, an e-mail as the actor's label and a short purpose (`AuditEvent` keeps
+narratives and PHI out, invariant 4), but it tells who read which report when, so it is
+shown to the people whose job is oversight of their own organisation's security, as
+42 CFR 3.106(b) asks of a PSO (audit controls over PSWP) and HIPAA 164.312(b) of a provider:
+
+- an auditor, in the organisation they audit (a PSO, a health system or a provider);
+- a provider's safety manager, for their own provider's records (the manager answers for
+  the provider's PSES and reviews who used its PSWP, 42 CFR 3.206 uses);
+- a PSO administrator, for the PSO's own rows (submissions received and read, questions,
+  re-identifications, the compliance register they keep).
+
+Nobody else: not the committee, reporters, health-system officers or PSO analysts, whose
+work does not include watching colleagues' access. And never another organisation's rows:
+a PSO's rows about a member's submission stay the PSO's, a provider's reads stay the
+provider's (`organization_id` on each row decides; the matrix test checks it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+
+from openpso.nonid.models import NarrativeReview
+from openpso.organizations.models import Organization
+from openpso.organizations.queries import orgs_where
+from openpso.organizations.roles import Role
+from openpso.pses.models import EventReportLink
+from openpso.pses.models_deliberation import Deliberation
+from openpso.pses.models_rca import ActionItem, Investigation
+from openpso.reporting.models import EventReport
+from openpso.submissions.models import Question, Submission
+
+AUDIT_ROLES = (Role.AUDITOR, Role.SAFETY_MANAGER, Role.PSO_ADMIN)
+_SHORT_ID = re.compile(r"[0-9a-fA-F]{8}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
+
+
+def audited_orgs_for(user: Any) -> QuerySet[Organization]:
+    """The organisations whose trail `user` reads (the policy above)."""
+    return orgs_where(user, AUDIT_ROLES)
+
+
+def ids_about(object_id: str) -> tuple[str, ...]:
+    """`object_id` and, where it names a report (its full id or the 8-character short id shown
+    on pages), the ids of everything kept about that report: its submissions to the PSO and the
+    questions on them, its safety event with the event's investigation, actions and
+    deliberations, and its narrative reviews. The caller still limits rows to those it may show.
+    """
+    object_id = object_id.strip()
+    if not object_id:
+        return ()
+    ids = {object_id}
+    for report_id in _reports_named(object_id):
+        ids.add(report_id)
+        ids.update(str(pk) for pk in Submission.objects.filter(event_id=report_id).values_list("pk", flat=True))
+        ids.update(str(pk) for pk in Question.objects.filter(event_id=report_id).values_list("pk", flat=True))
+        ids.update(str(pk) for pk in NarrativeReview.objects.filter(report_id=report_id).values_list("pk", flat=True))
+        event_ids = [
+            str(pk) for pk in EventReportLink.objects.filter(report_id=report_id).values_list("event_id", flat=True)
+        ]
+        ids.update(event_ids)
+        investigations = Investigation.objects.filter(event_id__in=event_ids)
+        ids.update(str(pk) for pk in investigations.values_list("pk", flat=True))
+        ids.update(
+            str(pk) for pk in ActionItem.objects.filter(investigation__in=investigations).values_list("pk", flat=True)
+        )
+        ids.update(str(pk) for pk in Deliberation.objects.filter(event_id__in=event_ids).values_list("pk", flat=True))
+    return tuple(sorted(ids))
+
+
+def _reports_named(object_id: str) -> list[str]:
+    if _UUID.fullmatch(object_id):
+        return [str(pk) for pk in EventReport.objects.filter(pk=object_id).values_list("pk", flat=True)]
+    if _SHORT_ID.fullmatch(object_id):
+        # Short ids are the first 8 hex digits; two reports sharing them both count (rare, shown).
+        found = EventReport.objects.filter(pk__istartswith=object_id.lower()).values_list("pk", flat=True)[:5]
+        return [str(pk) for pk in found]
+    return []
