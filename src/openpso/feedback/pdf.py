@@ -4,6 +4,15 @@ The report's HTML carries its stylesheet in a <style> element and its charts as 
 so the PDF needs no other resource. The fetcher refuses every URL but `data:` ones; a refused
 URL becomes a warning in WeasyPrint and a line in `refused`, never a request.
 
+The PDF is written as PDF/UA-1 (tagged): WeasyPrint turns the HTML's structure into the PDF's
+structure tree (headings, lists, tables with their header cells, figures), takes the document's
+language from `<html lang>` and its title from `<title>`, asks viewers to show that title, and
+writes the PDF/UA identification into the XMP metadata. A chart is an inline SVG; WeasyPrint gives
+its Figure the SVG's `<title>` as alternate text, so the title is lengthened here with the chart's
+`<desc>` (what it shows), which a screen reader would otherwise never reach in the PDF.
+`feedback/tests/test_report_pdf_tags.py` checks the result; docs/analytics.md says what that check
+covers and what it does not (it is not a veraPDF validation).
+
 WeasyPrint (with Pango) is imported on first use, so pages and commands that never print
 start without it.
 """
@@ -11,11 +20,28 @@ start without it.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
 
 log = logging.getLogger(__name__)
+PDF_VARIANT: str = "pdf/ua-1"
+# A chart's title and description as `charts.accessible` writes them, side by side.
+_TITLE_DESC = re.compile(r"<title( [^>]*)?>([^<]*)</title>(<desc( [^>]*)?>([^<]*)</desc>)")
+
+
+def _alt_with_description(match: re.Match[str]) -> str:
+    title, description = match.group(2).strip(), match.group(5).strip()
+    if not description or description == title:
+        return match.group(0)
+    alt = f"{title.rstrip('.')}. {description}"
+    return f"<title{match.group(1) or ''}>{alt}</title>{match.group(3)}"
+
+
+def charts_described(html: str) -> str:
+    """Each chart's SVG `<title>` (its Figure's /Alt in the PDF) followed by its `<desc>`; already escaped text."""
+    return _TITLE_DESC.sub(_alt_with_description, html)
 
 
 def local_only_fetcher() -> Any:
@@ -43,8 +69,8 @@ def html_to_pdf(html: str) -> bytes:
 
     fetcher = local_only_fetcher()
     # base_url is a local directory: relative URLs resolve there and are refused all the same.
-    document = HTML(string=html, base_url=str(settings.DATA_DIR), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf()
+    document = HTML(string=charts_described(html), base_url=str(settings.DATA_DIR), url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
     if fetcher.refused:
         log.warning("feedback PDF: %d resource(s) refused", len(fetcher.refused))
     return pdf
