@@ -14,6 +14,7 @@ urlpatterns = [
     path("pswp/", include("openpso.pswp.urls")),
     path("submissions/", include("openpso.submissions.urls")),  # issue 6: provider → PSO
     path("pso/", include("openpso.submissions.inbox_urls")),  # issue 6: the PSO inbox
+    path("pso/", include("openpso.nonid.pso_urls")),  # issue 12: re-identifying a pseudonym
     path("system/", include("openpso.submissions.system_urls")),  # issue 6: health-system view
     path("analytics/", include("openpso.analytics.urls")),  # issue 7: dashboards over the lake
     path("feedback/", include("openpso.feedback.urls")),  # issue 7: reports, safety alerts, digest

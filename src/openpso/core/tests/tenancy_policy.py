@@ -53,6 +53,9 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "system:submissions": {"system_safety_officer"},
     "api:submission-create": "all",  # same path as the list: GET lists, POST submits
     "api:submission-list": "all",
+    # Re-identifying a pool pseudonym (42 CFR 3.212(c); issue 12 item 5): the PSO's administrators
+    # only, among their own members; analysts study the pool by pseudonym and never see the page.
+    "pseudonyms:reidentify": {"pso_admin", "admin_pso2"},
     # The compliance register (issue 6 item 6) is the PSO administrator's alone.
     "compliance:overview": {"pso_admin", "admin_pso2"},
     "compliance:listing": {"pso_admin", "admin_pso2"},
