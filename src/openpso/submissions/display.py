@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from openpso.commonformats.answers_display import ModuleAnswers, answers_in_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import SharedField
 from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS
@@ -60,11 +61,11 @@ def document_rows(document: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def answer_rows(document: dict[str, Any]) -> list[Row]:
-    return [
-        Row(link_id, ", ".join(map(str, v)) if isinstance(v, list) else str(v))
-        for link_id, v in (document.get("answers") or {}).items()
-    ]
+def answer_groups(document: dict[str, Any]) -> list[ModuleAnswers]:
+    """The module answers in words, each with its question's text and its codes, grouped by form
+    (`commonformats.answers_display`). A submission carries no identifying answer
+    (`document.shared_answers`); none would be shown here if one had slipped in."""
+    return answers_in_words(document.get("answers") or {}, document.get("modules") or [], include_identifying=False)
 
 
 def analysis_of(document: dict[str, Any]) -> dict[str, Any] | None:

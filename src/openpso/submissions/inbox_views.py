@@ -19,7 +19,7 @@ from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.submissions import queries, threads
-from openpso.submissions.display import analysis_of, answer_rows, category_labels, document_rows
+from openpso.submissions.display import analysis_of, answer_groups, category_labels, document_rows
 from openpso.submissions.functional import active_grants
 from openpso.submissions.models import Question, QuestionAwaits, Submission, SubmissionMethod
 from openpso.submissions.views import MessageForm
@@ -97,7 +97,7 @@ def _detail_context(submission: Submission, **extra: Any) -> dict[str, Any]:
     return {
         "submission": submission,
         "rows": document_rows(document),
-        "answers": answer_rows(document),
+        "answers": answer_groups(document),
         "narrative": document.get("narrative"),
         "analysis": analysis_of(document),
         "versions": queries.versions_of(submission),

@@ -1,0 +1,29 @@
+"""The PSO inbox shows a submitted event's module answers in words, with their codes beside (issue 12 item 5)."""
+
+from __future__ import annotations
+
+from openpso.submissions.actions import Channel, submit_events
+from openpso.submissions.models import Submission
+
+from .helpers import file
+
+
+def test_the_inbox_shows_each_answer_as_the_question_and_its_words_with_the_codes(cast, client_for):
+    report = file(cast.users["safety_manager"])
+    submit_events(event_ids=[str(report.pk)], provider_ids=[report.provider_id], channel=Channel())
+    submission = Submission.objects.get(event_id=report.pk, current=True)
+    body = client_for("pso_analyst").get(f"/pso/inbox/{submission.pk}/").content.decode()
+    assert "<caption>Fall</caption>" in body
+    assert "<td>Did the patient have an injury from the fall?</td><td>No</td>" in body
+    assert "A18 · Fall/injury" in body
+    assert "<td>Was the fall assisted or unassisted?</td><td>Unassisted</td>" in body
+    assert "OPSO-FALL-UNASSISTED · Fall/assisted" in body
+    assert "<td>Fall/injury</td>" not in body  # never the linkId in place of the question
+
+
+def test_the_health_system_view_shows_the_same_words(cast, client_for):
+    report = file(cast.users["safety_manager"])
+    submit_events(event_ids=[str(report.pk)], provider_ids=[report.provider_id], channel=Channel())
+    submission = Submission.objects.get(event_id=report.pk, current=True)
+    body = client_for("system_safety_officer").get(f"/system/submissions/{submission.pk}/").content.decode()
+    assert "<td>Did the patient have an injury from the fall?</td><td>No</td>" in body
