@@ -49,6 +49,8 @@ def suggest_passphrase(words: int = 4) -> str:
 class AnonymousReportForm(ReportForm):
     """The signed-in report form as it is, minus what would say who is reporting."""
 
+    anonymous_channel = True  # its drug search is the identity-free, rate-limited one
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Always anonymous, and DE36 (job or position) could narrow down who reported.

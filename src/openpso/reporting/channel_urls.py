@@ -3,6 +3,7 @@
 from django.urls import path
 
 from openpso.reporting import channel_views as views
+from openpso.reporting import drug_views
 
 app_name = "channel"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("anonymous/passphrase/", views.anonymous_passphrase, name="anonymous-passphrase"),
     path("anonymous/follow-up/", views.follow_up_lookup, name="follow-up"),
     path("anonymous/follow-up/reply/", views.follow_up_reply, name="follow-up-reply"),
+    path("anonymous/drugs/", drug_views.anonymous_drug_search, name="anonymous-drugs"),
     # Signed in.
     path("reports/mine/", views.my_reports, name="my-reports"),
     path("reports/mine/<uuid:report_id>/reply/", views.my_report_reply, name="my-report-reply"),

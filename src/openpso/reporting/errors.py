@@ -7,12 +7,35 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from openpso.reporting.labels import label_for
 from openpso.reporting.schemas import FieldError
+
+
+def in_words(field: str, message: str) -> str:
+    """A message that names the field by its label: "Category: Fall [A48] is not collected…".
+
+    The API's `field` and `code` stay machine-readable (the contract); only the `message`
+    is for people. A message that starts with the raw field or linkId gets the label instead.
+    """
+    label = label_for(field)
+    if message.startswith(f"{label}: "):
+        return message
+    raw = field.removeprefix("answers.")
+    for prefix in (f"{field}: ", f"{raw}: "):
+        if message.startswith(prefix):
+            message = message.removeprefix(prefix)
+            break
+    return f"{label}: {message}"
+
+
+def worded(error: FieldError) -> FieldError:
+    return error.model_copy(update={"message": in_words(error.field, error.message)})
 
 
 class ReportInvalid(Exception):
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        errors = [worded(e) for e in errors]
+        super().__init__("; ".join(e.message for e in errors))
         self.errors = errors
 
     @classmethod
@@ -42,8 +65,9 @@ def field_errors_from_list(raw: Sequence[Any]) -> list[FieldError]:
         if error["type"] == "missing" or (
             error["type"] == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1
         ):
-            message = "this field is required"
+            message = "this is needed"
         elif error["type"] == "extra_forbidden":
-            message = "unknown field"
-        errors.append(FieldError(field=".".join(parts) or "__all__", code=error["type"], message=message))
+            message = "not a known field; leave it out"
+        field = ".".join(parts) or "__all__"
+        errors.append(FieldError(field=field, code=error["type"], message=in_words(field, message)))
     return errors

@@ -10,11 +10,12 @@ from django import forms
 from django.utils import timezone
 
 from openpso.commonformats.catalogue import form, modules_for
-from openpso.commonformats.definitions import INCIDENT, OTHER_CATEGORY, herf_core
+from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
 from openpso.organizations.models import Organization, Unit
-from openpso.reporting import module_forms
+from openpso.reporting import drugs, module_forms
+from openpso.reporting.labels import EVENT_TYPE_PHRASES, label_for, reporter_display
 from openpso.reporting.modules import HERF
-from openpso.reporting.schemas import FieldError
+from openpso.reporting.schemas import FieldError, category_conflicts
 
 _HERF = herf_core()
 
@@ -26,6 +27,27 @@ CORE_SKIP_LOGIC = {
 }
 # HERF patient identifiers asked for on the page (kept encrypted in the report's answers).
 PATIENT_IDENTIFIERS = ("HERF/DE46", "HERF/DE47", "HERF/DE49")
+# What ReportIn requires (or requires when shown): marked "*" and `required` on the page.
+# The form stays `novalidate`: the server's messages in words replace the browser's.
+NEEDED_NOW = ("event_type", "categories", "category_other", "discovered_at", "narrative", "harm")
+
+
+def _choices(element: str) -> list[tuple[str, str]]:
+    return [(code, reporter_display(display)) for code, display in _HERF[element].choices()]
+
+
+class CategoryCheckboxes(forms.CheckboxSelectMultiple):
+    """DE21 categories, each saying which event types AHRQ does not collect it for
+    (`data-not-for="A6 A9"`): the page script hides those for the chosen type, and
+    `schemas.category_conflicts` refuses the same combinations on the server."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        code = str(option["value"])
+        not_for = [t for t in (NEAR_MISS, UNSAFE_CONDITION) if category_conflicts(t, [code])]
+        if not_for:
+            option["attrs"]["data-not-for"] = " ".join(not_for)
+        return option
 
 
 class ReportForm(forms.Form):
@@ -49,7 +71,7 @@ class ReportForm(forms.Form):
 
     event_type = forms.ChoiceField(
         label=_HERF["DE3"].text,
-        choices=_HERF["DE3"].choices(),
+        choices=_choices("DE3"),
         widget=forms.RadioSelect,
         required=False,
         help_text="Incident: reached the patient. Near miss: caught before it reached the patient. "
@@ -57,10 +79,10 @@ class ReportForm(forms.Form):
     )
     categories = forms.MultipleChoiceField(
         label="What kind of event?",
-        choices=_HERF["DE21"].choices(),
-        widget=forms.CheckboxSelectMultiple,
+        choices=_choices("DE21"),
+        widget=CategoryCheckboxes,
         required=False,
-        help_text="Choose every category that applies.",
+        help_text="Choose at least one, and every one that applies.",
     )
     category_other = forms.CharField(label="If other, what kind?", required=False, max_length=200)
     discovered_at = forms.DateTimeField(
@@ -84,18 +106,21 @@ class ReportForm(forms.Form):
         label="Harm to the patient (incidents only)",
         required=False,
         widget=forms.RadioSelect,
-        choices=[("", "Not applicable"), *_HERF["PIF/harm"].choices()],
+        choices=[("", "Not applicable"), *_choices("PIF/harm")],
     )
     patient_age_years = forms.IntegerField(
         label="Patient's age in years (optional)", required=False, min_value=0, max_value=130
     )
     patient_sex = forms.ChoiceField(
-        label="Patient's sex (optional)", required=False, choices=[("", "—"), *_HERF["DE42"].choices()]
+        label="Patient's sex (optional)", required=False, choices=[("", "—"), *_choices("DE42")]
     )
     anonymous = forms.BooleanField(
         label="Report anonymously", required=False, help_text="Your name is not stored with the report."
     )
     reporter_role = forms.CharField(label="Your job or position (optional)", required=False, max_length=100)
+
+    # The anonymous channel's form sets this: its drug search is the identity-free one.
+    anonymous_channel = False
 
     def __init__(self, *args: Any, provider: Organization, home_unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,8 +134,12 @@ class ReportForm(forms.Form):
             assert field is not None
             field.label = f"{field.label} (optional)"
             self.fields[module_forms.field_name(link_id)] = field
-        module_forms.add_module_fields(self, self.modules)
-        self.module_sections = [(m, module_forms.bind(self, module_forms.questions(m))) for m in self.modules]
+        module_forms.add_module_fields(self, self.modules, reporter=True)
+        self.module_sections = [
+            (m, module_forms.bind(self, module_forms.questions(m, reporter=True))) for m in self.modules
+        ]
+        self._mark_needed()
+        self._wire_drug_search()
         units = self.fields["unit"]
         assert isinstance(units, forms.ModelChoiceField)
         units.queryset = Unit.objects.filter(provider=provider, active=True)
@@ -118,6 +147,44 @@ class ReportForm(forms.Form):
             self.initial.setdefault("discovered_at", timezone.localtime().replace(second=0, microsecond=0))
             if home_unit is not None:
                 self.initial.setdefault("unit", home_unit.pk)
+
+    def _mark_needed(self) -> None:
+        for name in NEEDED_NOW:
+            field = self.fields[name]
+            field.needed = "now"  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                continue  # `required` on each box would say every box must be ticked
+            field.widget.attrs["required"] = True
+            if not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["aria-required"] = "true"
+
+    def _wire_drug_search(self) -> None:
+        url = drugs.search_url(anonymous=self.anonymous_channel)
+        for name, field in self.fields.items():
+            kind = getattr(field, "drug_search", None)
+            if kind:
+                options = f"{self.auto_id % name}_drugs" if isinstance(self.auto_id, str) else f"{name}_drugs"
+                field.widget.attrs.update(
+                    {"list": options, "hx-get": url, "hx-target": f"#{options}", "hx-vals": f'{{"kind": "{kind}"}}'}
+                )
+
+    @property
+    def category_notes(self) -> dict[str, str]:
+        """For the page script: why categories are not offered for a near miss or unsafe condition."""
+        notes = {}
+        for event_type in (NEAR_MISS, UNSAFE_CONDITION):
+            names = [
+                reporter_display(a.display) for a in _HERF["DE21"].answers if category_conflicts(event_type, [a.code])
+            ]
+            notes[event_type] = (
+                f"Not offered for {EVENT_TYPE_PHRASES[event_type]}, as the Common Formats do not collect "
+                f"them for it: {', '.join(names)}."
+            )
+        return notes
+
+    @property
+    def category_notes_json(self) -> str:
+        return json.dumps(self.category_notes)
 
     @property
     def patient_identifier_fields(self) -> list[forms.BoundField]:
@@ -139,9 +206,10 @@ class ReportForm(forms.Form):
             if name.startswith("answers."):
                 name = module_forms.link_id_to_field(name.removeprefix("answers."))
             if name in self.fields:
-                self.add_error(name, error.message)
+                # The summary and the field already show the field's label: the reason alone.
+                self.add_error(name, error.message.removeprefix(f"{label_for(error.field)}: "))
             else:
-                self.add_error(None, f"{error.field}: {error.message}")
+                self.add_error(None, error.message)  # it names the field (errors.in_words)
 
     def report_data(self, provider: Organization) -> dict[str, Any]:
         cleaned = dict(self.cleaned_data)

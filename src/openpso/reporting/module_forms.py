@@ -16,6 +16,8 @@ from typing import Any
 from django import forms
 
 from openpso.commonformats.model import FormDefinition, Item, iter_items
+from openpso.reporting import drugs
+from openpso.reporting.labels import reporter_display
 
 # Radio buttons read faster than a drop-down on a phone, up to a point.
 _RADIO_MAX = 7
@@ -24,6 +26,14 @@ _YES_NO = [("A15", "Yes"), ("A18", "No")]
 
 # HERF items that the report form holds as its own core fields (skip logic may read them).
 CORE_FIELDS = {"HERF/DE3": "event_type", "HERF/DE21": "categories", "HERF/DE42": "patient_sex"}
+
+# Medication (CFER-H 1.2) RxNorm codes: a frontline reporter cannot know an RxCUI, and no
+# RxNorm source ships with OpenPSO to look one up offline, so the reporter's form leaves these
+# optional questions out; the drug names (DE318, DE321) are asked with a drug-name search
+# instead (`reporting.drugs`). The safety team and the API may still answer them.
+RXCUI_ITEMS = frozenset({"Medication/DE319", "Medication/DE322", "Medication/DE328", "Medication/DE331"})
+# Free-text drug-name questions that get the search (suggestions from `reporting.drugs`).
+DRUG_NAME_ITEMS = frozenset({"Medication/DE318", "Medication/DE321"})
 
 
 def field_name(link_id: str) -> str:
@@ -68,10 +78,25 @@ class BoundQuestion:
 
 
 def _choices(item: Item) -> list[tuple[str, str]]:
-    return [(a.code, a.display) for a in item.answers]
+    # Display-time wording only ("Other: PLEASE SPECIFY" -> "Other (please say what)"): the
+    # codes and the definition files are unchanged.
+    return [(a.code, reporter_display(a.display)) for a in item.answers]
 
 
 def make_field(item: Item) -> forms.Field | None:
+    field = _make_field(item)
+    if field is not None and item.required:
+        # Optional at intake, required when the event is submitted to the PSO: the form says
+        # so ("needed before it goes to the PSO — your safety team can complete it").
+        field.needed = "later"  # type: ignore[attr-defined]
+        if getattr(field.widget, "input_type", None) not in {"radio", "checkbox"}:
+            field.widget.attrs["aria-describedby"] = "needed-later"
+    if field is not None and item.link_id in DRUG_NAME_ITEMS:
+        drugs.search_widget(field, item.link_id)
+    return field
+
+
+def _make_field(item: Item) -> forms.Field | None:
     label = item.text or item.link_id
     common: dict[str, Any] = {"label": label, "required": False, "help_text": item.help}
     kind = item.type
@@ -117,8 +142,9 @@ def _conditions_json(item: Item) -> str:
     return json.dumps({"behavior": item.enable_behavior, "when": clauses})
 
 
-def questions(definition: FormDefinition) -> list[Question]:
-    """The module's visible items as a tree, in form order (hidden, system-filled items left out)."""
+def questions(definition: FormDefinition, *, reporter: bool = False) -> list[Question]:
+    """The module's visible items as a tree, in form order (hidden, system-filled items left out;
+    for a `reporter`, also the RxCUI questions, see RXCUI_ITEMS)."""
 
     def build(items: tuple[Item, ...]) -> tuple[Question, ...]:
         return tuple(
@@ -126,7 +152,7 @@ def questions(definition: FormDefinition) -> list[Question]:
                 item=item, name=field_name(item.link_id), enable_when=_conditions_json(item), children=build(item.items)
             )
             for item in items
-            if not item.hidden
+            if not item.hidden and not (reporter and item.link_id in RXCUI_ITEMS)
         )
 
     return list(build(definition.items))
@@ -150,16 +176,16 @@ def bind(form: forms.Form, nodes: Iterable[Question]) -> tuple[BoundQuestion, ..
     )
 
 
-def add_module_fields(form: forms.Form, modules: list[FormDefinition]) -> None:
+def add_module_fields(form: forms.Form, modules: list[FormDefinition], *, reporter: bool = False) -> None:
     for definition in modules:
-        for question in iter_questions(questions(definition)):
+        for question in iter_questions(questions(definition, reporter=reporter)):
             field = make_field(question.item)
             if field is None:
                 continue
             form.fields[question.name] = field
             if any(a.specify for a in question.item.answers):
                 form.fields[other_name(question.item.link_id)] = forms.CharField(
-                    label=f"{question.item.text or question.item.link_id} — please specify",
+                    label=f"{question.item.text or question.item.link_id} (please say what)",
                     required=False,
                     max_length=200,
                 )

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
+from openpso.reporting.labels import EVENT_TYPE_PHRASES, answer_words, category_words
 
 _HERF = herf_core()
 NARRATIVE_MAX = _HERF["DE15"].max_length or 2000
@@ -24,7 +25,9 @@ MAX_ANSWERS_BYTES = 200_000
 
 
 def _bad(code: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(code, message)
+    # `code` is the API's machine-readable contract; `message` is for people: the field's
+    # label and the reason in words, codes at most in brackets (errors.in_words adds the label).
+    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"))
 
 
 class ReportIn(BaseModel):
@@ -64,7 +67,7 @@ class ReportIn(BaseModel):
     def _answers_are_bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
         # Every module together has a few hundred questions; anything far beyond is not a report.
         if len(value) > MAX_ANSWERS:
-            raise _bad("too_many", f"at most {MAX_ANSWERS} answers")
+            raise _bad("too_many", f"there are more than {MAX_ANSWERS} answers")
         if len(json.dumps(value, default=str)) > MAX_ANSWERS_BYTES:
             raise _bad("too_long", f"the answers together exceed {MAX_ANSWERS_BYTES // 1000} kB")
         return value
@@ -75,7 +78,7 @@ class ReportIn(BaseModel):
         if value not in _HERF["DE3"].codes:
             raise _bad(
                 "unknown_code",
-                f"{value!r} is not a DE3 answer; use A3 (incident), A6 (near miss) or A9 (unsafe condition)",
+                "choose Incident [A3], Near miss [A6] or Unsafe condition [A9]",
             )
         return value
 
@@ -86,15 +89,14 @@ class ReportIn(BaseModel):
             raise _bad("required", "choose at least one category")
         unknown = [code for code in value if code not in _HERF["DE21"].codes]
         if unknown:
-            raise _bad("unknown_code", f"not DE21 category codes: {', '.join(unknown)}")
+            listed = ", ".join(repr(code)[:26] for code in unknown[:5])
+            raise _bad("unknown_code", f"{listed} is not one of the categories of the Common Formats (DE21)")
         if len(set(value)) != len(value):
             raise _bad("duplicate", "a category is listed twice")
-        conflicts = category_conflicts(getattr(info, "data", {}).get("event_type", ""), value)
+        event_type = getattr(info, "data", {}).get("event_type", "")
+        conflicts = category_conflicts(event_type, value)
         if conflicts:
-            raise _bad(
-                "not_collected",
-                f"AHRQ Common Formats do not collect these categories for this event type: {', '.join(conflicts)}",
-            )
+            raise _bad("not_collected", conflict_message(event_type, conflicts))
         return value
 
     @field_validator("category_other")
@@ -102,7 +104,7 @@ class ReportIn(BaseModel):
     def _other_is_specified(cls, value: str, info: object) -> str:
         categories = getattr(info, "data", {}).get("categories") or []
         if OTHER_CATEGORY in categories and not value:
-            raise _bad("required", "say what the 'Other' category is")
+            raise _bad("required", "you chose Other: say what kind of event it was")
         return value
 
     @field_validator("discovered_at")
@@ -113,14 +115,14 @@ class ReportIn(BaseModel):
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         if value > timezone.now() + dt.timedelta(minutes=5):
-            raise _bad("in_future", "the discovery time is in the future")
+            raise _bad("in_future", "the time is in the future; give the time it was discovered")
         return value
 
     @field_validator("patient_sex")
     @classmethod
     def _sex_is_a_de42_code(cls, value: str) -> str:
         if value and value not in _HERF["DE42"].codes:
-            raise _bad("unknown_code", f"{value!r} is not a DE42 answer; use M, F or UNK")
+            raise _bad("unknown_code", "choose Male [M], Female [F] or Unknown [UNK]")
         return value
 
     @field_validator("harm")
@@ -129,7 +131,7 @@ class ReportIn(BaseModel):
         data = getattr(info, "data", {})
         event_type = data.get("event_type")
         if value and value not in _HERF["PIF/harm"].codes:
-            raise _bad("unknown_code", f"{value!r} is not a harm-scale answer (LOINC LL2819-2)")
+            raise _bad("unknown_code", "choose one of the harm levels on the list (LOINC LL2819-2)")
         if event_type == INCIDENT and not value:
             raise _bad("required", "an incident needs a harm level (choose Unknown if not known)")
         if event_type in {NEAR_MISS, UNSAFE_CONDITION} and value:
@@ -138,6 +140,18 @@ class ReportIn(BaseModel):
                 "harm applies only to incidents; a near miss or unsafe condition did not reach or harm a patient",
             )
         return value
+
+
+def conflict_message(event_type: str, conflicts: list[str]) -> str:
+    """Why these categories cannot go with this event type, in words, and what to do instead:
+    "Fall [A48] is not collected for a near miss — choose Incident or remove Fall"."""
+    named = [category_words(code) for code in conflicts]
+    what = EVENT_TYPE_PHRASES.get(event_type, answer_words("DE3", event_type))
+    if len(named) == 1:
+        plain = named[0].rsplit(" [", 1)[0]
+        return f"{named[0]} is not collected for {what} — choose Incident or remove {plain}"
+    listed = ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{listed} are not collected for {what} — choose Incident or remove them"
 
 
 def category_conflicts(event_type: str, categories: list[str]) -> list[str]:

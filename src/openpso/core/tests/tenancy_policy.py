@@ -37,6 +37,10 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "channel:anonymous-start": "all",
     "channel:follow-up": "all",
     "channel:my-reports": "all",
+    # The report form's drug-name search (issue 12 item 2): names from a shipped list, nothing
+    # of any organisation; the signed-in door for every signed-in user, the anonymous one public.
+    "reporting:drug-search": "all",
+    "channel:anonymous-drugs": "all",
     # PSES triage: the queue is the provider's safety team's, clock rules its safety
     # manager's; notifications are each person's own (empty for most roles).
     "pses:queue": {"safety_manager", "pses_committee", "manager_p2"},
@@ -53,9 +57,6 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "system:submissions": {"system_safety_officer"},
     "api:submission-create": "all",  # same path as the list: GET lists, POST submits
     "api:submission-list": "all",
-    # Re-identifying a pool pseudonym (42 CFR 3.212(c); issue 12 item 5): the PSO's administrators
-    # only, among their own members; analysts study the pool by pseudonym and never see the page.
-    "pseudonyms:reidentify": {"pso_admin", "admin_pso2"},
     # The compliance register (issue 6 item 6) is the PSO administrator's alone.
     "compliance:overview": {"pso_admin", "admin_pso2"},
     "compliance:listing": {"pso_admin", "admin_pso2"},

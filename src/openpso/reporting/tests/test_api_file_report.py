@@ -126,7 +126,35 @@ def test_a_missing_field_is_named(cast, client_for):
     del body["narrative"]
     response = _post(client_for("reporter"), body)
     assert response.status_code == 422
-    assert {"field": "narrative", "code": "missing", "message": "this field is required"} in response.json()["errors"]
+    assert {"field": "narrative", "code": "missing", "message": "What happened: this is needed"} in response.json()[
+        "errors"
+    ]
+
+
+def test_a_category_not_collected_for_a_near_miss_is_refused_in_words(cast, client_for):
+    response = _post(client_for("reporter"), _payload(cast, event_type="A6", categories=["A48"], harm=""))
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    # The machine fields are the contract; the message names the field and the category in words.
+    assert (error["field"], error["code"]) == ("categories", "not_collected")
+    assert error["message"] == "Category: Fall [A48] is not collected for a near miss — choose Incident or remove Fall"
+
+
+def test_no_message_is_a_bare_code(cast, client_for):
+    body = _payload(cast, event_type="A99", categories=["A48", "B1"], patient_sex="Q")
+    del body["narrative"]
+    response = _post(client_for("reporter"), body)
+    assert response.status_code == 422
+    labels = {error["field"]: error["message"].partition(": ")[0] for error in response.json()["errors"]}
+    assert labels == {
+        "event_type": "What is being reported",
+        "categories": "Category",
+        "narrative": "What happened",
+        "patient_sex": "Patient's sex",
+    }
+    words = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert words["event_type"].endswith("choose Incident [A3], Near miss [A6] or Unsafe condition [A9]")
+    assert words["patient_sex"].endswith("choose Male [M], Female [F] or Unknown [UNK]")
 
 
 def test_a_unit_of_another_provider_is_refused(cast, client_for):

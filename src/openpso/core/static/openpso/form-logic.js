@@ -39,7 +39,32 @@
     return changed;
   }
 
+  // Categories follow the event type: those AHRQ does not collect for the chosen type
+  // (data-not-for, the same rule as schemas.category_conflicts on the server) are hidden and
+  // disabled, a ticked one is unticked, and the note under the list says which and why.
+  const categoryNote = form.querySelector("[data-category-notes]");
+  const notes = categoryNote ? JSON.parse(categoryNote.dataset.categoryNotes) : {};
+  let unticked = [];
+  function followEventType() {
+    const type = valuesOf("event_type")[0] || "";
+    const now = [];
+    form.querySelectorAll("input[name='categories'][data-not-for]").forEach(function (box) {
+      const off = type !== "" && box.dataset.notFor.split(" ").indexOf(type) !== -1;
+      const label = box.closest("label") || box;
+      if (off && box.checked) { box.checked = false; now.push(label.textContent.trim()); }
+      box.disabled = off;
+      label.hidden = off;
+    });
+    if (now.length) unticked = now;
+    else if (!type || !notes[type]) unticked = [];
+    if (!categoryNote) return;
+    let text = notes[type] || "";
+    if (text && unticked.length) text += " Unticked for you: " + unticked.join(", ") + ".";
+    if (categoryNote.textContent !== text) categoryNote.textContent = text;
+  }
+
   function update() {
+    followEventType();
     // Repeat until stable: showing one question can enable another that depends on it.
     for (let pass = 0; pass < 10; pass++) {
       let changed = false;

@@ -1,0 +1,55 @@
+"""The drug-name search of the report form (htmx, GET): `<option>`s for the question's <datalist>.
+
+Two doors to one search: signed in (`reporting:drug-search`) and anonymous
+(`channel:anonymous-drugs`, identity-free like every page under /anonymous/). Both are
+rate-limited per hashed client address, as the anonymous channel is. Nothing is stored or
+logged: the query is a drug name being typed, answered from a list shipped with OpenPSO.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.decorators import ratelimit  # type: ignore[import-untyped]
+
+from openpso.reporting import channel, drugs
+from openpso.reporting.channel_views import identity_free
+
+# Typing with a 250 ms pause sends a request every few letters; a whole hospital may share
+# one address (see channel_views.RATES). Far above a person typing, far below a scraper.
+RATE = "600/h"
+
+
+def _rate(group: str, request: HttpRequest) -> str:
+    return RATE
+
+
+def _query(request: HttpRequest) -> str:
+    # htmx sends the input under its own name (m__Medication__DE318…); `q` for other callers.
+    query = request.GET.get("q")
+    if query is None:
+        query = next((v for k, v in request.GET.items() if k.startswith("m__")), "")
+    return query[:100]
+
+
+def _answer(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return HttpResponse("", status=429, headers={"Retry-After": "3600"})
+    kind = drugs.BRAND if request.GET.get("kind") == drugs.BRAND else drugs.GENERIC
+    names = drugs.search(_query(request), kind=kind)
+    response = render(request, "reporting/_drug_options.html", {"names": names})
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@ratelimit(group="openpso.drugs", key=channel.client_key, rate=_rate, method="GET", block=False)
+def drug_search(request: HttpRequest) -> HttpResponse:
+    return _answer(request)
+
+
+@identity_free
+@ratelimit(group="openpso.anonymous.drugs", key=channel.client_key, rate=_rate, method="GET", block=False)
+def anonymous_drug_search(request: HttpRequest) -> HttpResponse:
+    return _answer(request)
