@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,7 +12,7 @@ from django.http import Http404
 from openpso.organizations.models import OrgKind
 from openpso.organizations.queries import orgs_where, providers_shared_with_system
 from openpso.organizations.roles import PSES_ROLES, Role
-from openpso.reporting.models import EventReport
+from openpso.reporting.models import AnswerAmendment, EventReport
 
 
 def reports_for(user: Any) -> QuerySet[EventReport]:
@@ -50,3 +51,37 @@ def purpose_of_view(user: Any, report: EventReport) -> str:
     if report.reporter_id == getattr(user, "pk", None):
         return "reporter.follow_up"
     return OVERSIGHT
+
+
+# --- answers: the reporter's original plus the safety team's amendments ---------------
+
+
+def apply_amendments(original: Mapping[str, Any], amendments: Iterable[AnswerAmendment]) -> dict[str, Any]:
+    """`original` with each amendment's new values applied in order (None removes an answer)."""
+    answers = dict(original)
+    for amendment in amendments:
+        for link_id, value in (amendment.after or {}).items():
+            if value is None:
+                answers.pop(link_id, None)
+            else:
+                answers[link_id] = value
+    return answers
+
+
+def effective_answers(report: EventReport) -> dict[str, Any]:
+    """The answers that count for display and submission: the reporter's, as amended.
+
+    The one function every reader of a report's answers uses (pages, API, submission
+    document, completeness); `EventReport.answers` alone is only what the reporter filed.
+    """
+    return apply_amendments(report.answers or {}, report.amendments.order_by("sequence"))
+
+
+def effective_answers_for(reports: Iterable[EventReport]) -> dict[uuid.UUID, dict[str, Any]]:
+    """`effective_answers` of many reports in one query for their amendments."""
+    reports = list(reports)
+    by_report: dict[uuid.UUID, list[AnswerAmendment]] = {}
+    amendments = AnswerAmendment.objects.filter(report__in=reports).order_by("report", "sequence")
+    for amendment in amendments:
+        by_report.setdefault(amendment.report_id, []).append(amendment)
+    return {r.pk: apply_amendments(r.answers or {}, by_report.get(r.pk, [])) for r in reports}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openpso.reporting import drug_views, views
+from openpso.reporting import answer_views, drug_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("new/<slug:provider>/draft/discard/", views.draft_discard, name="draft-discard"),
     path("drugs/", drug_views.drug_search, name="drug-search"),
     path("<uuid:report_id>/", views.report_detail, name="report-detail"),
+    path("<uuid:report_id>/answers/", answer_views.report_answers, name="report-answers"),
 ]

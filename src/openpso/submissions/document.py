@@ -21,19 +21,21 @@ from typing import Any
 
 from django.utils import timezone
 
-from openpso.commonformats.answers import OTHER_SUFFIX, REQUIRED, validate
-from openpso.commonformats.catalogue import catalogue, form
+from openpso.commonformats.answers import OTHER_SUFFIX
+from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.model import Item
 from openpso.organizations.models import MemberAgreement, SharedField
+from openpso.organizations.timezones import local_date
 from openpso.pses.models import EventReportLink
 from openpso.pses.models_rca import ActionItem, Investigation
 from openpso.pses.rca_queries import factor_labels
 from openpso.pswp.status import PswpStatus
+from openpso.reporting.completeness import missing_answers as open_questions
 from openpso.reporting.models import EventReport
+from openpso.reporting.queries import effective_answers
 from openpso.submissions.models import DOCUMENT_SCHEMA
 
 HERF = "cfer-h-1.2/herf"
-_YES, _NO = "A15", "A18"  # HERF DE33 (anonymous) answers, for skip logic only
 
 Analysis = dict[str, Any]
 
@@ -123,11 +125,16 @@ EMPTY_ANALYSIS: Analysis = {"contributing_factors": [], "actions": []}
 
 
 def build_document(
-    report: EventReport, agreement: MemberAgreement, *, analysis: Analysis | None = None
+    report: EventReport,
+    agreement: MemberAgreement,
+    *,
+    analysis: Analysis | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The document the PSO receives of `report` under `agreement` (DOCUMENT_SCHEMA).
 
-    `analysis` may be passed in when the caller loaded many at once (`analyses_for`).
+    `analysis` and `answers` (the effective answers) may be passed in when the caller
+    loaded many at once (`analyses_for`, `reporting.queries.effective_answers_for`).
     """
     unit = report.unit
     document: dict[str, Any] = {
@@ -143,7 +150,8 @@ def build_document(
         "harm": report.harm,
         "patient": {"age_years": report.patient_age_years, "sex": report.patient_sex},
         "modules": list(report.modules),
-        "answers": shared_answers(report.answers or {}, report.modules),
+        # The reporter's answers as the safety team completed or corrected them (issue 12).
+        "answers": shared_answers(effective_answers(report) if answers is None else answers, report.modules),
     }
     if agreement.shares(SharedField.NARRATIVE):
         document["narrative"] = report.narrative
@@ -164,24 +172,27 @@ def version_of(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def missing_answers(report: EventReport, answers: Mapping[str, Any] | None = None) -> list[Refusal]:
+    """Every required module question left open, in words: checked at submission, not at
+    intake (reporting.modules lets frontline reporters leave them to the safety team, who
+    complete them on the report's answers page)."""
+    given = effective_answers(report) if answers is None else answers
+    return [
+        Refusal(f"answers.{m.link_id}", f"{m.words} must be answered before submission [{m.link_id}]")
+        for m in open_questions(report, given)
+    ]
+
+
 def _missing_answers(report: EventReport) -> Refusal | None:
-    """The first required module question left open: checked at submission, not at intake
-    (reporting.modules lets frontline reporters leave them to the safety team)."""
-    context: dict[str, Any] = {
-        "HERF/DE3": report.event_type,
-        "HERF/DE21": list(report.categories),
-        "HERF/DE33": _YES if report.anonymous else _NO,
-    }
-    if report.patient_sex:
-        context["HERF/DE42"] = report.patient_sex
-    answers = dict(report.answers or {})
-    for key in report.modules:
-        definition = form(key)
-        given = {**context, **answers} if HERF in definition.depends_on else answers
-        for problem in validate(definition, given, ignore_prefill=True):
-            if problem.code == REQUIRED:
-                return Refusal(f"answers.{problem.link_id}", f"required by {definition.title} before submission")
-    return None
+    """The first missing answer, saying how many more there are (one refusal per event)."""
+    missing = missing_answers(report)
+    if not missing:
+        return None
+    first = missing[0]
+    if len(missing) == 1:
+        return first
+    more = len(missing) - 1
+    return Refusal(first.field, f"{first.reason}, and {more} more question{'s' if more > 1 else ''}")
 
 
 def refusal_of(report: EventReport, agreement: MemberAgreement | None, *, complete: bool = True) -> Refusal | None:
@@ -195,7 +206,7 @@ def refusal_of(report: EventReport, agreement: MemberAgreement | None, *, comple
         shown = PswpStatus(report.pswp_status).label.lower()
         return Refusal("pswp_status", f"the report is {shown}; only PSWP in the PSES can be reported (42 CFR 3.20)")
     if agreement is None:
-        today = timezone.localdate().isoformat()
+        today = local_date(timezone.now(), report.provider).isoformat()  # the provider's day, as its pages show
         return Refusal("agreement", f"no member agreement with the PSO is in force on {today}")
     if not report.categories:
         return Refusal("categories", "the event has no category (DE21); the agreement covers events by category")

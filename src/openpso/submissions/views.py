@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,9 @@ from django.views.decorators.cache import never_cache
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Unit
 from openpso.pswp.status import PswpStatus
+from openpso.reporting.completeness import missing_answers
+from openpso.reporting.models import AnswerAmendment
+from openpso.reporting.queries import effective_answers_for
 from openpso.submissions import functional, keys, queries, threads
 from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
 from openpso.submissions.display import category_labels
@@ -47,9 +51,31 @@ def submit(request: HttpRequest) -> HttpResponse:
         .filter(event_id__in=[r.pk for r in page.object_list])
         .values_list("event_id", "submitted_at")
     )
-    rows = [{"report": r, "submitted_at": held.get(r.pk), "categories": category_labels(r.categories)} for r in page]
+    rows = [
+        {"report": r, "submitted_at": held.get(r.pk), "categories": category_labels(r.categories)}
+        for r in page.object_list
+    ]
+    _add_completeness(rows)
     context = {"page": page, "rows": rows, "results": results, "show": show, "providers": providers}
     return render(request, "submissions/submit.html", context)
+
+
+def _add_completeness(rows: list[dict[str, Any]]) -> None:
+    """Per report: every required question still open (with a link to it on the answers
+    page), and whether the answers changed since the PSO's version (send it again)."""
+    reports = [row["report"] for row in rows]
+    answers = effective_answers_for(reports)
+    last_change = dict(
+        AnswerAmendment.objects.filter(report__in=reports)
+        .values("report_id")
+        .annotate(last=Max("created_at"))
+        .values_list("report_id", "last")
+    )
+    for row in rows:
+        report = row["report"]
+        row["missing"] = missing_answers(report, answers[report.pk])
+        changed_at = last_change.get(report.pk)
+        row["changed_since_sent"] = bool(row["submitted_at"] and changed_at and changed_at > row["submitted_at"])
 
 
 def ids_of(providers: Any) -> list[int]:

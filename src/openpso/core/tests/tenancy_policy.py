@@ -112,6 +112,7 @@ def analytics_dashboard_visible(cast: Cast, who: str, route_name: str, org_key: 
 POST_ONLY: set[str] = {
     "channel:anonymous-passphrase",
     "channel:follow-up-reply",
+    "channel:follow-up-answers",  # an anonymous reporter's answers to a request, by status token
     "api:report-create-fhir",
     "pses:event-new",
     "pses:notifications-read",
@@ -185,6 +186,8 @@ PSES_REPORT_ROUTES = {
     "nonid:span-add",
     "nonid:span-remove",
     "nonid:approve",
+    # Completing or correcting a report's coded answers (issue 12 item 1) is PSES work too.
+    "reporting:report-answers",
 }
 PSES_PROVIDER_ROUTES = {"pswp:external-list", "pswp:policy", "pswp:disclosure-log", "pswp:disclosure-csv"}
 

@@ -268,6 +268,7 @@ POST_ONLY_OBJECT_ROUTES = {
     "reporting:draft-discard",
     "channel:follow-up-post",
     "channel:my-report-reply",
+    "channel:my-request-answer",
     "pses:event-link",
     "pses:event-unlink",
     "pses:event-assign",

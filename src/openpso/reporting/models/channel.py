@@ -10,8 +10,10 @@ sequential id would order the reporter's answers among the staff's exactly-timed
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from openpso.encryption.fields import EncryptedTextField
@@ -79,3 +81,11 @@ class FollowUpMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on report {self.report_id}"
+
+    @property
+    def answer_request_or_none(self) -> Any:
+        """The structured request this question carries (`AnswerRequest`), if any."""
+        try:
+            return self.answer_request  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None

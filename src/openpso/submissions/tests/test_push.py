@@ -94,7 +94,12 @@ def test_refused_events_name_the_field_and_the_reason(cast, manager):
     assert "A44" in reasons[3][1]
     assert reasons[4][0] == "pswp_status"
     assert "dropped out" in reasons[4][1]
-    assert reasons[5] == ("answers.Fall/assisted", "required by Fall before submission")
+    # Named in words (question text and module), the linkId in brackets, and how many more are open.
+    assert reasons[5] == (
+        "answers.Fall/assisted",
+        "“Was the fall assisted or unassisted?” (Fall) must be answered before submission [Fall/assisted], "
+        "and 1 more question",
+    )
     assert not Submission.objects.exists()
 
 
