@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from openpso.commonformats.answers_display import answers_in_words, flat_rows
 from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.fhir_import import report_from_response, source_key
 from openpso.reporting.models import EventReport
-from openpso.reporting.schemas import ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
+from openpso.reporting.queries import effective_answers
+from openpso.reporting.schemas import AnswerOut, ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
 router = Router(tags=["reports"])
 
@@ -24,7 +26,10 @@ def _refused(errors: list[FieldError]) -> Status[ReportOut | ErrorOut]:
     return Status(422, ErrorOut(detail="The report was not saved.", errors=errors))
 
 
-def report_out(report: EventReport) -> ReportOut:
+def report_out(report: EventReport, *, include_identifying: bool = False) -> ReportOut:
+    """The report as the API shows it; identifying answers (names, dates of birth, record
+    numbers) only with `include_identifying`, for the provider's own PSES (42 CFR 3.212)."""
+    groups = answers_in_words(effective_answers(report), report.modules, include_identifying=include_identifying)
     return ReportOut(
         id=report.pk,
         short_id=report.short_id,
@@ -41,6 +46,11 @@ def report_out(report: EventReport) -> ReportOut:
         harm=report.harm,
         anonymous=report.anonymous,
         pswp_status=report.pswp_status,
+        modules=list(report.modules),
+        answers=[
+            AnswerOut(link_id=row.link_id, question=row.question, value=row.value, codes=list(row.codes))
+            for row in flat_rows(groups)
+        ],
     )
 
 
@@ -130,5 +140,6 @@ def list_reports(request: HttpRequest) -> QuerySet[EventReport]:
 )
 def get_report(request: HttpRequest, report_id: uuid.UUID) -> ReportOut | HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
-    actions.record_view(user=request.user, report=report, purpose=queries.purpose_of_view(request.user, report))
-    return report_out(report)
+    purpose = queries.purpose_of_view(request.user, report)
+    actions.record_view(user=request.user, report=report, purpose=purpose)
+    return report_out(report, include_identifying=purpose == "pses.review")

@@ -175,6 +175,15 @@ class ErrorOut(BaseModel):
     errors: list[FieldError] = []
 
 
+class AnswerOut(BaseModel):
+    """One answered question: its linkId, its text, the answer in words and its codes."""
+
+    link_id: str
+    question: str
+    value: str
+    codes: list[str]
+
+
 class ReportOut(BaseModel):
     id: uuid.UUID
     short_id: str
@@ -191,6 +200,10 @@ class ReportOut(BaseModel):
     harm: str
     anonymous: bool
     pswp_status: str
+    # The Common Formats modules the report answers, and every answer in words (issue 12):
+    # the reporter's answers as the safety team completed or corrected them.
+    modules: list[str] = []
+    answers: list[AnswerOut] = []
 
 
 class ReportSummaryOut(Schema):
