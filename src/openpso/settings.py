@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "openpso.accounts.middleware.RequireMfaMiddleware",
+    # Dates and times shown in the user's organisation's zone (organizations/timezones.py).
+    "openpso.organizations.timezones.TimeZoneMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]

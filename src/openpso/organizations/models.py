@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from openpso.organizations.roles import ROLE_KINDS, Role
+from openpso.organizations.timezones import default_time_zone, validate_time_zone
 
 
 class OrgKind(models.TextChoices):
@@ -136,6 +137,15 @@ class Organization(models.Model):
     ems_volume_band = models.CharField(max_length=10, choices=EmsVolumeBand.choices, blank=True)
     state = models.CharField(max_length=2, choices=[(s, s) for s in US_STATES], blank=True)
     urbanicity = models.CharField(max_length=10, choices=Urbanicity.choices, blank=True)
+    # Every date and time about this organisation is shown and read in this zone; stored
+    # times stay UTC (organizations/timezones.py). Choices are offered by the form, not
+    # here, so a tzdata update needs no migration.
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Dates and times of this organisation's reports are shown in this zone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from openpso.organizations.models import MemberAgreement, Membership, Organization, OrgKind, Unit
 from openpso.organizations.roles import Role
+from openpso.organizations.timezones import local_date
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -87,9 +88,9 @@ def active_agreements(on: dt.date | None = None) -> QuerySet[MemberAgreement]:
 
 
 def agreement_in_force(provider: Organization, on: dt.date | None = None) -> MemberAgreement | None:
-    """The provider's agreement with its own PSO in force on `on` (today), newest first."""
+    """The provider's agreement with its own PSO in force on `on` (today where the provider is), newest first."""
     return (
-        active_agreements(on)
+        active_agreements(on or local_date(timezone.now(), provider))
         .filter(provider=provider, pso_id=provider.network_id)
         .order_by("-effective_from", "-id")
         .first()

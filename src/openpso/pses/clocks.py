@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpso.organizations.models import Organization
+from openpso.organizations.timezones import zone_of
 from openpso.pses.models import ClockRule, ClockStart, ClockUnit
 from openpso.reporting.models import EventReport
 
@@ -131,12 +132,12 @@ def seed_default_rules(provider: Organization) -> None:
 # --- computing -----------------------------------------------------------------------
 
 
-def add_work_days(start: dt.datetime, days: int) -> dt.datetime:
-    """`days` Monday-to-Friday days after `start`, at the same local time.
+def add_work_days(start: dt.datetime, days: int, zone: dt.tzinfo | None = None) -> dt.datetime:
+    """`days` Monday-to-Friday days after `start`, at the same local time in `zone`.
 
     Federal holidays are not skipped: the deadline then falls early, never late.
     """
-    moment = timezone.localtime(start)
+    moment = timezone.localtime(start, zone)
     added = 0
     while added < days:
         moment += dt.timedelta(days=1)
@@ -148,10 +149,13 @@ def add_work_days(start: dt.datetime, days: int) -> dt.datetime:
 def due_at(rule: ClockRule, start: dt.datetime) -> dt.datetime:
     if rule.due_unit == ClockUnit.HOURS:
         return start + dt.timedelta(hours=rule.due_amount)
+    # A deadline in days is a legal deadline on the provider's calendar: counted in the
+    # provider's zone whoever looks (and in background work with no request), not the viewer's.
+    zone = zone_of(rule.provider) if rule.provider_id is not None else None
     if rule.due_unit == ClockUnit.WORK_DAYS:
-        return add_work_days(start, rule.due_amount)
+        return add_work_days(start, rule.due_amount, zone)
     # Calendar days keep the local time of day across a daylight-saving change.
-    return timezone.localtime(start) + dt.timedelta(days=rule.due_amount)
+    return timezone.localtime(start, zone) + dt.timedelta(days=rule.due_amount)
 
 
 def applies(rule: ClockRule, report: EventReport) -> bool:
@@ -214,4 +218,4 @@ def clocks_for_reports(reports: Iterable[EventReport], rules: Iterable[ClockRule
 
 
 def active_rules(provider_id: int) -> list[ClockRule]:
-    return list(ClockRule.objects.filter(provider_id=provider_id, active=True))
+    return list(ClockRule.objects.filter(provider_id=provider_id, active=True).select_related("provider"))

@@ -60,7 +60,7 @@ def scan_clocks(*, now: dt.datetime | None = None) -> ScanResult:
     for provider in Organization.objects.filter(kind=OrgKind.PROVIDER):
         seed_default_rules(provider)
     rules: dict[int, list[ClockRule]] = defaultdict(list)
-    for rule in ClockRule.objects.filter(active=True):
+    for rule in ClockRule.objects.filter(active=True).select_related("provider"):
         rules[rule.provider_id].append(rule)
 
     events = SafetyEvent.objects.exclude(status=EventStatus.CLOSED).filter(provider_id__in=list(rules))

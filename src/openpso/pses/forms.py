@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, Unit
@@ -22,7 +23,8 @@ MESSAGE_MAX = 4000
 
 
 def _report_label(report: EventReport) -> str:
-    return f"{report.short_id} · {report.get_event_type_display()} · {report.reported_at:%Y-%m-%d}"
+    # The day in the page's zone (organizations/timezones.py), as every other date on it.
+    return f"{report.short_id} · {report.get_event_type_display()} · {timezone.localdate(report.reported_at)}"
 
 
 class QueueFilterForm(forms.Form):

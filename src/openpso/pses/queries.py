@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
@@ -139,4 +140,5 @@ def reporter_event_status(report: EventReport) -> ReporterEventStatus | None:
     if event is None:
         return None
     status = EventStatus(event.status)
-    return ReporterEventStatus(status=status.value, text=PLAIN_EVENT_STATUS[status], since=event.status_at.date())
+    since = timezone.localdate(event.status_at)  # the day as the page that shows it reads it
+    return ReporterEventStatus(status=status.value, text=PLAIN_EVENT_STATUS[status], since=since)

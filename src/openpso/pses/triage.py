@@ -68,7 +68,9 @@ def queue_for(user: Any, *, filters: QueueFilters, now: dt.datetime | None = Non
         reports = reports.filter(reported_at__gt=now - dt.timedelta(days=filters.max_age + 1))
 
     rules: dict[int, list[ClockRule]] = defaultdict(list)
-    for rule in ClockRule.objects.filter(provider__in=queries.pses_providers_for(user), active=True):
+    for rule in ClockRule.objects.filter(provider__in=queries.pses_providers_for(user), active=True).select_related(
+        "provider"
+    ):
         rules[rule.provider_id].append(rule)
 
     rows = []
@@ -82,7 +84,8 @@ def queue_for(user: Any, *, filters: QueueFilters, now: dt.datetime | None = Non
                 report=report,
                 event=link.event if link else None,
                 rank=harm_rank(report),
-                age_days=max(0, (now - report.reported_at).days),
+                # Calendar days where the page is read: filed 22:03 yesterday is "1 day ago".
+                age_days=max(0, (timezone.localdate(now) - timezone.localdate(report.reported_at)).days),
                 clocks=clocks_for_report(report, rules[report.provider_id]),
             )
         )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import actions, forms, queries, timeline
 from openpso.pses.actions import PsesInvalid
 from openpso.pses.clocks import active_rules, clocks_for_reports, seed_default_rules, severity_label
@@ -69,6 +70,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, event_id)
+    activate_zone_of(event.provider)
     actions.record_event_view(user=request.user, event=event)
     reports = list(queries.reports_of(event))
     now = timezone.now()

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
+from openpso.organizations.timezones import zone_of
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import ALLOWED_TRANSITIONS, NO_STATUS, REPORTED_STATUSES, PswpStatus
 
@@ -65,9 +66,12 @@ def _from_status(artefact: Any, to: str) -> str:
 def _refusal(artefact: Any, current: str, to: str) -> str:
     name = f"{artefact._meta.verbose_name} {artefact.pk}"
     if to == PswpStatus.DROPPED_OUT and current in REPORTED_STATUSES:
+        # The day as the provider's pages show it, not the UTC day it is stored in.
+        provider = getattr(artefact, "provider", None)
+        on = timezone.localtime(artefact.pswp_status_at, zone_of(provider) if provider is not None else None)
         return (
             f"Drop-out refused: {name} was {PswpStatus(current).label.lower()} on "
-            f"{artefact.pswp_status_at:%Y-%m-%d}. 42 CFR 3.20 allows removal from the PSES only "
+            f"{on:%Y-%m-%d}. 42 CFR 3.20 allows removal from the PSES only "
             "before it is reported to the PSO, functional reporting included."
         )
     if to == PswpStatus.DROPPED_OUT:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from openpso.organizations.timezones import zone_of
 from openpso.reporting.channel import PASSPHRASE_MIN_LENGTH
 from openpso.reporting.forms import ReportForm
 from openpso.reporting.models import FollowUpKind
@@ -59,7 +60,8 @@ class AnonymousReportForm(ReportForm):
         if not self.is_bound:
             # The signed-in form defaults the discovery time to now, to the minute: kept as
             # is, that would date the report's filing finer than the hour (invariant 2).
-            self.initial["discovered_at"] = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            now = timezone.localtime(timezone=zone_of(self.provider))
+            self.initial["discovered_at"] = now.replace(minute=0, second=0, microsecond=0)
 
     def report_data(self, provider: Any) -> dict[str, Any]:
         data = super().report_data(provider)

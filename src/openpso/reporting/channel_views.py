@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
+from openpso.organizations.timezones import activate_zone_of
 from openpso.reporting import channel
 from openpso.reporting.channel_forms import (
     AnonymousAnswerForm,
@@ -139,6 +140,7 @@ def anonymous_start(request: HttpRequest) -> HttpResponse:
 @_limited("file")
 def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
     organization = channel.get_anonymous_provider(provider)
+    activate_zone_of(organization)  # the anonymous channel reads and shows the provider's time
     if request.method == "POST" and getattr(request, "limited", False):
         return _too_many(request)
     form = AnonymousReportForm(request.POST or None, provider=organization)
@@ -210,6 +212,7 @@ def _status_page(
     request: HttpRequest, receipt: AnonymousReceipt, *, answered: bool = False, form: AnswerForm | None = None
 ) -> HttpResponse:
     report = receipt.report
+    activate_zone_of(report.provider)
     context = {
         "report": report,
         "status": channel.plain_status(report),

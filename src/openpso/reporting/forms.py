@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpso.commonformats.catalogue import form, modules_for
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
 from openpso.organizations.models import Organization, Unit
+from openpso.organizations.timezones import ZonedDateTimeField, zone_of
 from openpso.reporting import drugs, module_forms
 from openpso.reporting.labels import EVENT_TYPE_PHRASES, label_for, reporter_display
 from openpso.reporting.modules import HERF
@@ -85,7 +86,7 @@ class ReportForm(forms.Form):
         help_text="Choose at least one, and every one that applies.",
     )
     category_other = forms.CharField(label="If other, what kind?", required=False, max_length=200)
-    discovered_at = forms.DateTimeField(
+    discovered_at = ZonedDateTimeField(
         label="When was it discovered?",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -143,8 +144,13 @@ class ReportForm(forms.Form):
         units = self.fields["unit"]
         assert isinstance(units, forms.ModelChoiceField)
         units.queryset = Unit.objects.filter(provider=provider, active=True)
+        # The nurse types, and reads the default in, the provider's local time.
+        discovered_at = self.fields["discovered_at"]
+        assert isinstance(discovered_at, ZonedDateTimeField)
+        discovered_at.zone = zone_of(provider)
         if not self.is_bound:
-            self.initial.setdefault("discovered_at", timezone.localtime().replace(second=0, microsecond=0))
+            now = timezone.localtime(timezone=discovered_at.zone)
+            self.initial.setdefault("discovered_at", now.replace(second=0, microsecond=0))
             if home_unit is not None:
                 self.initial.setdefault("unit", home_unit.pk)
 

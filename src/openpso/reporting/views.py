@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
+from openpso.organizations.timezones import activate_zone_of
 from openpso.reporting import actions, drafts, hooks, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm
@@ -30,6 +31,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
+    activate_zone_of(report.provider)
     purpose = queries.purpose_of_view(request.user, report)
     with transaction.atomic():
         actions.record_view(user=request.user, report=report, purpose=purpose)
@@ -51,6 +53,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404("You do not report for any provider")
 
+    activate_zone_of(provider)  # the reporter types and reads the provider's local time
     draft = drafts.draft_for(user=request.user, provider=provider) if request.method == "GET" else None
     form = ReportForm(
         request.POST or None,
@@ -88,7 +91,7 @@ def draft_save(request: HttpRequest, provider: str) -> HttpResponse:
     """Called by the form's script as the reporter types; answers with a short status line."""
     organization = get_reporting_provider_for_user(request.user, provider)
     draft = drafts.save_draft(user=request.user, provider=organization, post=request.POST)
-    saved = timezone.localtime(draft.updated_at).strftime("%H:%M")
+    saved = timezone.localtime(draft.updated_at, activate_zone_of(organization)).strftime("%H:%M")
     return HttpResponse(f"Draft saved at {saved}", content_type="text/plain")
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.organizations.models import MemberAgreement
 from openpso.organizations.queries import agreement_in_force
+from openpso.organizations.timezones import local_date
 from openpso.pswp.ledger import mark_reported
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
@@ -140,7 +141,7 @@ def receive(
             current=True,
             method=channel.method,
             document=document,  # type: ignore[misc]  # EncryptedJSONField holds JSON
-            event_month=timezone.localtime(report.discovered_at).date().replace(day=1),
+            event_month=local_date(report.discovered_at, report.provider).replace(day=1),
             submitted_at=now,
             submitted_by=channel.actor if getattr(channel.actor, "is_authenticated", False) else None,
             api_key=channel.api_key,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from openpso.commonformats.answers_display import ModuleAnswers, answers_in_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import SharedField
+from openpso.organizations.timezones import hour_text, minute_text
 from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS
 
 _ACTION_TYPES = dict(ACTION_TYPE_CHOICES)
@@ -29,6 +31,20 @@ def _label(element: str, code: str) -> str:
         return code
 
 
+def moment_row(label: str, value: str) -> Row:
+    """A document time shown in the page's zone, the UTC value the PSO received (the
+    contract, docs/submissions.md) kept beside it as the code. A time on the exact hour was
+    kept only to the hour (an anonymous report, invariant 2) and is shown so."""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return Row(label, str(value or ""))
+    if moment.tzinfo is None:
+        return Row(label, value)
+    on_the_hour = moment.minute == moment.second == moment.microsecond == 0
+    return Row(label, hour_text(moment) if on_the_hour else minute_text(moment), value)
+
+
 def category_labels(codes: list[str]) -> str:
     return ", ".join(_label("DE21", c) for c in codes)
 
@@ -47,8 +63,8 @@ def document_rows(document: dict[str, Any]) -> list[Row]:
             ", ".join(document.get("categories") or []),
         ),
         Row("Other category", document.get("category_other") or "—"),
-        Row("Discovered (DE9, UTC)", document.get("discovered_at", "")),
-        Row("Reported (DE30, UTC)", document.get("reported_at", "")),
+        moment_row("Discovered (DE9)", document.get("discovered_at", "")),
+        moment_row("Reported (DE30)", document.get("reported_at", "")),
         Row("Unit", f"{unit.get('name', '')} ({unit.get('unit_type') or 'type not given'})" if unit else "—"),
         Row("Harm", _label("PIF/harm", document.get("harm", "")) or "Not applicable", document.get("harm", "")),
         Row("Patient", f"{'age not given' if age is None else f'{age} years'}, {sex or 'sex not given'}"),

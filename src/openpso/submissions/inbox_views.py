@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
+from openpso.organizations.timezones import activate_zone_of
 from openpso.submissions import queries, threads
 from openpso.submissions.display import analysis_of, answer_groups, category_labels, document_rows
 from openpso.submissions.functional import active_grants
@@ -83,6 +84,7 @@ class AskForm(MessageForm):
 @login_required
 def inbox_detail(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = queries.get_inbox_submission_for_user(request.user, submission_id)
+    activate_zone_of(submission.provider)  # the event's times as its provider's pages show them
     form = AskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         question = threads.ask(user=request.user, submission=submission, text=form.cleaned_data["text"])

@@ -38,7 +38,7 @@ def test_code_and_passphrase_open_the_status_page(cast):
     assert response.status_code == 200
     assert "Your anonymous report" in page
     assert cast.orgs["p1"].name in page
-    assert timezone.localtime(report.reported_at).strftime("%Y-%m-%d %H:00") in page
+    assert timezone.localtime(report.reported_at).strftime("%Y-%m-%d %Hh %Z") in page  # to the hour, no minutes
     assert "Received: the safety team reviews every report." in page
     assert "Send answer" not in page  # no question yet, so nothing to answer
 
