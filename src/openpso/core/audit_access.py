@@ -21,6 +21,7 @@ provider's (`organization_id` on each row decides; the matrix test checks it).
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -56,7 +57,7 @@ def ids_about(object_id: str) -> tuple[str, ...]:
         return ()
     ids = {object_id}
     for report_id in _reports_named(object_id):
-        ids.add(report_id)
+        ids.add(str(report_id))
         ids.update(str(pk) for pk in Submission.objects.filter(event_id=report_id).values_list("pk", flat=True))
         ids.update(str(pk) for pk in Question.objects.filter(event_id=report_id).values_list("pk", flat=True))
         ids.update(str(pk) for pk in NarrativeReview.objects.filter(report_id=report_id).values_list("pk", flat=True))
@@ -73,11 +74,10 @@ def ids_about(object_id: str) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
-def _reports_named(object_id: str) -> list[str]:
+def _reports_named(object_id: str) -> list[uuid.UUID]:
     if _UUID.fullmatch(object_id):
-        return [str(pk) for pk in EventReport.objects.filter(pk=object_id).values_list("pk", flat=True)]
+        return list(EventReport.objects.filter(pk=object_id).values_list("pk", flat=True))
     if _SHORT_ID.fullmatch(object_id):
         # Short ids are the first 8 hex digits; two reports sharing them both count (rare, shown).
-        found = EventReport.objects.filter(pk__istartswith=object_id.lower()).values_list("pk", flat=True)[:5]
-        return [str(pk) for pk in found]
+        return list(EventReport.objects.filter(pk__istartswith=object_id.lower()).values_list("pk", flat=True)[:5])
     return []

@@ -95,16 +95,17 @@ def _scope(request: HttpRequest) -> tuple[list[int], AuditEventQuerySet]:
     return org_ids, events_for(organization_ids=org_ids)
 
 
-def _filtered(request: HttpRequest) -> tuple[list[int], AuditFilter, AuditEventQuerySet]:
+def _filtered(request: HttpRequest) -> tuple[list[int], AuditFilter, AuditQuery, AuditEventQuerySet]:
     org_ids, events = _scope(request)
     form = AuditFilter(request.GET or None, object_types=object_types_in(events))
-    return org_ids, form, search(events, form.query())
+    query = form.query()
+    return org_ids, form, query, search(events, query)
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The trail of the organisations the reader oversees, newest first, with filters."""
-    _, form, events = _filtered(request)
+    _, form, _, events = _filtered(request)
     page = Paginator(events, PAGE).get_page(request.GET.get("page"))
     rows = [{"e": e, "detail": detail_items(e)} for e in page.object_list]
     query = request.GET.copy()
@@ -116,9 +117,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered trail as CSV, every cell guarded against spreadsheet formulas."""
-    org_ids, form, events = _filtered(request)
+    org_ids, _, query, events = _filtered(request)
     # Which filters were used, never their values: a search box may hold anything typed (invariant 4).
-    detail = {"rows": events.count(), "filters": sorted(form.query().used)}
+    detail = {"rows": events.count(), "filters": sorted(query.used)}
     for org_id in org_ids:
         record(
             actor=request.user,
