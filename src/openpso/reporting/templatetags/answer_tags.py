@@ -31,14 +31,16 @@ def in_pses_of(user: Any, report: EventReport) -> bool:
 
 
 @register.inclusion_tag("reporting/answers/_panel.html", takes_context=True)
-def answers_panel(context: Any, report: EventReport, compact: bool = False) -> dict[str, Any]:
-    """Every answer grouped by module; for the safety team also completeness and history."""
+def answers_panel(context: Any, report: EventReport, compact: bool = False, editing: bool = False) -> dict[str, Any]:
+    """Every answer grouped by module; for the safety team also completeness and history.
+    `editing`: on the answers page itself, which lists what is missing at its top."""
     team = in_pses_of(_user(context), report)
     answers = queries.effective_answers(report)
     return {
         "report": report,
         "team": team,
         "compact": compact,
+        "editing": editing,
         "groups": answers_in_words(answers, report.modules, include_identifying=team),
         "missing": missing_answers(report, answers) if team else [],
         "history": amendment_history(report) if team and not compact else [],
