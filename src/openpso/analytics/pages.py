@@ -102,7 +102,11 @@ def pso_source(pso: Organization) -> Source:
 
 
 def _provider_source(request: HttpRequest, slug: str) -> Source:
-    provider = access.get_provider_for_user(request.user, slug)
+    return provider_source(access.get_provider_for_user(request.user, slug))
+
+
+def provider_source(provider: Organization) -> Source:
+    """The dashboard of `provider`, a member of a PSO network (access is the caller's business)."""
     assert provider.network is not None  # access.providers_for requires a network
     pseudonym = provider_pseudonym(provider.pk)
     return Source(
@@ -110,14 +114,18 @@ def _provider_source(request: HttpRequest, slug: str) -> Source:
         provider,
         provider.network,
         Lake.for_pso(provider.network.slug),
-        reverse("analytics:provider", kwargs={"slug": slug}),
+        reverse("analytics:provider", kwargs={"slug": provider.slug}),
         lambda lake, end, _: provider_dashboard(lake, pseudonym, end_month=end),
         scope=(pseudonym,),
     )
 
 
 def _system_source(request: HttpRequest, slug: str) -> Source:
-    system = access.get_system_for_user(request.user, slug)
+    return system_source(access.get_system_for_user(request.user, slug))
+
+
+def system_source(system: Organization) -> Source:
+    """The dashboard of health system `system` over its sharing affiliates (access is the caller's business)."""
     assert system.network is not None
     affiliates = {provider_pseudonym(p.pk): p.name for p in access.affiliates_of(system)}
     return Source(
@@ -125,7 +133,7 @@ def _system_source(request: HttpRequest, slug: str) -> Source:
         system,
         system.network,
         Lake.for_pso(system.network.slug),
-        reverse("analytics:system", kwargs={"slug": slug}),
+        reverse("analytics:system", kwargs={"slug": system.slug}),
         lambda lake, end, _: system_dashboard(lake, affiliates, end_month=end),
         scope=tuple(sorted(affiliates.items())),  # an agreement that changes changes the dashboard
     )

@@ -1,29 +1,53 @@
-"""Build the PSO analysts' dashboards ahead of their first view, after the lake changes.
+"""Build the dashboards ahead of their first view, after the lake changes.
 
-A cold PSO dashboard costs seconds (a dozen charts rendered to SVG, the CUSUM thresholds
-calibrated); the cache is shared between processes (file-based), so building it once in the
-task worker after a refresh, or in `openpso demo`, makes the analyst's first page fast.
+A cold dashboard costs seconds (a dozen charts rendered to SVG — about 0.15 s each with
+vl-convert —, a dozen queries, the CUSUM thresholds calibrated); the cache is shared between
+processes (file-based), so building them once in the task worker after a refresh, or in
+`openpso demo`, makes every first page fast (issue 12 item 6: under 1 s). Built: each PSO's
+analyst dashboard, then the dashboard of every health system and provider of its network that
+someone may open (a member with a dashboard role), at most `MEMBER_LIMIT` of them per PSO so one
+refresh of a very large network keeps the worker busy for minutes, not hours; the others are
+built on their first view, as before. Only the default view (latest month) is built ahead.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from openpso.lake.models import LakeState
-from openpso.organizations.models import Organization
+from openpso.organizations.models import Membership, Organization, OrgKind
 
 log = logging.getLogger(__name__)
+MEMBER_LIMIT = 100  # provider and health-system dashboards per PSO; about 1 s each on 2 cores
 
 
-def warm_dashboards() -> int:
-    """Build every PSO's default analyst dashboard into the cache; returns how many were warmed."""
-    from openpso.analytics.pages import pso_source, warm  # the pages need the URLconf; load them late
+def members_to_warm(pso: Organization, limit: int = MEMBER_LIMIT) -> list[Organization]:
+    """The health systems, then the providers, of `pso`'s network that someone may open a dashboard of."""
+    from openpso.analytics.access import PROVIDER_ROLES, SYSTEM_ROLES
+
+    opened = Membership.objects.filter(role__in=[*SYSTEM_ROLES, *PROVIDER_ROLES]).values("organization_id")
+    members = Organization.objects.filter(network=pso, pk__in=opened).select_related("network")
+    systems = members.filter(kind=OrgKind.HEALTH_SYSTEM).order_by("name", "pk")
+    providers = members.filter(kind=OrgKind.PROVIDER).order_by("name", "pk")
+    return [*systems, *providers][:limit]
+
+
+def warm_dashboards(*, limit: int = MEMBER_LIMIT) -> int:
+    """Build every PSO's analyst dashboard and its members' dashboards into the cache; returns how many."""
+    # The pages need the URLconf, and bring pandas, Ibis and Altair: loaded late.
+    from openpso.analytics.pages import provider_source, pso_source, system_source, warm
 
     warmed = 0
     for pso in Organization.objects.filter(pk__in=LakeState.objects.values("pso_id")).order_by("pk"):
+        started = time.perf_counter()
         warm(pso_source(pso))
         warmed += 1
+        for member in members_to_warm(pso, limit):
+            warm(system_source(member) if member.kind == OrgKind.HEALTH_SYSTEM else provider_source(member))
+            warmed += 1
+        log.info("analytics: dashboards of PSO %s built in %.1f s", pso.pk, time.perf_counter() - started)
     return warmed
 
 

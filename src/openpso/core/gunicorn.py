@@ -5,6 +5,10 @@ that is the exact time of an anonymous report, which the report itself keeps onl
 hour (DESIGN invariant 2). So requests to the anonymous pages — and the static files those
 pages load, recognised by their same-origin Referer — are not written to the access log.
 Error-log lines are unchanged. Loaded by gunicorn before Django: imports no Django code.
+
+It is also gunicorn's configuration module (`--config python:openpso.core.gunicorn`; gunicorn
+reads only the names it knows as settings): `post_worker_init` warms each worker before it takes
+requests, so no user's first view pays for loading the code (`openpso.core.warmup`).
 """
 
 from __future__ import annotations
@@ -32,3 +36,10 @@ class QuietAnonymousLogger(Logger):  # type: ignore[misc]
         if is_anonymous_request(environ):
             return
         super().access(resp, req, environ, request_time)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Gunicorn hook, in each worker after the application is loaded and before it serves."""
+    from openpso.core.warmup import warm_process  # Django is set up by now
+
+    warm_process(alive=worker.notify)

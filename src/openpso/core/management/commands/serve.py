@@ -50,5 +50,8 @@ class Command(BaseCommand):
             # No access-log line dates an anonymous report more finely than the hour.
             "--logger-class",
             "openpso.core.gunicorn.QuietAnonymousLogger",
+            # Each worker loads the pages' code and models before it serves (issue 12 item 6).
+            "--config",
+            "python:openpso.core.gunicorn",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn

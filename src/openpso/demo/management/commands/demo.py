@@ -97,10 +97,10 @@ class Command(BaseCommand):
             )
 
     def _warm(self) -> None:
-        # The analyst's first look at the pool should not wait for a dozen charts to render.
+        # No first look at a dashboard (the PSO's, a provider's, a health system's) should wait for its charts.
         started = time.perf_counter()
         warmed = warm_dashboards()
-        self.stdout.write(f"Analytics: {warmed} PSO dashboard built in {time.perf_counter() - started:.1f} s.")
+        self.stdout.write(f"Analytics: {warmed} dashboards built in {time.perf_counter() - started:.1f} s.")
 
     def _lake(self, summary: RefreshSummary) -> None:
         if summary.events or summary.removed:
