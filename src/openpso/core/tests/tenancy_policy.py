@@ -119,6 +119,11 @@ POST_ONLY: set[str] = {
     "core:audit-verify",
 }
 
+    # The queue's action bar and saved filters (issue 12 item 3): POSTs of PSES roles only;
+    # the events ticked and the filters named are looked up per person (404 if foreign).
+    "pses:queue-bulk",
+    "pses:saved-filter-save",
+    "pses:saved-filter-delete",
 # Public pages where an anonymous reporter picks their provider: every provider's name is
 # shown to anyone there, by design (names only; issue 3 item 5). Reports stay guarded.
 PROVIDER_DIRECTORY = {"channel:anonymous-start", "channel:anonymous-new"}

@@ -1,0 +1,336 @@
+"""Issue 12's proof: every role's day on fresh data, in the browser, from an empty provider.
+
+Nothing of the story is seeded. The PSO and its first administrator come from the fixture
+(the operator creates them; no page does); everything after that goes through the pages: the
+administrator makes the provider, its unit, its member agreement and adds the people, who set
+their passwords through the reset e-mail and their TOTP on the activation page. The reporter
+files a fall and a medication near miss on a phone, leaving module questions blank; the safety
+manager completes them and submits both; the analyst finds them in the inbox and, after the
+lake refresh, in the pool; the auditor filters the trail to them and exports it.
+
+The steps are ordered tests sharing one live server and one database for the module (the
+`story` fixture), so a failing step names the role whose day breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core import mail
+from django.core.management import call_command
+
+from openpso.accounts.models import User
+from openpso.organizations.models import Membership, Organization, OrgKind
+from openpso.organizations.roles import Role
+from openpso.reporting.models import EventReport
+from openpso.submissions.models import Submission
+from openpso.testing.accessibility import axe_violations
+from openpso.testing.browser import current_totp_code, sign_in
+from openpso.testing.cast import PASSWORD, TOTP_SECRET
+
+# The marker tells pytest-django to create the test database; `_django_db_helper` below keeps
+# it from flushing that database after each step (the story fixture flushes once at the end).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+DESK = {"viewport": {"width": 1280, "height": 900}}
+PROVIDER = "Lakeside Community Hospital"
+PEOPLE = {  # e-mail -> (organisation: "pso" or "provider", role label on the page)
+    "nurse@lakeside.test": ("provider", "Reporter"),
+    "safety@lakeside.test": ("provider", "Safety manager"),
+    "analyst@pso.test": ("pso", "PSO analyst"),
+    "auditor@pso.test": ("pso", "Auditor"),
+}
+
+
+@dataclass
+class Story:
+    base: str
+    browser: Any
+    pso: Organization
+    pages: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    reports: dict[str, str] = field(default_factory=dict)  # "fall"/"medication" -> report id
+    visited: list[str] = field(default_factory=list)
+    verified_by_hand: list[str] = field(default_factory=list)  # see the xfail test below
+
+    def page(self, who: str, *, phone: bool = False) -> Any:
+        if who not in self.pages:
+            # bypass_csp: axe's injected script needs it (openpso.testing.accessibility).
+            context = self.browser.new_context(bypass_csp=True, **(PHONE if phone else DESK))
+            context.set_default_timeout(10_000)
+            self.pages[who] = context.new_page()
+        return self.pages[who]
+
+
+@pytest.fixture
+def _django_db_helper() -> None:
+    """Overrides pytest-django's per-test database set-up and flush for this module only: the
+    steps share the database the `story` fixture opens for the whole module."""
+
+
+@pytest.fixture(scope="module")
+def story(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[Story]:
+    """One live server and one database for the whole module; flushed at its end as
+    TransactionTestCase would. The tests do not ask for `live_server` (pytest-django would
+    flush the database after each of them), so this fixture runs its own."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        pso = Organization.objects.create(slug="lakes-pso", name="Great Lakes PSO", kind=OrgKind.PSO)
+        admin = User.objects.create_user(email="admin@pso.test", password=PASSWORD, first_name="Ada")
+        Membership.objects.create(user=admin, organization=pso, role=Role.PSO_ADMIN)
+        TOTP.activate(admin, TOTP_SECRET)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        story = Story(base=server.url, browser=chromium, pso=pso)
+        story_pages = story.pages.values()
+        try:
+            yield story
+        finally:
+            for page in story_pages:
+                page.context.close()
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", verbosity=0, interactive=False)
+
+
+def _axe(page: Any, story: Story) -> None:
+    """Fail on serious or critical WCAG 2.1 AA problems; remember which pages were scanned."""
+    assert axe_violations(page) == [], page.url
+    story.visited.append(page.url.removeprefix(story.base))
+
+
+def _onboard(story: Story, email: str, *, phone: bool = False) -> Any:
+    """The person sets a password from the reset e-mail, then (for every role but the
+    reporter) sets up TOTP on the page the app sends them to; returns their signed-in page."""
+    page = story.page(email, phone=phone)
+    page.goto(f"{story.base}/accounts/password/reset/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name=re.compile("Reset", re.I)).click()
+    page.wait_for_url(re.compile("/accounts/password/reset/done/"))
+    message = next(m for m in reversed(mail.outbox) if email in m.to)
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body)
+    assert link, "the reset e-mail has no link"
+    page.goto(link.group(0))
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.get_by_role("button", name="Change Password").click()
+    page.wait_for_url(re.compile("/accounts/password/reset/key/done/"))
+    page.goto(f"{story.base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/2fa" in page.url and "verified your email" in page.content():
+        # The way through that exists today, found by hand on /accounts/email/.
+        story.verified_by_hand.append(email)
+        _verify_email(page, story, email)
+        page.goto(f"{story.base}/accounts/2fa/totp/activate/")
+        if "/accounts/reauthenticate/" in page.url:
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Confirm").click()
+    if "totp/activate" in page.url:
+        secret = page.get_by_label("Authenticator secret").input_value()
+        story.secrets[email] = secret
+        page.fill("input[name=code]", current_totp_code(secret))
+        page.get_by_role("button", name="Activate").click()
+        page.wait_for_url(lambda url: "totp/activate" not in url)
+    return page
+
+
+def _choose(page: Any, question: str, answer: str) -> None:
+    """Tick one answer of one question (answer labels such as "Yes" repeat across questions)."""
+    page.get_by_role("group", name=question, exact=True).get_by_label(answer, exact=True).check()
+
+
+def _verify_email(page: Any, story: Story, email: str) -> None:
+    page.goto(f"{story.base}/accounts/email/")
+    page.get_by_role("button", name=re.compile("Re-send Verification", re.I)).click()
+    message = next(m for m in reversed(mail.outbox) if email in m.to)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", message.body)
+    assert link, message.body
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Confirm").click()
+
+
+def test_pso_administrator_creates_the_provider_and_adds_its_people(story: Story) -> None:
+    admin = story.page("admin@pso.test")
+    sign_in(admin, story.base, "admin@pso.test", PASSWORD, totp_secret=TOTP_SECRET)
+    admin.get_by_role("link", name="Organisations").first.click()
+    _axe(admin, story)
+    admin.get_by_role("link", name="Add an organisation").click()
+    admin.get_by_label("Name", exact=True).fill(PROVIDER)
+    admin.get_by_label("Slug", exact=True).fill("lakeside")
+    admin.get_by_label("Kind", exact=True).select_option(value="provider")
+    admin.get_by_label("Provider type", exact=True).select_option(value="hospital")
+    admin.get_by_label("Bed size band", exact=True).select_option(index=2)
+    admin.get_by_label("State", exact=True).select_option(value="MI")
+    admin.get_by_role("button", name=re.compile("Save", re.I)).click()
+    admin.wait_for_url(re.compile("/manage/lakeside/$"))
+    provider = Organization.objects.get(slug="lakeside")
+    assert (provider.kind, provider.network_id) == (OrgKind.PROVIDER, story.pso.pk)
+
+    admin.get_by_role("link", name="Add a unit").click()
+    admin.get_by_label("Name", exact=True).fill("4 West Medical")
+    admin.get_by_role("button", name=re.compile("Save", re.I)).click()
+    admin.get_by_role("link", name="Add an agreement").click()
+    admin.get_by_label("Effective from", exact=True).fill("2026-01-01")
+    admin.get_by_label("Fall", exact=True).check()
+    admin.get_by_label("Medication or Other Substance", exact=True).check()
+    admin.get_by_label("Narrative (DE15)", exact=True).check()
+    admin.get_by_role("button", name=re.compile("Save", re.I)).click()
+    assert "Saved." in admin.content()
+    agreement = provider.agreements.get()
+    assert set(agreement.categories) == {"A48", "A54"}
+
+    for email, (where, role) in PEOPLE.items():
+        slug = "lakeside" if where == "provider" else story.pso.slug
+        admin.goto(f"{story.base}/manage/{slug}/")
+        admin.get_by_role("link", name="Add a person").click()
+        admin.get_by_label("Person's e-mail", exact=True).fill(email)
+        admin.get_by_label("Role", exact=True).select_option(label=role)
+        admin.get_by_role("button", name=re.compile("Save|Add|Grant", re.I)).click()
+        assert "Role granted." in admin.content()
+    _axe(admin, story)
+    assert set(Membership.objects.filter(organization=provider).values_list("user__email", flat=True)) == {
+        "nurse@lakeside.test",
+        "safety@lakeside.test",
+    }
+
+
+def test_the_people_set_their_passwords_and_second_factors(story: Story) -> None:
+    for email in PEOPLE:
+        _onboard(story, email, phone=email == "nurse@lakeside.test")
+    assert set(story.secrets) == {e for e in PEOPLE if e != "nurse@lakeside.test"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "accounts: after setting a password from the reset e-mail, a person the PSO administrator "
+        "added is refused TOTP set-up ('You cannot activate two-factor authentication until you "
+        "have verified your email address', allauth MFA): signing in creates an unverified "
+        "EmailAddress and the reset link does not verify it, while RequireMfaMiddleware sends "
+        "every page to TOTP set-up; the page offers no link to /accounts/email/ to verify"
+    ),
+)
+def test_a_person_added_by_the_administrator_can_set_up_totp_straight_after_the_reset_email(story: Story) -> None:
+    assert story.verified_by_hand == []
+
+
+def test_reporter_files_a_fall_and_a_medication_near_miss_on_a_phone(story: Story) -> None:
+    nurse = story.page("nurse@lakeside.test", phone=True)
+    nurse.goto(f"{story.base}/")
+    nurse.get_by_role("link", name="Report an event").first.click()
+    _axe(nurse, story)
+    nurse.get_by_label("Incident", exact=True).check()
+    nurse.get_by_label("Fall", exact=True).check()
+    nurse.get_by_role("textbox", name="What happened?", exact=True).fill(
+        "Found on the floor beside the bed at 02:00; says she slid while getting up. Skin tear, dressed."
+    )
+    nurse.get_by_label("Mild harm", exact=True).check()
+    _choose(nurse, "Did the patient have an injury from the fall?", "Yes")
+    _choose(nurse, "What injury?", "Skin tear, abrasion, laceration or bruise")
+    # "Was the fall assisted or unassisted?" is left blank: the safety team completes it.
+    nurse.get_by_role("button", name="Send report").click()
+    fall = re.search(r"Report ([0-9A-F]{8}) was received", nurse.locator(".message").inner_text())
+    assert fall, nurse.locator(".message").inner_text()
+
+    nurse.get_by_role("link", name="Report an event").first.click()
+    nurse.get_by_label("Near Miss", exact=True).check()
+    nurse.get_by_label("Medication or Other Substance", exact=True).check()
+    nurse.get_by_role("textbox", name="What happened?", exact=True).fill(
+        "Pharmacy sent hydromorphone 10 mg/mL instead of 1 mg/mL; caught at the bedside scan."
+    )
+    nurse.get_by_role("combobox", name="What type of medication/substance was involved?", exact=True).select_option(
+        label="Medications"
+    )
+    nurse.get_by_label("Prescription or over-the-counter (including herbal supplements)", exact=True).check()
+    nurse.get_by_label(
+        "Incorrect action (process failure or error) (e.g., such as administering overdose or incorrect medication)",
+        exact=True,
+    ).check()
+    nurse.get_by_role("combobox", name="What was the incorrect action?", exact=True).select_option(
+        label="Incorrect strength or concentration"
+    )
+    _choose(nurse, "Which best describes the incorrect strength or concentration?", "Too high")
+    nurse.get_by_label("Generic name or investigational drug name", exact=True).fill("hydromorphone")
+    # "At what stage in the process did the event originate…?" is left blank for the pharmacist.
+    nurse.get_by_role("button", name="Send report").click()
+    medication = re.search(r"Report ([0-9A-F]{8}) was received", nurse.locator(".message").inner_text())
+    assert medication, nurse.locator(".message").inner_text()
+
+    reports = EventReport.objects.filter(provider__slug="lakeside")
+    assert reports.count() == 2
+    story.reports["fall"] = str(reports.get(categories=["A48"]).pk)
+    story.reports["medication"] = str(reports.get(categories=["A54"]).pk)
+    assert "Fall/assisted" not in (reports.get(categories=["A48"]).answers or {})
+
+    nurse.get_by_role("link", name="My reports").first.click()
+    _axe(nurse, story)
+    for match in (fall, medication):
+        assert match.group(1) in nurse.content()
+
+
+def _short(report_id: str) -> str:
+    return report_id[:8].upper()
+
+
+def _complete(manager: Any, story: Story, *, question: str, answer: Any) -> None:
+    """On the answers page the missing-item link led to: give the answer, save, see it count."""
+    assert "/answers/" in manager.url, manager.url
+    _axe(manager, story)
+    answer(manager)
+    manager.get_by_role("button", name="Save the answers").click()
+    assert "The reporter's original is kept" in manager.locator(".messages").inner_text()
+    still = manager.locator("section.message.warning")
+    assert not still.count(), f"after answering {question!r}: {still.inner_text()}"
+    assert "Ready to submit" in manager.content()
+
+
+def test_safety_manager_completes_the_missing_answers_and_submits_both(story: Story) -> None:
+    manager = story.page("safety@lakeside.test")
+    fall, medication = story.reports["fall"], story.reports["medication"]
+    manager.goto(f"{story.base}/reports/")
+    manager.get_by_role("link", name=_short(medication)).first.wait_for()
+    manager.get_by_role("link", name=_short(fall)).first.click()
+    _axe(manager, story)
+    panel = manager.locator(".answers-panel")
+    assert "Skin tear" in panel.inner_text()  # the reporter's answers are shown to the safety team
+    assert "Not ready to submit" in panel.inner_text()
+    panel.get_by_role("link", name="Was the fall assisted or unassisted?").click()
+    _complete(
+        manager,
+        story,
+        question="Was the fall assisted or unassisted?",
+        answer=lambda page: _choose(page, "Was the fall assisted or unassisted?", "Unassisted"),
+    )
+
+    manager.goto(f"{story.base}/submissions/")
+    _axe(manager, story)
+    stage = "At what stage in the process did the event originate, regardless of the stage at which it was discovered?"
+    prescribed = "Was this medication/substance prescribed for this patient?"
+    row = manager.locator("tr", has=manager.get_by_label(f"Submit report {_short(medication)}"))
+    assert "Not yet" in row.inner_text()
+    assert {stage, prescribed} <= set(row.locator("ul.missing a").all_inner_texts()), row.inner_text()
+    row.get_by_role("link", name=stage).click()
+
+    def answer(page: Any) -> None:
+        page.get_by_role("combobox", name=stage, exact=True).select_option(label="Dispensing")
+        _choose(page, prescribed, "Yes")
+
+    _complete(manager, story, question=stage, answer=answer)
+
+    manager.goto(f"{story.base}/submissions/")
+    manager.get_by_label(f"Submit report {_short(fall)}").check()
+    manager.get_by_label(f"Submit report {_short(medication)}").check()
+    manager.get_by_role("button", name="Submit the chosen reports").click()
+    results = manager.get_by_role("region", name="Result").inner_text()
+    assert results.count("accepted") == 2, results
+    assert Submission.objects.filter(event_id__in=[fall, medication]).count() == 2
