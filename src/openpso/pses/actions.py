@@ -7,6 +7,7 @@ holds; the actions still refuse anything that crosses providers.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from openpso.pses.models import (
     TimelineEntry,
     TimelineKind,
 )
+from openpso.pses.models_rca import Investigation
 from openpso.reporting import channel
 from openpso.reporting.models import EventReport, FollowUpKind
 
@@ -37,8 +39,10 @@ class PsesInvalid(ValueError):
     """A change that cannot be made; the message names the reason for the person."""
 
 
-def _note(*, event: SafetyEvent, kind: str, actor: Any, data: dict[str, Any] | None = None) -> TimelineEntry:
-    return TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {})
+def _note(
+    *, event: SafetyEvent, kind: str, actor: Any, data: dict[str, Any] | None = None, at: dt.datetime | None = None
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {}, at=at or timezone.now())
 
 
 def _audit(*, user: Any, action: str, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
@@ -58,35 +62,43 @@ def _open(event: SafetyEvent) -> None:
         raise PsesInvalid("the event is closed; reopen it first")
 
 
-def _link(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+def _link(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
     if report.provider_id != event.provider_id:
         raise PsesInvalid("that report belongs to another provider")
     try:
         with transaction.atomic():
-            EventReportLink.objects.create(event=event, report=report, linked_by=user)
+            EventReportLink.objects.create(event=event, report=report, linked_by=user, linked_at=at or timezone.now())
     except IntegrityError:
         raise PsesInvalid(f"report {report.short_id} already belongs to an event") from None
-    _note(event=event, kind=TimelineKind.REPORT_LINKED, actor=user, data={"report": str(report.pk)})
+    _note(event=event, kind=TimelineKind.REPORT_LINKED, actor=user, data={"report": str(report.pk)}, at=at)
     _audit(user=user, action="event.report_linked", event=event, detail={"report": str(report.pk)})
 
 
-def create_event(*, user: Any, report: EventReport, title: str = "") -> SafetyEvent:
+# `at` (keyword, default now) on the actions below dates the change itself: the demo's
+# history and back-entered paper logs happened earlier than they are typed in. The audit
+# event keeps the real moment of the write (invariant 3), so a back-dated change is visible.
+
+
+def create_event(*, user: Any, report: EventReport, title: str = "", at: dt.datetime | None = None) -> SafetyEvent:
     """Open an event from one report; further reports of the same provider join it later."""
     title = title.strip()[:TITLE_MAX] or f"Event from report {report.short_id}"
+    at = at or timezone.now()
     with transaction.atomic():
-        event = SafetyEvent.objects.create(provider=report.provider, title=title, created_by=user)
-        _note(event=event, kind=TimelineKind.CREATED, actor=user, data={"report": str(report.pk)})
+        event = SafetyEvent.objects.create(
+            provider=report.provider, title=title, created_by=user, created_at=at, status_at=at
+        )
+        _note(event=event, kind=TimelineKind.CREATED, actor=user, data={"report": str(report.pk)}, at=at)
         _audit(user=user, action="event.created", event=event, detail={"report": str(report.pk)})
-        _link(user=user, event=event, report=report)
+        _link(user=user, event=event, report=report, at=at)
     return event
 
 
-def link_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+def link_report(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
     """Add a report describing the same event ("kept reports, one investigation")."""
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
         _open(event)
-        _link(user=user, event=event, report=report)
+        _link(user=user, event=event, report=report, at=at)
 
 
 def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
@@ -103,7 +115,7 @@ def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None
         _audit(user=user, action="event.report_unlinked", event=event, detail={"report": str(report.pk)})
 
 
-def assign_event(*, user: Any, event: SafetyEvent, assignee: Any) -> None:
+def assign_event(*, user: Any, event: SafetyEvent, assignee: Any, at: dt.datetime | None = None) -> None:
     """Give the event to an investigator: a PSES member of the event's provider only."""
     if not queries.pses_members_of(event.provider_id).filter(pk=assignee.pk).exists():
         raise PsesInvalid("assign the event to a member of this provider's safety team")
@@ -113,7 +125,7 @@ def assign_event(*, user: Any, event: SafetyEvent, assignee: Any) -> None:
         event.assignee = assignee
         event.save(update_fields=["assignee"])
         data = {"assignee": assignee.pk, "previous": previous}
-        _note(event=event, kind=TimelineKind.ASSIGNED, actor=user, data=data)
+        _note(event=event, kind=TimelineKind.ASSIGNED, actor=user, data=data, at=at)
         _audit(user=user, action="event.assigned", event=event, detail=data)
         if assignee.pk != getattr(user, "pk", None):
             notify.notify(
@@ -125,7 +137,7 @@ def assign_event(*, user: Any, event: SafetyEvent, assignee: Any) -> None:
             )
 
 
-def change_status(*, user: Any, event: SafetyEvent, status: str) -> None:
+def change_status(*, user: Any, event: SafetyEvent, status: str, at: dt.datetime | None = None) -> None:
     """Move the event along; the reporters see the new status on their status pages."""
     if status not in EventStatus.values:
         raise PsesInvalid("choose one of the listed statuses")
@@ -133,12 +145,20 @@ def change_status(*, user: Any, event: SafetyEvent, status: str) -> None:
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
         if event.status == status:
             raise PsesInvalid("the event already has that status")
+        if status == EventStatus.CLOSED and _investigation_open(event):
+            # RCA² (NPSF 2015): the analysis ends with its action plan; an event closed
+            # mid-investigation would drop off every queue with its RCA² unfinished.
+            raise PsesInvalid("its RCA² investigation is not finished; finish it before closing the event")
         previous = event.status
-        event.status, event.status_at = status, timezone.now()
+        event.status, event.status_at = status, at or timezone.now()
         event.save(update_fields=["status", "status_at"])
         data = {"from": previous, "to": status}
-        _note(event=event, kind=TimelineKind.STATUS_CHANGED, actor=user, data=data)
+        _note(event=event, kind=TimelineKind.STATUS_CHANGED, actor=user, data=data, at=at)
         _audit(user=user, action="event.status_changed", event=event, detail=data)
+
+
+def _investigation_open(event: SafetyEvent) -> bool:
+    return Investigation.objects.filter(event=event, finished_at__isnull=True).exists()
 
 
 def add_addendum(*, user: Any, event: SafetyEvent, body: str) -> Addendum:

@@ -173,27 +173,49 @@ def applies(rule: ClockRule, report: EventReport) -> bool:
     return not (rule.device_related and not is_device_related(report))
 
 
+def _span_words(span: dt.timedelta) -> str:
+    if span >= dt.timedelta(days=1):
+        amount, unit = math.floor(span / dt.timedelta(days=1)), "day"
+    else:
+        amount, unit = max(1, math.ceil(span / dt.timedelta(hours=1))), "hour"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Clock:
     rule: ClockRule
     due: dt.datetime
     report_id: Any
+    # How the clock ended (a `ClockResolution`, or an equivalent derived from the RCA²
+    # investigation): None while it runs. See `clock_outcomes`.
+    resolution: Any = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolution is not None
 
     def state(self, now: dt.datetime) -> str:
-        """ "overdue", "due_soon" (within a day) or "running"."""
+        """ "met", "met_late", "missed" once recorded; else "overdue", "due_soon" (within a
+        day) or "running"."""
+        if self.resolution is not None:
+            if self.resolution.outcome == "missed":
+                return "missed"
+            return "met" if self.resolution.at <= self.due else "met_late"
         if now >= self.due:
             return "overdue"
         return "due_soon" if self.due - now <= DUE_SOON else "running"
 
     def countdown(self, now: dt.datetime) -> str:
-        """ "due in 3 days", "due in 5 hours", "overdue by 2 days"."""
+        """ "due in 3 days", "due in 5 hours", "overdue by 2 days", "met on 2026-03-02",
+        "met 2 days late", "missed"."""
+        if self.resolution is not None:
+            day = f"{timezone.localtime(self.resolution.at):%Y-%m-%d}"
+            if self.resolution.outcome == "missed":
+                return f"missed (recorded {day})"
+            late = self.resolution.at - self.due
+            return f"met {_span_words(late)} late, on {day}" if late > dt.timedelta(0) else f"met on {day}"
         left = self.due - now
-        span = abs(left)
-        if span >= dt.timedelta(days=1):
-            amount, unit = math.floor(span / dt.timedelta(days=1)), "day"
-        else:
-            amount, unit = max(1, math.ceil(span / dt.timedelta(hours=1))), "hour"
-        words = f"{amount} {unit}{'' if amount == 1 else 's'}"
+        words = _span_words(abs(left))
         return f"overdue by {words}" if left <= dt.timedelta(0) else f"due in {words}"
 
 

@@ -6,20 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, Unit
+from openpso.organizations.roles import PSES_ROLES
 from openpso.pses import queries
 from openpso.pses.actions import ADDENDUM_MAX, TITLE_MAX
 from openpso.pses.clocks import HARM_LABELS, HARM_ORDER
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
-from openpso.pses.triage import UNLINKED, QueueFilters
+from openpso.pses.triage import CLOSED_ONLY, EVERYTHING, UNLINKED, QueueFilters
 from openpso.reporting.models import EventReport
 
 _HERF = herf_core()
 MESSAGE_MAX = 4000
+DAY = forms.DateInput(attrs={"type": "date"})
 
 
 def _report_label(report: EventReport) -> str:
@@ -28,10 +31,23 @@ def _report_label(report: EventReport) -> str:
 
 
 class QueueFilterForm(forms.Form):
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        help_text="A report or event id (R-3F2A…, E-…, or its first digits), or words of the narrative or title.",
+    )
     provider = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, empty_label="All")
     category = forms.ChoiceField(required=False, label="Category")
+    event_type = forms.ChoiceField(required=False, label="Event type")
+    harm = forms.ChoiceField(required=False, label="Harm")
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, empty_label="All units")
     status = forms.ChoiceField(required=False)
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="Anyone", label="Investigator"
+    )
+    reported_from = forms.DateField(required=False, label="Reported from", widget=DAY)
+    reported_to = forms.DateField(required=False, label="Reported until", widget=DAY)
     min_age = forms.IntegerField(required=False, min_value=0, label="Reported at least … days ago")
     max_age = forms.IntegerField(required=False, min_value=0, label="Reported at most … days ago")
 
@@ -46,7 +62,20 @@ class QueueFilterForm(forms.Form):
         category_field.choices = [("", "All categories"), *_HERF["DE21"].choices()]
         status_field: Any = self.fields["status"]
         open_statuses = [(v, label) for v, label in EventStatus.choices if v != EventStatus.CLOSED]
-        status_field.choices = [("", "Any status"), (UNLINKED, "Not in an event yet"), *open_statuses]
+        status_field.choices = [
+            ("", "Open work (any open status)"),
+            (UNLINKED, "Not in an event yet"),
+            *open_statuses,
+            (CLOSED_ONLY, "Closed events"),
+            (EVERYTHING, "Everything, closed included"),
+        ]
+        fields: Any = self.fields
+        fields["event_type"].choices = [("", "Any event type"), *_HERF["DE3"].choices()]
+        fields["harm"].choices = [("", "Any harm"), *((code, HARM_LABELS[code]) for code in HARM_ORDER)]
+        fields["assignee"].queryset = (
+            get_user_model().objects.filter(assigned_events__provider__in=providers).distinct().order_by("email")
+        )
+        fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email
         if providers.count() < 2:
             del self.fields["provider"]
 
@@ -56,6 +85,7 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         provider = data.get("provider")
         unit = data.get("unit")
+        assignee = data.get("assignee")
         return QueueFilters(
             provider_id=provider.pk if provider else None,
             category=data.get("category") or "",
@@ -63,7 +93,65 @@ class QueueFilterForm(forms.Form):
             status=data.get("status") or "",
             min_age=data.get("min_age"),
             max_age=data.get("max_age"),
+            search=data.get("search") or "",
+            event_type=data.get("event_type") or "",
+            harm=data.get("harm") or "",
+            assignee_id=assignee.pk if assignee else None,
+            reported_from=data.get("reported_from"),
+            reported_to=data.get("reported_to"),
         )
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name of this filter", help_text="e.g. Falls on 4 West this month")
+    query = forms.CharField(max_length=4000, widget=forms.HiddenInput, required=False)
+
+
+class SavedFilterIdForm(forms.Form):
+    saved = forms.IntegerField(widget=forms.HiddenInput)
+
+
+BULK_ASSIGN, BULK_CLOSE = "assign", "close"
+
+
+class BulkForm(forms.Form):
+    """The queue's action bar: ticked events, one action, and the investigator to assign.
+
+    The events are looked up through the tenancy helper; an id outside the user's events is
+    reported back as not found, exactly as a missing one."""
+
+    events = forms.TypedMultipleChoiceField(coerce=str, label="Events")
+    action = forms.ChoiceField(
+        choices=[("", "Choose an action"), (BULK_ASSIGN, "Assign to…"), (BULK_CLOSE, "Close")], label="Action"
+    )
+    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="Investigator")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["events"].choices = []
+        fields["events"].valid_value = lambda value: True  # checked against the user's events in `bulk`
+        providers = queries.pses_providers_for(user)
+        members = get_user_model().objects.filter(
+            memberships__organization__in=providers, memberships__role__in=list(PSES_ROLES)
+        )
+        fields["assignee"].queryset = members.distinct().order_by("email")
+        fields["assignee"].label_from_instance = lambda person: person.get_full_name() or person.email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == BULK_ASSIGN and not data.get("assignee"):
+            self.add_error("assignee", "Investigator: choose who the events go to.")
+        return data
+
+
+class LinkSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Find a report to link",
+        help_text="Its id (R-3F2A…), a category, a unit, or a date like 2026-03-14.",
+    )
 
 
 class EventNewForm(forms.Form):
@@ -177,3 +265,32 @@ class RuleProviderForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["provider"]
         field.queryset = queries.managed_providers_for(user)
+
+
+class ClockOutcomeForm(forms.Form):
+    """Record how one of the event's running clocks ended."""
+
+    rule = forms.ChoiceField(label="Clock")
+    outcome = forms.ChoiceField(
+        choices=[("met", "Met: the duty was done"), ("missed", "Missed: it was not done in time")],
+        widget=forms.RadioSelect,
+        label="Outcome",
+    )
+    on = forms.DateTimeField(
+        label="When it was done (or given up)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for now.",
+        required=False,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label="Reason",
+        help_text="Needed when the clock was missed or met late: what held it up. No patient names.",
+    )
+
+    def __init__(self, *args: Any, clocks: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["rule"]
+        field.choices = [(str(c.rule.pk), f"{c.rule.name} (due {c.due:%Y-%m-%d %H:%M})") for c in clocks]

@@ -114,6 +114,8 @@ class TimelineKind(models.TextChoices):
     # Deliberations (issue 4 items 4-5): the entry names the deliberation and its kind, never its words.
     DELIBERATION = "deliberation", "Deliberation recorded"
     JUST_CULTURE = "just_culture", "Just Culture decision recorded"
+    # A deadline recorded as met or missed (with the reason); the entry names the rule only.
+    CLOCK_RESOLVED = "clock_resolved", "Clock recorded as met or missed"
 
 
 class TimelineEntry(AppendOnlyModel):
@@ -216,6 +218,60 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+class ClockOutcome(models.TextChoices):
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+
+
+class ClockResolution(AppendOnlyModel):
+    """How one of an event's clocks ended: met on a day, or missed, with the reason.
+
+    A clock rule names a duty (a state report, an FDA form, an RCA² step) that is done
+    outside OpenPSO; without this record a clock could only ever run or be overdue, so a
+    duty met on time would look "overdue by 600 days" for ever. A missed clock, or one met
+    after its due time, must say why (the Joint Commission and state rules ask the
+    provider to account for late reports). The reason may name people: encrypted
+    (invariant 6); the timeline and audit carry the rule and the outcome only.
+    """
+
+    event = models.ForeignKey(SafetyEvent, on_delete=models.PROTECT, related_name="clock_resolutions")
+    rule = models.ForeignKey(ClockRule, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=8, choices=ClockOutcome.choices)
+    at = models.DateTimeField(help_text="When the duty was met, or when it was recorded as missed")
+    reason = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "rule"], name="clock_resolved_once_per_event")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.rule_id} on {self.event_id}"
+
+
+class SavedFilter(models.Model):
+    """A safety team member's named queue search, theirs alone (looked up by owner only).
+
+    `query` is the filter form's query string; it may hold search words taken from
+    narratives, and the name may repeat them, so both are encrypted (invariant 6). A name
+    is unique per person by the save action (encrypted values cannot be compared in SQL).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_queue_filters")
+    name = EncryptedTextField()
+    query = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Saved filter {self.pk}"  # the name may carry search words: kept out of logs
 
 
 import openpso.pses.models_deliberation  # noqa: E402  deliberations (issue 4 items 4-5): register the models

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import PSES_ROLES, Role
-from openpso.pses.models import ClockRule, EventReportLink, EventStatus, Notification, SafetyEvent
+from openpso.pses.ids import dashed, id_prefix
+from openpso.pses.models import ClockRule, EventReportLink, EventStatus, Notification, SafetyEvent, SavedFilter
 from openpso.reporting.models import EventReport
 
 
@@ -142,3 +144,57 @@ def reporter_event_status(report: EventReport) -> ReporterEventStatus | None:
     status = EventStatus(event.status)
     since = timezone.localdate(event.status_at)  # the day as the page that shows it reads it
     return ReporterEventStatus(status=status.value, text=PLAIN_EVENT_STATUS[status], since=since)
+
+
+# --- saved queue filters and linking by search (issue 12 item 3) ----------------------
+
+
+def saved_filters_for(user: Any) -> QuerySet[SavedFilter]:
+    """A person's own saved queue filters; nobody else's, whatever their role."""
+    if not getattr(user, "is_authenticated", False):
+        return SavedFilter.objects.none()
+    return SavedFilter.objects.filter(user=user)
+
+
+def get_saved_filter_for_user(user: Any, saved_id: int | str) -> SavedFilter:
+    try:
+        return saved_filters_for(user).get(pk=saved_id)
+    except (SavedFilter.DoesNotExist, ValueError):
+        raise Http404("No such saved filter") from None
+
+
+LINK_RESULTS = 20
+_LINK_CANDIDATES = 2000
+
+
+def link_candidates(event: SafetyEvent, text: str) -> list[EventReport]:
+    """At most `LINK_RESULTS` reports free to join `event` (same provider, in no event) that
+    match `text`: an id prefix, a date (YYYY-MM-DD, the day reported or discovered), a unit
+    name, or words of a category's name. Newest first; coded fields only, no narrative."""
+    free = linkable_reports(event).select_related("unit").defer("narrative", "answers")
+    text = text.strip()
+    if not text:
+        return list(free[:LINK_RESULTS])
+    matches = Q(unit__name__icontains=text)
+    digits = id_prefix(text)
+    if digits:
+        matches |= Q(pk__istartswith=dashed(digits))
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        end = start + dt.timedelta(days=1)
+        matches |= Q(reported_at__gte=start, reported_at__lt=end) | Q(discovered_at__gte=start, discovered_at__lt=end)
+    found = {r.pk: r for r in free.filter(matches)[:LINK_RESULTS]}
+    words = text.casefold()
+    codes = {code for code, label in herf_core()["DE21"].choices() if words in str(label).casefold()}
+    if codes and len(found) < LINK_RESULTS:
+        # JSON "contains" is not portable to SQLite: match the codes over the newest candidates.
+        for report in free[:_LINK_CANDIDATES]:
+            if report.pk not in found and codes & set(report.categories or []):
+                found[report.pk] = report
+                if len(found) >= LINK_RESULTS:
+                    break
+    return sorted(found.values(), key=lambda r: r.reported_at, reverse=True)

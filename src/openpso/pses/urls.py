@@ -1,13 +1,18 @@
 from django.urls import include, path
 
-from openpso.pses import views
+from openpso.pses import queue_views, views
 
 app_name = "pses"
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/bulk/", queue_views.queue_bulk, name="queue-bulk"),
+    path("queue/filters/save/", queue_views.saved_filter_save, name="saved-filter-save"),
+    path("queue/filters/delete/", queue_views.saved_filter_delete, name="saved-filter-delete"),
     path("events/new/", views.event_new, name="event-new"),
     path("events/<uuid:event_id>/", views.event_detail, name="event-detail"),
     path("events/<uuid:event_id>/link/", views.event_link, name="event-link"),
+    path("events/<uuid:event_id>/clocks/", queue_views.event_clock_outcomes, name="event-clocks"),
+    path("events/<uuid:event_id>/link/search/", queue_views.event_link_search, name="event-link-search"),
     path("events/<uuid:event_id>/unlink/", views.event_unlink, name="event-unlink"),
     path("events/<uuid:event_id>/assign/", views.event_assign, name="event-assign"),
     path("events/<uuid:event_id>/status/", views.event_status, name="event-status"),

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.organizations.timezones import activate_zone_of
-from openpso.pses import actions, forms, queries, timeline
+from openpso.pses import actions, forms, queries, queue_views, timeline
 from openpso.pses.actions import PsesInvalid
-from openpso.pses.clocks import active_rules, clocks_for_reports, seed_default_rules, severity_label
+from openpso.pses.clock_outcomes import event_clocks
+from openpso.pses.clocks import seed_default_rules, severity_label
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
 from openpso.pses.triage import queue_for
 
@@ -30,12 +31,15 @@ def _event_url(event: SafetyEvent, anchor: str = "") -> str:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """GET: the coded filters in the URL (or ?saved=id); POST: a search with words, which
+    must stay out of URLs and access logs (see `queue_views`)."""
     providers = queries.pses_providers_for(request.user)
     if not providers.exists():
         raise Http404("No safety queue for you")
     for provider in providers:
         seed_default_rules(provider)
-    form = forms.QueueFilterForm(request.GET or None, user=request.user)
+    data, saved = queue_views.filter_data(request)
+    form = forms.QueueFilterForm(data, user=request.user)
     rows = queue_for(request.user, filters=form.filters())
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -45,8 +49,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "now": timezone.now(),
         "query": query.urlencode(),
+        "saved": saved,
         "many_providers": providers.count() > 1,
         "manages_clocks": queries.managed_providers_for(request.user).exists(),
+        **queue_views.queue_context(request, data),
     }
     return render(request, "pses/queue.html", context)
 
@@ -78,11 +84,11 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
         "event": event,
         "reports": reports,
         "severity": severity_label(reports),
-        "clocks": [] if event.is_closed else clocks_for_reports(reports, active_rules(event.provider_id)),
+        "clocks": event_clocks(event),
         "now": now,
         "addenda": event.addenda.select_related("author"),
         "timeline": timeline.entries_for(event, reports),
-        "link_form": forms.ReportChoiceForm(reports=queries.linkable_reports(event), prefix="link"),
+        "link_search_form": forms.LinkSearchForm(),
         "assign_form": forms.AssignForm(event=event, prefix="assign"),
         "status_form": forms.StatusForm(initial={"status": event.status}, prefix="status"),
         "addendum_form": forms.AddendumForm(prefix="addendum"),

@@ -13,6 +13,8 @@ from openpso.pses import queries
 from openpso.pses.clocks import Clock
 from openpso.pses.forms import EventNewForm
 from openpso.pses.models import EventStatus
+from openpso.pses.models_rca import ActionItem
+from openpso.pses.timeline import action_text
 from openpso.reporting.models import EventReport
 
 register = template.Library()
@@ -63,3 +65,15 @@ def clock_state(clock: Clock, now: dt.datetime) -> str:
 @register.filter
 def countdown(clock: Clock, now: dt.datetime) -> str:
     return clock.countdown(now)
+
+
+@register.simple_tag
+def rca_actions(event: Any) -> list[Any]:
+    """The event's RCA² action items, for the event page's panel (caller is on that page,
+    which looked the event up through the tenancy helper)."""
+    return list(ActionItem.objects.filter(investigation__event=event).select_related("owner"))
+
+
+@register.filter
+def action_words(text: str) -> str:
+    return action_text(text)
