@@ -20,6 +20,7 @@ from openpso.audit.trail import record
 from openpso.feedback.document import ReportDocument
 from openpso.feedback.models import FeedbackReport, ReportStatus
 from openpso.organizations.models import Organization
+from openpso.organizations.timezones import zone_of
 
 log = logging.getLogger(__name__)
 PURPOSE = "feedback"
@@ -81,11 +82,14 @@ def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) 
 
     progress(5, "Started")
     try:
-        document = BUILDERS[report.kind](report.organization, report.month, progress)
-        progress(80, "Laying out the pages")
-        report.html = render_html(document)
-        progress(85, "Writing the PDF")
-        report.pdf = html_to_pdf(render_pdf_html(document))
+        # A background task has no request: the organisation's zone, explicitly, for the
+        # month's boundaries and every date the report shows.
+        with timezone.override(zone_of(report.organization)):
+            document = BUILDERS[report.kind](report.organization, report.month, progress)
+            progress(80, "Laying out the pages")
+            report.html = render_html(document)
+            progress(85, "Writing the PDF")
+            report.pdf = html_to_pdf(render_pdf_html(document))
     except Exception:
         log.exception("feedback: report %s (%s) failed", report.pk, report.kind)
         _finish(report, ReportStatus.FAILED, "Generation failed; the error is in the server log.")

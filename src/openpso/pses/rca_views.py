@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.commonformats.definitions import herf_core
+from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import effectiveness, queries, rca, rca_forms, rca_queries
 from openpso.pses.actions import PsesInvalid
 from openpso.pses.models import SafetyEvent
@@ -44,6 +45,7 @@ def _errors(form: Any) -> str:
 @login_required
 def investigation(request: HttpRequest, event_id: str) -> HttpResponse:
     event = queries.get_event_for_user(request.user, event_id)
+    activate_zone_of(event.provider)  # its clocks and timeline in the provider's zone
     inv = rca_queries.investigation_of(event)
     rca.record_view(user=request.user, event=event, what="investigation", object_id=inv.pk if inv else event.pk)
     context: dict[str, Any] = {

@@ -158,3 +158,26 @@ def test_a_clocks_due_day_is_counted_in_the_providers_zone(night, settings):
         due = due_at(rule, friday_night)
     local = timezone.localtime(due, timezone=__import__("zoneinfo").ZoneInfo("America/Denver"))
     assert (local.date(), local.hour) == (dt.date(2026, 12, 7), 22)  # Monday 22:00 in Denver, not Tuesday
+
+
+def test_a_feedback_report_built_in_the_background_counts_months_in_its_organisations_zone(night):
+    from openpso.feedback import reports
+    from openpso.feedback.models import AlertStatus, FeedbackReport, ReportKind, ReportStatus, SafetyAlert
+
+    pso = night.orgs["pso1"]
+    SafetyAlert.objects.create(
+        pso=pso,
+        title="Night-time falls CANARY-LATE-NOVEMBER",
+        hazard="Unassisted night-time toileting.",
+        evidence="Pooled falls rose.",
+        recommended_actions="Scheduled toileting rounds.",
+        categories=["A48"],
+        status=AlertStatus.PUBLISHED,
+        published_at=dt.datetime(2026, 12, 1, 3, 3, tzinfo=dt.UTC),  # 30 November, 22:03 in New York
+    )
+    report = FeedbackReport.objects.create(
+        kind=ReportKind.PSO_LEARNING, organization=pso, period=reports.parse_month("2026-11")
+    )
+    done = reports.generate(report.pk)  # as the worker runs it: no request, the server in UTC
+    assert done.status == ReportStatus.DONE
+    assert "CANARY-LATE-NOVEMBER" in done.html
