@@ -101,7 +101,14 @@ def test_every_target_on_the_form_is_at_least_24_px_on_a_phone(live_server, cast
 
 def test_every_target_on_the_reporters_other_pages_is_at_least_24_px(live_server, cast, phone):
     page = _reporter_on_the_form(live_server, phone)
-    for path in ("/reports/mine/", "/anonymous/", f"/anonymous/report/{cast.orgs['p1'].slug}/", "/anonymous/follow-up/"):
+    page.get_by_label("Incident", exact=True).check()
+    page.get_by_label("Fall", exact=True).check()
+    page.get_by_label("What happened?", exact=True).fill("Slid from the chair to the floor.")
+    page.get_by_label("No harm", exact=True).check()
+    page.get_by_role("button", name="Send report").click()
+    assert _small_targets(page) == [], "the reporter's own report"
+    anonymous_form = f"/anonymous/report/{cast.orgs['p1'].slug}/"
+    for path in ("/reports/mine/", "/anonymous/", anonymous_form, "/anonymous/follow-up/"):
         page.goto(f"{live_server.url}{path}")
         assert _small_targets(page) == [], path
 

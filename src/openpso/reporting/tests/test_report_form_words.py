@@ -132,3 +132,13 @@ def test_the_chosen_drug_name_is_stored_as_the_answer_the_definition_expects(cas
     assert report.answers["Medication/DE318"] == "Heparin"
     assert report.answers["Medication/DE321"] == "Hep-Lock"
     assert not {"Medication/DE319", "Medication/DE322", "Medication/DE328", "Medication/DE331"} & set(report.answers)
+
+
+def test_the_reporter_reads_the_protection_in_plain_words_and_the_safety_team_the_legal_label(cast, client_for):
+    client_for("reporter").post("/reports/new/", _form(cast))
+    report = EventReport.objects.order_by("-reported_at")[0]
+    mine = client_for("reporter").get(f"/reports/{report.pk}/").content.decode()
+    assert "Protected as patient safety work product while your safety team reviews it" in mine
+    assert "PSWP candidate" not in mine
+    theirs = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
+    assert "PSWP candidate (in the PSES)" in theirs
