@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from openpso.commonformats.answers import OTHER_SUFFIX
-from openpso.commonformats.model import FormDefinition, Item, iter_items
+from openpso.commonformats.model import CODED_TYPES, FormDefinition, Item, iter_items
 from openpso.reporting.completeness import module_link_ids, modules_of, prune_inapplicable, question_text
 from openpso.reporting.models import AnswerRequest, EventReport
 from openpso.reporting.module_forms import (
@@ -44,6 +44,12 @@ def _in_answered_repeating_group(definition: FormDefinition, item: Item, answers
     return False
 
 
+def _free_text(item: Item, answers: Mapping[str, Any]) -> bool:
+    value = answers.get(item.link_id)
+    atoms = value if isinstance(value, list) else [value]
+    return item.type in CODED_TYPES and any(isinstance(a, str) and a and a not in item.codes for a in atoms)
+
+
 class AnswerErrorsMixin(forms.Form):
     def add_answer_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
@@ -61,9 +67,11 @@ class CompletionForm(AnswerErrorsMixin):
         add_module_fields(self, self.modules)
         # Entries of a repeating group answered as a list (e.g. several medications through
         # the API) are shown on the report page but not edited here, so nothing is flattened.
+        # So is free text in an open-choice answer (e.g. from a FHIR import): the field offers
+        # codes only, and showing it blank would remove the answer on save.
         for definition in self.modules:
             for item in iter_items(definition):
-                if _in_answered_repeating_group(definition, item, answers):
+                if _in_answered_repeating_group(definition, item, answers) or _free_text(item, answers):
                     self.fields.pop(field_name(item.link_id), None)
                     self.fields.pop(other_name(item.link_id), None)
 

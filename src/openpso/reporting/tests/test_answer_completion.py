@@ -162,3 +162,12 @@ def test_another_providers_manager_and_the_reporter_get_404_on_the_completion_pa
         post = client_for(key).post(f"/reports/{report.pk}/answers/", {"action": "amend", ASSISTED: "UNK"})
         assert post.status_code == 404
     assert not AnswerAmendment.objects.exists()
+
+
+def test_free_text_of_an_open_choice_answer_is_kept_when_other_answers_are_completed(cast, client_for):
+    report = file(cast.users["reporter"], answers={"Fall/activity": "Dancing"})
+    manager = client_for("safety_manager")
+    assert 'name="m__Fall__activity"' not in manager.get(f"/reports/{report.pk}/answers/").content.decode()
+    manager.post(f"/reports/{report.pk}/answers/", {"action": "amend", ASSISTED: "OPSO-FALL-ASSISTED"})
+    assert effective_answers(report)["Fall/activity"] == "Dancing"
+    assert effective_answers(report)["Fall/assisted"] == "OPSO-FALL-ASSISTED"
