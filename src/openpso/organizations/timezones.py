@@ -83,6 +83,14 @@ def zone_of(org: Any) -> zoneinfo.ZoneInfo:
     return zone_named(getattr(org, "time_zone", None))
 
 
+def provider_zone(slug: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of the organisation with this slug (the server's when there is none)."""
+    from openpso.organizations.models import Organization
+
+    name = Organization.objects.filter(slug=slug).values_list("time_zone", flat=True).first() if slug else None
+    return zone_named(name)
+
+
 def zone_for_user(user: Any) -> zoneinfo.ZoneInfo | None:
     """The zone of the user's first membership (rule 2 above); None when they have none."""
     if user is None or not user.is_authenticated:

@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
@@ -109,11 +109,14 @@ class ReportIn(BaseModel):
 
     @field_validator("discovered_at")
     @classmethod
-    def _discovered_in_the_past(cls, value: dt.datetime) -> dt.datetime:
+    def _discovered_in_the_past(cls, value: dt.datetime, info: ValidationInfo) -> dt.datetime:
         from django.utils import timezone
 
+        from openpso.organizations.timezones import provider_zone
+
         if timezone.is_naive(value):
-            value = timezone.make_aware(value)
+            # A time without an offset is the provider's local time (organizations/timezones.py).
+            value = timezone.make_aware(value, provider_zone(info.data.get("provider")))
         if value > timezone.now() + dt.timedelta(minutes=5):
             raise _bad("in_future", "the time is in the future; give the time it was discovered")
         return value

@@ -128,3 +128,21 @@ def test_the_anonymous_form_defaults_to_the_hour_in_the_providers_zone(cast):
     with timezone.override(dt.UTC):
         shown = AnonymousReportForm(provider=p1)["discovered_at"].value()
     assert shown in {before, hour()}
+
+
+def test_a_report_time_without_an_offset_is_read_in_the_providers_zone(cast):
+    from openpso.reporting.schemas import ReportIn
+
+    cast.orgs["p1"].time_zone = "America/Denver"
+    cast.orgs["p1"].save(update_fields=["time_zone"])
+    body = {
+        "provider": cast.orgs["p1"].slug,
+        "event_type": "A6",
+        "categories": ["A66"],
+        "category_other": "Wrong wristband colour",
+        "discovered_at": "2026-01-06T20:03:00",  # no offset (an API client, an import): Denver time, MST
+        "narrative": "Allergy band missing on admission; caught at the first medication pass.",
+    }
+    with timezone.override(dt.UTC):  # an API key's request, or the CLI: no user's zone
+        report = ReportIn.model_validate(body)
+    assert report.discovered_at == dt.datetime(2026, 1, 7, 3, 3, tzinfo=dt.UTC)
