@@ -8,6 +8,8 @@ logged: the query is a drug name being typed, answered from a list shipped with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,12 +27,18 @@ def _rate(group: str, request: HttpRequest) -> str:
     return RATE
 
 
+def _limited(group: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    # block=False: the view answers 429 itself (as channel_views._limited does, for GET here).
+    limit: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]] = ratelimit(
+        group=group, key=channel.client_key, rate=_rate, method="GET", block=False
+    )
+    return limit
+
+
 def _query(request: HttpRequest) -> str:
     # htmx sends the input under its own name (m__Medication__DE318…); `q` for other callers.
-    query = request.GET.get("q")
-    if query is None:
-        query = next((v for k, v in request.GET.items() if k.startswith("m__")), "")
-    return query[:100]
+    name = "q" if "q" in request.GET else next((k for k in request.GET if k.startswith("m__")), "q")
+    return str(request.GET.get(name, ""))[:100]
 
 
 def _answer(request: HttpRequest) -> HttpResponse:
@@ -44,12 +52,12 @@ def _answer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@ratelimit(group="openpso.drugs", key=channel.client_key, rate=_rate, method="GET", block=False)
+@_limited("openpso.drugs")
 def drug_search(request: HttpRequest) -> HttpResponse:
     return _answer(request)
 
 
 @identity_free
-@ratelimit(group="openpso.anonymous.drugs", key=channel.client_key, rate=_rate, method="GET", block=False)
+@_limited("openpso.anonymous.drugs")
 def anonymous_drug_search(request: HttpRequest) -> HttpResponse:
     return _answer(request)

@@ -119,4 +119,8 @@ def test_an_absurd_number_of_answers_is_refused(cast, client_for):
     answers = {f"Medication/X{i}": "A15" for i in range(1001)}
     response = _post(client_for("reporter"), _near_miss(cast, **answers))
     assert response.status_code == 422
-    assert response.json()["errors"][0] == {"field": "answers", "code": "too_many", "message": "at most 1000 answers"}
+    assert response.json()["errors"][0] == {
+        "field": "answers",
+        "code": "too_many",
+        "message": "Answers: there are more than 1000 answers",
+    }
