@@ -84,6 +84,7 @@ def test_an_anonymous_reporter_answers_through_the_receipt_with_nothing_finer_th
     )
     assert sent.status_code == 200
     assert "You answered these questions" in sent.content.decode()
+    assert "Your answers to the form's questions" in sent.content.decode()  # their own answers, as they count
 
     amendment = AnswerAmendment.objects.get(report=report)
     assert (amendment.by_reporter, amendment.author_id) == (True, None)

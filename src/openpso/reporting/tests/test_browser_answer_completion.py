@@ -66,3 +66,23 @@ def test_the_safety_manager_completes_missing_answers_on_a_phone(live_server, ca
         "Fall/injury": "A15",
         "Fall/injury_type": ["OPSO-FALL-INJ-FRACTURE"],
     }
+
+
+def test_the_reporter_answers_the_requested_questions_on_a_phone(live_server, cast, scanned_phone):
+    from openpso.reporting.answer_actions import request_answers
+
+    report = file(cast.users["reporter"], answers={})
+    request_answers(user=cast.users["safety_manager"], report=report, link_ids=["Fall/assisted", "Fall/injury"])
+    page = scanned_phone.new_page()
+    sign_in(page, live_server.url, "reporter@cast.test", PASSWORD)
+    page.goto(f"{live_server.url}/reports/mine/")
+    request = page.locator(".answer-request")
+    expect(request.get_by_text("Was the fall assisted or unassisted?")).to_be_visible()
+    assert axe_violations(page) == []
+    request.get_by_label("Assisted", exact=True).check()
+    request.locator("#field-m__Fall__injury").get_by_label("No", exact=True).check()
+    request.get_by_role("button", name="Send these answers").click()
+    expect(page.get_by_text("You answered these questions. Thank you.")).to_be_visible()
+    expect(page.get_by_text("Your answers to the form's questions")).to_be_visible()
+    assert axe_violations(page) == []
+    assert effective_answers(report) == {"Fall/assisted": "OPSO-FALL-ASSISTED", "Fall/injury": "A18"}
