@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.utils import timezone
 from pydantic import ValidationError
 
 from openpso.commonformats.answers import AnswerError
@@ -91,7 +90,7 @@ def _when(date_text: str | None, time_text: str | None) -> dt.datetime | None:
         return None
     day = dt.date.fromisoformat(date_text[:10])
     moment = dt.time.fromisoformat(time_text) if time_text else dt.time(0, 0)
-    return timezone.make_aware(dt.datetime.combine(day, moment))
+    return dt.datetime.combine(day, moment)  # no offset: ReportIn reads it in the provider's zone
 
 
 def _core_from_herf(answers: dict[str, Any], qr: Mapping[str, Any]) -> dict[str, Any]:
@@ -117,8 +116,8 @@ def _authored(qr: Mapping[str, Any]) -> dt.datetime | None:
     authored = qr.get("authored")
     if not isinstance(authored, str) or not authored:
         return None
-    parsed = dt.datetime.fromisoformat(authored) if "T" in authored else _when(authored, None)
-    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    # Without an offset it stays naive: ReportIn reads it in the provider's zone.
+    return dt.datetime.fromisoformat(authored) if "T" in authored else _when(authored, None)
 
 
 def _event_type_of(definition: FormDefinition, answers: dict[str, Any]) -> str:

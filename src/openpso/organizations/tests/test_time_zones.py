@@ -146,3 +146,22 @@ def test_a_report_time_without_an_offset_is_read_in_the_providers_zone(cast):
     with timezone.override(dt.UTC):  # an API key's request, or the CLI: no user's zone
         report = ReportIn.model_validate(body)
     assert report.discovered_at == dt.datetime(2026, 1, 7, 3, 3, tzinfo=dt.UTC)
+
+
+def test_an_imported_report_time_is_read_in_the_providers_zone(cast, tmp_path, settings):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from openpso.reporting.models import EventReport
+    from openpso.reporting.tests.test_fhir_import import _herf_response
+
+    settings.TIME_ZONE = "UTC"  # the CLI runs in the server's zone
+    cast.orgs["p1"].time_zone = "America/Denver"
+    cast.orgs["p1"].save(update_fields=["time_zone"])
+    path = tmp_path / "herf.json"
+    path.write_text(json.dumps(_herf_response()))  # discovered 11/20/2026 at 09:30, no offset
+    call_command("import", "--provider", cast.orgs["p1"].slug, str(path), stdout=StringIO())
+    report = EventReport.objects.exclude(pk__in=[r.pk for r in cast.reports.values()]).get()
+    assert report.discovered_at == dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.UTC)  # 09:30 MST
