@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
 from openpso.organizations.models import Organization, Unit
@@ -77,8 +78,9 @@ class EventReport(models.Model):
 
     @property
     def category_labels(self) -> list[str]:
+        # "Other", not AHRQ's form instruction "Other: PLEASE SPECIFY" (the text follows it).
         de21 = _HERF["DE21"]
-        return [de21.answer(code).display for code in self.categories]
+        return [option_words(de21.answer(code).display) for code in self.categories]
 
 
 class IdempotencyKey(models.Model):

@@ -142,3 +142,13 @@ def test_the_reporter_reads_the_protection_in_plain_words_and_the_safety_team_th
     assert "PSWP candidate" not in mine
     theirs = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
     assert "PSWP candidate (in the PSES)" in theirs
+
+
+def test_the_report_page_shows_other_without_the_form_instruction(cast, client_for):
+    client_for("reporter").post(
+        "/reports/new/", _form(cast, event_type="A6", categories=["A66"], category_other="Wrong wristband")
+    )
+    report = EventReport.objects.order_by("-reported_at")[0]
+    page = client_for("reporter").get(f"/reports/{report.pk}/").content.decode()
+    assert "Other — Wrong wristband" in page
+    assert "PLEASE SPECIFY" not in page
