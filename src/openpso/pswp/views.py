@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.audit.trail import record
+from openpso.organizations.timezones import activate_zone_of
 from openpso.pswp import actions, ledger, queries
 from openpso.pswp.bases import BASES
 from openpso.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
@@ -25,6 +27,7 @@ PERIODS = {"month": "%Y-%m", "year": "%Y"}
 @require_POST
 def drop_out(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_pses_report_for_user(request.user, report_id)
+    activate_zone_of(report.provider)
     form = DropOutForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Drop-out needs a reason (42 CFR 3.20); nothing was changed.")
@@ -41,6 +44,7 @@ def drop_out(request: HttpRequest, report_id: str) -> HttpResponse:
 @login_required
 def external_new(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_pses_report_for_user(request.user, report_id)
+    activate_zone_of(report.provider)
     form = ExternalReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.build_external_report(report=report, actor=request.user, **form.cleaned_data)
@@ -80,6 +84,7 @@ def policy(request: HttpRequest, provider: str) -> HttpResponse:
 @login_required
 def disclose(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_pses_report_for_user(request.user, report_id)
+    activate_zone_of(report.provider)
     form = DisclosureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +105,8 @@ def disclose(request: HttpRequest, report_id: str) -> HttpResponse:
 
 def _counts(disclosures: list[Disclosure], period: str) -> list[tuple[str, str, str, int]]:
     fmt = PERIODS[period]
-    counts = Counter((d.disclosed_at.strftime(fmt), d.basis) for d in disclosures)
+    # The month or year where the provider is (its zone is active), not the UTC one.
+    counts = Counter((timezone.localtime(d.disclosed_at).strftime(fmt), d.basis) for d in disclosures)
     return [(p, b, BASES[b].paragraph, n) for (p, b), n in sorted(counts.items(), reverse=True)]
 
 
@@ -123,6 +129,7 @@ def _audit_log_read(request: HttpRequest, org_id: int, what: str) -> None:
 @login_required
 def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
+    activate_zone_of(org)
     disclosures = list(queries.disclosures_of(org))
     period = _period(request)
     _audit_log_read(request, org.pk, "pswp.disclosure_log_viewed")
@@ -139,6 +146,7 @@ def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
 @login_required
 def disclosure_report_csv(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
+    activate_zone_of(org)
     period = _period(request)
     _audit_log_read(request, org.pk, "pswp.disclosure_report_downloaded")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -181,3 +181,20 @@ def test_a_feedback_report_built_in_the_background_counts_months_in_its_organisa
     done = reports.generate(report.pk)  # as the worker runs it: no request, the server in UTC
     assert done.status == ReportStatus.DONE
     assert "CANARY-LATE-NOVEMBER" in done.html
+
+
+def test_the_disclosure_accounting_counts_a_late_night_disclosure_in_the_providers_month(night, monkeypatch):
+    from openpso.pswp import actions as pswp_actions
+    from openpso.pswp.tests.test_disclosures import _valid
+
+    cast = night
+    late_november = dt.datetime(2026, 12, 1, 3, 3, tzinfo=dt.UTC)  # 30 November, 22:03 in New York
+    monkeypatch.setattr(timezone, "now", lambda: late_november)
+    pswp_actions.disclose(
+        provider=cast.orgs["p1"],
+        reports=[cast.reports["r1"]],
+        actor=cast.users["safety_manager"],
+        request=_valid("FDA"),
+    )
+    csv = _client(cast, "pses_committee").get("/pswp/t-p1/disclosures.csv?period=month").content.decode()
+    assert "2026-11,FDA,3.206(b)(7),1" in csv.splitlines()
