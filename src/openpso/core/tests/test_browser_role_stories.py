@@ -14,9 +14,11 @@ The steps are ordered tests sharing one live server and one database for the mod
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from openpso.accounts.models import User
+from openpso.lake.models import LakeState
 from openpso.organizations.models import Membership, Organization, OrgKind
 from openpso.organizations.roles import Role
 from openpso.reporting.models import EventReport
@@ -334,3 +337,86 @@ def test_safety_manager_completes_the_missing_answers_and_submits_both(story: St
     results = manager.get_by_role("region", name="Result").inner_text()
     assert results.count("accepted") == 2, results
     assert Submission.objects.filter(event_id__in=[fall, medication]).count() == 2
+
+
+def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(story: Story) -> None:
+    analyst = story.page("analyst@pso.test")
+    fall, medication = story.reports["fall"], story.reports["medication"]
+    analyst.goto(f"{story.base}/")
+    analyst.get_by_role("link", name="Reports", exact=True).first.click()  # the PSO's reports: its inbox
+    assert analyst.get_by_role("heading", name="PSO inbox").is_visible()
+    _axe(analyst, story)
+    analyst.get_by_role("link", name=_short(medication)).wait_for()
+    analyst.get_by_role("link", name=_short(fall)).click()
+    answers = analyst.locator("table.answers").all_inner_texts()
+    assert any("Unassisted" in table for table in answers), answers  # the safety manager's completion
+    _axe(analyst, story)
+
+    # The refresh the submission queued, run as the app's worker runs it.
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    state = LakeState.objects.get(pso=story.pso)
+    assert state.last_summary.get("events_in_lake") == 2, state.last_summary
+    analyst.get_by_role("link", name="Analytics").first.click()
+    analyst.get_by_role("link", name="The pool: Great Lakes PSO").click()
+    analyst.get_by_text("Data table: Events by category").click()
+    table = analyst.get_by_role("region", name="Data: Events by category")
+    rows = {tuple(row.locator("td").all_inner_texts()[1:3]) for row in table.locator("tbody tr").all()}
+    assert rows == {("Fall", "1"), ("Medication or Other Substance", "1")}, rows
+
+
+def test_auditor_filters_the_trail_to_the_reports_and_exports_it(story: Story) -> None:
+    auditor = story.page("auditor@pso.test")
+    fall, medication = story.reports["fall"], story.reports["medication"]
+    auditor.goto(f"{story.base}/")
+    auditor.get_by_role("link", name="Audit log").first.click()
+    _axe(auditor, story)
+    auditor.get_by_text("Search and filter").click()
+    auditor.get_by_label("Object id").fill(_short(fall))
+    auditor.get_by_role("button", name="Show").click()
+    trail = auditor.get_by_role("region", name="Audit events")
+    assert trail.get_by_text("submission.received").first.is_visible()
+    assert _short(medication).lower() not in trail.inner_text().lower()
+    _axe(auditor, story)
+    with auditor.expect_download() as download:
+        auditor.get_by_role("link", name=re.compile("Download CSV")).click()
+    rows = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    assert rows, "the export is empty"
+    text = "\n".join(",".join(row.values()) for row in rows)
+    assert "submission.received" in text
+    assert fall in text
+    assert medication not in text  # only the rows about the report asked for
+
+
+# Each role's main pages, with what must be on them: run again on the size the story did not use.
+MAIN_PAGES = {
+    "nurse@lakeside.test": ["/reports/new/", "/reports/mine/"],
+    "safety@lakeside.test": ["/pses/queue/", "/submissions/"],
+    "analyst@pso.test": ["/pso/inbox/", "/analytics/pso/"],
+    "auditor@pso.test": ["/audit/"],
+    "admin@pso.test": ["/manage/", "/manage/lakeside/"],
+}
+
+
+def _overflows(page: Any) -> bool:
+    """The page itself scrolls sideways (tables may scroll inside their own box)."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def test_each_roles_main_pages_work_on_a_phone_and_a_desktop(story: Story) -> None:
+    problems = []
+    for who, paths in MAIN_PAGES.items():
+        signed_in = story.pages[who].context.storage_state()  # the same session, another screen
+        for size in (PHONE, DESK):
+            context = story.browser.new_context(storage_state=signed_in, **size)
+            page = context.new_page()
+            for path in paths:
+                response = page.goto(f"{story.base}{path}")
+                width = size["viewport"]["width"]
+                if response is None or response.status != 200:
+                    problems.append(f"{who} {path} at {width} px: HTTP {response and response.status}")
+                elif not page.get_by_role("heading", level=1).first.is_visible():
+                    problems.append(f"{who} {path} at {width} px: no visible heading")
+                elif _overflows(page):
+                    problems.append(f"{who} {path} at {width} px: the page scrolls sideways")
+            context.close()
+    assert problems == []
