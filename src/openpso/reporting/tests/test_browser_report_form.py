@@ -44,7 +44,7 @@ def scanned_phone(chromium):
     context.close()
 
 
-def _small_targets(page) -> list[dict]:
+def _small_targets(page) -> list[dict[str, object]]:
     targets = page.evaluate(_TARGETS)
     assert len(targets) >= 3  # the page was measured, not an empty one
     return [t for t in targets if t["width"] < MIN_TARGET_PX or t["height"] < MIN_TARGET_PX]
