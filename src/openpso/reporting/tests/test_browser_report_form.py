@@ -142,3 +142,13 @@ def test_the_form_marks_what_is_needed_and_passes_axe(live_server, cast, scanned
     assert axe_violations(page) == []
     page.get_by_role("button", name="Send report").click()
     assert axe_violations(page) == []
+
+
+def test_the_anonymous_form_has_the_same_drug_search(live_server, cast, phone):
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/anonymous/report/{cast.orgs['p1'].slug}/")
+    page.get_by_label("Near Miss", exact=True).check()
+    page.get_by_label("Medication or Other Substance", exact=True).check()
+    page.get_by_label("Brand name", exact=True).press_sequentially("lopres", delay=30)
+    expect(page.locator("#id_m__Medication__DE321_drugs option").first).to_have_attribute("value", "Lopressor")
+    assert {c["name"] for c in phone.cookies()} <= {"csrftoken"}  # still identity-free
