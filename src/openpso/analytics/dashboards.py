@@ -44,7 +44,7 @@ from openpso.analytics.queries import Scope
 from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
-from openpso.analytics.suite import RECENT_MONTHS, dashboard_queries
+from openpso.analytics.suite import dashboard_queries, recent_words
 from openpso.analytics.system_dashboard import system_dashboard
 from openpso.lake.months import month_range
 from openpso.nonid.suppression import suppress_counts
@@ -166,7 +166,7 @@ def pso_dashboard(
     ]
     if not for_members:
         dashboard.panels += [
-            _funnel_panel(frames["provider_falls"], focus),
+            _funnel_panel(frames["provider_falls"], focus, period),
             _ranking_panel(frames["provider_counts"], focus),
         ]
         signals = sorted(pool_signals(frames), key=lambda s: (surprise(s), s.series))
@@ -179,7 +179,7 @@ def pso_dashboard(
         dashboard.notes.append("Counts from too few events or providers are hidden (small-cell suppression).")
         return dashboard
     dashboard.notes.append(
-        f"Funnel and ranking compare {type_words(focus)} over the last {RECENT_MONTHS} months, "
+        f"Funnel and ranking compare {type_words(focus)} over {recent_words(period)}, "
         f"per {PER:,} {measure_words(RATE_MEASURE.get(focus, 'encounters'))}."
     )
     return dashboard
@@ -190,12 +190,12 @@ def _counts(frame: pd.DataFrame, column: str) -> dict[str, int]:
     return {str(k): int(n) for k, n in zip(frame[column], frame["n"], strict=True) if k is not None and pd.notna(n)}
 
 
-def _funnel_panel(providers: pd.DataFrame, focus: str) -> Panel:
+def _funnel_panel(providers: pd.DataFrame, focus: str, period: tuple[str, str]) -> Panel:
     rows = providers[providers["provider_type"] == focus]
     measure = measure_words(RATE_MEASURE.get(focus, "encounters"))
     title = f"Falls per {PER:,} {measure}: {type_words(focus)}"
     funnel = funnel_of(rows)
-    caption = f"Each point is one provider (pseudonymous) over the last {RECENT_MONTHS} months."
+    caption = f"Each point is one provider (pseudonymous) over {recent_words(period)}."
     if funnel is None:
         return empty_panel("funnel", title=title, caption=f"{caption} Fewer than three providers with volume data.")
     description = funnel_description(funnel, what=f"falls among {type_words(focus)}")

@@ -36,8 +36,8 @@ from openpso.analytics.panels import (
 from openpso.analytics.queries import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
 from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.spc import run_chart
-from openpso.analytics.suite import RECENT_MONTHS
-from openpso.lake.months import month_range, shift_month
+from openpso.analytics.suite import recent_months, recent_words
+from openpso.lake.months import month_range
 from openpso.nonid.suppression import suppress_counts
 
 # A phase needs enough points for its own limits: Provost & Murray suggest at least 6 (better 12)
@@ -210,13 +210,13 @@ def member_paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], caption
     ]
 
 
-def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, end: str) -> Panel:
-    recent = Scope(provider_type=provider_type, months=(shift_month(end, -(RECENT_MONTHS - 1)), end))
+def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, period: tuple[str, str]) -> Panel:
+    recent = Scope(provider_type=provider_type, months=recent_months(period))
     measure = measure_words(RATE_MEASURE.get(provider_type, "encounters"))
     title = f"Where you stand among {type_words(provider_type)}: events per {PER:,} {measure}"
     funnel = funnel_of(lake.execute(provider_counts_query(lake, recent)))
     caption = (
-        f"Last {RECENT_MONTHS} months. You are the black diamond; the lines are the limits for a provider of each "
+        f"Over {recent_words(period)}. You are the black diamond; the lines are the limits for a provider of each "
         "volume. Other providers are not drawn: one provider's rate and volume could identify it."
     )
     mine = next((p for p in funnel.points if p.unit == pseudonym), None) if funnel else None
@@ -298,7 +298,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             caption=f"Peers: the other {len(peers)} {group} in the pool, as one non-identified aggregate.",
             measure=measure,
         ),
-        _own_funnel(lake, provider_pseudonym, provider_type, period[1]),
+        _own_funnel(lake, provider_pseudonym, provider_type, period),
         *member_paretos(
             lake,
             own,

@@ -98,11 +98,14 @@ def available_months(lake: Lake) -> list[str]:
 
 
 def period_of(months: Sequence[str], end_month: str | None) -> tuple[str, str] | None:
-    """The PERIOD_MONTHS months ending at `end_month` (default: the latest month with events)."""
+    """The PERIOD_MONTHS months ending at `end_month` (default: the latest month with events), from
+    the lake's first month at the earliest: the period shown, its label and the charts' months are
+    months the lake holds, never months before it began (issue 12: a lake starting in 2024-11 was
+    labelled "Months 2024-07 to 2026-06" and charted four empty months)."""
     if not months:
         return None
     end = end_month or months[-1]
-    return shift_month(end, -(PERIOD_MONTHS - 1)), end
+    return max(shift_month(end, -(PERIOD_MONTHS - 1)), months[0]), end
 
 
 def type_words(provider_type: str) -> str:

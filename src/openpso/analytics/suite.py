@@ -26,7 +26,7 @@ from openpso.analytics.stats.funnel import poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
-from openpso.lake.months import shift_month
+from openpso.lake.months import month_index, shift_month
 
 RECENT_MONTHS = 12  # funnels and peer rankings compare providers over the last year
 
@@ -73,6 +73,20 @@ def recent_queries(lake: Lake, recent: Scope) -> dict[str, ir.Table]:
         "provider_counts": queries.provider_counts(lake, recent),
         "provider_falls": queries.provider_counts(lake, recent, category=FALLS),
     }
+
+
+def recent_months(period: tuple[str, str], months: int = RECENT_MONTHS) -> tuple[str, str]:
+    """The last `months` months of `period` (fewer where the period is shorter), for funnels and
+    rankings and for the words that name them."""
+    return max(shift_month(period[1], -(months - 1)), period[0]), period[1]
+
+
+def recent_words(period: tuple[str, str]) -> str:
+    """`recent_months` in words, e.g. "the 12 months 2025-11 to 2026-10" (issue 12: the label
+    follows the months shown, not a fixed "last 12 months")."""
+    first, last = recent_months(period)
+    count = month_index(last) - month_index(first) + 1
+    return f"the {count} month{'s' if count != 1 else ''} {first} to {last}"
 
 
 def recent_scope(scope: Scope, monthly: pd.DataFrame, months: int = RECENT_MONTHS) -> Scope | None:

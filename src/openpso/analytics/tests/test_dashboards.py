@@ -84,7 +84,7 @@ def test_the_period_is_two_years_ending_at_the_chosen_month(small_lake):  # noqa
     assert months[0] == "2024-11"
     assert months[-1] == "2026-10"
     assert period_of(months, None) == ("2024-11", "2026-10")
-    assert period_of(months, "2026-06") == ("2024-07", "2026-06")
+    assert period_of(months, "2026-06") == ("2024-11", "2026-06")  # never before the lake's first month
     assert period_of([], None) is None
 
 

@@ -77,7 +77,8 @@ def test_a_signal_drills_down_to_pooled_events_and_the_view_is_audited(client_fo
 
 def test_the_month_selector_moves_the_period_and_ignores_a_bad_month(client_for, cast_lake):  # noqa: F811
     client = client_for("pso_analyst")
-    assert "Months 2024-07 to 2026-06" in client.get("/analytics/pso/?end=2026-06").content.decode()
+    # The synthetic lake holds 2024-11 to 2026-10: a period ending 2026-06 starts where the data does.
+    assert "Months 2024-11 to 2026-06" in client.get("/analytics/pso/?end=2026-06").content.decode()
     assert "Months 2024-11 to 2026-10" in client.get("/analytics/pso/?end=2031-01").content.decode()
     csv = client.get("/analytics/pso/rate.csv?end=2026-06").content.decode().splitlines()
     assert csv[-1].startswith("2026-06,")
