@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from openpso.lake.models import LakeState
@@ -23,19 +24,25 @@ log = logging.getLogger(__name__)
 MEMBER_LIMIT = 100  # provider and health-system dashboards per PSO; about 1 s each on 2 cores
 
 
-def members_to_warm(pso: Organization, limit: int = MEMBER_LIMIT) -> list[Organization]:
-    """The health systems, then the providers, of `pso`'s network that someone may open a dashboard of."""
+def members_to_warm(
+    pso: Organization, limit: int = MEMBER_LIMIT, only: Collection[int] | None = None
+) -> list[Organization]:
+    """The health systems, then the providers, of `pso`'s network that someone may open a dashboard of
+    (of those in `only`, when given)."""
     from openpso.analytics.access import PROVIDER_ROLES, SYSTEM_ROLES
 
     opened = Membership.objects.filter(role__in=[*SYSTEM_ROLES, *PROVIDER_ROLES]).values("organization_id")
     members = Organization.objects.filter(network=pso, pk__in=opened).select_related("network")
+    if only is not None:
+        members = members.filter(pk__in=list(only))
     systems = members.filter(kind=OrgKind.HEALTH_SYSTEM).order_by("name", "pk")
     providers = members.filter(kind=OrgKind.PROVIDER).order_by("name", "pk")
     return [*systems, *providers][:limit]
 
 
-def warm_dashboards(*, limit: int = MEMBER_LIMIT) -> int:
-    """Build every PSO's analyst dashboard and its members' dashboards into the cache; returns how many."""
+def warm_dashboards(*, limit: int = MEMBER_LIMIT, only: Collection[int] | None = None) -> int:
+    """Build every PSO's analyst dashboard and its members' dashboards (those in `only`, when given)
+    into the cache; returns how many. One already built for this lake state costs a cache lookup."""
     # The pages need the URLconf, and bring pandas, Ibis and Altair: loaded late.
     from openpso.analytics.pages import provider_source, pso_source, system_source, warm
 
@@ -44,7 +51,7 @@ def warm_dashboards(*, limit: int = MEMBER_LIMIT) -> int:
         started = time.perf_counter()
         warm(pso_source(pso))
         warmed += 1
-        for member in members_to_warm(pso, limit):
+        for member in members_to_warm(pso, limit, only):
             warm(system_source(member) if member.kind == OrgKind.HEALTH_SYSTEM else provider_source(member))
             warmed += 1
         log.info("analytics: dashboards of PSO %s built in %.1f s", pso.pk, time.perf_counter() - started)

@@ -6,6 +6,7 @@ import pytest
 
 from openpso.analytics import pages
 from openpso.analytics.dashboards import pso_dashboard
+from openpso.analytics.tasks import warm_dashboards_task
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.analytics.warm import members_to_warm, warm_dashboards
 from openpso.lake.models import LakeState
@@ -86,3 +87,14 @@ def test_warming_is_bounded_systems_first(cast, cast_lake, monkeypatch):  # noqa
     ]
     assert warm_dashboards(limit=1) == 2  # the PSO's own and one member's
     assert (len(providers), len(systems)) == (0, 1)
+
+
+def test_openpso_demo_can_warm_only_its_logins_dashboards_now(cast, cast_lake, monkeypatch):  # noqa: F811
+    LakeState.objects.create(pso=cast.orgs["pso1"])
+    providers = _counting(monkeypatch, "provider_dashboard")
+    systems = _counting(monkeypatch, "system_dashboard")
+    assert warm_dashboards(only=[cast.orgs["p2"].pk]) == 2
+    assert [args[1] for args in providers] == [provider_pseudonym(cast.orgs["p2"].pk)]
+    assert systems == []
+    assert warm_dashboards_task.call() == 4  # the rest, in the worker; p2's is not built again
+    assert (len(providers), len(systems)) == (2, 1)
