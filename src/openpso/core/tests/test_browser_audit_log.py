@@ -43,3 +43,17 @@ def test_the_auditor_filters_to_a_report_verifies_the_chain_and_the_page_fits(li
     assert page.get_by_role("status").get_by_text("Audit chain intact").is_visible()
     assert not _page_overflows(page)
     context.close()
+
+
+def test_the_reidentification_page_and_its_refusal_pass_axe_on_a_phone(live_server, cast, chromium):
+    context = chromium.new_context(viewport=VIEWPORTS["phone"], bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "pso_admin@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
+    page.goto(f"{live_server.url}/pso/reidentify/")
+    assert axe_violations(page) == []
+    page.get_by_label("Provider pseudonym").fill("P-AAAAAAAAAAAA")
+    page.get_by_role("button", name="Re-identify").click()
+    assert page.get_by_role("alert").get_by_text("Reason for re-identifying").is_visible()
+    assert not _page_overflows(page)
+    assert axe_violations(page) == []
+    context.close()
