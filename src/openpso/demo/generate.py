@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from openpso.accounts.models import User
 from openpso.audit.trail import record
+from openpso.demo.history import seed_history
 from openpso.demo.network import PSO_SLUG, BuiltNetwork, build_network
 from openpso.demo.reports import DEFAULT_EVENTS, ReportDraft, iter_drafts
 from openpso.demo.users import DEMO_DOMAIN, create_demo_users
 from openpso.demo.volumes import denominators, window
 from openpso.organizations.models import Denominator, Organization, OrgKind
+from openpso.pses.models import SafetyEvent
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 
@@ -38,6 +40,7 @@ class SeedResult:
     providers: int
     users: int
     reports: int
+    events: int  # safety events the providers' teams made of them (demo.history)
     denominators: int
     first_month: dt.date | None
     last_month: dt.date | None
@@ -76,8 +79,12 @@ def seed_demo(
         if existing is None:
             raise
         return _existing(existing, seed=seed)
-    drafts = iter_drafts(seed=seed, total=total, today=today, tz=timezone.get_default_timezone())
+    tz = timezone.get_default_timezone()
+    drafts = iter_drafts(seed=seed, total=total, today=today, tz=tz)
     written = _write_reports(drafts, network, authors, total=total, progress=progress)
+    # The safety teams' work on those reports, through the PSES actions (demo.history).
+    end = min(dt.datetime.combine(today, dt.time(), tzinfo=tz), timezone.now())
+    seed_history(providers=list(network.providers.values()), end=end)
     record(
         actor=None,
         action="demo.seeded",
@@ -156,6 +163,7 @@ def _existing(pso: Organization, *, seed: int) -> SeedResult:
         providers=members.filter(kind=OrgKind.PROVIDER).count(),
         users=User.objects.filter(email__endswith="@" + DEMO_DOMAIN).count(),
         reports=EventReport.objects.filter(provider__network=pso).count(),
+        events=SafetyEvent.objects.filter(provider__network=pso).count(),
         denominators=Denominator.objects.filter(provider__network=pso).count(),
         first_month=months["first"],
         last_month=months["last"],

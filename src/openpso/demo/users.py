@@ -126,6 +126,27 @@ def author_logins(spec: ProviderSpec, *, seed: int) -> list[DemoLogin]:
     return logins
 
 
+def safety_team_logins(spec: ProviderSpec, *, seed: int) -> list[DemoLogin]:
+    """A safety manager for each provider whose safety team has no printed login: someone
+    must triage its reports in the demo's history (`demo.history`). Not printed; TOTP like
+    every PSES role."""
+    if any(org == spec.name and role == Role.SAFETY_MANAGER for _, role, org, *_ in _ROLE_LOGINS):
+        return []
+    rng = random.Random(f"{seed}:safety:{spec.slug}")
+    email = f"{spec.slug}.safety@{DEMO_DOMAIN}"
+    return [
+        DemoLogin(
+            role=str(Role.SAFETY_MANAGER),
+            email=email,
+            password=DEMO_PASSWORD,
+            totp_secret=totp_secret_for(email),
+            organization=spec.name,
+            first_name=rng.choice(rng.choice((names.FEMALE_FIRST, names.MALE_FIRST))),
+            last_name=rng.choice(names.LAST),
+        )
+    ]
+
+
 def create_demo_users(network: BuiltNetwork, *, seed: int) -> dict[str, list[User]]:
     """Create role and author accounts with memberships; return authors by provider slug."""
     # One Argon2 hash for everyone: hashing ~80 identical passwords one by one would cost
@@ -134,7 +155,7 @@ def create_demo_users(network: BuiltNetwork, *, seed: int) -> dict[str, list[Use
     orgs = {org.name: org for org in (network.pso, *network.systems.values(), *network.providers.values())}
     rows = list(demo_logins())
     for spec in PROVIDERS:
-        rows += author_logins(spec, seed=seed)
+        rows += author_logins(spec, seed=seed) + safety_team_logins(spec, seed=seed)
     users = User.objects.bulk_create(
         [
             User(

@@ -67,10 +67,12 @@ def _action_noted(*, user: Any, action: ActionItem, kind: str, verb: str, detail
     )
 
 
-def _changed(*, user: Any, investigation: Investigation, what: str, detail: dict[str, Any]) -> None:
+def _changed(
+    *, user: Any, investigation: Investigation, what: str, detail: dict[str, Any], at: dt.datetime | None = None
+) -> None:
     event = investigation.event
     data = {"investigation": str(investigation.pk), "what": what, **detail}
-    _note(event=event, kind=TimelineKind.INVESTIGATION_CHANGED, actor=user, data=data)
+    _note(event=event, kind=TimelineKind.INVESTIGATION_CHANGED, actor=user, data=data, at=at)
     _audit(
         user=user,
         action=f"investigation.{what}",
@@ -95,14 +97,15 @@ def _open(investigation: Investigation) -> None:
         raise PsesInvalid("the investigation is finished; nothing more can be added")
 
 
-def start_investigation(*, user: Any, event: SafetyEvent) -> Investigation:
+def start_investigation(*, user: Any, event: SafetyEvent, at: dt.datetime | None = None) -> Investigation:
+    """`at` dates a back-entered start (see `actions`); the audit keeps the moment of the write."""
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
         if Investigation.objects.filter(event=event).exists():
             raise PsesInvalid("this event's investigation has already started")
-        investigation = Investigation.objects.create(event=event, started_by=user)
+        investigation = Investigation.objects.create(event=event, started_by=user, started_at=at or timezone.now())
         data = {"investigation": str(investigation.pk)}
-        _note(event=event, kind=TimelineKind.INVESTIGATION_STARTED, actor=user, data=data)
+        _note(event=event, kind=TimelineKind.INVESTIGATION_STARTED, actor=user, data=data, at=at)
         _audit(
             user=user,
             action="investigation.started",
@@ -114,16 +117,16 @@ def start_investigation(*, user: Any, event: SafetyEvent) -> Investigation:
     return investigation
 
 
-def finish_investigation(*, user: Any, investigation: Investigation) -> None:
+def finish_investigation(*, user: Any, investigation: Investigation, at: dt.datetime | None = None) -> None:
     with transaction.atomic():
         investigation = Investigation.objects.select_for_update().select_related("event").get(pk=investigation.pk)
         _open(investigation)
         if not investigation.root_causes.exists():
             raise PsesInvalid("name at least one root cause before finishing")
-        investigation.finished_at, investigation.finished_by = timezone.now(), user
+        investigation.finished_at, investigation.finished_by = at or timezone.now(), user
         investigation.save(update_fields=["finished_at", "finished_by"])
         data = {"investigation": str(investigation.pk)}
-        _note(event=investigation.event, kind=TimelineKind.INVESTIGATION_FINISHED, actor=user, data=data)
+        _note(event=investigation.event, kind=TimelineKind.INVESTIGATION_FINISHED, actor=user, data=data, at=at)
         _audit(
             user=user,
             action="investigation.finished",
@@ -178,12 +181,15 @@ def add_causal_statement(
     return row
 
 
-def add_root_cause(*, user: Any, investigation: Investigation, text: str) -> RootCause:
+def add_root_cause(*, user: Any, investigation: Investigation, text: str, at: dt.datetime | None = None) -> RootCause:
     value = _text(text, "root cause")
     with transaction.atomic():
         _open(investigation)
-        row = RootCause.objects.create(investigation=investigation, text=value, added_by=user)
-        _changed(user=user, investigation=investigation, what="root_cause_added", detail={"root_cause": row.pk})
+        row = RootCause.objects.create(
+            investigation=investigation, text=value, added_by=user, added_at=at or timezone.now()
+        )
+        detail = {"root_cause": row.pk}
+        _changed(user=user, investigation=investigation, what="root_cause_added", detail=detail, at=at)
     return row
 
 
@@ -206,7 +212,9 @@ def remove_entry(*, user: Any, investigation: Investigation, kind: str, entry_id
         _changed(user=user, investigation=investigation, what=f"{kind}_removed", detail={kind: entry_id})
 
 
-def set_contributing_factors(*, user: Any, investigation: Investigation, codes: list[str]) -> None:
+def set_contributing_factors(
+    *, user: Any, investigation: Investigation, codes: list[str], at: dt.datetime | None = None
+) -> None:
     allowed = dict(factor_choices())
     unknown = [c for c in codes if c not in allowed]
     if unknown:
@@ -218,7 +226,7 @@ def set_contributing_factors(*, user: Any, investigation: Investigation, codes: 
         investigation.contributing_factors = [c for c in allowed if c in codes]
         investigation.save(update_fields=["contributing_factors"])
         detail = {"from": before, "to": investigation.contributing_factors}
-        _changed(user=user, investigation=investigation, what="factors_set", detail=detail)
+        _changed(user=user, investigation=investigation, what="factors_set", detail=detail, at=at)
 
 
 # --- the action plan ---------------------------------------------------------------------

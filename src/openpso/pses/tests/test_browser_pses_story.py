@@ -25,8 +25,8 @@ def test_from_triage_to_what_changed(live_server, cast, chromium):
     first, second = cast.reports["r1"], cast.reports["r1anon"]
     manager.goto(f"{base}/pses/queue/")
     manager.get_by_role("button", name=f"Make an event from report {first.short_id}").click()
-    manager.locator("#id_link-report").select_option(value=str(second.pk))
-    manager.get_by_role("button", name="Link report").click()
+    manager.get_by_role("textbox", name="Find a report to link").fill(second.short_id)
+    manager.get_by_role("button", name=f"Link report {second.short_id} to this event").click()
     event = SafetyEvent.objects.get()
     assert {link.report_id for link in event.links.all()} == {first.pk, second.pk}
 

@@ -34,8 +34,8 @@ def test_the_manager_triages_two_reports_into_one_assigned_event(live_server, ca
     event = SafetyEvent.objects.get()
     assert page.get_by_role("heading", name=f"Event {event.short_id}").is_visible()
 
-    page.locator("#id_link-report").select_option(str(second.pk))
-    page.get_by_role("button", name="Link report").click()
+    page.get_by_role("textbox", name="Find a report to link").fill(second.short_id)  # htmx: results as you type
+    page.get_by_role("button", name=f"Link report {second.short_id} to this event").click()
     page.locator("#id_assign-assignee").select_option(label="Pses_Committee")
     page.get_by_role("button", name="Assign").click()
 

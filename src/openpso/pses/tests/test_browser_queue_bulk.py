@@ -1,0 +1,65 @@
+"""On a phone: the safety manager searches the queue by words of a narrative, saves the
+search, ticks two events and closes them from the action bar; one with an open RCA² is
+refused with the reason in words. axe-clean, touch targets of 24 px at least."""
+
+from __future__ import annotations
+
+import pytest
+
+from openpso.pses import actions, rca
+from openpso.pses.models import EventStatus, SafetyEvent
+from openpso.pses.tests.helpers import make_report
+from openpso.testing.accessibility import axe_violations
+from openpso.testing.browser import sign_in
+from openpso.testing.cast import PASSWORD, TOTP_SECRET
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scanned_phone(chromium):
+    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def test_the_manager_finds_saves_and_bulk_closes_on_a_phone(live_server, cast, scanned_phone):
+    manager = cast.users["safety_manager"]
+    events = [
+        actions.create_event(user=manager, report=make_report(cast, narrative=f"Wheelchair brake failed, case {n}"))
+        for n in range(3)
+    ]
+    rca.start_investigation(user=manager, event=events[2])
+    page = scanned_phone.new_page()
+    sign_in(page, live_server.url, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
+    page.get_by_role("link", name="Safety queue").click()
+
+    page.get_by_label("Search", exact=True).fill("wheelchair brake")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_text("3 reports found").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Name of this filter").fill("Wheelchair brakes")
+    page.get_by_role("button", name="Save this filter").click()
+    assert page.get_by_role("link", name="Wheelchair brakes").is_visible()
+    assert "wheelchair" not in page.url.lower()  # the words never reach the address bar
+
+    for event in (events[0], events[2]):
+        page.get_by_label(f"Tick event {event.short_id}").check()
+    page.get_by_label("Action", exact=True).select_option("close")
+    page.get_by_role("button", name="Apply to the ticked events").click()
+
+    assert page.get_by_text("1 of 2 events changed.").is_visible()
+    assert page.get_by_text(f"Event {events[0].short_id}: closed.").is_visible()
+    refused = page.get_by_text(f"Event {events[2].short_id}: not closed:")
+    assert refused.is_visible()
+    assert "investigation" in refused.inner_text()
+    assert SafetyEvent.objects.get(pk=events[0].pk).status == EventStatus.CLOSED
+    assert SafetyEvent.objects.get(pk=events[2].pk).status != EventStatus.CLOSED
+    box = page.get_by_label(f"Tick event {events[1].short_id}").bounding_box()
+    assert box is not None
+    assert box["width"] >= 24
+    assert box["height"] >= 24
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the queue scrolls sideways on a phone"
+    assert axe_violations(page) == []
