@@ -115,9 +115,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log_csv(request: HttpRequest) -> StreamingHttpResponse:
+def audit_log_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered trail as CSV, every cell guarded against spreadsheet formulas."""
-    org_ids, _, query, events = _filtered(request)
+    org_ids, form, query, events = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        # Never the whole trail in place of the filtered one the reader asked for (invariant 7).
+        labels = {name: str(form[name].label) for name in form.fields}
+        problems = "; ".join(
+            f"{labels.get(name, 'Filters')}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()
+        )
+        return HttpResponse(f"Nothing exported: {problems}", status=400, content_type="text/plain; charset=utf-8")
     # Which filters were used, never their values: a search box may hold anything typed (invariant 4).
     detail = {"rows": events.count(), "filters": sorted(query.used)}
     for org_id in org_ids:

@@ -136,6 +136,7 @@ def test_a_date_range_that_ends_before_it_starts_is_refused_naming_the_field(cas
     body = client_for("provider_auditor").get(URL, {"since": "2026-05-02", "until": "2026-05-01"}).content.decode()
     assert "must be on or after the From date" in body
     assert 'id="field-until"' in body
+    assert "Download CSV" not in body  # no export of a search that was not made
 
 
 def test_full_object_ids_are_shown(cast, client_for):
@@ -182,3 +183,11 @@ def test_verifying_a_tampered_chain_names_the_broken_row(cast, client_for):
 
 def test_verifying_needs_a_post(cast, client_for):
     assert client_for("provider_auditor").get(f"{URL}verify/").status_code == 405
+
+
+def test_an_export_with_a_bad_filter_is_refused_naming_the_field_not_widened(cast, client_for):
+    _row(cast, "p1", object_id="ANY-ROW")
+    response = client_for("provider_auditor").get(f"{URL}export.csv", {"since": "2026-05-02", "until": "2026-05-01"})
+    assert response.status_code == 400
+    assert "To (date, inclusive): must be on or after the From date" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()
