@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,26 +40,24 @@ from django.db import transaction
 
 from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
+from openpso.demo.history_rows import Rows, title
 from openpso.demo.scenario import DEATH, INC, MODERATE, SEVERE
 from openpso.organizations.models import Organization
 from openpso.pses import actions, clock_outcomes, queries, rca
 from openpso.pses.clocks import clocks_for_report, seed_default_rules
 from openpso.pses.models import (
-    ClockResolution,
     ClockRule,
-    EventReportLink,
     EventStatus,
     SafetyEvent,
-    TimelineEntry,
-    TimelineKind,
 )
-from openpso.pses.models_rca import Investigation, RootCause
 from openpso.pses.rca_queries import factor_choices
 from openpso.reporting.models import EventReport
 
 T = TypeVar("T")
 BATCH = 200
-ACTIONS_WINDOW = dt.timedelta(days=45)
+# Events closed longer ago than this are written as rows (see `seed_history`): 14 days keeps
+# `openpso demo` about 10-20 s longer than without a history on a 2-core machine.
+ACTIONS_WINDOW = dt.timedelta(days=14)
 FACTOR_ORDER = [code for code, _ in factor_choices()]  # as rca.set_contributing_factors stores them
 JOIN_WINDOW = dt.timedelta(hours=48)
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
@@ -102,7 +99,7 @@ class HistoryResult:
 
 
 @dataclass
-class _Team:
+class Team:
     manager: Any
     members: list[Any]
     rules: list[ClockRule]
@@ -126,7 +123,7 @@ def seed_history(*, providers: list[Organization], end: dt.datetime) -> HistoryR
     )
     groups = _groups(reports.iterator(chunk_size=BATCH), end, result)
     for chunk in _chunks(iter(groups), BATCH):
-        rows = _Rows()
+        rows = Rows()
         with transaction.atomic():  # one commit per batch: the actions nest inside it
             for group in chunk:
                 team = teams[group[0][0].provider_id]
@@ -174,14 +171,14 @@ def _groups(reports: Iterator[EventReport], end: dt.datetime, result: HistoryRes
     return groups
 
 
-def _team(provider: Organization) -> _Team | None:
+def _team(provider: Organization) -> Team | None:
     members = list(queries.pses_members_of(provider.pk))
     managers = list(queries.safety_managers_of(provider.pk).order_by("email"))
     if not managers:
         return None
     seed_default_rules(provider)
     rules = list(ClockRule.objects.filter(provider=provider, active=True))
-    return _Team(manager=managers[0], members=members, rules=rules)
+    return Team(manager=managers[0], members=members, rules=rules)
 
 
 def _chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
@@ -200,12 +197,6 @@ def _triage_delay(rng: random.Random) -> dt.timedelta:
     return _hours(rng, 16, 48) if draw < 0.9 else _hours(rng, 48, 120)
 
 
-def _title(report: EventReport) -> str:
-    labels = report.category_labels
-    what = str(labels[0]) if labels else "Safety event"
-    return f"{what} on {report.unit.name}" if report.unit else what
-
-
 def _key(report: EventReport) -> tuple[Any, ...]:
     return (report.provider_id, (report.categories or [""])[0], report.unit_id)
 
@@ -220,7 +211,7 @@ class Step:
     value: Any = None  # the report, person, status, or (rule, outcome, reason), or text
 
 
-def plan(group: Group, team: _Team, end: dt.datetime) -> list[Step]:
+def plan(group: Group, team: Team, end: dt.datetime) -> list[Step]:
     """Every step of the event's course up to `end`, in order (the event is made at the
     group's first triage time). The main course stops at its first step after `end`."""
     (report, triaged), *others = group
@@ -300,10 +291,10 @@ def _external_clocks(triaged: dt.datetime, clocks: dict[str, Any], rng: random.R
 # --- executing the plan through the PSES actions ---------------------------------------
 
 
-def _by_actions(group: Group, team: _Team, steps: list[Step], result: HistoryResult) -> None:
+def _by_actions(group: Group, team: Team, steps: list[Step], result: HistoryResult) -> None:
     (report, triaged), *_ = group
     manager = team.manager
-    event = actions.create_event(user=manager, report=report, title=_title(report), at=triaged)
+    event = actions.create_event(user=manager, report=report, title=title(report), at=triaged)
     lead, investigation = manager, None
     for step in steps:
         if step.kind == "link":
@@ -335,87 +326,6 @@ def _count(steps: list[Step], result: HistoryResult) -> None:
     result.closed += any(s.kind == "status" and s.value == EventStatus.CLOSED for s in steps)
     result.investigations += any(s.kind == "rca_start" for s in steps)
     result.clocks_recorded += sum(s.kind == "clock" for s in steps)
-
-
-# --- the same rows, written in bulk (old, closed events only) ---------------------------
-
-
-class _Rows:
-    """What the actions would write for one closed event, collected and bulk-created:
-    the event, its links, its typed timeline, the investigation with its root cause, and
-    the clock outcomes (the audit gets one `demo.history_seeded` event for the run)."""
-
-    def __init__(self) -> None:
-        self.events: list[SafetyEvent] = []
-        self.links: list[EventReportLink] = []
-        self.investigations: list[Investigation] = []
-        self.root_causes: list[tuple[RootCause, SafetyEvent, Any, dt.datetime]] = []
-        self.outcomes: list[ClockResolution] = []
-        self.timeline: list[TimelineEntry] = []
-
-    def add(self, group: Group, team: _Team, steps: list[Step]) -> None:
-        (report, triaged), *_ = group
-        manager, lead, status = team.manager, team.manager, EventStatus.NEW
-        event = SafetyEvent(id=uuid.uuid4(), provider_id=report.provider_id, title=_title(report), created_by=manager)
-        event.created_at = event.status_at = triaged
-        self.events.append(event)
-        self._note(event, TimelineKind.CREATED, manager, triaged, {"report": str(report.pk)})
-        self._link(event, report, manager, triaged)
-        investigation = None
-        for step in steps:
-            if step.kind == "link":
-                self._link(event, step.value, manager, step.at)
-            elif step.kind == "assign":
-                lead = step.value
-                event.assignee = lead
-                self._note(event, TimelineKind.ASSIGNED, lead, step.at, {"assignee": lead.pk, "previous": None})
-            elif step.kind == "status":
-                self._note(event, TimelineKind.STATUS_CHANGED, lead, step.at, {"from": status, "to": step.value})
-                status, event.status, event.status_at = step.value, step.value, step.at
-            elif step.kind == "clock":
-                rule, outcome, reason = step.value
-                self.outcomes.append(
-                    ClockResolution(
-                        event=event, rule=rule, outcome=outcome, at=step.at, reason=reason, recorded_by=manager
-                    )
-                )
-                self.outcomes[-1].recorded_at = step.at
-                data = {"rule": rule.pk, "code": rule.code, "outcome": outcome, "late": bool(reason)}
-                self._note(event, TimelineKind.CLOCK_RESOLVED, manager, step.at, data)
-            elif step.kind == "rca_start":
-                investigation = Investigation(id=uuid.uuid4(), event=event, started_at=step.at, started_by=lead)
-                self.investigations.append(investigation)
-                data = {"investigation": str(investigation.pk)}
-                self._note(event, TimelineKind.INVESTIGATION_STARTED, lead, step.at, data)
-            elif step.kind == "root_cause" and investigation is not None:
-                row = RootCause(investigation=investigation, text=step.value, added_by=lead, added_at=step.at)
-                self.root_causes.append((row, event, lead, step.at))
-            elif step.kind == "factors" and investigation is not None:
-                investigation.contributing_factors = step.value
-                data = {"investigation": str(investigation.pk), "what": "factors_set", "from": [], "to": step.value}
-                self._note(event, TimelineKind.INVESTIGATION_CHANGED, lead, step.at, data)
-            elif step.kind == "rca_finish" and investigation is not None:
-                investigation.finished_at, investigation.finished_by = step.at, lead
-                data = {"investigation": str(investigation.pk)}
-                self._note(event, TimelineKind.INVESTIGATION_FINISHED, lead, step.at, data)
-
-    def _link(self, event: SafetyEvent, report: EventReport, user: Any, at: dt.datetime) -> None:
-        self.links.append(EventReportLink(event=event, report=report, linked_by=user, linked_at=at))
-        self._note(event, TimelineKind.REPORT_LINKED, user, at, {"report": str(report.pk)})
-
-    def _note(self, event: SafetyEvent, kind: str, actor: Any, at: dt.datetime, data: dict[str, Any]) -> None:
-        self.timeline.append(TimelineEntry(event=event, kind=kind, actor=actor, at=at, data=data))
-
-    def save(self) -> None:
-        SafetyEvent.objects.bulk_create(self.events, batch_size=BATCH)
-        EventReportLink.objects.bulk_create(self.links, batch_size=BATCH)
-        Investigation.objects.bulk_create(self.investigations, batch_size=BATCH)
-        rows = RootCause.objects.bulk_create([r for r, *_ in self.root_causes], batch_size=BATCH)
-        for row, (_, event, lead, at) in zip(rows, self.root_causes, strict=True):
-            data = {"investigation": str(row.investigation_id), "what": "root_cause_added", "root_cause": row.pk}
-            self._note(event, TimelineKind.INVESTIGATION_CHANGED, lead, at, data)
-        ClockResolution.objects.bulk_create(self.outcomes, batch_size=BATCH)
-        TimelineEntry.objects.bulk_create(self.timeline, batch_size=BATCH)
 
 
 def open_by_age(providers: list[Organization], *, end: dt.datetime) -> dict[str, int]:

@@ -73,9 +73,13 @@ def test_serious_events_clocks_are_met_or_missed_with_a_reason(seeded):
 
 def test_recent_history_went_through_the_actions_and_the_chain_holds(seeded):
     _, end = seeded
-    recent = SafetyEvent.objects.filter(created_at__gte=end - dt.timedelta(days=30))
+    # Every event still open, and every one closed in the last two weeks, went through the
+    # actions; older closed ones may be the same rows written in bulk (demo.history).
+    recent = SafetyEvent.objects.exclude(status=EventStatus.CLOSED) | SafetyEvent.objects.filter(
+        status_at__gte=end - dt.timedelta(days=13)
+    )
     assert recent.exists()
-    for event in recent[:10]:
+    for event in recent:
         assert AuditEvent.objects.filter(action="event.created", object_id=str(event.pk)).exists()
         assert TimelineEntry.objects.filter(event=event, kind=TimelineKind.CREATED).exists()
     assert AuditEvent.objects.filter(action="demo.history_seeded").count() == 1
