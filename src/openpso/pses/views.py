@@ -39,6 +39,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     for provider in providers:
         seed_default_rules(provider)
     data, saved = queue_views.filter_data(request)
+    if request.method == "POST" and data is not None and not data.get("search"):
+        # Coded filters only: back to a plain URL, which pages and bookmarks (PRG).
+        return redirect(f"{reverse('pses:queue')}?{data.urlencode()}")
     form = forms.QueueFilterForm(data, user=request.user)
     rows = queue_for(request.user, filters=form.filters())
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -134,3 +134,9 @@ def test_a_saved_filters_words_are_encrypted_at_rest(cast):
         name, query = cursor.fetchone()
     assert "PLAINWORD" not in str(query)
     assert "Ward" not in str(name)
+
+
+def test_coded_filters_posted_from_the_form_come_back_as_a_url_that_pages(cast, client_for):
+    response = client_for("safety_manager").post(reverse("pses:queue"), {"search": "", "harm": SEVERE})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pses:queue") + f"?harm={SEVERE}"
