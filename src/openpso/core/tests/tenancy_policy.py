@@ -57,6 +57,9 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "system:submissions": {"system_safety_officer"},
     "api:submission-create": "all",  # same path as the list: GET lists, POST submits
     "api:submission-list": "all",
+    # Re-identifying a pool pseudonym (42 CFR 3.212(c); issue 12 item 5): the PSO's administrators
+    # only, among their own members; analysts study the pool by pseudonym and never see the page.
+    "pseudonyms:reidentify": {"pso_admin", "admin_pso2"},
     # The compliance register (issue 6 item 6) is the PSO administrator's alone.
     "compliance:overview": {"pso_admin", "admin_pso2"},
     "compliance:listing": {"pso_admin", "admin_pso2"},
@@ -116,14 +119,14 @@ POST_ONLY: set[str] = {
     "api:report-create-fhir",
     "pses:event-new",
     "pses:notifications-read",
-    "core:audit-verify",
-}
-
     # The queue's action bar and saved filters (issue 12 item 3): POSTs of PSES roles only;
     # the events ticked and the filters named are looked up per person (404 if foreign).
     "pses:queue-bulk",
     "pses:saved-filter-save",
     "pses:saved-filter-delete",
+    "core:audit-verify",
+}
+
 # Public pages where an anonymous reporter picks their provider: every provider's name is
 # shown to anyone there, by design (names only; issue 3 item 5). Reports stay guarded.
 PROVIDER_DIRECTORY = {"channel:anonymous-start", "channel:anonymous-new"}
