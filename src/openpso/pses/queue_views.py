@@ -63,6 +63,21 @@ def queue_context(request: HttpRequest, data: QueryDict | None) -> dict[str, Any
     }
 
 
+def record_text_search(request: HttpRequest, *, matched: int) -> None:
+    """A search by words decrypts narratives (PSWP) to match them: a use, logged (42 CFR
+    3.206; invariant 3) by count and providers only — never the words (invariant 4)."""
+    providers = sorted(queries.pses_providers_for(request.user).values_list("pk", flat=True))
+    record(
+        actor=request.user,
+        action="queue.text_searched",
+        object_type="pses.queue",
+        object_id="queue",
+        organization_id=providers[0] if len(providers) == 1 else None,
+        purpose="pses.triage",
+        detail={"matched": matched, "providers": providers},
+    )
+
+
 @login_required
 @require_POST
 def saved_filter_save(request: HttpRequest) -> HttpResponse:

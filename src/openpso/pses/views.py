@@ -43,7 +43,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         # Coded filters only: back to a plain URL, which pages and bookmarks (PRG).
         return redirect(f"{reverse('pses:queue')}?{data.urlencode()}")
     form = forms.QueueFilterForm(data, user=request.user)
-    rows = queue_for(request.user, filters=form.filters())
+    filters = form.filters()
+    rows = queue_for(request.user, filters=filters)
+    if filters.search:
+        queue_views.record_text_search(request, matched=len(rows))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

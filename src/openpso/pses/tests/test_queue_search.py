@@ -95,6 +95,9 @@ def test_the_search_page_posts_the_words_and_logs_none_of_them(cast, client_for,
     assert "1 report found" in page
     assert "SECRETWORD" not in caplog.text
     assert "secretword" not in caplog.text
+    searched = AuditEvent.objects.get(action="queue.text_searched")
+    assert searched.detail["matched"] == 1
+    assert "secretword" not in str(searched.detail).lower()
 
 
 def test_a_saved_filter_is_kept_encrypted_applied_and_deleted_by_its_owner(cast, client_for):
