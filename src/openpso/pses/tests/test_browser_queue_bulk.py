@@ -63,3 +63,32 @@ def test_the_manager_finds_saves_and_bulk_closes_on_a_phone(live_server, cast, s
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the queue scrolls sideways on a phone"
     assert axe_violations(page) == []
+
+
+def test_the_manager_records_a_missed_clock_and_finds_a_report_to_link_on_a_phone(live_server, cast, scanned_phone):
+    from openpso.pses.clocks import SEVERE, seed_default_rules
+
+    manager = cast.users["safety_manager"]
+    seed_default_rules(cast.orgs["p1"])
+    event = actions.create_event(user=manager, report=make_report(cast, harm=SEVERE, days_ago=12))
+    free = make_report(cast, categories=["A54"], days_ago=1)
+    page = scanned_phone.new_page()
+    sign_in(page, live_server.url, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
+    page.goto(f"{live_server.url}/pses/events/{event.pk}/")
+
+    page.get_by_role("textbox", name="Find a report to link").fill("medication")
+    link = page.get_by_role("button", name=f"Link report {free.short_id} to this event")
+    link.wait_for()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Record a clock as met or missed").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Clock", exact=True).select_option(label=page.locator("#id_clock-rule option").first.inner_text())
+    page.get_by_label("Missed: it was not done in time").check()
+    page.get_by_role("button", name="Record").click()
+    assert page.get_by_text("Not recorded: say why").is_visible()
+    page.get_by_label("Reason").fill("State portal was down for two days")
+    page.get_by_role("button", name="Record").click()
+    assert page.get_by_text("recorded as missed").is_visible()
+    assert page.get_by_text("State portal was down for two days").is_visible()
+    assert axe_violations(page) == []
