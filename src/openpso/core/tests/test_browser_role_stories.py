@@ -252,6 +252,12 @@ def test_reporter_files_a_fall_and_a_medication_near_miss_on_a_phone(story: Stor
     _axe(nurse, story)
     for match in (fall, medication):
         assert match.group(1) in nurse.content()
+    mine = nurse.get_by_text("Your answers to the form's questions")
+    assert mine.count() == 2  # the reporter sees their own answers, one panel per report
+    for panel in mine.all():
+        panel.click()
+    assert nurse.get_by_text(re.compile("^Too high")).is_visible()
+    assert nurse.get_by_text(re.compile("^Skin tear")).is_visible()
 
 
 def _short(report_id: str) -> str:
@@ -358,6 +364,11 @@ def test_auditor_filters_the_trail_to_the_reports_and_exports_it(story: Story) -
     assert "submission.received" in text
     assert fall in text
     assert medication not in text  # only the rows about the report asked for
+
+    auditor.get_by_label("Object id").fill(_short(medication))
+    auditor.get_by_role("button", name="Show").click()
+    assert trail.get_by_text("submission.received").first.is_visible()
+    assert fall not in trail.inner_text()
 
 
 # Each role's main pages, with what must be on them: run again on the size the story did not use.
