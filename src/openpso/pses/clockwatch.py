@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, OrgKind
 from openpso.pses import notify, queries
+from openpso.pses.clock_outcomes import outcomes_for, with_outcomes
 from openpso.pses.clocks import Clock, clocks_for_report, clocks_for_reports, seed_default_rules
 from openpso.pses.models import (
     ClockRule,
@@ -63,9 +64,16 @@ def scan_clocks(*, now: dt.datetime | None = None) -> ScanResult:
     for rule in ClockRule.objects.filter(active=True).select_related("provider"):
         rules[rule.provider_id].append(rule)
 
-    events = SafetyEvent.objects.exclude(status=EventStatus.CLOSED).filter(provider_id__in=list(rules))
-    for event in events.select_related("provider", "assignee"):
-        for clock in clocks_for_reports(queries.reports_of(event), rules[event.provider_id]):
+    events = list(
+        SafetyEvent.objects.exclude(status=EventStatus.CLOSED)
+        .filter(provider_id__in=list(rules))
+        .select_related("provider", "assignee")
+    )
+    # A clock recorded as met or missed (clock_outcomes) is over: no more notices about it.
+    outcomes = outcomes_for([event.pk for event in events])
+    for event in events:
+        clocks = clocks_for_reports(queries.reports_of(event), rules[event.provider_id])
+        for clock in with_outcomes(clocks, outcomes.get(event.pk, {})):
             _event_clock(event, clock, now, result)
 
     for provider_id, provider_rules in rules.items():

@@ -143,3 +143,17 @@ def test_the_team_picker_offers_every_pses_member_of_the_provider(cast, severe_e
     assert {cast.users["safety_manager"], cast.users["pses_committee"], second_manager} <= offered
     assert cast.users["reporter"] not in offered
     assert cast.users["manager_p2"] not in offered
+
+
+def test_a_clock_recorded_as_met_raises_no_overdue_notice(cast, severe_event):
+    from openpso.pses.clockwatch import scan_clocks
+    from openpso.pses.models import Notification
+
+    manager = cast.users["safety_manager"]
+    for code in ("rca2-start", "state-serious-event"):
+        rule = _rule(cast, code)
+        resolve_clock(user=manager, event=severe_event, rule=rule, outcome="missed", reason="Recorded in the demo")
+    scan_clocks()
+    overdue = Notification.objects.filter(kind="clock_overdue", event=severe_event)
+    assert not overdue.exists()
+    assert not TimelineEntry.objects.filter(event=severe_event, kind=TimelineKind.CLOCK_OVERDUE).exists()
