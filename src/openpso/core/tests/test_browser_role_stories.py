@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,6 +319,17 @@ def test_safety_manager_completes_the_missing_answers_and_submits_both(story: St
     assert Submission.objects.filter(event_id__in=[fall, medication]).count() == 2
 
 
+def _run_the_task_worker() -> None:
+    """django-tasks' worker, once through the queue; it takes over SIGINT/SIGTERM/SIGQUIT and
+    leaves them so, so they are handed back to pytest afterwards."""
+    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+
+
 def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(story: Story) -> None:
     analyst = story.page("analyst@pso.test")
     fall, medication = story.reports["fall"], story.reports["medication"]
@@ -332,7 +344,7 @@ def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(s
     _axe(analyst, story)
 
     # The refresh the submission queued, run as the app's worker runs it.
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    _run_the_task_worker()
     state = LakeState.objects.get(pso=story.pso)
     assert state.last_summary.get("events_in_lake") == 2, state.last_summary
     analyst.get_by_role("link", name="Analytics").first.click()
