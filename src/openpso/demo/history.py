@@ -60,7 +60,7 @@ BATCH = 200
 ACTIONS_WINDOW = dt.timedelta(days=14)
 FACTOR_ORDER = [code for code, _ in factor_choices()]  # as rca.set_contributing_factors stores them
 JOIN_WINDOW = dt.timedelta(hours=48)
-HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+MINUTE, HOUR, DAY = dt.timedelta(minutes=1), dt.timedelta(hours=1), dt.timedelta(days=1)
 
 # Why a clock was met late or missed: what safety managers write when they account for it.
 LATE_REASONS = (
@@ -223,7 +223,7 @@ def plan(group: Group, team: Team, end: dt.datetime) -> list[Step]:
     course += [Step(assigned, "assign", assignee), Step(assigned + HOUR, "status", EventStatus.IN_TRIAGE)]
     clocks = {c.rule.code: c for c in clocks_for_report(report, team.rules)}
     if report.event_type == INC and report.harm in {DEATH, SEVERE}:
-        course += _rca_course(report, clocks, rng, end.date())
+        course += _rca_course(report, clocks, rng, end.date(), assigned=assigned)
         steps += _external_clocks(triaged, clocks, rng)
     elif report.event_type == INC and report.harm == MODERATE:
         course += [
@@ -233,17 +233,23 @@ def plan(group: Group, team: Team, end: dt.datetime) -> list[Step]:
     else:
         course.append(Step(assigned + DAY * rng.uniform(2, 21), "status", EventStatus.CLOSED))
     done = []
-    for step in course:
+    for step in sorted(course, key=lambda s: s.at):
         if step.at > end:
             break
         done.append(step)
+    closed = next((s.at for s in done if s.value == EventStatus.CLOSED), None)
+    if closed is not None:  # a report joins before its event closes, never after
+        steps = [Step(min(s.at, closed - MINUTE), s.kind, s.value) if s.kind == "link" else s for s in steps]
     return sorted([s for s in steps if s.at <= end] + done, key=lambda s: s.at)
 
 
-def _rca_course(report: EventReport, clocks: dict[str, Any], rng: random.Random, today: dt.date) -> list[Step]:
+def _rca_course(
+    report: EventReport, clocks: dict[str, Any], rng: random.Random, today: dt.date, *, assigned: dt.datetime
+) -> list[Step]:
     """RCA² for severe harm and deaths: started within 72 hours (a few late, with the
     reason), a root cause, finished within 45 days (a few late, with the reason)."""
     started = report.reported_at + (_hours(rng, 76, 120) if rng.random() < 0.1 else _hours(rng, 12, 60))
+    started = max(started, assigned + 2 * HOUR)  # the investigator has the event first
     found = started + DAY * rng.uniform(5, 18)
     late_finish = rng.random() < 0.1
     finished = report.reported_at + DAY * (rng.uniform(46, 58) if late_finish else rng.uniform(24, 44))

@@ -47,6 +47,10 @@ def test_old_events_are_closed_and_recent_ones_open_in_a_spread(seeded):
     assert not open_events.filter(assignee__isnull=True, created_at__lt=end - dt.timedelta(days=1)).exists()
     statuses = Counter(open_events.values_list("status", flat=True))
     assert statuses[EventStatus.IN_TRIAGE] >= 1
+    # An event under RCA² has moved past triage; one whose RCA² is open is not closed.
+    investigated = SafetyEvent.objects.filter(investigation__isnull=False)
+    assert not investigated.filter(status__in=[EventStatus.NEW, EventStatus.IN_TRIAGE]).exists()
+    assert not investigated.filter(status=EventStatus.CLOSED, investigation__finished_at__isnull=True).exists()
 
 
 def test_no_open_events_clock_is_overdue_by_more_than_thirty_days(seeded):
