@@ -30,9 +30,7 @@ from openpso.nonid.models import NarrativeReview
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
-from openpso.pses.models import EventReportLink
-from openpso.pses.models_deliberation import Deliberation
-from openpso.pses.models_rca import ActionItem, Investigation
+from openpso.pses.audit_ids import pses_ids_about
 from openpso.reporting.models import EventReport
 from openpso.submissions.models import Question, Submission
 
@@ -61,16 +59,7 @@ def ids_about(object_id: str) -> tuple[str, ...]:
         ids.update(str(pk) for pk in Submission.objects.filter(event_id=report_id).values_list("pk", flat=True))
         ids.update(str(pk) for pk in Question.objects.filter(event_id=report_id).values_list("pk", flat=True))
         ids.update(str(pk) for pk in NarrativeReview.objects.filter(report_id=report_id).values_list("pk", flat=True))
-        event_ids = [
-            str(pk) for pk in EventReportLink.objects.filter(report_id=report_id).values_list("event_id", flat=True)
-        ]
-        ids.update(event_ids)
-        investigations = Investigation.objects.filter(event_id__in=event_ids)
-        ids.update(str(pk) for pk in investigations.values_list("pk", flat=True))
-        ids.update(
-            str(pk) for pk in ActionItem.objects.filter(investigation__in=investigations).values_list("pk", flat=True)
-        )
-        ids.update(str(pk) for pk in Deliberation.objects.filter(event_id__in=event_ids).values_list("pk", flat=True))
+        ids.update(pses_ids_about([report_id]))
     return tuple(sorted(ids))
 
 

@@ -62,6 +62,14 @@ def get_deliberation_for_user(user: Any, deliberation_id: uuid.UUID | str) -> De
         raise Http404("No such deliberation") from None
 
 
+def ids_on_events(event_ids: Iterable[uuid.UUID | str]) -> list[str]:
+    """The ids of the deliberations recorded on these events, and nothing of them but the ids:
+    the audit-log search finds the trail's rows about a report's deliberations by id (the
+    trail holds ids and codes only), without the search reading a deliberation."""
+    ids = Deliberation.objects.filter(event_id__in=list(event_ids)).values_list("pk", flat=True)
+    return [str(pk) for pk in ids]
+
+
 def corrections_of(deliberation: Deliberation) -> QuerySet[Deliberation]:
     """Later deliberations that correct this one (same event, so same readers)."""
     result: QuerySet[Deliberation] = Deliberation.objects.filter(corrects=deliberation).order_by("created_at")
