@@ -107,7 +107,9 @@ class ReportForm(forms.Form):
         label="Harm to the patient (incidents only)",
         required=False,
         widget=forms.RadioSelect,
-        choices=[("", "Not applicable"), *_choices("PIF/harm")],
+        # No blank "Not applicable" radio: the question shows only for an incident, which
+        # needs a harm level (schemas.ReportIn); hidden for the others, it posts nothing.
+        choices=_choices("PIF/harm"),
     )
     patient_age_years = forms.IntegerField(
         label="Patient's age in years (optional)", required=False, min_value=0, max_value=130

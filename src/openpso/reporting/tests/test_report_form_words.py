@@ -152,3 +152,14 @@ def test_the_report_page_shows_other_without_the_form_instruction(cast, client_f
     page = client_for("reporter").get(f"/reports/{report.pk}/").content.decode()
     assert "Other — Wrong wristband" in page
     assert "PLEASE SPECIFY" not in page
+
+
+def test_an_incident_is_never_offered_a_harm_choice_it_then_refuses(cast, client_for):
+    # The harm question shows only for an incident, which needs a harm level: a
+    # "Not applicable" radio there was a choice the rules always rejected.
+    page = client_for("reporter").get("/reports/new/").content.decode()
+    harm = re.search(r'id="field-harm".*?</fieldset>', page, re.S)
+    assert harm is not None
+    assert 'name="harm" value=""' not in harm.group(0)
+    assert "Not applicable" not in harm.group(0)
+    assert 'name="harm" value="' in harm.group(0)
