@@ -11,9 +11,14 @@ The shortcut, for speed (6,000 reports in a few seconds): rows are written with
 gets its two ledger rows (entered the PSES at filing, then reported or functionally
 reported), but the per-transition audit events are replaced by one `demo.submissions_seeded`
 audit event for the run, as `seed_demo` does for the reports themselves. Idempotent: a report
-the PSO already holds is skipped, so running `openpso demo` again creates nothing. The demo
-has no RCA² investigations behind its reports, so a share of them carry a demo analysis
-(codes only, `demo.analysis`) for the pool's contributing factors and actions.
+the PSO already holds is skipped, so running `openpso demo` again creates nothing. Events
+with an RCA² in the demo's history (`demo.history`: severe harm and deaths) send that
+analysis; a share of the others carry a demo analysis (codes only, `demo.analysis`) for the
+pool's contributing factors and actions.
+
+Still written directly, not through `submissions.actions.submit_events`: that action dates
+a submission `now` and refuses reports whose module answers are incomplete, and the demo's
+6,000 submissions must be dated days after filing over two years.
 """
 
 from __future__ import annotations
