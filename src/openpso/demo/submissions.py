@@ -17,8 +17,9 @@ analysis; a share of the others carry a demo analysis (codes only, `demo.analysi
 pool's contributing factors and actions.
 
 Still written directly, not through `submissions.actions.submit_events`: that action dates
-a submission `now` and refuses reports whose module answers are incomplete, and the demo's
-6,000 submissions must be dated days after filing over two years.
+each submission `now` (it has no `at`), while the demo's submissions must fall days after
+filing across two years, and one call per report would add its ledger and audit writes
+6,000 times.
 """
 
 from __future__ import annotations
