@@ -37,7 +37,9 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
         actions.record_view(user=request.user, report=report, purpose=purpose)
         if purpose == queries.OVERSIGHT:
             hooks.oversight_read(request.user, report)
-    return render(request, "reporting/report_detail.html", {"report": report})
+    # The person who filed it reads words; codes are for the safety team and oversight.
+    codes = purpose != "reporter.follow_up"
+    return render(request, "reporting/report_detail.html", {"report": report, "show_codes": codes})
 
 
 @login_required

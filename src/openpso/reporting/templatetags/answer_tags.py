@@ -31,9 +31,12 @@ def in_pses_of(user: Any, report: EventReport) -> bool:
 
 
 @register.inclusion_tag("reporting/answers/_panel.html", takes_context=True)
-def answers_panel(context: Any, report: EventReport, compact: bool = False, editing: bool = False) -> dict[str, Any]:
+def answers_panel(
+    context: Any, report: EventReport, compact: bool = False, editing: bool = False, show_codes: bool = True
+) -> dict[str, Any]:
     """Every answer grouped by module; for the safety team also completeness and history.
-    `editing`: on the answers page itself, which lists what is missing at its top."""
+    `editing`: on the answers page itself, which lists what is missing at its top.
+    `show_codes`: False for the person who filed the report, who reads the answers in words."""
     team = in_pses_of(_user(context), report)
     answers = queries.effective_answers(report)
     return {
@@ -41,6 +44,7 @@ def answers_panel(context: Any, report: EventReport, compact: bool = False, edit
         "team": team,
         "compact": compact,
         "editing": editing,
+        "show_codes": show_codes or team,
         "groups": answers_in_words(answers, report.modules, include_identifying=team),
         "missing": missing_answers(report, answers) if team else [],
         "history": amendment_history(report) if team and not compact else [],

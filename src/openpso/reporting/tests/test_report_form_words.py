@@ -163,3 +163,17 @@ def test_an_incident_is_never_offered_a_harm_choice_it_then_refuses(cast, client
     assert 'name="harm" value=""' not in harm.group(0)
     assert "Not applicable" not in harm.group(0)
     assert 'name="harm" value="' in harm.group(0)
+
+
+def test_the_reporter_reads_their_answers_without_codes_and_the_safety_team_with_them(cast, client_for):
+    from openpso.submissions.tests.helpers import file
+
+    report = file(cast.users["reporter"], answers={"Fall/injury": "A15", "Fall/injury_type": ["OPSO-FALL-INJ-SKIN"]})
+    mine = client_for("reporter").get(f"/reports/{report.pk}/").content.decode()
+    assert "Skin tear, abrasion, laceration or bruise" in mine
+    assert "OPSO-FALL-INJ-SKIN" not in mine
+    assert "[A15]" not in mine
+    assert "(A3)" not in mine  # 'Incident', not 'Incident (A3)'
+    theirs = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
+    assert "[OPSO-FALL-INJ-SKIN]" in theirs
+    assert "(A3)" in theirs
