@@ -97,8 +97,10 @@ def _unique(forms: list[FormDefinition]) -> list[FormDefinition]:
 def _rows(definition: FormDefinition, answers: Mapping[str, Any], placed: set[str]) -> list[AnswerRow]:
     rows: list[AnswerRow] = []
     for item in iter_items(definition):
-        if item.parent is not None and _inside_repeating_group(definition, item):
+        if item.parent is not None and _inside_repeating_group(definition, item) and not _answered_flat(item, answers):
             continue  # shown with its occurrence below
+        # Answered flat (beside the other answers, as the web form stores one drug's details),
+        # the group counts as one occurrence (commonformats.answers): shown like any question.
         if item.type == "group" and item.repeats and isinstance(answers.get(item.link_id), list):
             placed.add(item.link_id)
             rows.extend(_occurrences(definition, item, answers[item.link_id]))
@@ -110,6 +112,10 @@ def _rows(definition: FormDefinition, answers: Mapping[str, Any], placed: set[st
             placed.update({item.link_id, item.link_id + OTHER_SUFFIX})
             rows.append(row)
     return rows
+
+
+def _answered_flat(item: Item, answers: Mapping[str, Any]) -> bool:
+    return item.is_question and (item.link_id in answers or item.link_id + OTHER_SUFFIX in answers)
 
 
 def _inside_repeating_group(definition: FormDefinition, item: Item) -> bool:

@@ -65,3 +65,16 @@ def test_a_repeating_group_shows_each_entry() -> None:
         ("Entry 1: Brand name", "Brand A"),
         ("Entry 2: Brand name", "Brand B"),
     ]
+
+
+def test_a_repeating_group_answered_flat_shows_its_answers_in_words() -> None:
+    # The web form stores one drug's details beside the other answers (one occurrence, as
+    # commonformats.answers reads them); they were shown as 'Other answers' by linkId with a
+    # bare code to the safety team ('Medication/DE333: A15') and not at all to the reporter.
+    answers = {"Medication/DE270": "A1197", "Medication/DE318": "Heparin", "Medication/DE333": "A15"}
+    for include_identifying in (True, False):
+        groups = answers_in_words(answers, ["cfer-h-1.2/medication"], include_identifying=include_identifying)
+        assert [g.title for g in groups] == ["Medication or Other Substance"]
+        rows = [(r.question, r.value, r.codes) for r in flat_rows(groups)]
+        assert ("Generic name or investigational drug name", "Heparin", ()) in rows
+        assert ("Was this medication/substance prescribed for this patient?", "Yes", ("A15",)) in rows
