@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from openpso.commonformats.answers_display import ModuleAnswers, answers_in_words
+from openpso.commonformats.answers_display import ModuleAnswers, answers_in_words, option_words
+from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import SharedField
 from openpso.organizations.timezones import hour_text, minute_text
@@ -45,8 +46,18 @@ def moment_row(label: str, value: str) -> Row:
     return Row(label, hour_text(moment) if on_the_hour else minute_text(moment), value)
 
 
+def category_label(code: str) -> str:
+    """A category in words: "Other", not AHRQ's form instruction "Other: PLEASE SPECIFY"."""
+    return option_words(_label("DE21", code))
+
+
 def category_labels(codes: list[str]) -> str:
-    return ", ".join(_label("DE21", c) for c in codes)
+    return ", ".join(category_label(c) for c in codes)
+
+
+def module_titles(keys: list[str]) -> str:
+    """The Common Formats modules by their titles ("Fall"); a key no catalogue knows as itself."""
+    return ", ".join(catalogue()[key].title if key in catalogue() else key for key in keys)
 
 
 def document_rows(document: dict[str, Any]) -> list[Row]:
@@ -68,7 +79,11 @@ def document_rows(document: dict[str, Any]) -> list[Row]:
         Row("Unit", f"{unit.get('name', '')} ({unit.get('unit_type') or 'type not given'})" if unit else "—"),
         Row("Harm", _label("PIF/harm", document.get("harm", "")) or "Not applicable", document.get("harm", "")),
         Row("Patient", f"{'age not given' if age is None else f'{age} years'}, {sex or 'sex not given'}"),
-        Row("Common Formats modules", ", ".join(document.get("modules") or []) or "—"),
+        Row(
+            "Common Formats modules",
+            module_titles(document.get("modules") or []) or "—",
+            ", ".join(document.get("modules") or []),
+        ),
     ]
     if "location_detail" in document:
         rows.append(Row("Location detail (DE18)", document["location_detail"] or "—"))

@@ -20,7 +20,7 @@ from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.organizations.timezones import activate_zone_of
 from openpso.submissions import queries, threads
-from openpso.submissions.display import analysis_of, answer_groups, category_labels, document_rows
+from openpso.submissions.display import analysis_of, answer_groups, category_label, category_labels, document_rows
 from openpso.submissions.functional import active_grants
 from openpso.submissions.models import Question, QuestionAwaits, Submission, SubmissionMethod
 from openpso.submissions.views import MessageForm
@@ -41,7 +41,7 @@ class InboxFilter(forms.Form):
         member.queryset = members
         category = self.fields["category"]
         assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", "Any"), *herf_core()["DE21"].choices()]
+        category.choices = [("", "Any"), *((code, category_label(code)) for code, _ in herf_core()["DE21"].choices())]
 
     def apply(self, submissions: Any) -> Any:
         if not self.is_valid():

@@ -27,3 +27,31 @@ def test_the_health_system_view_shows_the_same_words(cast, client_for):
     submission = Submission.objects.get(event_id=report.pk, current=True)
     body = client_for("system_safety_officer").get(f"/system/submissions/{submission.pk}/").content.decode()
     assert "<td>Did the patient have an injury from the fall?</td><td>No</td>" in body
+
+
+def _submit_other(cast):
+    agreement = cast.agreements["p1"]
+    agreement.categories = [*agreement.categories, "A66"]
+    agreement.save()
+    report = file(cast.users["safety_manager"], categories=["A66"], category_other="Wrong wristband", answers={})
+    submit_events(event_ids=[str(report.pk)], provider_ids=[report.provider_id], channel=Channel())
+    return Submission.objects.get(event_id=report.pk, current=True)
+
+
+def test_the_inbox_and_the_health_system_list_show_other_without_the_form_instruction(cast, client_for):
+    submission = _submit_other(cast)
+    inbox = client_for("pso_analyst").get("/pso/inbox/").content.decode()
+    system = client_for("system_safety_officer").get("/system/submissions/").content.decode()
+    detail = client_for("pso_analyst").get(f"/pso/inbox/{submission.pk}/").content.decode()
+    for body in (inbox, system, detail):
+        assert "PLEASE SPECIFY" not in body
+    assert "<td>Other</td>" in inbox
+    assert "<td>Other</td>" in system
+
+
+def test_the_inbox_names_the_common_formats_modules_in_words_with_their_keys(cast, client_for):
+    report = file(cast.users["safety_manager"])
+    submit_events(event_ids=[str(report.pk)], provider_ids=[report.provider_id], channel=Channel())
+    submission = Submission.objects.get(event_id=report.pk, current=True)
+    body = client_for("pso_analyst").get(f"/pso/inbox/{submission.pk}/").content.decode()
+    assert '<dt>Common Formats modules</dt><dd>Fall <span class="hint">(cfer-h-1.2/fall)</span></dd>' in body
