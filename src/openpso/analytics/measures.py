@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.catalogue import form
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, UNSAFE_CONDITION, herf_core
 
@@ -35,7 +36,8 @@ _FACTORS_FORM, _FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
 
 @cache
 def category_labels() -> dict[str, str]:
-    return dict(herf_core()["DE21"].choices())
+    # "Other", not AHRQ's form instruction "Other: PLEASE SPECIFY" (a chart axis is no form).
+    return {code: option_words(str(text)) for code, text in herf_core()["DE21"].choices()}
 
 
 @cache
@@ -51,7 +53,7 @@ def event_type_labels() -> dict[str, str]:
 @cache
 def factor_labels() -> dict[str, str]:
     item = form(_FACTORS_FORM).item(_FACTORS_ITEM)
-    return {a.code: a.display for a in item.answers}
+    return {a.code: option_words(a.display) for a in item.answers}
 
 
 def label(kind: str, code: str | None) -> str:

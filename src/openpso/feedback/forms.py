@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.feedback.models import ActionState, Applicability, SafetyAlert
 from openpso.organizations.models import Organization, OrgKind, ProviderType
@@ -19,7 +20,8 @@ NON_IDENTIFIED = (
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return list(herf_core()["DE21"].choices())
+    # "Other", not AHRQ's form instruction "Other: PLEASE SPECIFY".
+    return [(code, option_words(str(text))) for code, text in herf_core()["DE21"].choices()]
 
 
 class AlertForm(forms.ModelForm):  # type: ignore[type-arg]

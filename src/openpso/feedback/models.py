@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
 
@@ -65,7 +66,7 @@ class SafetyAlert(models.Model):
     @property
     def category_names(self) -> list[str]:
         """Each category as its Common Formats label with the code, e.g. "Fall (A48)"."""
-        labels = dict(herf_core()["DE21"].choices())
+        labels = {code: option_words(str(text)) for code, text in herf_core()["DE21"].choices()}
         return [f"{labels.get(code, code)} ({code})" for code in self.categories]
 
 
