@@ -157,3 +157,12 @@ def test_the_event_page_searches_instead_of_listing_every_report(cast, client_fo
     assert "<html" in whole
     assert free.short_id in whole
     assert client_for("manager_p2").get(url, {"q": free.short_id}).status_code == 404
+
+
+def test_a_report_page_offers_open_events_to_join_by_their_title_not_only_their_id(cast, client_for):
+    manager = cast.users["safety_manager"]
+    open_event = actions.create_event(user=manager, report=make_report(cast), title="Heparin vials stored together")
+    loose = make_report(cast)
+    page = client_for("safety_manager").get(f"/reports/{loose.pk}/").content.decode()
+    assert f"Add to event {open_event.short_id}" in page
+    assert "Heparin vials stored together" in page
