@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.roles import PSES_ROLES
@@ -23,6 +24,9 @@ from openpso.reporting.models import EventReport
 _HERF = herf_core()
 MESSAGE_MAX = 4000
 DAY = forms.DateInput(attrs={"type": "date"})
+# Categories in words: "Other", not AHRQ's form instruction "Other: PLEASE SPECIFY".
+CATEGORY_CHOICES = [(code, option_words(display)) for code, display in _HERF["DE21"].choices()]
+CHOOSE_WHO = "— choose who —"
 
 
 def _report_label(report: EventReport) -> str:
@@ -59,7 +63,7 @@ class QueueFilterForm(forms.Form):
         unit_field: Any = self.fields["unit"]
         unit_field.queryset = Unit.objects.filter(provider__in=providers)
         category_field: Any = self.fields["category"]
-        category_field.choices = [("", "All categories"), *_HERF["DE21"].choices()]
+        category_field.choices = [("", "All categories"), *CATEGORY_CHOICES]
         status_field: Any = self.fields["status"]
         open_statuses = [(v, label) for v, label in EventStatus.choices if v != EventStatus.CLOSED]
         status_field.choices = [
@@ -124,7 +128,9 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("", "Choose an action"), (BULK_ASSIGN, "Assign to…"), (BULK_CLOSE, "Close")], label="Action"
     )
-    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label="Investigator")
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label="Investigator", empty_label=CHOOSE_WHO
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,7 +186,7 @@ class CorrectionPostForm(ReportIdForm):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=queries.pses_members_of(0), label="Investigator")
+    assignee = forms.ModelChoiceField(queryset=queries.pses_members_of(0), label="Investigator", empty_label=CHOOSE_WHO)
 
     def __init__(self, *args: Any, event: SafetyEvent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,7 +231,7 @@ class ClockRuleForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text="None ticked: any event type.",
     )
     categories = forms.MultipleChoiceField(
-        choices=_HERF["DE21"].choices(),
+        choices=CATEGORY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: any category.",

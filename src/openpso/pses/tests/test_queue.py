@@ -115,3 +115,14 @@ def test_the_queue_shows_countdowns_and_overdue_flags(p1_only, client_for):
     assert "Overdue: RCA² start overdue by 1 day" in body
     assert "State serious-event report due in 2 days" in body
     assert 'class="clock overdue"' in body
+
+
+def test_the_queue_and_event_forms_read_in_words_not_form_instructions_or_dashes(cast, client_for):
+    manager = cast.users["safety_manager"]
+    event = actions.create_event(user=manager, report=make_report(cast))
+    client = client_for("safety_manager")
+    for page in (client.get(reverse("pses:queue")), client.get(f"/pses/events/{event.pk}/")):
+        html = page.content.decode()
+        assert "PLEASE SPECIFY" not in html
+        assert "---------" not in html  # Django's blank choice: say what to choose instead
+    assert "— choose who —" in client.get(reverse("pses:queue")).content.decode()
