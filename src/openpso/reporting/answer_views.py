@@ -52,7 +52,8 @@ def report_answers(request: HttpRequest, report_id: str) -> HttpResponse:
                 messages.info(request, "Nothing changed.")
             else:
                 changed = len(amendment.link_ids)
-                messages.success(request, f"Saved: {changed} answer(s) changed. The reporter's original is kept.")
+                answers_word = "answer" if changed == 1 else "answers"
+                messages.success(request, f"Saved: {changed} {answers_word} changed. The reporter's original is kept.")
             return redirect(_page_url(report))
     if action == "ask" and ask.is_valid():
         try:

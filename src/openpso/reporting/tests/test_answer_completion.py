@@ -171,3 +171,18 @@ def test_free_text_of_an_open_choice_answer_is_kept_when_other_answers_are_compl
     manager.post(f"/reports/{report.pk}/answers/", {"action": "amend", ASSISTED: "OPSO-FALL-ASSISTED"})
     assert effective_answers(report)["Fall/activity"] == "Dancing"
     assert effective_answers(report)["Fall/assisted"] == "OPSO-FALL-ASSISTED"
+
+
+def test_the_saved_message_counts_the_answers_in_words(cast, client_for):
+    report = _web_fall(cast, client_for)
+    manager = client_for("safety_manager")
+    one = manager.post(
+        f"/reports/{report.pk}/answers/", {"action": "amend", ASSISTED: "OPSO-FALL-UNASSISTED"}, follow=True
+    )
+    assert "Saved: 1 answer changed." in one.content.decode()
+    two = manager.post(
+        f"/reports/{report.pk}/answers/",
+        {"action": "amend", ASSISTED: "OPSO-FALL-ASSISTED", INJURY: "A18"},
+        follow=True,
+    )
+    assert "Saved: 2 answers changed." in two.content.decode()
