@@ -29,6 +29,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from openpso.accounts.models import User
@@ -42,7 +43,7 @@ from openpso.testing.browser import current_totp_code, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 # The marker tells pytest-django to create the test database; `_django_db_helper` below keeps
-# it from flushing that database after each step (the story fixture flushes once at the end).
+# it from flushing that database after each step (`story_server` flushes once at the end).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -77,32 +78,49 @@ class Story:
 @pytest.fixture
 def _django_db_helper() -> None:
     """Overrides pytest-django's per-test database set-up and flush for this module only: the
-    steps share the database the `story` fixture opens for the whole module."""
+    steps share the database `story_server` opens for the whole module."""
+
+
+@pytest.fixture(autouse=True)
+def _close_the_steps_connections() -> Iterator[None]:
+    """The steps' own ORM calls run beside Playwright's event loop, where Django keeps a
+    separate connection per context; close it after each step, or PostgreSQL cannot drop the
+    test database at the end of the run ("being accessed by other users")."""
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="module")
-def story(chromium: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[Story]:
-    """One live server and one database for the whole module; flushed at its end as
-    TransactionTestCase would. The tests do not ask for `live_server` (pytest-django would
-    flush the database after each of them), so this fixture runs its own."""
+def story_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """One live server and one database for the whole module, flushed at its end as
+    TransactionTestCase would. The tests do not ask for `live_server` (pytest-django would flush
+    the database after each of them), so this fixture runs its own. It is set up before Chromium
+    and so stopped after it: no browser connection keeps a server thread, and with it a database
+    session, alive (PostgreSQL then refuses to drop the test database)."""
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        pso = Organization.objects.create(slug="lakes-pso", name="Great Lakes PSO", kind=OrgKind.PSO)
-        admin = User.objects.create_user(email="admin@pso.test", password=PASSWORD, first_name="Ada")
-        Membership.objects.create(user=admin, organization=pso, role=Role.PSO_ADMIN)
-        TOTP.activate(admin, TOTP_SECRET)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
-        story = Story(base=server.url, browser=chromium, pso=pso)
         try:
-            yield story
+            yield server.url
         finally:
-            for page in story.pages.values():
-                page.context.close()
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", verbosity=0, interactive=False)
+
+
+@pytest.fixture(scope="module")
+def story(story_server: str, chromium: Any) -> Iterator[Story]:
+    """The PSO and its first administrator (no page creates them), and the story's shared state."""
+    pso = Organization.objects.create(slug="lakes-pso", name="Great Lakes PSO", kind=OrgKind.PSO)
+    admin = User.objects.create_user(email="admin@pso.test", password=PASSWORD, first_name="Ada")
+    Membership.objects.create(user=admin, organization=pso, role=Role.PSO_ADMIN)
+    TOTP.activate(admin, TOTP_SECRET)
+    story = Story(base=story_server, browser=chromium, pso=pso)
+    yield story
+    for page in story.pages.values():
+        page.context.close()
 
 
 def _axe(page: Any, story: Story) -> None:
