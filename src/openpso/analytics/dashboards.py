@@ -39,6 +39,7 @@ from openpso.analytics.panels import (
     rate_chart,
     spc_panel,
     type_words,
+    unit_words,
 )
 from openpso.analytics.queries import Scope
 from openpso.analytics.signals_pool import pool_signals, series_filters
@@ -263,7 +264,7 @@ def _signal_words(signal: Signal) -> str:
     if "provider_type" in filters:
         parts.append(f"at {type_words(filters['provider_type'])}")
     if "unit_type" in filters:
-        parts.append(f"on {filters['unit_type'].replace('_', ' ')} units")
+        parts.append(f"on {unit_words(filters['unit_type'])} units")
     return " ".join(parts)
 
 
@@ -343,13 +344,12 @@ def _unit_panel(frame: pd.DataFrame) -> Panel:
     top = list(totals.index[:UNIT_TYPES_SHOWN])
     shown = frame[frame["unit_type"].isin(top)]
     rows = [
-        {"label": str(m), "unit": str(u).replace("_", " "), "n": int(n) if pd.notna(n) else None}
+        {"label": str(m), "unit": unit_words(str(u)), "n": int(n) if pd.notna(n) else None}
         for m, u, n in zip(shown["event_month"], shown["unit_type"], shown["n"], strict=True)
     ]
     chart = charts.small_multiples(rows, facet="unit", y="n", title=title, y_title="Events")
-    description = (
-        "Small multiples of monthly event counts for " + ", ".join(str(u).replace("_", " ") for u in top) + "."
-    )
+    description = "Small multiples of monthly event counts for " + ", ".join(unit_words(str(u)) for u in top) + "."
     table = frame.drop(columns=["providers"], errors="ignore")
+    table = table.assign(unit_type=table["unit_type"].map(lambda u: unit_words(str(u))))
     table = table.rename(columns={"event_month": "month", "unit_type": "unit type", "n": "events"})
     return Panel("units", title, charts.svg(chart, description=description), table.reset_index(drop=True), caption)

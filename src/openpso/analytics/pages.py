@@ -38,7 +38,7 @@ from openpso.analytics.dashboards import (
 )
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import category_labels, label
-from openpso.analytics.panels import NO_DATA, type_words
+from openpso.analytics.panels import NO_DATA, type_words, unit_words
 from openpso.analytics.queries import Scope, events_matching
 from openpso.audit.trail import record
 from openpso.nonid.pseudonyms import provider_pseudonym
@@ -210,6 +210,10 @@ def _csv(request: HttpRequest, source: Source, panel_id: str) -> HttpResponse:
     return response
 
 
+def _given(value: object) -> bool:
+    return value is not None and value != "" and not (isinstance(value, float) and pd.isna(value))
+
+
 def _events(
     request: HttpRequest,
     source: Source,
@@ -228,8 +232,9 @@ def _events(
             "provider": (names or {}).get(str(r["provider"]), r["provider"]),  # a system sees its affiliates' names
             "provider_type": type_words(str(r["provider_type"] or "other")),
             "categories": [label("category", c) for c in (r["categories"] if r["categories"] is not None else [])],
-            "harm": label("harm", r["harm"]) if r["harm"] else "—",
-            "unit_type": str(r["unit_type"] or "—").replace("_", " "),
+            # A near miss or unsafe condition has no harm: a missing value, NaN from the frame.
+            "harm": label("harm", r["harm"]) if _given(r["harm"]) else "—",
+            "unit_type": unit_words(str(r["unit_type"])) if _given(r["unit_type"]) else "—",
             "narrative": r["narrative"],
         }
         for r in frame.to_dict("records")
@@ -242,7 +247,13 @@ def _events(
         organization_id=source.org.pk,
         detail={"months": list(drill.months), "events": len(rows)},
     )
-    context = {"source": source, "drill": drill, "rows": rows, "limit": DRILL_LIMIT}
+    context = {
+        "source": source,
+        "drill": drill,
+        "rows": rows,
+        "limit": DRILL_LIMIT,
+        "unit_words": unit_words(drill.unit_type) if drill.unit_type else "",
+    }
     return render(request, "analytics/events.html", context)
 
 

@@ -39,6 +39,20 @@ TYPE_WORDS = {
     "ambulatory": "ambulatory practices",
     "other": "other providers",
 }
+# Unit types as the demo and the synthetic lake write them (organizations.Unit.unit_type is the
+# provider's free text): shown by name, never the short code alone ("ld", "or").
+UNIT_WORDS = {
+    "med_surg": "medical-surgical",
+    "icu": "intensive care (ICU)",
+    "ed": "emergency department (ED)",
+    "ld": "labour and delivery",
+    "or": "operating room",
+    "ltc": "long-term care",
+    "rehab": "rehabilitation",
+    "memory_care": "memory care",
+    "lab": "laboratory",
+    "medic_unit": "ambulance (medic unit)",
+}
 
 
 @dataclass
@@ -110,6 +124,10 @@ def period_of(months: Sequence[str], end_month: str | None) -> tuple[str, str] |
 
 def type_words(provider_type: str) -> str:
     return TYPE_WORDS.get(provider_type, provider_type.replace("_", " "))
+
+
+def unit_words(unit_type: str) -> str:
+    return UNIT_WORDS.get(unit_type, unit_type.replace("_", " "))
 
 
 # --- control charts ------------------------------------------------------------------------------
