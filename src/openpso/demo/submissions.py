@@ -16,10 +16,12 @@ with an RCA² in the demo's history (`demo.history`: severe harm and deaths) sen
 analysis; a share of the others carry a demo analysis (codes only, `demo.analysis`) for the
 pool's contributing factors and actions.
 
-Still written directly, not through `submissions.actions.submit_events`: that action dates
-each submission `now` (it has no `at`), while the demo's submissions must fall days after
-filing across two years, and one call per report would add its ledger and audit writes
-6,000 times.
+The recent past goes through the real action: a push submission dated within
+`demo.history.ACTIONS_WINDOW` of now is sent by the provider's safety manager through
+`submissions.actions.submit_events` (dated when it happened), so it passes the same checks as
+a click on "Submit to PSO" — a report missing a required answer is refused and waits at the
+provider — and writes the same ledger and audit rows. Older submissions are bulk-written as
+above: one call per report would add its ledger and audit writes 6,000 times.
 """
 
 from __future__ import annotations
@@ -37,13 +39,15 @@ from django.utils import timezone
 
 from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
+from openpso.demo.history import ACTIONS_WINDOW
 from openpso.demo.network import PSO_SLUG
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
 from openpso.organizations.queries import agreement_in_force
+from openpso.pses.queries import safety_managers_of
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import NO_STATUS, PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import frame_codes
+from openpso.submissions.actions import ACCEPTED, Channel, frame_codes, submit_events
 from openpso.submissions.document import EMPTY_ANALYSIS, analyses_for, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission, SubmissionMethod
 
@@ -60,6 +64,7 @@ class SubmissionSeedResult:
     functional: int
     not_covered: int  # reports the agreement does not cover: they stay at the provider
     grants: int  # functional-reporting grants made in this run
+    waiting: int = 0  # recent reports the real action refused (e.g. a missing answer): at the provider
 
 
 def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
@@ -83,9 +88,12 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
     if unread:
         pending = pending.defer(*unread)
     totals = [0, 0, 0]
+    recent: list[tuple[EventReport, dt.datetime]] = []
     for chunk in _chunks(pending.iterator(chunk_size=BATCH), BATCH):
-        counts = _submit_chunk(chunk, agreements=agreements, grants=grants, now=now)
+        counts = _submit_chunk(chunk, agreements=agreements, grants=grants, now=now, recent=recent)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    sent = _submit_through_the_action(recent)
+    totals[0] += sent
     if totals[0] or made:
         record(
             actor=None,
@@ -95,7 +103,27 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
             organization_id=pso.pk,
             detail={"submitted": totals[0], "functional": totals[1], "grants": made},
         )
-    return SubmissionSeedResult(totals[0], totals[1], totals[2], made)
+    return SubmissionSeedResult(totals[0], totals[1], totals[2], made, waiting=len(recent) - sent)
+
+
+def _submit_through_the_action(recent: list[tuple[EventReport, dt.datetime]]) -> int:
+    """Send each recent report as its provider's safety manager would, dated when it was sent.
+
+    The demo pools once itself after seeding, so no refresh is queued per report."""
+    managers: dict[int, Any] = {}
+    accepted = 0
+    for report, at in recent:
+        if report.provider_id not in managers:
+            managers[report.provider_id] = safety_managers_of(report.provider_id).order_by("pk").first()
+        [result] = submit_events(
+            event_ids=[str(report.pk)],
+            provider_ids=[report.provider_id],
+            channel=Channel(actor=managers[report.provider_id]),
+            at=at,
+            pool=False,
+        )
+        accepted += result.status == ACCEPTED
+    return accepted
 
 
 def _grants(
@@ -132,7 +160,10 @@ def _submit_chunk(
     agreements: dict[int, MemberAgreement | None],
     grants: dict[int, FunctionalReportingGrant],
     now: dt.datetime,
+    recent: list[tuple[EventReport, dt.datetime]],
 ) -> tuple[int, int, int]:
+    """Bulk-write the chunk's submissions; push submissions of the recent past go to `recent`
+    for the real action instead."""
     analyses = analyses_for([r.pk for r in chunk])
     content_type = ContentType.objects.get_for_model(EventReport)
     # Reports filed through the pages since seeding already have their entry row.
@@ -169,6 +200,28 @@ def _submit_chunk(
         at = max(at, report.reported_at)
         if report.anonymous:
             at = _to_the_hour(at)  # invariant 2
+        replay = method == SubmissionMethod.PUSH and at >= now - ACTIONS_WINDOW
+        steps: list[tuple[str, str, dt.datetime]] = []
+        if str(report.pk) not in entered:
+            steps.append((NO_STATUS, PswpStatus.CANDIDATE, report.pswp_status_at))
+        if replay:
+            recent.append((report, at))  # submitted through the action below, after this chunk
+        else:
+            steps.append((PswpStatus.CANDIDATE, status, at))
+        ledger += [
+            PswpTransition(
+                content_type=content_type,
+                object_id=str(report.pk),
+                provider_id=report.provider_id,
+                from_status=before,
+                to_status=after,
+                actor_label="system",
+                at=moment,
+            )
+            for before, after, moment in steps
+        ]
+        if replay:
+            continue
         # An event its provider investigated sends that analysis; the others a demo one (demo.analysis).
         analysis = analyses.get(report.pk) or demo_analysis(report, today=timezone.localdate(now)) or EMPTY_ANALYSIS
         document = build_document(report, agreement, analysis=analysis)
@@ -188,21 +241,6 @@ def _submit_chunk(
                 category_codes=frame_codes(report.categories),
             )
         )
-        steps: list[tuple[str, str, dt.datetime]] = [(PswpStatus.CANDIDATE, status, at)]
-        if str(report.pk) not in entered:
-            steps.insert(0, (NO_STATUS, PswpStatus.CANDIDATE, report.pswp_status_at))
-        ledger += [
-            PswpTransition(
-                content_type=content_type,
-                object_id=str(report.pk),
-                provider_id=report.provider_id,
-                from_status=before,
-                to_status=after,
-                actor_label="system",
-                at=moment,
-            )
-            for before, after, moment in steps
-        ]
         changed.append((status, at, report.pk))
     with transaction.atomic():
         Submission.objects.bulk_create(submissions, batch_size=BATCH)

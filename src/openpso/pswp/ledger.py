@@ -148,10 +148,14 @@ def enter_pses(*, artefact: Any, actor: Any, at: dt.datetime | None = None) -> P
     return _transition(artefact=artefact, to=PswpStatus.CANDIDATE, actor=actor, at=at)
 
 
-def mark_reported(*, artefact: Any, actor: Any, functional: bool = False) -> PswpTransition:
-    """Reported to the PSO, or made accessible to it (functional reporting): drop-out ends here."""
+def mark_reported(
+    *, artefact: Any, actor: Any, functional: bool = False, at: dt.datetime | None = None
+) -> PswpTransition:
+    """Reported to the PSO, or made accessible to it (functional reporting): drop-out ends here.
+
+    `at` is the moment of the submission when it is not now (the demo replaying its history)."""
     to = PswpStatus.FUNCTIONALLY_REPORTED if functional else PswpStatus.REPORTED
-    return _transition(artefact=artefact, to=to, actor=actor)
+    return _transition(artefact=artefact, to=to, actor=actor, at=at)
 
 
 def drop_out(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:

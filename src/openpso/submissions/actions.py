@@ -54,13 +54,25 @@ def _refused(event_id: str, refusal: Refusal) -> EventResult:
     return EventResult(event_id, REFUSED, None, refusal.reason, refusal.field)
 
 
-def submit_events(*, event_ids: Sequence[str], provider_ids: Iterable[int], channel: Channel) -> list[EventResult]:
-    """Submit each event of the batch in its own transaction; one result per id, in order."""
+def submit_events(
+    *,
+    event_ids: Sequence[str],
+    provider_ids: Iterable[int],
+    channel: Channel,
+    at: dt.datetime | None = None,
+    pool: bool = True,
+) -> list[EventResult]:
+    """Submit each event of the batch in its own transaction; one result per id, in order.
+
+    `at` dates the submission (default now) and `pool` queues the lake refresh: the demo
+    replays a provider's past submissions through this same action, dated when they happened,
+    and pools once itself when it has seeded them all.
+    """
     if len(event_ids) > MAX_BATCH:
         raise ValueError(f"events: at most {MAX_BATCH} per batch")
     scope = list(provider_ids)
-    results = [_submit_one(str(raw), provider_ids=scope, channel=channel) for raw in event_ids]
-    if any(result.status == ACCEPTED for result in results):
+    results = [_submit_one(str(raw), provider_ids=scope, channel=channel, at=at) for raw in event_ids]
+    if pool and any(result.status == ACCEPTED for result in results):
         pool_soon()
     return results
 
@@ -72,14 +84,14 @@ def pool_soon() -> None:
     enqueue_refresh()
 
 
-def _submit_one(raw: str, *, provider_ids: list[int], channel: Channel) -> EventResult:
+def _submit_one(raw: str, *, provider_ids: list[int], channel: Channel, at: dt.datetime | None) -> EventResult:
     try:
         event_id = uuid.UUID(raw)
     except ValueError:
         return _refused(raw[:64], Refusal("event_id", "not an event id (a report UUID, DE2)"))
     try:
         with transaction.atomic():
-            return _submit_locked(event_id, provider_ids=provider_ids, channel=channel)
+            return _submit_locked(event_id, provider_ids=provider_ids, channel=channel, at=at)
     except IntegrityError:
         # A concurrent send of the same event won the race; what it stored is what we have.
         current = Submission.objects.filter(event_id=event_id, provider_id__in=provider_ids, current=True).first()
@@ -88,7 +100,9 @@ def _submit_one(raw: str, *, provider_ids: list[int], channel: Channel) -> Event
         return EventResult(str(event_id), UNCHANGED, current.version, "already received")
 
 
-def _submit_locked(event_id: uuid.UUID, *, provider_ids: list[int], channel: Channel) -> EventResult:
+def _submit_locked(
+    event_id: uuid.UUID, *, provider_ids: list[int], channel: Channel, at: dt.datetime | None
+) -> EventResult:
     # Lock the report so two senders of the same event are served one after the other.
     report = (
         EventReport.objects.select_for_update(of=("self",))
@@ -99,11 +113,13 @@ def _submit_locked(event_id: uuid.UUID, *, provider_ids: list[int], channel: Cha
     if report is None:
         # Missing and foreign read the same: nothing about other providers is revealed.
         return _refused(str(event_id), Refusal("event_id", "no report of this provider has this id"))
-    agreement = agreement_in_force(report.provider)
+    on = None if at is None else local_date(at, report.provider)
+    agreement = agreement_in_force(report.provider, on=on)
     refusal = refusal_of(report, agreement, complete=channel.method == SubmissionMethod.PUSH)
     if refusal is not None or agreement is None:
         return _refused(str(event_id), refusal or Refusal("agreement", "no member agreement in force"))
-    return receive(report=report, agreement=agreement, document=build_document(report, agreement), channel=channel)
+    document = build_document(report, agreement)
+    return receive(report=report, agreement=agreement, document=document, channel=channel, at=at)
 
 
 def _to_the_hour(moment: dt.datetime) -> dt.datetime:
@@ -111,7 +127,12 @@ def _to_the_hour(moment: dt.datetime) -> dt.datetime:
 
 
 def receive(
-    *, report: EventReport, agreement: MemberAgreement, document: dict[str, Any], channel: Channel
+    *,
+    report: EventReport,
+    agreement: MemberAgreement,
+    document: dict[str, Any],
+    channel: Channel,
+    at: dt.datetime | None = None,
 ) -> EventResult:
     """Store `document` as the PSO's current version of `report`; call inside a transaction.
 
@@ -123,7 +144,7 @@ def receive(
     same = Submission.objects.filter(provider_id=report.provider_id, event_id=report.pk, version=version).first()
     if same is not None and same.current:
         return EventResult(str(report.pk), UNCHANGED, version, "already received")
-    now = timezone.now()
+    now = at or timezone.now()
     if report.anonymous:
         now = _to_the_hour(now)  # invariant 2: nothing dates an anonymous report finer than the hour
     earlier = Submission.objects.filter(provider_id=report.provider_id, event_id=report.pk, current=True)
@@ -149,7 +170,7 @@ def receive(
             grant=channel.grant,
             category_codes=frame_codes(report.categories),
         )
-    _mark_reported(report, channel)
+    _mark_reported(report, channel, at=now)
     record(
         actor=channel.actor if getattr(channel.actor, "is_authenticated", False) else None,
         actor_label=f"api key {channel.api_key.prefix}" if channel.api_key else None,
@@ -176,10 +197,10 @@ def frame_codes(codes: Iterable[str]) -> str:
     return f",{joined}," if joined else ""
 
 
-def _mark_reported(report: EventReport, channel: Channel) -> None:
+def _mark_reported(report: EventReport, channel: Channel, *, at: dt.datetime) -> None:
     functional = channel.method == SubmissionMethod.FUNCTIONAL
     if report.pswp_status == PswpStatus.CANDIDATE:
-        mark_reported(artefact=report, actor=channel.actor, functional=functional)
+        mark_reported(artefact=report, actor=channel.actor, functional=functional, at=at)
     elif report.pswp_status == PswpStatus.FUNCTIONALLY_REPORTED and not functional:
         # The PSO already had access; the transmission is recorded (pswp.status).
-        mark_reported(artefact=report, actor=channel.actor)
+        mark_reported(artefact=report, actor=channel.actor, at=at)

@@ -97,6 +97,8 @@ class Command(BaseCommand):
                 f"Submitted to the PSO: {result.submitted:,} events ({result.functional:,} by functional reporting); "
                 f"{result.not_covered:,} outside the member agreements stay at the providers."
             )
+        if result.waiting:
+            self.stdout.write(f"Waiting at the providers for a missing answer: {result.waiting:,} recent events.")
 
     def _warm(self) -> None:
         # No first look at a dashboard (the PSO's, a provider's, a health system's) should wait for its charts.
