@@ -120,7 +120,8 @@ PLAIN_EVENT_STATUS = {
     EventStatus.IN_TRIAGE: "The safety team is reviewing what happened.",
     EventStatus.UNDER_INVESTIGATION: "The safety team is investigating what happened and why.",
     EventStatus.ACTION_PLANNING: "The safety team is planning changes so that it does not happen again.",
-    EventStatus.CLOSED: "The safety team has finished its review. Any changes made are described below.",
+    # What changed, if the team shares it, is its own "what changed" message under the report.
+    EventStatus.CLOSED: "The safety team has finished its review.",
 }
 
 

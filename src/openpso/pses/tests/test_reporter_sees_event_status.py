@@ -17,3 +17,15 @@ def test_my_reports_shows_the_status_of_the_event_the_report_is_in(cast, client_
 def test_a_report_in_no_event_shows_no_review_status(cast, client_for):
     page = client_for("reporter").get("/reports/mine/").content.decode()
     assert "data-event-status" not in page
+
+
+def test_a_closed_review_with_no_news_promises_nothing_below(cast, client_for):
+    # 'Any changes made are described below' sat above 'No questions or news from the
+    # safety team yet' on every closed report without a "what changed" message.
+    manager = cast.users["safety_manager"]
+    event = actions.create_event(user=manager, report=cast.reports["r1"], title="Fall near bed")
+    actions.change_status(user=manager, event=event, status="closed")
+    page = client_for("reporter").get("/reports/mine/").content.decode()
+    assert 'data-event-status="closed"' in page
+    assert "The safety team has finished its review." in page
+    assert "described below" not in page
