@@ -106,18 +106,45 @@ def question_text(definition: FormDefinition, link_id: str) -> str:
     return f"{text} — please say what" if link_id.endswith(OTHER_SUFFIX) else text
 
 
+def _to_answer(definition: FormDefinition, link_id: str) -> str:
+    """The question to answer for a required item: itself, or for a required group without
+    text of its own (e.g. the Medication form's 'medication details') its first required
+    question, so the list names words and links to a field, never a group's linkId."""
+    if not definition.has_item(link_id):
+        return link_id
+    group = definition.item(link_id)
+    if group.type != "group" or group.text:
+        return link_id
+    questions = [item for item in iter_items(group) if item.is_question]
+    first = next((item for item in questions if item.required), questions[0] if questions else None)
+    return first.link_id if first is not None else link_id
+
+
 def missing_answers(report: EventReport, answers: Mapping[str, Any]) -> list[MissingAnswer]:
     """Every required question of the report's modules left open, in module and form order."""
-    return [
-        MissingAnswer(
-            link_id=problem.link_id,
-            question=question_text(definition, problem.link_id),
-            module_key=definition.key,
-            module_title=definition.title,
+    missing: list[MissingAnswer] = []
+    listed: set[str] = set()
+    for definition, problem in _problems(report, answers):
+        if problem.code != REQUIRED:
+            continue
+        link_id = _to_answer(definition, problem.link_id)
+        # A group's own questions are often listed too (they are required inside it).
+        if link_id in listed or (link_id != problem.link_id and _listed_inside(definition, problem.link_id, listed)):
+            continue
+        listed.add(link_id)
+        missing.append(
+            MissingAnswer(
+                link_id=link_id,
+                question=question_text(definition, link_id),
+                module_key=definition.key,
+                module_title=definition.title,
+            )
         )
-        for definition, problem in _problems(report, answers)
-        if problem.code == REQUIRED
-    ]
+    return missing
+
+
+def _listed_inside(definition: FormDefinition, group_link_id: str, listed: set[str]) -> bool:
+    return any(item.link_id in listed for item in iter_items(definition.item(group_link_id)))
 
 
 def problems_in_words(report: EventReport, answers: Mapping[str, Any]) -> list[FieldError]:

@@ -186,3 +186,19 @@ def test_the_saved_message_counts_the_answers_in_words(cast, client_for):
         follow=True,
     )
     assert "Saved: 2 answers changed." in two.content.decode()
+
+
+def test_a_required_group_without_text_is_named_by_its_question_not_its_link_id(cast, client_for):
+    # A medication report with no module answers listed 'Medication/SEC01/74080-3' and
+    # 'Medication/SEC02/74078-7' (untitled required groups) as the questions to answer.
+    from openpso.reporting.completeness import missing_answers
+
+    report = file(cast.users["reporter"], event_type="A9", categories=["A54"], harm="", answers={})
+    missing = missing_answers(report, effective_answers(report))
+    questions = [m.question for m in missing]
+    assert not [q for q in questions if "/" in q and " " not in q], questions
+    assert "Was this medication/substance prescribed for this patient?" in questions
+    assert len({m.link_id for m in missing}) == len(missing)
+    page = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
+    assert "Medication/SEC0" not in page
+    assert 'answers/#field-m__Medication__DE333"' in page
