@@ -146,6 +146,8 @@ def _report(draft: ReportDraft, network: BuiltNetwork, authors: dict[str, list[U
         anonymous=draft.anonymous,
         reporter=None if draft.author_pick is None else reporters[draft.author_pick % len(reporters)],
         reporter_role=draft.reporter_role,
+        modules=list(draft.modules),
+        answers=dict(draft.answers),  # type: ignore[misc]  # EncryptedJSONField holds JSON, not text
         reported_at=draft.reported_at,
         pswp_status=PswpStatus.CANDIDATE,
         pswp_status_at=draft.reported_at,  # 42 CFR 3.20: PSWP from entry into the PSES

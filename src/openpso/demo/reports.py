@@ -12,10 +12,11 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from openpso.commonformats.definitions import INCIDENT, UNSAFE_CONDITION
-from openpso.demo import mix, signals
+from openpso.demo import mix, module_answers, signals
 from openpso.demo.narratives import Facts, Narrative, scenarios_for, write_narrative
 from openpso.demo.network import EMS, HOSPITAL, PROVIDERS, ProviderSpec, units_for
 from openpso.demo.volumes import Cell, plan, window
@@ -42,6 +43,8 @@ class ReportDraft:
     anonymous: bool
     author_pick: int | None  # picks one of the provider's demo reporters; None when anonymous
     reporter_role: str
+    modules: tuple[str, ...] = ()  # the modules its categories call for (`modules_for`)
+    answers: dict[str, Any] = field(default_factory=dict)  # coded module answers, by linkId
 
 
 def iter_drafts(*, seed: int, total: int, today: dt.date, tz: dt.tzinfo) -> Iterator[ReportDraft]:
@@ -117,8 +120,23 @@ def _draft(
     )
     narrative = write_narrative(rng, scenario=scenario, facts=facts)
     role = mix.weighted(rng, mix.REPORTER_ROLES[ptype])
+    # Drawn in the order they always were, so a seed gives the same reports as before.
+    report_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    location_detail = f"{unit_name}, {rng.choice(mix.PLACES[ptype])}"
+    # Reporters leave the patient fields blank now and then, as in real intake.
+    age_given = age if age is not None and rng.random() < 0.92 else None
+    sex_given = sex if sex and rng.random() < 0.95 else ""
+    definitions = module_answers.modules(tuple(codes), ptype)
+    # Its own generator, from its id: the month's draws above stay as they were.
+    answers_rng = random.Random(f"{report_id}:answers")
+    recent = reported >= cutoff - dt.timedelta(days=module_answers.INCOMPLETE_DAYS)
+    leave_open = 0
+    if recent and answers_rng.random() < module_answers.INCOMPLETE_SHARE:
+        leave_open = answers_rng.choice((1, 1, 2))
+    core = module_answers.context(event_type=event_type, categories=tuple(codes), anonymous=anonymous, sex=sex_given)
+    answers = module_answers.answer_modules(answers_rng, definitions, core=core, harm=harm, leave_open=leave_open)
     return ReportDraft(
-        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        id=report_id,
         provider_slug=spec.slug,
         unit_name=unit_name,
         event_type=event_type,
@@ -127,14 +145,15 @@ def _draft(
         discovered_at=discovered,
         reported_at=reported,
         narrative=narrative,
-        location_detail=f"{unit_name}, {rng.choice(mix.PLACES[ptype])}",
-        # Reporters leave the patient fields blank now and then, as in real intake.
-        patient_age=age if age is not None and rng.random() < 0.92 else None,
-        patient_sex=sex if sex and rng.random() < 0.95 else "",
+        location_detail=location_detail,
+        patient_age=age_given,
+        patient_sex=sex_given,
         harm=harm,
         anonymous=anonymous,
         author_pick=None if anonymous else rng.randrange(1 << 16),
         reporter_role="" if anonymous and rng.random() < 0.5 else role,
+        modules=tuple(d.key for d in definitions),
+        answers=answers,
     )
 
 
