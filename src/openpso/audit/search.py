@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
@@ -120,3 +121,21 @@ def detail_items(event: AuditEvent) -> list[tuple[str, str]]:
     """The detail as (key, value) pairs for a page, in key order."""
     detail = event.detail if isinstance(event.detail, dict) else {"value": event.detail}
     return [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for k, v in sorted(detail.items())]
+
+
+def action_words(action: str) -> str:
+    """An action code in words for the page ("analytics.events_viewed" -> "Analytics: events
+    viewed"); the code itself stays beside it, since auditors search and export by it."""
+    subject, _, verb = action.partition(".")
+    subject = subject.replace("_", " ").capitalize()
+    return f"{subject}: {verb.replace('_', ' ').replace('.', ', ')}" if verb else subject
+
+
+def kind_words(object_type: str) -> str:
+    """A kind of object in words: the model's verbose name ("submissions.submission" ->
+    "Submission"), else the code with spaces ("lake_drill" -> "Lake drill")."""
+    try:
+        name = str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        name = object_type.replace("_", " ").replace(".", " ")
+    return name[:1].upper() + name[1:]

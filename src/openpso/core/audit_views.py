@@ -23,7 +23,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.audit.models import AuditEventQuerySet
-from openpso.audit.search import AuditQuery, csv_rows, detail_items, object_types_in, search
+from openpso.audit.search import (
+    AuditQuery,
+    action_words,
+    csv_rows,
+    detail_items,
+    kind_words,
+    object_types_in,
+    search,
+)
 from openpso.audit.trail import events_for, record, verify_chain
 from openpso.core.audit_access import audited_orgs_for, ids_about
 
@@ -55,7 +63,7 @@ class AuditFilter(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["object_type"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Any"), *((t, t) for t in object_types)]
+        field.choices = [("", "Any"), *((t, f"{kind_words(t)} ({t})") for t in object_types)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,7 +115,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """The trail of the organisations the reader oversees, newest first, with filters."""
     _, form, _, events = _filtered(request)
     page = Paginator(events, PAGE).get_page(request.GET.get("page"))
-    rows = [{"e": e, "detail": detail_items(e)} for e in page.object_list]
+    rows = [
+        {"e": e, "detail": detail_items(e), "action": action_words(e.action), "kind": kind_words(e.object_type)}
+        for e in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "rows": rows, "form": form, "query": query.urlencode()}

@@ -191,3 +191,12 @@ def test_an_export_with_a_bad_filter_is_refused_naming_the_field_not_widened(cas
     assert response.status_code == 400
     assert "To (date, inclusive): must be on or after the From date" in response.content.decode()
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+def test_the_trail_names_actions_and_kinds_of_object_in_words_with_the_codes_kept(cast, client_for):
+    _row(cast, "p1", action="analytics.events_viewed", object_type="submissions.submission", object_id="S-1")
+    body = client_for("safety_manager").get(URL).content.decode()
+    assert "Analytics: events viewed" in body
+    assert "<code>analytics.events_viewed</code>" in body  # the code an auditor searches by stays
+    assert '<span class="object-kind">Submission</span>' in body
+    assert '<option value="submissions.submission">Submission (submissions.submission)</option>' in body
