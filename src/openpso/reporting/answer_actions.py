@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from openpso.audit.trail import record
 from openpso.reporting import channel, queries
-from openpso.reporting.completeness import module_link_ids, modules_of, problems_in_words, question_text
+from openpso.reporting.completeness import (
+    module_link_ids,
+    modules_of,
+    problems_in_words,
+    prune_inapplicable,
+    question_text,
+)
 from openpso.reporting.errors import ReportInvalid
 from openpso.reporting.models import AnswerAmendment, AnswerRequest, EventReport, FollowUpKind
 from openpso.reporting.schemas import FieldError
@@ -146,6 +152,11 @@ def answer_request(
     changes = {k: v for k, v in answers.items() if k in asked and v not in (None, "", [])}
     if not changes:
         raise channel.ChannelInvalid("answer at least one of the questions")
+    # An answer that the reporter's other answers make inapplicable (e.g. 'prescribed?' for an
+    # unsafe condition) is dropped, as the report form's script hides that question, rather
+    # than refusing every answer: the request's page cannot show the cross-question logic.
+    applicable = prune_inapplicable(report, {**queries.effective_answers(report), **changes})
+    changes = {k: v for k, v in changes.items() if k in applicable}
     return amend_answers(report=report, changes=changes, user=user, by_reporter=True, request=answer_request)
 
 

@@ -144,3 +144,20 @@ class ReporterAnswersForm(AnswerErrorsMixin):
 
     def answers(self) -> dict[str, Any]:
         return answers_from(self.cleaned_data, self.modules)
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        """Each asked question's field, with its 'please say what' box and the codes that show
+        it (data-other-of, as on the report form: form-logic.js hides it otherwise)."""
+        rows = []
+        for item in self.items:
+            name = field_name(item.link_id)
+            other = other_name(item.link_id)
+            rows.append(
+                {
+                    "field": self[name],
+                    "other": self[other] if other in self.fields else None,
+                    "other_codes": " ".join(a.code for a in item.answers if a.specify),
+                }
+            )
+        return rows

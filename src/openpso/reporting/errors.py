@@ -20,6 +20,10 @@ def in_words(field: str, message: str) -> str:
     label = label_for(field)
     if message.startswith(f"{label}: "):
         return message
+    # completeness.problems_in_words already names the question by its text (and its form).
+    words = label.rsplit(" [", 1)[0] if field.startswith("answers.") and label.endswith("]") else None
+    if words and (message.startswith(f"{words} (") or message.startswith(f"{words}: ")):
+        return message
     raw = field.removeprefix("answers.")
     for prefix in (f"{field}: ", f"{raw}: "):
         if message.startswith(prefix):

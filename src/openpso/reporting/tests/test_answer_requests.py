@@ -163,3 +163,54 @@ def test_the_event_page_shows_each_reports_answers_and_what_is_missing(cast, cli
     assert "Did the patient have an injury from the fall?" in page
     assert "Not ready to submit" in page
     assert f'href="/reports/{report.pk}/answers/#field-{ASSISTED}"' in page
+
+
+def test_a_requested_question_with_an_other_choice_shows_its_text_box_only_for_other(cast, client_for):
+    # The 'please say what' box of a requested open-choice question was always shown on the
+    # reporter's page: the request's form had no form logic and the box no data-other-of.
+    report = file(cast.users["reporter"], event_type="A9", categories=["A54"], harm="", answers={})
+    assert _ask(client_for("safety_manager"), report, ["Medication/DE270"]).status_code == 302
+    mine = client_for("reporter").get("/reports/mine/").content.decode()
+    form = re.search(r'<form[^>]*action="/reports/mine/[^"]*/answers/"[^>]*>.*?</form>', mine, re.S)
+    assert form is not None
+    assert "data-form-logic" in form.group(0).split(">")[0]
+    wrapper = re.search(r'<div data-other-of="m__Medication__DE270" data-other-codes="([^"]+)"', form.group(0))
+    assert wrapper is not None
+    assert "A1224" not in wrapper.group(1).split()  # not every code: only those that ask for text
+    assert 'name="m__Medication__DE270__other"' in form.group(0)[wrapper.end() :]
+
+
+def test_a_requested_answer_that_another_requested_answer_makes_inapplicable_is_dropped_not_refused(cast, client_for):
+    # The reporter answered 'Unsafe condition' (DE288) and 'prescribed: Yes' (DE333, which
+    # does not apply to an unsafe condition) in one go: everything was refused, with the
+    # question named twice and its linkId ('… [Medication/DE333]: … (Medication …): …').
+    report = file(cast.users["reporter"], event_type="A9", categories=["A54"], harm="", answers={})
+    _ask(client_for("safety_manager"), report, ["Medication/DE270", "Medication/DE288", "Medication/DE333"])
+    answer_request = AnswerRequest.objects.get(report=report)
+    sent = client_for("reporter").post(
+        f"/reports/mine/{report.pk}/answers/",
+        {
+            "request": str(answer_request.pk),
+            "m__Medication__DE270": "A1197",
+            "m__Medication__DE288": "A1260",
+            "m__Medication__DE333": "A15",
+        },
+        follow=True,
+    )
+    assert "were sent to the safety team" in sent.content.decode()
+    answers = effective_answers(report)
+    assert answers["Medication/DE288"] == "A1260"
+    assert "Medication/DE333" not in answers
+
+
+def test_an_answer_problem_that_already_names_its_question_is_not_named_again():
+    from openpso.reporting.errors import in_words
+
+    message = (
+        "Was this medication/substance prescribed for this patient? (Medication or Other Substance): "
+        "this question does not apply given the other answers"
+    )
+    assert in_words("answers.Medication/DE333", message) == message
+    assert in_words("answers.Medication/DE333", "required").startswith(
+        "Was this medication/substance prescribed for this patient? [Medication/DE333]: "
+    )
