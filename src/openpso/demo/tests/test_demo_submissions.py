@@ -107,18 +107,20 @@ def test_the_recent_past_is_submitted_by_the_safety_manager_through_the_real_act
     seed_demo(events=1200, today=timezone.localdate(now))
     recent = _recent_push_candidates(now)
     assert recent, "the demo has reports in its last weeks"
-    # A fall incident whose Fall module questions were left to the safety team, not yet completed
-    # (the generator's own reports carry no module answers, so one is made so here).
+    # A fall incident whose Fall module questions were all left to the safety team, not yet
+    # completed, beside the demo's own recent reports filed with a question open (demo.module_answers).
     incomplete = next(r for r in recent if r.event_type == "A3" and _agreement(r).covers(["A48"]))
     EventReport.objects.filter(pk=incomplete.pk).update(categories=["A48"], modules=["cfer-h-1.2/fall"], answers={})
     incomplete.refresh_from_db()
-    assert missing_answers(incomplete)
+    recent = [EventReport.objects.get(pk=r.pk) for r in recent]
+    waiting = {r.pk for r in recent if missing_answers(r)}
+    assert incomplete.pk in waiting
     result = seed_submissions(now=now)
-    assert result.waiting == 1
-    assert not Submission.objects.filter(event_id=incomplete.pk).exists()
-    assert EventReport.objects.get(pk=incomplete.pk).pswp_status == "candidate"
-    sent = Submission.objects.filter(event_id__in=[r.pk for r in recent if r.pk != incomplete.pk])
-    assert sent.count() == len(recent) - 1
+    assert result.waiting == len(waiting)
+    assert not Submission.objects.filter(event_id__in=waiting).exists()
+    assert set(EventReport.objects.filter(pk__in=waiting).values_list("pswp_status", flat=True)) == {"candidate"}
+    sent = Submission.objects.filter(event_id__in=[r.pk for r in recent if r.pk not in waiting])
+    assert sent.count() == len(recent) - len(waiting)
     for submission in sent:
         manager = submission.submitted_by
         assert manager is not None
