@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core import signing
@@ -118,3 +119,12 @@ def test_receipts_survive_a_secret_key_rotation_through_the_fallbacks(cast, sett
         # Re-keyed on that open: it no longer needs the fallback.
         with override_settings(SECRET_KEY_FALLBACKS=[]):
             assert channel.open_receipt(code=code, passphrase=PASSPHRASE) is not None
+
+
+def test_the_receipt_code_is_shown_large_enough_to_copy_down(cast):
+    # It is shown once and is the reporter's only way back; it was small body-size monospace.
+    _client, _report, code, page = file_anonymously(cast)
+    assert f'<code id="receipt-code">{code}</code>' in page
+    css = (Path(__file__).resolve().parents[2] / "core/static/openpso/openpso.css").read_text()
+    rule = css[css.index("#receipt-code {") :].split("}", 1)[0]
+    assert "font-size: 1.5rem" in rule
