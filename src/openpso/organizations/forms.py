@@ -43,6 +43,18 @@ class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
             "urbanicity",
             "time_zone",
         ]
+        # Words an administrator reads, not Django's labels from field names ("Slug", "Ems volume band").
+        labels = {
+            "slug": "Short name for addresses",
+            "bed_size_band": "Bed-size band",
+            "ems_volume_band": "EMS response volume band",
+            "urbanicity": "Urban or rural",
+        }
+        help_texts = {
+            "slug": "Used in page addresses and file names: lower-case letters, digits and hyphens (harrow-valley).",
+            "bed_size_band": "Hospitals only.",
+            "ems_volume_band": "EMS agencies only: responses a year.",
+        }
 
     def __init__(self, *args: Any, network: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -93,3 +93,11 @@ def test_a_role_cannot_be_granted_in_the_wrong_kind_of_organisation(cast, client
     )
     assert response.status_code == 200
     assert not Membership.objects.filter(user__email="x@cast.test").exists()
+
+
+def test_the_new_organisation_form_labels_its_fields_in_words(cast, client_for):
+    body = client_for("pso_admin").get("/manage/new/").content.decode()
+    assert "Ems volume band" not in body  # Django's label from the field name
+    assert "EMS response volume band" in body
+    assert "Short name for addresses" in body  # not the bare word "Slug"
+    assert "lower-case letters, digits and hyphens" in body
