@@ -265,7 +265,7 @@ class ClockRuleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class RuleProviderForm(forms.Form):
-    provider = forms.ModelChoiceField(queryset=Organization.objects.none())
+    provider = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label="— choose the provider —")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

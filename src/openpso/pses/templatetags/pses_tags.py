@@ -9,10 +9,12 @@ from typing import Any
 
 from django import template
 
+from openpso.commonformats.answers_display import option_words
+from openpso.commonformats.definitions import herf_core
 from openpso.pses import queries
-from openpso.pses.clocks import Clock
+from openpso.pses.clocks import DEATH, HARM_LABELS, Clock
 from openpso.pses.forms import EventNewForm
-from openpso.pses.models import EventStatus
+from openpso.pses.models import ClockRule, EventStatus
 from openpso.pses.models_rca import ActionItem
 from openpso.pses.timeline import action_text
 from openpso.reporting.models import EventReport
@@ -55,6 +57,24 @@ def report_event_panel(context: Any, report: EventReport) -> dict[str, Any]:
 def reporter_event_status(report: EventReport) -> dict[str, Any]:
     """The investigation's status in plain words, for the report's own reporter."""
     return {"status": queries.reporter_event_status(report)}
+
+
+@register.filter
+def rule_scope(rule: ClockRule) -> str:
+    """What a clock rule applies to, in words: 'Incident; any category; Severe harm or worse'."""
+    herf = herf_core()
+    types = dict(herf["DE3"].choices())
+    categories = dict(herf["DE21"].choices())
+    parts = [
+        ", ".join(option_words(types.get(c, c)) for c in rule.event_types) or "any type",
+        ", ".join(option_words(categories.get(c, c)) for c in rule.categories) or "any category",
+    ]
+    if rule.min_harm:
+        harm = HARM_LABELS.get(rule.min_harm, rule.min_harm)
+        parts.append(harm if rule.min_harm == DEATH else f"{harm} or worse")
+    if rule.device_related:
+        parts.append("device-related")
+    return "; ".join(parts)
 
 
 @register.filter

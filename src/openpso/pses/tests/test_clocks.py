@@ -168,3 +168,14 @@ def test_the_safety_manager_adds_a_clock_rule(cast, client_for):
     data["provider"] = cast.orgs["p2"].pk
     client_for("safety_manager").post(reverse("pses:clock-rules"), data)
     assert not ClockRule.objects.filter(provider=cast.orgs["p2"], name="Falls huddle").exists()
+
+
+def test_the_clock_rules_page_says_what_each_rule_applies_to_in_words(cast, client_for):
+    # It read 'A3; any category; harm LA20747-4 or worse' (codes alone) and overflowed a phone.
+    seed_default_rules(cast.orgs["p1"])
+    page = client_for("safety_manager").get(reverse("pses:clock-rules")).content.decode()
+    assert "Incident; any category; Death or worse" not in page  # death is the worst: no 'or worse'
+    assert "Incident; any category; Severe harm or worse" in page
+    assert "LA2" not in page.split("<h2>Add a rule</h2>")[0]
+    assert 'class="table-wrap"' in page
+    assert "---------" not in page
