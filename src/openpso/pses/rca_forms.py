@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Unit
 from openpso.pses import queries, rca, rca_queries
@@ -22,7 +23,9 @@ class StartForm(forms.Form):
 
 
 class TeamMemberForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Team member")
+    member = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="Team member", empty_label="— choose who —"
+    )
     role = forms.CharField(
         max_length=80, required=False, help_text="e.g. subject-matter expert, patient representative"
     )
@@ -88,7 +91,7 @@ class ActionForm(forms.Form):
     action_type = forms.ChoiceField(
         label="Type (RCA² action hierarchy)", help_text="The strength follows from the type."
     )
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), empty_label="— choose who —")
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     process_measure = forms.CharField(widget=TEXT, max_length=rca.TEXT_MAX, required=False)
     outcome_measure = forms.CharField(widget=TEXT, max_length=rca.TEXT_MAX, required=False)
@@ -105,7 +108,10 @@ class ActionForm(forms.Form):
         fields["action_type"].choices = [("", "—"), *_action_type_choices()]
         fields["owner"].queryset = rca_queries.provider_users(event.provider_id)
         fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.email
-        fields["category"].choices = [("", "The event's category"), *_HERF["DE21"].choices()]
+        fields["category"].choices = [
+            ("", "The event's category"),
+            *((code, option_words(display)) for code, display in _HERF["DE21"].choices()),
+        ]
         fields["unit"].queryset = Unit.objects.filter(provider_id=event.provider_id)
 
 

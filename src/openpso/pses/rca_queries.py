@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.catalogue import form
 from openpso.organizations.models import Unit
 from openpso.pses import queries
@@ -57,7 +58,7 @@ def factor_choices() -> list[tuple[str, str]]:
     """The Common Formats contributing-factor list (provisional in cfer-h-1.2/sir); "Unknown"
     is a reporting answer, not an analysis finding, so it is left out."""
     item = form(FACTORS_FORM).item(FACTORS_ITEM)
-    return [(a.code, a.display) for a in item.answers if a.code != "UNK"]
+    return [(a.code, option_words(a.display)) for a in item.answers if a.code != "UNK"]
 
 
 def factor_labels(codes: list[str]) -> list[str]:

@@ -219,3 +219,13 @@ def test_every_rca_route_answers_404_to_another_provider(cast, client_for):
         .status_code
         == 404
     )
+
+
+def test_the_investigation_page_reads_in_words_not_form_instructions_or_dashes(cast, client_for):
+    investigation = _investigation(cast)
+    page = client_for("safety_manager").get(f"/pses/events/{investigation.event_id}/investigation/").content.decode()
+    assert "PLEASE SPECIFY" not in page
+    assert "---------" not in page
+    plan = client_for("safety_manager").get(f"/pses/events/{investigation.event_id}/action-plan/new/").content.decode()
+    assert "PLEASE SPECIFY" not in plan
+    assert "---------" not in plan
