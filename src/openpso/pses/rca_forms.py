@@ -98,7 +98,10 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
     category = forms.ChoiceField(label="Category whose rate it should reduce", required=False)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label="Unit whose rate it should reduce"
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Unit whose rate it should reduce",
+        empty_label="The event's unit",
     )
     implemented_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import effectiveness, queries, rca, rca_forms, rca_queries
@@ -35,7 +36,7 @@ def _plan_url(event: SafetyEvent) -> str:
 
 
 def _category_label(code: str) -> str:
-    return dict(_HERF["DE21"].choices()).get(code, code or "—")
+    return option_words(dict(_HERF["DE21"].choices()).get(code, code or "—"))
 
 
 def _errors(form: Any) -> str:

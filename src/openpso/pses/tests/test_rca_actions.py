@@ -226,6 +226,7 @@ def test_the_investigation_page_reads_in_words_not_form_instructions_or_dashes(c
     page = client_for("safety_manager").get(f"/pses/events/{investigation.event_id}/investigation/").content.decode()
     assert "PLEASE SPECIFY" not in page
     assert "---------" not in page
-    plan = client_for("safety_manager").get(f"/pses/events/{investigation.event_id}/action-plan/new/").content.decode()
+    plan = client_for("safety_manager").get(f"/pses/events/{investigation.event_id}/action-plan/").content.decode()
+    assert 'name="action-action_type"' in plan  # the form whose pickers are checked below
     assert "PLEASE SPECIFY" not in plan
     assert "---------" not in plan
