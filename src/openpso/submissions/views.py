@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Unit
 from openpso.pswp.status import PswpStatus
@@ -129,7 +130,7 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         categories = self.fields["categories"]
         assert isinstance(categories, forms.MultipleChoiceField)
-        categories.choices = herf_core()["DE21"].choices()
+        categories.choices = [(code, option_words(display)) for code, display in herf_core()["DE21"].choices()]
         units = self.fields["units"]
         assert isinstance(units, forms.ModelMultipleChoiceField)
         units.queryset = Unit.objects.filter(provider=provider)

@@ -95,3 +95,9 @@ def test_the_grant_page_gives_and_closes_access(cast, client_for):
     grant.refresh_from_db()
     assert grant.revoked_at is not None
     assert client_for("manager_p2").get(url).status_code == 404
+
+
+def test_the_grant_page_names_categories_without_the_form_instruction(cast, client_for):
+    page = client_for("safety_manager").get(f"/submissions/{cast.orgs['p1'].slug}/functional/").content.decode()
+    assert "Medication or Other Substance" in page
+    assert "PLEASE SPECIFY" not in page
