@@ -205,3 +205,9 @@ def test_a_just_culture_decision_is_corrected_by_a_new_decision(cast, client_for
     assert second.decision["outcome"]["category"] == Category.AT_RISK
     first.refresh_from_db()
     assert first.decision["outcome"]["category"] == Category.RECKLESS
+
+
+@pytest.mark.django_db
+def test_the_page_says_judge_the_behaviour_once(cast, client_for, event):
+    page = client_for("pses_committee").get(reverse("pses:just-culture", kwargs={"event_id": event.pk})).content
+    assert page.decode().count("Judge the behaviour, not the outcome") == 1
