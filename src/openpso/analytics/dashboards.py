@@ -156,6 +156,8 @@ def pso_dashboard(
             counts=_counts(frames["category_counts"], "category"),
             kind="category",
             caption="An event counts once in each of its Common Formats categories (HERF DE21).",
+            # The analyst opens the pooled events behind it; a learning report for members does not.
+            drill=None if for_members else "events/",
         ),
         pareto_panel(
             "factors",

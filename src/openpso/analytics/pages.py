@@ -293,6 +293,22 @@ def pso_signal(request: HttpRequest, signal_id: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def pso_events(request: HttpRequest) -> HttpResponse:
+    """The pooled events of the period shown, optionally of one category (PSO only: the pool's
+    rows, pseudonymous and scrubbed): where the analyst finds a newly pooled event."""
+    source = _pso_source(request)
+    dashboard, _, _ = _load(request, source)
+    if dashboard is None or not dashboard.period[0]:
+        raise Http404("No pooled data yet")
+    category = request.GET.get("category") or None
+    if category is not None and category not in category_labels():
+        raise Http404("No such category")
+    title = f"Pooled events: {label('category', category)}" if category else "Pooled events"
+    return _events(request, source, Drill(title=title, months=dashboard.period, category=category), providers=None)
+
+
+@require_GET
+@login_required
 def provider(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, _provider_source(request, slug))
 

@@ -6,6 +6,7 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("pso/", views.pso, name="pso"),
+    path("pso/events/", views.pso_events, name="pso-events"),
     path("pso/signals/<slug:signal_id>/", views.pso_signal, name="pso-signal"),
     path("pso/<slug:panel_id>.csv", views.pso_csv, name="pso-csv"),
     path("provider/<slug:slug>/", views.provider, name="provider"),

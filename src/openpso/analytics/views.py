@@ -27,6 +27,7 @@ def _page(name: str) -> Callable[..., HttpResponse]:
 index = _page("index")
 pso = _page("pso")
 pso_signal = _page("pso_signal")
+pso_events = _page("pso_events")
 pso_csv = _page("pso_csv")
 provider = _page("provider")
 provider_events = _page("provider_events")

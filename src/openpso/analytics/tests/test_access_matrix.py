@@ -55,6 +55,7 @@ def urls(cast, signal: str):
         yield f"/analytics/pso/?pso={org.slug}", "pso", key, "page"
         yield f"/analytics/pso/rate.csv?pso={org.slug}", "pso", key, "csv"
         yield f"{signal}?pso={org.slug}", "pso", key, "drill"
+        yield f"/analytics/pso/events/?pso={org.slug}&category=A48", "pso", key, "drill"
         yield f"/analytics/provider/{org.slug}/", "provider", key, "page"
         yield f"/analytics/provider/{org.slug}/peers.csv", "provider", key, "csv"
         yield f"/analytics/provider/{org.slug}/events/", "provider", key, "drill"

@@ -30,3 +30,13 @@ def test_every_signal_drill_down_shows_harm_and_unit_type_in_words(client_for, c
         cells = re.findall(r"<td>([^<]*)</td>", body)
         assert "nan" not in cells, link
         assert not {"ld", "or", "ed", "icu", "med_surg", "med surg"} & set(cells), link
+
+
+def test_the_analyst_opens_the_pooled_events_behind_the_category_pareto(client_for, cast, cast_lake):  # noqa: F811
+    client = client_for("pso_analyst")
+    assert 'href="/analytics/pso/events/' in client.get("/analytics/pso/").content.decode()
+    body = client.get("/analytics/pso/events/", {"category": "A48"}).content.decode()
+    assert "<h1>Pooled events: Fall</h1>" in body
+    assert "Narrative (scrubbed)" in body
+    assert client.get("/analytics/pso/events/", {"category": "NOPE"}).status_code == 404
+    assert client_for("safety_manager").get("/analytics/pso/events/").status_code == 404
