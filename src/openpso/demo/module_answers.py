@@ -22,8 +22,8 @@ from functools import cache
 from typing import Any
 
 from openpso.commonformats.answers import enabled, option_allowed
-from openpso.commonformats.catalogue import modules_for
-from openpso.commonformats.model import CODED_TYPES, AnswerOption, FormDefinition, Item, iter_items
+from openpso.commonformats.catalogue import form, modules_for
+from openpso.commonformats.model import CODED_TYPES, AnswerOption, Condition, FormDefinition, Item, iter_items
 from openpso.demo.scenario import MILD, MODERATE, NO_HARM, SEVERE
 
 HERF = "cfer-h-1.2/herf"
@@ -88,14 +88,15 @@ def _complete_answers(
     whatever is coded (medication details that only free text fills), draw again."""
     own, status = _answer(rng, definition, core=core, harm=harm)
     for _ in range(_TRIES):
-        if not any(status.get(g.link_id) and not _any_answered(g, own) for g in _required_groups(definition)):
+        if not any(status.get(g.link_id) and not _any_answered(g, own) for g in _required_groups(definition.key)):
             break
         own, status = _answer(rng, definition, core=core, harm=harm)
     return own
 
 
-@cache
-def _required_groups(definition: FormDefinition) -> tuple[Item, ...]:
+@cache  # by key: hashing a whole definition on every call costs more than the lookup saves
+def _required_groups(key: str) -> tuple[Item, ...]:
+    definition = form(key)
     return tuple(i for i in iter_items(definition) if i.type == "group" and i.required)
 
 
@@ -112,13 +113,13 @@ def _answer(
     own: dict[str, Any] = {}
     status: dict[str, bool] = {}
     scope: dict[str, Any] = dict(core) if HERF in definition.depends_on else {}
-    answerable = _answerable_ids(definition)
+    answerable = _answerable_ids(definition.key)
     for item in iter_items(definition):
         applies = _applies(definition, item, scope, status)
         status[item.link_id] = applies
         if not applies or item.link_id not in answerable:
             continue
-        value = _value(rng, definition, item, scope, harm)
+        value = _value(rng, definition, item, scope, status, harm)
         if value is not None:
             own[item.link_id] = scope[item.link_id] = value
     return own, status
@@ -129,34 +130,37 @@ def _applies(definition: FormDefinition, item: Item, scope: Mapping[str, Any], s
         return False
     if not item.enable_when:
         return True
-    results = []
-    for condition in item.enable_when:
-        question = condition.question
-        if definition.has_item(question) and question not in status:
-            return enabled(item, scope, form=definition)  # reads a later question: ask the real thing
-        if not definition.has_item(question) and question not in scope:
-            results.append(True)  # as `answers` does for another form's answer it cannot see
-            continue
-        raw = scope.get(question) if status.get(question, True) else None
-        values = [] if raw is None or raw == "" else list(raw) if isinstance(raw, list) else [raw]
-        wanted = condition.answer
-        if condition.operator == "exists":
-            results.append(bool(values) == wanted)
-        elif condition.operator == "in":
-            results.append(isinstance(wanted, tuple) and any(v in wanted for v in values))
-        else:
-            matched = any(v == wanted for v in values)
-            results.append(matched if condition.operator == "=" else not matched)
+    if any(definition.has_item(c.question) and c.question not in status for c in item.enable_when):
+        return enabled(item, scope, form=definition)  # reads a later question: ask the real thing
+    results = [_holds(definition, c, scope, status) for c in item.enable_when]
     return all(results) if item.enable_behavior == "all" else any(results)
 
 
-@cache
-def _answerable_ids(definition: FormDefinition) -> frozenset[str]:
-    return frozenset(i.link_id for i in _answerable(definition))
+def _holds(definition: FormDefinition, condition: Condition, scope: Mapping[str, Any], status: dict[str, bool]) -> bool:
+    """`answers._Evaluator.holds` for a question already walked (or another form's answer)."""
+    question = condition.question
+    if not definition.has_item(question) and question not in scope:
+        return True  # as `answers` does for another form's answer it cannot see
+    raw = scope.get(question) if status.get(question, True) else None
+    values = [] if raw is None or raw == "" else list(raw) if isinstance(raw, list) else [raw]
+    wanted = condition.answer
+    if condition.operator == "exists":
+        return bool(values) == wanted
+    if condition.operator == "in":
+        return isinstance(wanted, tuple) and any(v in wanted for v in values)
+    matched = any(v == wanted for v in values)
+    return matched if condition.operator == "=" else not matched
 
 
 @cache
-def _answerable(definition: FormDefinition) -> tuple[Item, ...]:
+def _answerable_ids(key: str) -> frozenset[str]:
+    definition = form(key)
+    return frozenset(i.link_id for i in _answerable(definition.key))
+
+
+@cache
+def _answerable(key: str) -> tuple[Item, ...]:
+    definition = form(key)
     return tuple(
         item
         for item in iter_items(definition)
@@ -167,11 +171,12 @@ def _answerable(definition: FormDefinition) -> tuple[Item, ...]:
 
 
 @cache
-def _forbidden(definition: FormDefinition) -> frozenset[tuple[str, str]]:
+def _forbidden(key: str) -> frozenset[tuple[str, str]]:
     """(question, code) pairs that would open a required question the demo leaves empty
     (free text or a date): never chosen, so a complete demo report stays complete."""
+    definition = form(key)
     blocked: set[tuple[str, str]] = set()
-    answerable = {i.link_id for i in _answerable(definition)}
+    answerable = {i.link_id for i in _answerable(definition.key)}
     for item in iter_items(definition):
         if not item.is_question or not item.required or item.prefill or item.link_id in answerable:
             continue
@@ -183,24 +188,39 @@ def _forbidden(definition: FormDefinition) -> frozenset[tuple[str, str]]:
     return frozenset(blocked)
 
 
-def _value(rng: random.Random, definition: FormDefinition, item: Item, scope: Mapping[str, Any], harm: str) -> Any:
+def _value(
+    rng: random.Random,
+    definition: FormDefinition,
+    item: Item,
+    scope: Mapping[str, Any],
+    status: dict[str, bool],
+    harm: str,
+) -> Any:
     if item.type == "boolean":
         return rng.random() < 0.3
     if item.type == "integer":
         low, high = _INTEGERS[item.link_id]
         return rng.randint(low, high)
-    forbidden = _forbidden(definition)
+    forbidden = _forbidden(definition.key)
     options = [
         o
         for o in item.answers
         if not o.specify
         and (item.link_id, o.code) not in forbidden
-        and (not o.enable_when or option_allowed(o, scope, form=definition))
+        and (not o.enable_when or _option_allowed(definition, o, scope, status))
     ]
     if not options:
         return None
     code = _implied(item, harm, options) or _pick(rng, options)
     return [code] if item.repeats else code
+
+
+def _option_allowed(
+    definition: FormDefinition, option: AnswerOption, scope: Mapping[str, Any], status: dict[str, bool]
+) -> bool:
+    if any(definition.has_item(c.question) and c.question not in status for c in option.enable_when):
+        return option_allowed(option, scope, form=definition)
+    return all(_holds(definition, c, scope, status) for c in option.enable_when)
 
 
 def _implied(item: Item, harm: str, options: list[AnswerOption]) -> str | None:
@@ -228,7 +248,7 @@ def _prune(definitions: tuple[FormDefinition, ...], answers: dict[str, Any], cor
         dropped = False
         for definition in definitions:
             scope = {**core, **answers} if HERF in definition.depends_on else answers
-            for item in _answerable(definition):
+            for item in _answerable(definition.key):
                 if item.link_id in answers and not enabled(item, scope, form=definition):
                     answers.pop(item.link_id)
                     dropped = True

@@ -47,6 +47,7 @@ from openpso.pses.queries import safety_managers_of
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import NO_STATUS, PswpStatus
 from openpso.reporting.models import EventReport
+from openpso.reporting.queries import effective_answers_for
 from openpso.submissions.actions import ACCEPTED, Channel, frame_codes, submit_events
 from openpso.submissions.document import EMPTY_ANALYSIS, analyses_for, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission, SubmissionMethod
@@ -165,6 +166,8 @@ def _submit_chunk(
     """Bulk-write the chunk's submissions; push submissions of the recent past go to `recent`
     for the real action instead."""
     analyses = analyses_for([r.pk for r in chunk])
+    # The answers as amended, one query for the chunk (effective_answers asks once per report).
+    answers = effective_answers_for(chunk)
     content_type = ContentType.objects.get_for_model(EventReport)
     # Reports filed through the pages since seeding already have their entry row.
     entered = set(
@@ -224,7 +227,7 @@ def _submit_chunk(
             continue
         # An event its provider investigated sends that analysis; the others a demo one (demo.analysis).
         analysis = analyses.get(report.pk) or demo_analysis(report, today=timezone.localdate(now)) or EMPTY_ANALYSIS
-        document = build_document(report, agreement, analysis=analysis)
+        document = build_document(report, agreement, analysis=analysis, answers=answers[report.pk])
         submissions.append(
             Submission(
                 pso_id=agreement.pso_id,
