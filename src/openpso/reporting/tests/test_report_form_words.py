@@ -177,3 +177,16 @@ def test_the_reporter_reads_their_answers_without_codes_and_the_safety_team_with
     theirs = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
     assert "[OPSO-FALL-INJ-SKIN]" in theirs
     assert "(A3)" in theirs
+
+
+def test_every_hint_a_field_points_at_is_on_the_page(cast, client_for):
+    # Django gives an input with help text aria-describedby="<id>_helptext"; the hints were
+    # drawn as "<id>_hint", so screen readers read no hint for the search box, the narrative…
+    for page in (
+        client_for("reporter").get("/reports/new/").content.decode(),
+        client_for("safety_manager").get("/pses/queue/").content.decode(),
+    ):
+        ids = set(re.findall(r'\sid="([^"]+)"', page))
+        described = {i for group in re.findall(r'aria-describedby="([^"]+)"', page) for i in group.split()}
+        assert described, "no field with a hint"
+        assert described <= ids, sorted(described - ids)
