@@ -65,9 +65,11 @@ _DUMMY_PASSPHRASE_HASH = make_password(None)
 PLAIN_STATUS = {
     PswpStatus.CANDIDATE: "Received: the safety team reviews every report.",
     PswpStatus.DELIBERATION: "Being looked into by the safety team.",
-    PswpStatus.REPORTED: "Reviewed and shared, without names, with the Patient Safety Organization "
+    # Not "reviewed": a team may send a report before its review ends (the review's own
+    # status is shown beside this one).
+    PswpStatus.REPORTED: "Shared, without names, with the Patient Safety Organization "
     "so that other hospitals can learn from it too.",
-    PswpStatus.FUNCTIONALLY_REPORTED: "Reviewed and shared, without names, with the Patient Safety "
+    PswpStatus.FUNCTIONALLY_REPORTED: "Shared, without names, with the Patient Safety "
     "Organization so that other hospitals can learn from it too.",
     PswpStatus.DROPPED_OUT: "Reviewed; it is handled outside the safety learning system.",
     PswpStatus.NOT_PSWP: "Handled as part of the provider's own records.",

@@ -29,3 +29,18 @@ def test_a_closed_review_with_no_news_promises_nothing_below(cast, client_for):
     assert 'data-event-status="closed"' in page
     assert "The safety team has finished its review." in page
     assert "described below" not in page
+
+
+def test_a_report_sent_to_the_pso_before_its_review_does_not_say_it_was_reviewed(cast, client_for):
+    # 'Reviewed and shared … with the PSO' sat above 'Safety review: Received by the safety
+    # team; it will be looked at soon' when the team sent the report before reviewing it.
+    from openpso.submissions.tests.helpers import file
+
+    report = file(cast.users["reporter"])
+    sent = client_for("safety_manager").post("/submissions/", {"events": [str(report.pk)]})
+    assert sent.status_code == 200
+    report.refresh_from_db()
+    assert report.pswp_status == "reported"
+    page = client_for("reporter").get("/reports/mine/").content.decode()
+    assert "Shared, without names, with the Patient Safety Organization" in page
+    assert "Reviewed and shared" not in page
