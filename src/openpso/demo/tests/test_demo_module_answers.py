@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from openpso.commonformats.catalogue import modules_for
-from openpso.commonformats.model import CODED_TYPES
+from openpso.commonformats.model import CODED_TYPES, iter_items
 from openpso.demo.generate import seed_demo
 from openpso.demo.history import ACTIONS_WINDOW
 from openpso.demo.module_answers import INCOMPLETE_DAYS
 from openpso.demo.reports import iter_drafts
 from openpso.demo.submissions import SUBMISSION_DELAY, seed_submissions
+from openpso.pses.queries import safety_managers_of
 from openpso.reporting.completeness import missing_answers, modules_of, problems_in_words
 from openpso.reporting.models import EventReport
+from openpso.reporting.module_forms import field_name
+from openpso.reporting.queries import effective_answers
 from openpso.submissions.models import Submission
 
 TODAY = dt.date(2026, 3, 15)
@@ -85,3 +90,28 @@ def test_module_answers_do_not_depend_on_the_run():
     first = [(d.id, d.modules, d.answers) for d in iter_drafts(seed=7, total=300, today=TODAY, tz=tz)]
     again = [(d.id, d.modules, d.answers) for d in iter_drafts(seed=7, total=300, today=TODAY, tz=tz)]
     assert first == again
+
+
+def test_the_demo_safety_manager_completes_a_waiting_report_on_its_answers_page(seeded):
+    report = next(r for r in EventReport.objects.filter(pswp_status="candidate") if missing_answers(r, r.answers))
+    missing = missing_answers(report, report.answers)
+    manager = Client()
+    manager.force_login(safety_managers_of(report.provider_id).order_by("pk").first())
+    page = manager.get(f"/reports/{report.pk}/answers/").content.decode()
+    assert "Not ready to submit" in page
+    assert f'href="#{missing[0].anchor}"' in page
+    # Answer what is open with the first code each question offers, as the manager would choose.
+    posted: dict[str, Any] = {"action": "amend"}
+    for _ in range(5):  # an answer may open a follow-up question
+        open_now = missing_answers(report, effective_answers(report))
+        if not open_now:
+            break
+        for gap in open_now:
+            item = next(m.item(gap.link_id) for m in modules_of(report) if m.has_item(gap.link_id))
+            if item.type == "group":
+                item = next(i for i in iter_items(item) if i.type in CODED_TYPES)
+            code = next(a.code for a in item.answers if not a.specify)
+            posted[field_name(item.link_id)] = [code] if item.repeats else code
+        assert manager.post(f"/reports/{report.pk}/answers/", posted).status_code == 302
+    assert missing_answers(report, effective_answers(report)) == []
+    assert "Ready to submit" in manager.get(f"/reports/{report.pk}/").content.decode()
