@@ -67,8 +67,10 @@ def factor_labels(codes: list[str]) -> list[str]:
 
 
 def default_target(event: SafetyEvent) -> tuple[str, Unit | None]:
-    """The rate an action aims at by default: the first category and unit of the event's reports."""
-    for report in queries.reports_of(event):
+    """The rate an action aims at by default: the first category and unit of the report the
+    event was made from (the first linked; an anonymous report's time, kept to the hour, may
+    read earlier than the event's own report)."""
+    for report in queries.reports_of(event).order_by("pses_link__linked_at"):
         if report.categories:
             return report.categories[0], report.unit
     return "", None

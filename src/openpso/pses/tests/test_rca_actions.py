@@ -230,3 +230,17 @@ def test_the_investigation_page_reads_in_words_not_form_instructions_or_dashes(c
     assert 'name="action-action_type"' in plan  # the form whose pickers are checked below
     assert "PLEASE SPECIFY" not in plan
     assert "---------" not in plan
+
+
+def test_the_default_target_is_the_report_the_event_was_made_from_not_an_earlier_linked_one(cast):
+    # An anonymous report's time is kept to the hour, so one linked later looked 'first' and
+    # a fall event's actions aimed at 'Medication or Other Substance on no unit'.
+    from openpso.pses import actions
+    from openpso.pses.tests.helpers import make_report
+
+    manager = cast.users["safety_manager"]
+    fall = make_report(cast, categories=["A48"])
+    event = create_event(user=manager, report=fall)
+    earlier = make_report(cast, event_type="A9", categories=["A54"], days_ago=0.5, unit=None)
+    actions.link_report(user=manager, event=event, report=earlier)
+    assert rca_queries.default_target(event) == ("A48", cast.units["p1"])
