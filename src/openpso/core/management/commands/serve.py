@@ -29,6 +29,12 @@ class Command(BaseCommand):
             # Background work (the lake refresh after submissions) runs in django-tasks' worker.
             # It is this process's child, in its process group: Ctrl+C stops it with gunicorn.
             subprocess.Popen([sys.executable, "-m", "openpso.cli", "db_worker"])
+            # The worker then builds the dashboards the cache lacks (after an upgrade the cache's
+            # code stamp changes and every one would be cold, seconds on its first view; issue 12
+            # item 6). One already built for this code and lake state costs a cache lookup.
+            from openpso.analytics.tasks import warm_dashboards_task
+
+            warm_dashboards_task.enqueue()
         self.stdout.write(f"OpenPSO is serving on http://{options['bind']}/ — press Ctrl+C to stop.")
         self.stdout.flush()
         argv = [
