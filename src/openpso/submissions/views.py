@@ -23,10 +23,14 @@ from openpso.reporting.completeness import missing_answers
 from openpso.reporting.models import AnswerAmendment
 from openpso.reporting.queries import effective_answers_for
 from openpso.submissions import functional, keys, queries, threads
-from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
+from openpso.submissions.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
 from openpso.submissions.display import category_labels
 
 PAGE = 50
+
+
+# Each outcome of a batch in words for the safety manager (submissions.actions' codes).
+RESULT_WORDS = {ACCEPTED: "Sent to the PSO", UNCHANGED: "Already at the PSO, unchanged", REFUSED: "Not sent"}
 
 
 @login_required
@@ -57,7 +61,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         for r in page.object_list
     ]
     _add_completeness(rows)
-    context = {"page": page, "rows": rows, "results": results, "show": show, "providers": providers}
+    shown = [(RESULT_WORDS.get(r.status, r.status), r) for r in results] if results is not None else None
+    context = {"page": page, "rows": rows, "results": shown, "show": show, "providers": providers}
     return render(request, "submissions/submit.html", context)
 
 

@@ -12,10 +12,13 @@ def test_the_page_lists_reports_not_yet_reported_and_submits_the_chosen_ones(cas
     assert str(cast.reports["r2"].pk) not in listed  # another provider's
     response = client.post("/submissions/?show=waiting", {"events": [str(cast.reports["r1"].pk)]})
     assert response.status_code == 200
-    assert "accepted" in response.content.decode()
+    short = str(cast.reports["r1"].pk)[:8].upper()
+    assert f'<span class="tag">Sent to the PSO</span> report {short} <span class="hint">(accepted)</span>' in (
+        response.content.decode()
+    )
     assert Submission.objects.get().submitted_by == cast.users["safety_manager"]
     again = client.post("/submissions/", {"events": [str(cast.reports["r1"].pk)]}).content.decode()
-    assert "unchanged" in again
+    assert f'<span class="tag">Already at the PSO, unchanged</span> report {short}' in again
     assert "already received" in again
 
 
