@@ -152,3 +152,14 @@ def test_the_anonymous_form_has_the_same_drug_search(live_server, cast, phone):
     page.get_by_label("Brand name", exact=True).press_sequentially("lopres", delay=30)
     expect(page.locator("#id_m__Medication__DE321_drugs option").first).to_have_attribute("value", "Lopressor")
     assert {c["name"] for c in phone.cookies()} <= {"csrftoken"}  # still identity-free
+
+
+def test_a_disclosure_shows_its_marker_so_it_reads_as_something_to_open(live_server, cast, phone):
+    # The 24 px rule made every <summary> an inline-block, which drops its ▸ marker: "More
+    # filters", "Show the answers…", "Your answers…" looked like plain text.
+    page = _reporter_on_the_form(live_server, phone)
+    page.get_by_label("Incident", exact=True).check()  # patient identifiers are asked for incidents
+    summary = page.locator("details.patient-ids summary")
+    expect(summary).to_be_visible()
+    assert summary.evaluate("el => getComputedStyle(el).display") == "list-item"
+    assert summary.bounding_box()["height"] >= MIN_TARGET_PX
