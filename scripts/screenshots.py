@@ -7,7 +7,8 @@ serve` on a free loopback port and walks each role's main pages in Debian's Chro
 browser tests' one), phone-sized (390x844) and desktop (1280x900). The safety manager's pages
 show a report filed through the form a moment before, with a question left for the safety
 team, so the completeness list and the answers page have something to say. Images are cut to
-a screen and a half and saved as 256-colour PNGs to stay small. Everything shown is synthetic.
+one phone screen or a screen and a half of desktop, and saved as 256-colour PNGs to stay small.
+Everything shown is synthetic.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESK = {"viewport": {"width": 1280, "height": 900}, "device_scale_factor": 1}
-MAX_SCREENS = 1.5  # cut long pages: the top of a page is what a README reader looks at
+# Cut long pages: the top of a page is what a README reader looks at. A phone shot is one
+# screen, as a person holding the phone sees it; a desktop shot a screen and a half.
+SCREENS = {"phone": 1.0, "desktop": 1.5}
 
 
 def _free_port() -> int:
@@ -109,7 +112,8 @@ class Shooter:
         with Image.open(target) as image:
             viewport = page.viewport_size
             scale = image.width / viewport["width"]
-            height = min(image.height, int(viewport["height"] * MAX_SCREENS * scale))
+            screens = SCREENS["phone" if viewport["width"] < 600 else "desktop"]
+            height = min(image.height, int(viewport["height"] * screens * scale))
             small = image.crop((0, 0, image.width, height)).convert("RGB").quantize(colors=256)
         small.save(target, optimize=True)
         self.made.append(target)
