@@ -33,6 +33,17 @@ PATIENT_IDENTIFIERS = ("HERF/DE46", "HERF/DE47", "HERF/DE49")
 NEEDED_NOW = ("event_type", "categories", "category_other", "discovered_at", "narrative", "harm")
 
 
+# The EMS extension asks 'What are you reporting?' again; left blank, it follows the event
+# type the reporter already chose (a violence report is the reporter's own answer).
+EMS_MODULE = "openpso-ext/ems-1.0"
+EMS_REPORT_TYPE = {INCIDENT: "OPSO-EMS-TYPE-PSE", NEAR_MISS: "OPSO-EMS-TYPE-NEAR-MISS"}
+
+
+def _ems_report_type_from_event_type(answers: dict[str, Any], *, chosen: list[str], event_type: Any) -> None:
+    if EMS_MODULE in chosen and not answers.get("EMS/report_type") and event_type in EMS_REPORT_TYPE:
+        answers["EMS/report_type"] = EMS_REPORT_TYPE[event_type]
+
+
 def _choices(element: str) -> list[tuple[str, str]]:
     return [(code, reporter_display(display)) for code, display in _HERF[element].choices()]
 
@@ -225,6 +236,7 @@ class ReportForm(forms.Form):
             categories=list(cleaned.get("categories") or []), provider_type=provider.provider_type or None
         )
         answers = module_forms.answers_from(cleaned, chosen)
+        _ems_report_type_from_event_type(answers, chosen=[m.key for m in chosen], event_type=cleaned.get("event_type"))
         for link_id in PATIENT_IDENTIFIERS:
             value = cleaned.get(module_forms.field_name(link_id))
             if value not in (None, ""):

@@ -124,3 +124,33 @@ def test_an_absurd_number_of_answers_is_refused(cast, client_for):
         "code": "too_many",
         "message": "Answers: there are more than 1000 answers",
     }
+
+
+def test_the_ems_form_takes_what_is_reported_from_the_event_type_the_reporter_already_chose(cast, client_for):
+    # A paramedic answered "Incident" and was asked again 'What are you reporting?' (EMS
+    # extension); left blank, it was one more question for the safety team to complete.
+    from openpso.organizations.models import Membership, Organization
+
+    ems = Organization.objects.create(
+        slug="t-ems", name="Cast EMS", kind="provider", provider_type="ems_agency", network=cast.orgs["pso1"]
+    )
+    unit = Unit.objects.create(provider=ems, name="Medic 4")
+    Membership.objects.create(user=cast.users["reporter"], organization=ems, role="reporter")
+    form = {
+        "event_type": "A6",
+        "categories": ["A54"],
+        "discovered_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "unit": str(unit.pk),
+        "narrative": "Drew up 10 mg instead of 1 mg of midazolam; caught before giving it.",
+    }
+    response = client_for("reporter").post("/reports/new/?provider=t-ems", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = EventReport.objects.get(provider=ems)
+    assert report.answers["EMS/report_type"] == "OPSO-EMS-TYPE-NEAR-MISS"
+    chosen = client_for("reporter").post(
+        "/reports/new/?provider=t-ems", {**form, "m__EMS__report_type": "OPSO-EMS-TYPE-VIOLENCE"}
+    )
+    assert chosen.status_code == 302
+    assert EventReport.objects.filter(provider=ems).latest("reported_at").answers["EMS/report_type"] == (
+        "OPSO-EMS-TYPE-VIOLENCE"
+    )
