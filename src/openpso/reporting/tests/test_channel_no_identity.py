@@ -256,7 +256,7 @@ def test_the_quiet_paths_are_the_anonymous_routes():
         assert reverse(name).startswith(gunicorn.ANONYMOUS_PATH)
 
 
-def test_openpso_serve_runs_gunicorn_with_the_quiet_logger(monkeypatch):
+def test_openpso_serve_runs_gunicorn_with_the_quiet_logger(db, monkeypatch):  # serve queues a task
     from openpso.core.management.commands import serve
 
     seen: list[list[str]] = []
