@@ -116,14 +116,20 @@ class _Evaluator:
         # a condition on one that is absent neither enables nor blocks.
         if not self.form.has_item(condition.question) and condition.question not in self.answers:
             return True
-        values = _atoms(self.answers.get(condition.question)) if self.enabled(target) else []
-        wanted = condition.answer
-        if condition.operator == "exists":
-            return bool(values) == wanted
-        if condition.operator == "in":
-            return isinstance(wanted, tuple) and any(v in wanted for v in values)
-        matched = any(v == wanted for v in values)
-        return matched if condition.operator == "=" else not matched
+        return condition_met(condition, self.answers.get(condition.question) if self.enabled(target) else None)
+
+
+def condition_met(condition: Condition, value: Any) -> bool:
+    """Whether one enableWhen condition holds for the answer `value` (None when unanswered or
+    when its question is itself disabled); FHIR's operators exists, =, != and our `in`."""
+    values = _atoms(value)
+    wanted = condition.answer
+    if condition.operator == "exists":
+        return bool(values) == wanted
+    if condition.operator == "in":
+        return isinstance(wanted, tuple) and any(v in wanted for v in values)
+    matched = any(v == wanted for v in values)
+    return matched if condition.operator == "=" else not matched
 
 
 def _atoms(value: Any) -> list[Any]:

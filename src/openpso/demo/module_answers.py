@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from openpso.commonformats.answers import enabled, option_allowed
+from openpso.commonformats.answers import condition_met, enabled, option_allowed
 from openpso.commonformats.catalogue import form, modules_for
 from openpso.commonformats.model import CODED_TYPES, AnswerOption, Condition, FormDefinition, Item, iter_items
 from openpso.demo.scenario import MILD, MODERATE, NO_HARM, SEVERE
@@ -141,15 +141,7 @@ def _holds(definition: FormDefinition, condition: Condition, scope: Mapping[str,
     question = condition.question
     if not definition.has_item(question) and question not in scope:
         return True  # as `answers` does for another form's answer it cannot see
-    raw = scope.get(question) if status.get(question, True) else None
-    values = [] if raw is None or raw == "" else list(raw) if isinstance(raw, list) else [raw]
-    wanted = condition.answer
-    if condition.operator == "exists":
-        return bool(values) == wanted
-    if condition.operator == "in":
-        return isinstance(wanted, tuple) and any(v in wanted for v in values)
-    matched = any(v == wanted for v in values)
-    return matched if condition.operator == "=" else not matched
+    return condition_met(condition, scope.get(question) if status.get(question, True) else None)
 
 
 @cache
