@@ -10,7 +10,7 @@ import textwrap
 from openpso.core import gunicorn, warmup
 
 
-def test_openpso_serve_gives_gunicorn_the_warm_up_hook(monkeypatch):
+def test_openpso_serve_gives_gunicorn_the_warm_up_hook(db, monkeypatch):  # serve queues a task
     from openpso.core.management.commands import serve
 
     seen: list[list[str]] = []
