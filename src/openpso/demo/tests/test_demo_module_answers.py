@@ -95,8 +95,10 @@ def test_module_answers_do_not_depend_on_the_run():
 def test_the_demo_safety_manager_completes_a_waiting_report_on_its_answers_page(seeded):
     report = next(r for r in EventReport.objects.filter(pswp_status="candidate") if missing_answers(r, r.answers))
     missing = missing_answers(report, report.answers)
+    safety_manager = safety_managers_of(report.provider_id).order_by("pk").first()
+    assert safety_manager is not None
     manager = Client()
-    manager.force_login(safety_managers_of(report.provider_id).order_by("pk").first())
+    manager.force_login(safety_manager)
     page = manager.get(f"/reports/{report.pk}/answers/").content.decode()
     assert "Not ready to submit" in page
     assert f'href="#{missing[0].anchor}"' in page
