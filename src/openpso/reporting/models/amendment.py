@@ -4,7 +4,7 @@ The reporter's answers (`EventReport.answers`) are never changed after filing: t
 was reported. The safety team completes or corrects them in the PSES with an
 `AnswerAmendment`, an append-only row naming who, when, the linkIds changed and their old
 and new values (encrypted, invariant 6). The effective answers are the original with every
-amendment applied in `sequence` order (`reporting.amendments.effective_answers`).
+amendment applied in `sequence` order (`reporting.queries.effective_answers`).
 
 An `AnswerRequest` asks the reporter to answer chosen questions; their answers become an
 amendment attributed to "the reporter": on an anonymous report it names no one and keeps
