@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from openpso.reporting import actions, answer_actions, channel, queries
 from openpso.reporting.answer_forms import CompletionForm, ReporterAnswersForm, RequestForm
-from openpso.reporting.channel_forms import ReceiptLookupForm
-from openpso.reporting.channel_views import _limited, _too_many, identity_free
+from openpso.reporting.channel_views import _limited, identity_free, reply_receipt
 from openpso.reporting.completeness import missing_answers
 from openpso.reporting.errors import ReportInvalid
 from openpso.reporting.models import AnswerRequest, EventReport
@@ -124,11 +123,9 @@ def my_request_answer(request: HttpRequest, report_id: str) -> HttpResponse:
 @_limited("reply")
 def anonymous_request_answer(request: HttpRequest) -> HttpResponse:
     """An anonymous reporter answers the questions, through their status page's token only."""
-    if getattr(request, "limited", False):
-        return _too_many(request)
-    receipt = channel.receipt_from_status_token(request.POST.get("token", ""))
-    if receipt is None:
-        return render(request, "reporting/channel/lookup.html", {"form": ReceiptLookupForm(), "expired": True})
+    receipt = reply_receipt(request)
+    if isinstance(receipt, HttpResponse):
+        return receipt
     report = receipt.report
     answer_request = _request_of(report, request.POST.get("request"))
     problem = _answer(request, report, answer_request, None)

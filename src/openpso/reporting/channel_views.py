@@ -128,6 +128,17 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def reply_receipt(request: HttpRequest) -> AnonymousReceipt | HttpResponse:
+    """The receipt an anonymous reply is for, from its status page's token; or the page to
+    answer with instead (too many tries, or an expired token: look the receipt up again)."""
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    receipt = channel.receipt_from_status_token(request.POST.get("token", ""))
+    if receipt is None:
+        return render(request, "reporting/channel/lookup.html", {"form": ReceiptLookupForm(), "expired": True})
+    return receipt
+
+
 # --- anonymous: filing, receipt, passphrase -----------------------------------------
 
 
@@ -228,11 +239,9 @@ def _status_page(
 @require_POST
 @_limited("reply")
 def follow_up_reply(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
-    receipt = channel.receipt_from_status_token(request.POST.get("token", ""))
-    if receipt is None:
-        return render(request, "reporting/channel/lookup.html", {"form": ReceiptLookupForm(), "expired": True})
+    receipt = reply_receipt(request)
+    if isinstance(receipt, HttpResponse):
+        return receipt
     form = AnonymousAnswerForm(request.POST)
     if form.is_valid():
         try:
