@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -80,8 +81,24 @@ def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     if totp_secret:
-        page.fill("input[name=code]", current_totp_code(totp_secret))
-        page.get_by_role("button", name="Sign In").click()
+        for attempt in range(2):
+            page.fill("input[name=code]", current_totp_code(totp_secret))
+            with page.expect_navigation():  # refused or accepted, the POST loads a page
+                page.get_by_role("button", name="Sign In").click()
+            if "/accounts/2fa" not in page.url:
+                break
+            # allauth refuses a code this user already gave in the last 90 s (one test may sign
+            # the same person in twice); a person types the next code, and so do we.
+            assert attempt == 0, f"{email}: TOTP code refused twice"
+            assert "Incorrect code" in page.content(), f"{email}: TOTP code refused"
+            time.sleep(max(0.0, 30.5 - time.time() % 30))
     # Wait for the sign-in to land: a `goto` straight after the click can cancel the POST's
     # navigation and leave the page signed out (a flaky "link not found" later).
-    page.wait_for_url(lambda url: "/accounts/login" not in url and "/accounts/2fa" not in url)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_url(lambda url: "/accounts/login" not in url and "/accounts/2fa" not in url)
+    except PlaywrightTimeout:
+        # Say where it stopped and what the page said (CI once timed out here with no clue).
+        shown = page.locator("main").inner_text(timeout=2000) if page.locator("main").count() else ""
+        raise AssertionError(f"{email}: sign-in stopped at {page.url}: {shown[:500]!r}") from None

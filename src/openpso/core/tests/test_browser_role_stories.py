@@ -108,7 +108,11 @@ def story_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", verbosity=0, interactive=False)
+            # Keep the sequences, as TransactionTestCase's flush does: restarted ids would give
+            # the next module's users the ids this module's users had, and allauth's marker of a
+            # TOTP code already used (keyed by user id, kept for 90 s in the cache) would then
+            # refuse their first code.
+            call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
 
 
 @pytest.fixture(scope="module")
