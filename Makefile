@@ -31,11 +31,15 @@ test: $(INSTALLED) $(SPARK) system-deps lint test-sqlite test-postgres
 system-deps:
 	@scripts/system-deps.sh
 
+# One worker per core, each test file on one worker (a file's tests may share module state);
+# each worker has its own data dir, keys and cache (openpso.testing.env) and its own test database.
+PYTEST := $(BIN)/pytest -q -n auto --dist loadfile
+
 test-sqlite: $(INSTALLED)
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 test-postgres: $(INSTALLED)
-	scripts/with-postgres.sh $(BIN)/pytest -q
+	scripts/with-postgres.sh $(PYTEST)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
