@@ -8,9 +8,10 @@ import uuid
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
+from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
@@ -127,7 +128,7 @@ def create_report_from_fhir(request: HttpRequest, provider: str) -> Status[Repor
 
 
 @router.get("", url_name="report-list", response=list[ReportSummaryOut], summary="Reports you may read")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_reports(request: HttpRequest) -> QuerySet[EventReport]:
     return queries.reports_for(request.user).defer("narrative", "category_other", "location_detail", "reporter_role")
 

@@ -17,9 +17,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
 
+from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.submissions import queries
 from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
 from openpso.submissions.keys import key_for_token
@@ -114,7 +115,7 @@ def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[Submit
     response=list[SubmissionOut],
     summary="What the PSO holds of your events (current versions)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_submissions(request: HttpRequest) -> QuerySet[Submission]:
     providers, _, _ = _caller(request)
     return (
