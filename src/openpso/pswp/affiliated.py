@@ -41,7 +41,8 @@ def disclose_to_system(
     return disclose(provider=provider, reports=reports, actor=None, request=request)
 
 
-def log_oversight_read(user: Any, report: EventReport) -> None:
+def log_oversight_read(user: Any, report: EventReport, *, via: str) -> None:
+    """`reporting.hooks.oversight_read`: one disclosure per read, whichever channel served it."""
     provider = report.provider
     agreements = active_agreements().filter(provider=provider, system_may_view=True).values_list("pk", flat=True)
     disclose_to_system(
@@ -49,6 +50,6 @@ def log_oversight_read(user: Any, report: EventReport) -> None:
         provider=provider,
         reports=[report],
         purpose="Health-system patient safety oversight of an affiliate's report",
-        via="reporting.detail",
+        via=via,
         agreement_ids=list(agreements),
     )

@@ -15,7 +15,7 @@ from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.pswp.ledger import enter_pses
 from openpso.pswp.status import PswpStatus
-from openpso.reporting import hooks
+from openpso.reporting import hooks, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
 from openpso.reporting.modules import check_answers
@@ -183,6 +183,23 @@ def _create(
     )
     hooks.report_filed(report.pk)  # e.g. functional reporting to the PSO, after commit
     return report
+
+
+def record_read(*, user: Any, report: EventReport, via: str) -> str:
+    """`user` reads one identified report (the page or the API): returns why, as audited.
+
+    The one path for every read of a whole report, so that no channel can skip a log: the
+    use is audited (42 CFR 3.206), and a health-system officer's read of an affiliate's
+    report is also a PSA_AFFILIATED disclosure (3.206(b)(4)(iii)), logged in the same
+    transaction — a read whose disclosure cannot be logged is not served. `via` names the
+    channel in the disclosure's conditions.
+    """
+    purpose = queries.purpose_of_view(user, report)
+    with transaction.atomic():
+        record_view(user=user, report=report, purpose=purpose)
+        if purpose == queries.OVERSIGHT:
+            hooks.oversight_read(user, report, via=via)
+    return purpose
 
 
 def record_view(*, user: Any, report: EventReport, purpose: str) -> None:

@@ -21,6 +21,8 @@ from openpso.reporting.queries import effective_answers
 from openpso.reporting.schemas import AnswerOut, ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
 router = Router(tags=["reports"])
+# Names this channel in a PSA_AFFILIATED disclosure's conditions (actions.record_read).
+READ_VIA_API = "api.reports.detail"
 
 
 def _refused(errors: list[FieldError]) -> Status[ReportOut | ErrorOut]:
@@ -138,9 +140,12 @@ def list_reports(request: HttpRequest) -> QuerySet[EventReport]:
     url_name="report-detail",
     response={200: ReportOut, 404: ErrorOut},
     summary="One report (the read is recorded in the audit trail)",
+    description=(
+        "Every read is audited. A health-system safety officer reading an affiliate's report is "
+        "also a PSA_AFFILIATED disclosure (42 CFR 3.206(b)(4)(iii)), logged exactly as the report page logs it."
+    ),
 )
 def get_report(request: HttpRequest, report_id: uuid.UUID) -> ReportOut | HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
-    purpose = queries.purpose_of_view(request.user, report)
-    actions.record_view(user=request.user, report=report, purpose=purpose)
+    purpose = actions.record_read(user=request.user, report=report, via=READ_VIA_API)
     return report_out(report, include_identifying=purpose == "pses.review")

@@ -9,7 +9,7 @@ filing commits, with the report's id only. A failing hook never undoes a filing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -28,7 +28,10 @@ def report_filed(report_id: Any) -> None:
         transaction.on_commit(lambda hook=hook: hook(report_id))  # type: ignore[misc]
 
 
-OversightRead = Callable[[Any, Any], None]
+class OversightRead(Protocol):
+    def __call__(self, user: Any, report: Any, *, via: str) -> None: ...
+
+
 _oversight_reads: list[OversightRead] = []
 
 
@@ -37,9 +40,10 @@ def register_oversight_read(hook: OversightRead) -> None:
         _oversight_reads.append(hook)
 
 
-def oversight_read(user: Any, report: Any) -> None:
+def oversight_read(user: Any, report: Any, *, via: str) -> None:
     """A health-system officer read an affiliate's identified report: a disclosure under
     42 CFR 3.206(b)(4)(iii) (PSA_AFFILIATED), which `pswp` logs. Runs now, in the read's
-    transaction: a read whose disclosure cannot be logged must not be served."""
+    transaction: a read whose disclosure cannot be logged must not be served. Called only
+    by `actions.record_read`, the one path of the page and the API; `via` names which."""
     for hook in list(_oversight_reads):
-        hook(user, report)
+        hook(user, report, via=via)

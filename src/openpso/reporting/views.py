@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,13 @@ from pydantic import ValidationError
 
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
 from openpso.organizations.timezones import activate_zone_of
-from openpso.reporting import actions, drafts, hooks, queries
+from openpso.reporting import actions, drafts, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm
 from openpso.reporting.schemas import ReportIn
+
+# Names this channel in a PSA_AFFILIATED disclosure's conditions (actions.record_read).
+READ_VIA_PAGE = "reporting.detail"
 
 
 @login_required
@@ -32,11 +34,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_report_for_user(request.user, report_id)
     activate_zone_of(report.provider)
-    purpose = queries.purpose_of_view(request.user, report)
-    with transaction.atomic():
-        actions.record_view(user=request.user, report=report, purpose=purpose)
-        if purpose == queries.OVERSIGHT:
-            hooks.oversight_read(request.user, report)
+    purpose = actions.record_read(user=request.user, report=report, via=READ_VIA_PAGE)
     # The person who filed it reads words; codes are for the safety team and oversight.
     codes = purpose != "reporter.follow_up"
     return render(request, "reporting/report_detail.html", {"report": report, "show_codes": codes})
