@@ -1,5 +1,9 @@
 """Key rotation: re-encrypt every stored ciphertext under the active key (invariant 6).
 
+Every value not already `enc2` under the active key is rewritten: values under older keys,
+and `enc1` (Fernet) values under any key, the active one included — those carry the second
+they were written in clear (docs/decisions/0015-aead-field-encryption.md).
+
 Works on raw column values, never on model instances: loading an instance decrypts
 every field and saving it re-encrypts all of them and writes a history row, while
 rotation must touch only the values under an old key and leave the history untouched.
@@ -9,22 +13,29 @@ Each batch commits on its own, so a crash part-way leaves every value readable
 
 from __future__ import annotations
 
+import os
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Cast, Left
 
-from openpso.encryption.fields import PREFIX, DecryptionError, EncryptedTextField, decrypt, encrypt, key_id_of
+from openpso.encryption.fields import FORMATS, PREFIX, DecryptionError, EncryptedTextField, decrypt, encrypt, parse
 from openpso.encryption.keyring import KeyMissingError, Keyring, load_keyring
 
-# Usage bucket for non-empty values that are not `enc1:` ciphertext at all (e.g. written
-# by raw SQL): they need a person to look at them, and they block nothing but retirement.
+# Usage bucket for non-empty values that are not `enc1:`/`enc2:` ciphertext at all (e.g.
+# written by raw SQL): they need a person to look at them, and they block nothing but retirement.
 NOT_CIPHERTEXT = "(not ciphertext)"
+# Test-only: seconds to hold each batch's transaction open after its writes, so a crash test
+# can kill `openpso keys rotate` mid-way (encryption/tests/test_rotation_crash.py). Ignored in
+# production and when unset.
+PAUSE_ENV = "OPENPSO_TEST_ROTATION_BATCH_PAUSE_S"
 _RAW = "_enc_raw_"
 _HEAD = "_enc_head_"
 
@@ -79,8 +90,14 @@ def encrypted_fields() -> list[tuple[Model, list[str]]]:
     return found
 
 
-def _prefix(key_id: str) -> str:
-    return f"{PREFIX}:{key_id}:"
+def _prefix(key_id: str, version: str = PREFIX) -> str:
+    return f"{version}:{key_id}:"
+
+
+def _test_pause() -> float:
+    if getattr(settings, "PRODUCTION", False):
+        return 0.0
+    return float(os.environ.get(PAUSE_ENV) or 0)
 
 
 def _raw_columns(model: Model, names: Iterable[str], using: str, heads: Iterable[int] = ()) -> Any:
@@ -103,7 +120,7 @@ def _not_under(name: str, prefix: str) -> Q:
 
 
 def _reencrypt_batch(
-    model: Model, names: list[str], *, ring: Keyring, after: Any, batch_size: int
+    model: Model, names: list[str], *, ring: Keyring, after: Any, batch_size: int, pause: float = 0.0
 ) -> tuple[list[Any], TableCount, list[Failure]]:
     """Re-encrypt up to `batch_size` rows with a stale value and primary key above `after`,
     in one transaction. Returns the primary keys seen (in order), counts and failures."""
@@ -137,6 +154,8 @@ def _reencrypt_batch(
                 model._base_manager.using(using).filter(pk=pk).update(**changes)
                 count.rows += 1
                 count.values += len(changes)
+        if pause and count.rows:
+            time.sleep(pause)  # test hook (PAUSE_ENV): written, not yet committed
     return [row[0] for row in rows], count, failures
 
 
@@ -150,12 +169,15 @@ def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], Non
         raise ValueError("batch_size must be at least 1")
     ring = load_keyring()
     result = RotationResult(active_key=ring.active)
+    pause = _test_pause()
     for model, names in encrypted_fields():
         total = TableCount(model._meta.db_table)
         result.tables.append(total)
         after: Any = None
         while True:
-            pks, count, failures = _reencrypt_batch(model, names, ring=ring, after=after, batch_size=batch_size)
+            pks, count, failures = _reencrypt_batch(
+                model, names, ring=ring, after=after, batch_size=batch_size, pause=pause
+            )
             total.rows += count.rows
             total.values += count.values
             result.failures.extend(failures)
@@ -167,17 +189,20 @@ def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], Non
     return result
 
 
-def _column_usage(model: Model, name: str, ring: Keyring) -> Counter[str]:
+Usage = Mapping[tuple[str, str], int]  # (key id, format) -> stored values
+
+
+def _column_usage(model: Model, name: str, ring: Keyring) -> Counter[tuple[str, str]]:
     using = router.db_for_read(model)
-    prefixes = {key_id: _prefix(key_id) for key_id in ring.keys}
+    prefixes = {(key_id, version): _prefix(key_id, version) for key_id in ring.keys for version in FORMATS}
     qs = _raw_columns(model, [name], using, heads=sorted({len(p) for p in prefixes.values()}))
     raw, head = _RAW + name, f"{_HEAD}{name}_"
     # Counted in the database, one query per column: ciphertexts are not shipped to Python.
     aggregates = {f"key_{i}": Count("pk", filter=Q(**{f"{head}{len(p)}": p})) for i, p in enumerate(prefixes.values())}
     totals = qs.aggregate(total=Count("pk", filter=Q(**{f"{raw}__gt": ""})), **aggregates)
-    usage: Counter[str] = Counter()
-    for i, key_id in enumerate(prefixes):
-        usage[key_id] += totals[f"key_{i}"]
+    usage: Counter[tuple[str, str]] = Counter()
+    for i, key_and_format in enumerate(prefixes):
+        usage[key_and_format] += totals[f"key_{i}"]
     if totals["total"] > sum(usage.values()):
         # Values under keys this keyring lacks, or not ciphertext: name them one by one.
         unknown = qs.filter(**{f"{raw}__gt": ""})
@@ -185,21 +210,40 @@ def _column_usage(model: Model, name: str, ring: Keyring) -> Counter[str]:
             unknown = unknown.exclude(**{f"{head}{len(p)}": p})
         for stored in unknown.values_list(raw, flat=True).iterator(chunk_size=2000):
             try:
-                usage[key_id_of(stored)] += 1
+                value = parse(stored)
+                usage[(value.key_id, value.version)] += 1
             except DecryptionError:
-                usage[NOT_CIPHERTEXT] += 1
+                usage[(NOT_CIPHERTEXT, "")] += 1
     return usage
 
 
-def stale_key_usage() -> dict[str, int]:
-    """How many stored values each key id encrypts, across every encrypted column.
+def key_usage() -> dict[tuple[str, str], int]:
+    """How many stored values each (key id, format) pair holds, across every encrypted column.
 
-    Keys with no values are left out; ids missing from the keyring appear too, since
+    Pairs with no values are left out; ids missing from the keyring appear too, since
     those values cannot be decrypted until the key is restored.
     """
     ring = load_keyring()
-    usage: Counter[str] = Counter()
+    usage: Counter[tuple[str, str]] = Counter()
     for model, names in encrypted_fields():
         for name in names:
             usage.update(_column_usage(model, name, ring))
-    return {key_id: n for key_id, n in sorted(usage.items()) if n}
+    return {pair: n for pair, n in sorted(usage.items()) if n}
+
+
+def by_key(usage: Usage) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for (key_id, _version), n in usage.items():
+        totals[key_id] += n
+    return {key_id: n for key_id, n in sorted(totals.items()) if n}
+
+
+def needing_rotation(usage: Usage, *, active: str) -> int:
+    """Values `openpso keys rotate` would rewrite: all but `enc2` under the active key, so
+    `enc1` values count even under an active (pre-0015 Fernet) key."""
+    return sum(n for pair, n in usage.items() if pair != (active, PREFIX) and pair[0] != NOT_CIPHERTEXT)
+
+
+def stale_key_usage() -> dict[str, int]:
+    """How many stored values each key id encrypts (both formats), across every column."""
+    return by_key(key_usage())

@@ -146,7 +146,7 @@ def test_narratives_are_stored_only_as_ciphertext(seeded):
         cursor.execute("SELECT narrative FROM reporting_eventreport")
         stored = [row[0] for row in cursor.fetchall()]
     assert stored
-    assert all(value.startswith("enc1:") for value in stored)
+    assert all(value.startswith("enc2:") for value in stored)
 
 
 def test_seeding_twice_creates_nothing_and_audits_once(seeded):

@@ -25,7 +25,7 @@ def test_the_raw_column_holds_only_ciphertext_under_the_active_key(make_report):
     [(stored,)] = raw_row("reporting_eventreport", ["narrative"], "id", report_pk_param(report))
     assert SECRET not in stored
     assert "Jane" not in stored
-    assert stored.startswith(f"enc1:{active}:")
+    assert stored.startswith(f"enc2:{active}:")
 
 
 def test_the_history_table_holds_only_ciphertext(make_report):
@@ -36,7 +36,7 @@ def test_the_history_table_holds_only_ciphertext(make_report):
     assert len(rows) == 2
     for (stored,) in rows:
         assert "Jane" not in stored
-        assert stored.startswith("enc1:")
+        assert stored.startswith("enc2:")
     assert {h.narrative for h in report.history.all()} == {SECRET, SECRET + " (updated)"}
 
 
@@ -62,7 +62,7 @@ def test_tampered_ciphertext_raises_naming_the_key_not_the_text():
 
 
 def test_a_value_that_is_not_ciphertext_raises_without_quoting_it():
-    for stored in ["Jane Example", "enc1:", "enc1:kabc", "enc2:kabc:token"]:
+    for stored in ["Jane Example", "enc1:", "enc2:kabc", "enc2:kabc:", "enc3:kabc:token", "ENC2:kabc:token"]:
         with pytest.raises(DecryptionError) as caught:
             decrypt(stored)
         assert "Jane" not in str(caught.value)

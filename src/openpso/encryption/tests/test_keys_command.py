@@ -18,7 +18,7 @@ def test_init_creates_a_keyring_and_prints_its_id_not_its_key(fresh_keys_dir):
     ring = keyring.load_keyring()
     assert str(fresh_keys_dir) in out
     assert f"active key: {ring.active}" in out
-    assert ring.keys[ring.active] not in out
+    assert ring.keys[ring.active].material not in out
 
 
 def test_init_refuses_when_a_keyring_exists(fresh_keys_dir):

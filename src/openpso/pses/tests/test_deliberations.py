@@ -74,7 +74,7 @@ def test_title_body_and_answers_are_stored_only_as_ciphertext(note):
         cursor.execute("SELECT title, body FROM pses_deliberation WHERE id = %s", [note.pk.hex])
         row = cursor.fetchone()
     assert row is not None
-    assert all(value.startswith("enc1:") and "SECRET" not in value for value in row)
+    assert all(value.startswith("enc2:") and "SECRET" not in value for value in row)
 
 
 def test_creation_writes_a_timeline_entry_and_an_audit_event_without_the_text(cast, event, note):

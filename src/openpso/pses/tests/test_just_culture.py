@@ -171,7 +171,7 @@ def test_the_decision_column_holds_only_ciphertext(cast, event):
     with connection.cursor() as cursor:
         cursor.execute("SELECT decision FROM pses_deliberation WHERE id = %s", [deliberation.pk.hex])
         stored = cursor.fetchone()[0]
-    assert stored.startswith("enc1:")
+    assert stored.startswith("enc2:")
     assert "criminal" not in stored
     assert raw[0]["outcome"]["exit"] == Exit.CRIMINAL_ACT
 

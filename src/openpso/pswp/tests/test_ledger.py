@@ -81,7 +81,7 @@ def test_the_drop_out_reason_is_encrypted_at_rest(cast):
     with connection.cursor() as cursor:
         cursor.execute("SELECT reason FROM pswp_pswptransition WHERE id = %s", [row.pk])
         stored = cursor.fetchone()[0]
-    assert stored.startswith("enc1:")
+    assert stored.startswith("enc2:")
     assert "SECRET-REASON" not in stored
 
 

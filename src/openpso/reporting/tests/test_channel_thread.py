@@ -160,7 +160,7 @@ def test_messages_are_encrypted_at_rest(cast, client_for):
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM reporting_followupmessage")
         (stored,) = cursor.fetchone()
-    assert stored.startswith("enc1:")
+    assert stored.startswith("enc2:")
     assert "CANARY" not in stored
 
 

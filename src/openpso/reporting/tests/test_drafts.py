@@ -29,7 +29,7 @@ def test_a_draft_is_encrypted_at_rest(cast, client_for):
     with connection.cursor() as cursor:
         cursor.execute("SELECT payload FROM reporting_reportdraft")
         (stored,) = cursor.fetchone()
-    assert stored.startswith("enc1:")
+    assert stored.startswith("enc2:")
     assert "Quill" not in stored
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openpso.encryption import keyring, rotation
+from openpso.encryption import fields, keyring, rotation
 
 
 class Command(BaseCommand):
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         rotate.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.verbosity = int(options["verbosity"])
         try:
             action = options["action"]
             if action == "init":
@@ -63,20 +64,28 @@ class Command(BaseCommand):
 
     def status(self) -> None:
         ring = self._require_keyring()
-        usage = rotation.stale_key_usage()
+        pairs = rotation.key_usage()
+        usage = rotation.by_key(pairs)
         self.stdout.write(f"keys dir: {keyring.keys_dir()}")
         self.stdout.write(f"active key: {ring.active}")
-        self.stdout.write("keys: " + ", ".join(sorted(ring.keys)))
+        self.stdout.write("keys: " + ", ".join(f"{k} ({ring.keys[k].alg})" for k in sorted(ring.keys)))
         self.stdout.write("stored values per key:")
         for key_id in sorted(set(ring.keys) | set(usage)):
-            note = ""
+            notes = []
             if key_id == rotation.NOT_CIPHERTEXT:
-                note = "  (not OpenPSO ciphertext)"
+                notes.append("not OpenPSO ciphertext")
             elif key_id not in ring.keys:
-                note = "  (MISSING from the keyring: these values cannot be decrypted)"
+                notes.append("MISSING from the keyring: these values cannot be decrypted")
             elif key_id == ring.active:
-                note = "  (active)"
+                notes.append("active")
+            legacy = pairs.get((key_id, fields.LEGACY_PREFIX), 0)
+            if legacy:
+                notes.append(f"{legacy} in the old enc1 format, which shows when each was written")
+            note = f"  ({'; '.join(notes)})" if notes else ""
             self.stdout.write(f"  {key_id}\t{usage.get(key_id, 0)}{note}")
+        pending = rotation.needing_rotation(pairs, active=ring.active)
+        advice = "  (run `openpso keys rotate`)" if pending else ""
+        self.stdout.write(f"values to re-encrypt: {pending}{advice}")
 
     def rotate(self, *, resume: bool, retire: bool, batch_size: int) -> None:
         self._require_keyring()
@@ -87,7 +96,7 @@ class Command(BaseCommand):
             # Written (and fsynced) before any value is encrypted under it.
             active = keyring.add_active_key().active
             self.stdout.write(f"new active key: {active}")
-        result = rotation.reencrypt_all(batch_size=batch_size)
+        result = rotation.reencrypt_all(batch_size=batch_size, progress=self._progress)
         for table in result.tables:
             self.stdout.write(f"  {table.table}: {table.rows} rows, {table.values} values re-encrypted")
         self.stdout.write(f"total: {result.rows} rows, {result.values} values")
@@ -103,6 +112,12 @@ class Command(BaseCommand):
             )
         if retire:
             self.retire()
+
+    def _progress(self, table: rotation.TableCount) -> None:
+        # -v 2: one line per committed batch, so an operator (or the crash test) sees how far it got.
+        if self.verbosity >= 2 and table.rows:
+            self.stdout.write(f"  {table.table}: {table.rows} rows so far")
+            self.stdout.flush()
 
     def retire(self) -> None:
         ring = keyring.load_keyring()
