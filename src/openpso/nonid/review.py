@@ -1,7 +1,11 @@
-"""Review of a scrubbed narrative before it leaves the provider (issue 5 item 5).
+"""Review of how the engine scrubs a report's narrative (issue 5 item 5).
 
 The engine (`openpso.nonid.deid`) finds identifiers; a person of the provider's PSES checks
 the result, adds what the engine missed and undoes what it wrongly took, then approves.
+The review does not change what is sent: the PSO receives the narrative as written, as
+PSWP (`submissions.document`, docs/submissions.md), and its own non-identification run
+scrubs it with the same engine before anything is pooled (`nonid.pipeline`);
+`narrative_to_pso` says which, and the review page shows it.
 Every correction and the approval are audited with offsets and types only (invariant 4):
 the identifier text never reaches the audit log. The corrections are kept as labelled
 examples (`examples.py`) for improving the engine later.
@@ -23,10 +27,13 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.nonid.deid import SPAN_TYPES, VERSION, ScrubContext, Span, find, redact
 from openpso.nonid.models import CorrectionAction, NarrativeReview, ReviewState, ScrubCorrection
-from openpso.organizations.models import Unit
+from openpso.organizations.models import SharedField, Unit
+from openpso.organizations.queries import agreement_in_force
 from openpso.reporting.models import EventReport
 
 PURPOSE = "nonid.review"
+# What the PSO receives of a narrative when the event is submitted (`narrative_to_pso`).
+AS_WRITTEN, NOT_SHARED, NO_AGREEMENT = "as_written", "not_shared", "no_agreement"
 REVIEWER = "reviewer"  # the `source` of a span a person added
 
 
@@ -37,6 +44,17 @@ class ReviewInvalid(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+def narrative_to_pso(report: EventReport) -> str:
+    """What the PSO receives of `report`'s narrative when the event is submitted, decided as
+    `submissions.document.build_document` decides it: under the member agreement in force,
+    the text as written (AS_WRITTEN: identified, and PSWP at the PSO, 42 CFR 3.206(b)(4)(i)),
+    or none (NOT_SHARED); with no agreement in force nothing is sent (NO_AGREEMENT)."""
+    agreement = agreement_in_force(report.provider)
+    if agreement is None:
+        return NO_AGREEMENT
+    return AS_WRITTEN if agreement.shares(SharedField.NARRATIVE) else NOT_SHARED
 
 
 def narrative_digest(text: str) -> str:
@@ -166,7 +184,8 @@ def _outside(span: Span, added: Span, narrative: str) -> list[Span]:
 
 
 def scrubbed_text(review: NarrativeReview) -> str:
-    """The narrative as it would leave the provider: every final span replaced by its placeholder."""
+    """The narrative with every final span replaced by its placeholder (not what is sent: see
+    `narrative_to_pso`)."""
     narrative = review.report.narrative
     if is_stale(review, narrative):
         raise ReviewInvalid("review", "the narrative changed since this review was made; review it again")
@@ -174,8 +193,8 @@ def scrubbed_text(review: NarrativeReview) -> str:
 
 
 def approved_scrubbed_text(report: EventReport) -> str | None:
-    """For the stage that sends the narrative on: the scrubbed text, but only once a person
-    approved a review of the narrative as it stands now; None otherwise."""
+    """The scrubbed text, but only once a person approved a review of the narrative as it
+    stands now; None otherwise. Nothing sends it to the PSO (`narrative_to_pso`)."""
     review = latest_review(report)
     if review is None or not review.is_approved or is_stale(review, report.narrative):
         return None
@@ -238,7 +257,8 @@ def _correct(*, review: NarrativeReview, action: str, start: int, end: int, span
 
 
 def approve(*, review: NarrativeReview, by: Any) -> NarrativeReview:
-    """The person accepts the scrubbed text as what may leave the provider."""
+    """The person accepts the scrubbed text as naming no one; the review is frozen and becomes
+    a labelled example for the engine (`examples.py`). What is sent does not change."""
     with transaction.atomic():
         review = NarrativeReview.objects.select_for_update().select_related("report").get(pk=review.pk)
         _check_open(review, review.report.narrative)

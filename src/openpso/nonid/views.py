@@ -88,6 +88,7 @@ def _render(
             {"span": s, "text": narrative[s.start : s.end], "label": TYPE_LABELS.get(s.type, s.type)} for s in spans
         ],
         "scrubbed": redact(narrative, spans),
+        "to_pso": review.narrative_to_pso(report),
         "corrections": [{"c": c, "text": narrative[c.start : c.end]} for c in corrections],
         "replaced_stale": review.replaced_a_stale_review(current),
         "add_form": add_form,
@@ -177,5 +178,5 @@ def approve(request: HttpRequest, report_id: str) -> HttpResponse:
         except review.ReviewInvalid as exc:
             messages.error(request, f"Not approved: {exc}.")
         else:
-            messages.success(request, "Approved: this scrubbed narrative is what may leave the provider.")
+            messages.success(request, "Approved: the review is kept as a labelled example for the engine.")
     return redirect(_page_url(report))

@@ -111,7 +111,7 @@ def test_approving_records_who_and_when_and_freezes_the_review(draft, manager):
         review.approve(review=approved, by=manager)
 
 
-def test_only_an_approved_current_review_gives_text_that_may_leave(draft, manager):
+def test_only_an_approved_current_review_gives_its_scrubbed_text(draft, manager):
     assert review.approved_scrubbed_text(draft.report) is None
     review.add_span(review=draft, start=JANE_ROE[0], end=JANE_ROE[1], span_type="STAFF", by=manager)
     review.approve(review=draft, by=manager)
