@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import django_auth
 
 from openpso.core.forms_api import router as forms_router
+from openpso.lib.api_auth import NotAuthenticated, session_auth
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 from openpso.submissions.api import router as submissions_router
@@ -17,10 +17,11 @@ api = NinjaAPI(
     version="1",
     description=(
         "Patient safety event reporting and PSO services. Authenticate with a signed-in "
-        "session (CSRF token required for writes). Errors are JSON with `detail` naming each "
-        "field and the reason."
+        "session (CSRF token required for writes) or, on /submissions, a provider API key "
+        "(`Authorization: Bearer opso_…`). Errors are JSON with `detail` saying why and, for "
+        "bad input, `errors` naming each field with a stable code and the reason."
     ),
-    auth=django_auth,
+    auth=session_auth,
     docs_url=None,
     urls_namespace="api",
 )
@@ -34,3 +35,12 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """422 with one entry per offending field, in the same shape as the service's errors."""
     errors = [e.model_dump() for e in field_errors_from_list(exc.errors)]
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+
+@api.exception_handler(NotAuthenticated)
+def not_authenticated(request: HttpRequest, exc: NotAuthenticated) -> HttpResponse:
+    """401 with the reason, and the challenge where the operation takes a key (RFC 9110 section 11.6.1)."""
+    response = api.create_response(request, {"detail": exc.message}, status=401)
+    if exc.challenge:
+        response["WWW-Authenticate"] = exc.challenge
+    return response

@@ -1,7 +1,7 @@
 """`/api/v1/submissions`: a provider sends its events to the PSO, one or a batch.
 
 Two ways in: a signed-in safety manager's session (CSRF token on writes, like the rest of
-the API), or the provider's own system with `Authorization: Bearer opso_<prefix>_<secret>`
+the API; lib/api_auth.py), or the provider's own system with `Authorization: Bearer opso_<prefix>_<secret>`
 (a `ProviderApiKey`, scoped to that provider). Each event is all-or-nothing on its own; the
 batch answers 200 with one result per event, so a client that lost the connection sends the
 same batch again and gets "unchanged" for what is already in.
@@ -18,8 +18,9 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
 
+from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.submissions import queries
 from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
@@ -32,14 +33,21 @@ RATE = "60/m"
 
 
 class ProviderKey(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> ProviderApiKey | None:
+    """The provider system's key; without an Authorization header the session is tried next."""
+
+    def __call__(self, request: HttpRequest) -> ProviderApiKey | None:
+        token = bearer_token(request)
+        return None if token is None else self.authenticate(request, token)
+
+    def authenticate(self, request: HttpRequest, token: str) -> ProviderApiKey:
         key = key_for_token(token)
-        if key is not None:
-            request.provider_key = key  # type: ignore[attr-defined]
+        if key is None:
+            raise refuse_bad_key()
+        request.provider_key = key  # type: ignore[attr-defined]
         return key
 
 
-router = Router(tags=["submissions"], auth=[ProviderKey(), django_auth])
+router = Router(tags=["submissions"], auth=[ProviderKey(), session_auth])
 
 
 class SubmitIn(Schema):
