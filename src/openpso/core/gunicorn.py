@@ -8,14 +8,28 @@ Error-log lines are unchanged. Loaded by gunicorn before Django: imports no Djan
 
 It is also gunicorn's configuration module (`--config python:openpso.core.gunicorn`; gunicorn
 reads only the names it knows as settings): `post_worker_init` warms each worker before it takes
-requests, so no user's first view pays for loading the code (`openpso.core.warmup`).
+requests, so no user's first view pays for loading the code (`openpso.core.warmup`); and when
+`openpso serve` asks for it (`--env OPENPSO_SERVE_TASK_WORKER=1`), the master runs the task
+worker as its child and stops it on the way out (`openpso.core.taskworker`).
 """
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
+from openpso.core import taskworker
+
+# Set by `openpso serve` unless --no-tasks; the production units run the worker apart.
+SERVE_TASK_WORKER = "OPENPSO_SERVE_TASK_WORKER"
+
+# Gunicorn 27 opens a control socket under $HOME or $XDG_RUNTIME_DIR; nothing of ours uses it,
+# and a service user's home is read-only (deploy/systemd). Older gunicorns ignore the name.
+control_socket_disable = True
+
+_task_worker: subprocess.Popen[bytes] | None = None
 
 # Keep in step with openpso.reporting.channel_views.ANONYMOUS_PATH (a test checks it).
 ANONYMOUS_PATH = "/anonymous/"
@@ -43,3 +57,21 @@ def post_worker_init(worker: Any) -> None:
     from openpso.core.warmup import warm_process  # Django is set up by now
 
     warm_process(alive=worker.notify)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Gunicorn hook, in each web worker: it goes when the master goes, even one killed outright."""
+    taskworker.die_with_parent()
+
+
+def when_ready(server: Any) -> None:
+    """Gunicorn hook, in the master once it listens: start the task worker if serve asked for one."""
+    global _task_worker
+    if server.cfg.env.get(SERVE_TASK_WORKER) == "1":
+        _task_worker = taskworker.start()
+
+
+def on_exit(server: Any) -> None:
+    """Gunicorn hook, in the master after the web workers stopped (SIGTERM, SIGINT, SIGQUIT)."""
+    if _task_worker is not None:
+        taskworker.stop(_task_worker, timeout=server.cfg.graceful_timeout)

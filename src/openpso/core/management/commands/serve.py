@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from openpso.core.gunicorn import SERVE_TASK_WORKER
 
 
 class Command(BaseCommand):
@@ -19,22 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("OPENPSO_WORKERS", "2")))
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations first.")
         parser.add_argument(
-            "--no-tasks", action="store_true", help="Do not start the background task worker (django-tasks db_worker)."
+            "--no-tasks",
+            action="store_true",
+            help="Do not start the background task worker (run `openpso worker` apart, as production does).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        if not options.get("no_tasks"):
-            # Background work (the lake refresh after submissions) runs in django-tasks' worker.
-            # It is this process's child, in its process group: Ctrl+C stops it with gunicorn.
-            subprocess.Popen([sys.executable, "-m", "openpso.cli", "db_worker"])
-            # The worker then builds the dashboards the cache lacks (after an upgrade the cache's
-            # code stamp changes and every one would be cold, seconds on its first view; issue 12
-            # item 6). One already built for this code and lake state costs a cache lookup.
-            from openpso.analytics.tasks import warm_dashboards_task
-
-            warm_dashboards_task.enqueue()
         self.stdout.write(f"OpenPSO is serving on http://{options['bind']}/ — press Ctrl+C to stop.")
         self.stdout.flush()
         argv = [
@@ -60,4 +53,10 @@ class Command(BaseCommand):
             "--config",
             "python:openpso.core.gunicorn",
         ]
+        if not options.get("no_tasks"):
+            # Background work (the lake refresh after submissions, the dashboards built ahead) runs
+            # in the task worker, `openpso worker`. Gunicorn's master starts it once it listens and
+            # stops it when it stops; it dies with the master even when that is killed outright
+            # (openpso.core.taskworker). Production runs it as a service of its own instead.
+            argv += ["--env", f"{SERVE_TASK_WORKER}=1"]
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
