@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from openpso.accounts.lockout_policy import DEFAULT_LOCKOUT_BY, lockout_parameters
 from openpso.config.env import env_bool, env_choice, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "openpso.feedback",
     "openpso.core",
     "openpso.demo",
+    "openpso.backup",
 ]
 
 MIDDLEWARE = [
@@ -178,10 +180,23 @@ MFA_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = env_int("OPENPSO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("OPENPSO_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# What a run of failures locks: the account, the client address, or both (issue 13; the
+# trade-off is in docs/configuration.md). Wrong TOTP and recovery codes count too (MFA_FORMS).
+AXES_LOCKOUT_PARAMETERS = lockout_parameters(env_str("OPENPSO_LOCKOUT_BY", DEFAULT_LOCKOUT_BY))
+_LOCKS_BY_CLIENT = any("ip_address" in ([p] if isinstance(p, str) else p) for p in AXES_LOCKOUT_PARAMETERS)
+OPENPSO_TRUSTED_PROXIES = env_int("OPENPSO_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "openpso.accounts.lockout.client_address"
+AXES_HANDLER = "openpso.accounts.lockout.AuditedLockoutHandler"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "openpso.accounts.lockout.username_for_lockout"
+# Forgives the signed-in account's failures only (AuditedLockoutHandler.reset_user_attempts).
 AXES_RESET_ON_SUCCESS = True
+# Masked in the attempt rows axes keeps: axes' defaults plus the second-factor code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+MFA_FORMS = {
+    "authenticate": "openpso.accounts.forms.LockoutAuthenticateForm",
+    "reauthenticate": "openpso.accounts.forms.LockoutReauthenticateForm",
+}
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
 
@@ -247,6 +262,6 @@ SMALL_CELL_MIN_PROVIDERS = env_int("OPENPSO_SMALL_CELL_MIN_PROVIDERS", 3, minimu
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Lockout by account, not by IP: many clinicians share one hospital NAT address, and an
-# IP lockout would lock a whole facility out of reporting.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# axes warns when lockout ignores the client address; OPENPSO_LOCKOUT_BY=account chooses
+# that knowingly (a shared hospital NAT address is never locked).
+SILENCED_SYSTEM_CHECKS = [] if _LOCKS_BY_CLIENT else ["axes.W006"]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordKeyForm
+from allauth.account.internal.stagekit import clear_login
 from allauth.account.models import EmailAddress
+from allauth.core import context
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
+
+from openpso.accounts import lockout
 
 
 class FirstPasswordKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
@@ -27,3 +38,48 @@ class FirstPasswordKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
                 if not address.verified:
                     address.verified = True
                     address.save(update_fields=["verified"])
+
+
+class _LockoutSecondFactorMixin:
+    """TOTP and recovery codes count toward the sign-in lockout, as passwords do (issue 13).
+
+    allauth limits code guesses through its own `login_failed` rate limit, which settings turn
+    off so that axes alone owns lockout; without this, a correct password opened an unlimited
+    run of guesses at a six-digit code. A locked account or client is refused even the right
+    code, and axes' middleware answers with the locked-out page.
+    """
+
+    user: Any
+    reauthentication = False
+
+    def clean_code(self) -> str:
+        request = context.request
+        if not lockout.second_factor_allowed(request=request, user=self.user):
+            self._refuse(request, reason="locked")
+        try:
+            code: str = super().clean_code()  # type: ignore[misc]
+        except ValidationError:
+            self._refuse(request, reason="incorrect_code")
+        return code
+
+    def _refuse(self, request: HttpRequest, *, reason: str) -> NoReturn:
+        locked = lockout.second_factor_failed(
+            request=request, user=self.user, reason=reason, reauthentication=self.reauthentication
+        )
+        if locked and not self.reauthentication:
+            # Start again from the password once the lock lifts: a pending sign-in must not
+            # outlive its lock and reopen the code prompt.
+            clear_login(request)
+        if locked:
+            raise get_adapter().validation_error("too_many_login_attempts")
+        raise get_mfa_adapter().validation_error("incorrect_code")
+
+
+class LockoutAuthenticateForm(_LockoutSecondFactorMixin, AuthenticateForm):  # type: ignore[misc]
+    """The code prompt after the password (MFA_FORMS["authenticate"])."""
+
+
+class LockoutReauthenticateForm(_LockoutSecondFactorMixin, ReauthenticateForm):  # type: ignore[misc]
+    """The code prompt before a sensitive change while signed in (MFA_FORMS["reauthenticate"])."""
+
+    reauthentication = True

@@ -27,3 +27,10 @@ def test_audit_verify_exits_1_naming_the_first_broken_row():
 def test_audit_without_a_subcommand_is_an_error():
     with pytest.raises(CommandError):
         call_command("audit")
+
+
+def test_audit_verify_with_head_names_the_newest_event_and_its_hash():
+    events = record_events(3)
+    out = StringIO()
+    call_command("audit", "verify", "--head", stdout=out)
+    assert out.getvalue().splitlines() == ["audit chain intact: 3 events", f"head: event 3, sha256 {events[-1].hash}"]

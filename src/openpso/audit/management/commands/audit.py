@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from openpso.audit.models import AuditChainHead
 from openpso.audit.trail import verify_chain
 
 
@@ -14,13 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
-        subcommands.add_parser("verify", help="check every event's hash and link; exit 1 if any is broken")
+        verify = subcommands.add_parser("verify", help="check every event's hash and link; exit 1 if any is broken")
+        verify.add_argument("--head", action="store_true", help="also print the newest event and its hash")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
-            self._verify()
+            self._verify(show_head=options["head"])
 
-    def _verify(self) -> None:
+    def _verify(self, *, show_head: bool) -> None:
         verdict = verify_chain()
         if not verdict.ok:
             # Exit status 1 so cron jobs and monitoring can alert on it; the reason names the row.
@@ -28,3 +30,9 @@ class Command(BaseCommand):
                 f"audit chain broken after {verdict.checked} intact events: {verdict.reason}", returncode=1
             )
         self.stdout.write(f"audit chain intact: {verdict.checked} events")
+        if show_head:
+            # The head's hash stands for the whole chain: equal heads, equal chains (a restore drill
+            # compares it with the backup's manifest, docs/backup.md).
+            head = AuditChainHead.objects.filter(pk=1).first()
+            if head is not None:
+                self.stdout.write(f"head: event {head.last_seq}, sha256 {head.last_hash}")

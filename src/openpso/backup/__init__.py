@@ -1,0 +1,1 @@
+"""Backup and restore of one OpenPSO installation: database, lake and keys (docs/backup.md)."""
