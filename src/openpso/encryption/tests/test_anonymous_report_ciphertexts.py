@@ -98,13 +98,13 @@ def _assert_ciphertext_is_timeless(stored: str, *, where: str, clock: Clock) -> 
     """An enc2 value is nonce || AES-GCM ciphertext || tag: nothing else, so no time."""
     value = parse(stored)
     assert value.version == PREFIX, f"{where}: {value.version} value"
-    plain = decrypt(stored).encode("utf-8")
+    plain = decrypt(stored)
     sealed = value.sealed()
-    assert len(sealed) == NONCE_BYTES + len(plain) + TAG_BYTES, f"{where}: bytes beyond nonce, text and tag"
-    for mark in _binary_marks(clock):
-        assert mark not in sealed, f"{where}: the ciphertext holds the filing second"
+    assert len(sealed) == NONCE_BYTES + len(plain.encode()) + TAG_BYTES, f"{where}: bytes beyond nonce, text and tag"
+    for packed in _binary_marks(clock):
+        assert packed not in sealed, f"{where}: the ciphertext holds the filing second"
     for mark in _time_marks(clock):
-        assert mark not in plain.decode("utf-8"), f"{where}: the encrypted text holds {mark!r}"
+        assert mark not in plain, f"{where}: the encrypted text holds {mark!r}"
 
 
 def _assert_timeless(rows: list[dict[str, Any]], *, table: str, clock: Clock) -> int:
