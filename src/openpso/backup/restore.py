@@ -102,9 +102,9 @@ def _install_keys(keys: dict[str, Path], say: Say) -> None:
             # Never destroy a key: whatever it encrypted would be lost with it.
             os.replace(target, target.with_name(f"{target.name}.replaced-{stamp}"))
         install_file(source, target)
+        say(f"keys: {name} into {target}")
     if keys:
         Path(settings.KEYS_DIR).chmod(0o700)
-        say(f"keys: {len(keys)} files into {settings.KEYS_DIR}")
 
 
 def _install_lake(source: Path, *, force: bool, say: Say) -> None:

@@ -44,7 +44,8 @@ def verify_restored(manifest: Manifest, *, say: Say) -> Verdict:
             f"{manifest.audit.head_seq} ending in {manifest.audit.head_hash[:12]}…"
         )
     else:
-        say(f"audit chain intact: {chain.checked} events, head {audit.head_hash} as in the backup")
+        head = f"head {audit.head_hash}" if chain.checked else "empty"
+        say(f"audit chain intact: {chain.checked} events, {head}, as in the backup")
     decrypted = _decrypt_all(verdict)
     if decrypted is not None:
         say(f"encryption: {decrypted} encrypted values decrypt with the restored keys")
