@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordKeyForm
@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -54,15 +55,21 @@ class _LockoutSecondFactorMixin:
 
     def clean_code(self) -> str:
         request = context.request
-        if not lockout.second_factor_allowed(request=request, user=self.user):
-            self._refuse(request, reason="locked")
-        try:
-            code: str = super().clean_code()  # type: ignore[misc]
-        except ValidationError:
-            self._refuse(request, reason="incorrect_code")
-        return code
+        # One code check at a time per account, holding the account's row: codes sent in
+        # parallel would otherwise all pass the lock check before any failure was counted.
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=self.user.pk).exists()
+            if not lockout.second_factor_allowed(request=request, user=self.user):
+                refusal = self._count_refusal(request, reason="locked")
+            else:
+                try:
+                    code: str = super().clean_code()  # type: ignore[misc]
+                    return code
+                except ValidationError:
+                    refusal = self._count_refusal(request, reason="incorrect_code")
+        raise refusal  # outside the block, so the counted failure and its audit row are kept
 
-    def _refuse(self, request: HttpRequest, *, reason: str) -> NoReturn:
+    def _count_refusal(self, request: HttpRequest, *, reason: str) -> ValidationError:
         locked = lockout.second_factor_failed(
             request=request, user=self.user, reason=reason, reauthentication=self.reauthentication
         )
@@ -71,8 +78,8 @@ class _LockoutSecondFactorMixin:
             # outlive its lock and reopen the code prompt.
             clear_login(request)
         if locked:
-            raise get_adapter().validation_error("too_many_login_attempts")
-        raise get_mfa_adapter().validation_error("incorrect_code")
+            return get_adapter().validation_error("too_many_login_attempts")  # type: ignore[no-any-return]
+        return get_mfa_adapter().validation_error("incorrect_code")  # type: ignore[no-any-return]
 
 
 class LockoutAuthenticateForm(_LockoutSecondFactorMixin, AuthenticateForm):  # type: ignore[misc]

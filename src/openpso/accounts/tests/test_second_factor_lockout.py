@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+import threading
 
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from openpso.audit.models import AuditEvent
@@ -184,3 +187,38 @@ def test_wrong_codes_at_reauthentication_count_too(cast):
     failed = AuditEvent.objects.filter(action="sign_in.second_factor_failed")
     assert [e.detail["reauthentication"] for e in failed] == [True, True]
     assert AccessAttempt.objects.get(username="safety_manager@cast.test").failures_since_start == 2
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the in-memory test database is one connection")
+@pytest.mark.django_db(transaction=True)
+def test_wrong_codes_sent_in_parallel_get_no_more_checks_than_the_limit(cast):
+    # The attack sent codes at ~50/s; sent at once, each could pass the lock check
+    # before any failure was counted (check-then-act) unless code checks queue per account.
+    limit, guesses = settings.AXES_FAILURE_LIMIT, 24
+    first = _client("198.51.100.7")
+    _password_step(first, "safety_manager@cast.test")
+    session = first.cookies[settings.SESSION_COOKIE_NAME].value
+    start = threading.Barrier(guesses)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def guess(code: str) -> None:
+        try:
+            client = _client("198.51.100.7")
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
+            start.wait()
+            statuses.append(_give_code(client, code))
+        except BaseException as error:  # reported by the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(code,)) for code in _wrong_codes(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    checked = AuditEvent.objects.filter(action="sign_in.second_factor_failed", detail__reason="incorrect_code")
+    assert checked.count() <= limit
+    assert 429 in statuses
