@@ -208,6 +208,16 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("OPENPSO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+# HSTS for this host's subdomains too, and the preload flag; preload takes effect only once the
+# registrable domain's owner submits it to the browsers' list (docs/deploy.md).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("OPENPSO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("OPENPSO_HSTS_PRELOAD", True)
+# Behind a reverse proxy that terminates TLS (deploy/nginx), the request reaches us over plain
+# HTTP; the proxy says it came over HTTPS in X-Forwarded-Proto, which it sets on every request
+# so a client cannot. Without this, the HTTPS redirect would loop. Never set it without such a
+# proxy: anyone could then claim HTTPS.
+if env_bool("OPENPSO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
