@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.http import HttpRequest
 
 
@@ -9,3 +14,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """One password check at a time per account, holding the account's row.
+
+        axes checks the lock before the password and counts the failure after it; passwords
+        sent in parallel would otherwise all pass the check before any failure was counted
+        (issue 13). An unknown account has no row to hold and nothing to find.
+        """
+        email = str(credentials.get("email") or "").strip().lower()
+        with transaction.atomic():
+            if email:
+                get_user_model().objects.select_for_update().filter(email=email).exists()
+            user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+            return user

@@ -222,3 +222,39 @@ def test_wrong_codes_sent_in_parallel_get_no_more_checks_than_the_limit(cast):
     checked = AuditEvent.objects.filter(action="sign_in.second_factor_failed", detail__reason="incorrect_code")
     assert checked.count() <= limit
     assert 429 in statuses
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the in-memory test database is one connection")
+@pytest.mark.django_db(transaction=True)
+def test_wrong_passwords_sent_in_parallel_get_no_more_checks_than_the_limit(cast, monkeypatch):
+    from openpso.accounts.models import User
+
+    limit, guesses = settings.AXES_FAILURE_LIMIT, 24
+    checks: list[str] = []
+    check_password = User.check_password
+
+    def counted(user: User, raw: str) -> bool:
+        checks.append(user.email)
+        return bool(check_password(user, raw))
+
+    monkeypatch.setattr(User, "check_password", counted)
+    start = threading.Barrier(guesses)
+    errors: list[BaseException] = []
+
+    def guess(n: int) -> None:
+        try:
+            client = _client("198.51.100.7")
+            start.wait()
+            client.post("/accounts/login/", {"login": "safety_manager@cast.test", "password": f"wrong-{n}"})
+        except BaseException as error:  # reported by the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(checks) <= limit
