@@ -40,6 +40,7 @@ _RAW = "_enc_raw_"
 _HEAD = "_enc_head_"
 
 Model = type[models.Model]
+Usage = Mapping[tuple[str, str], int]  # (key id, format) -> stored values
 
 
 @dataclass
@@ -187,9 +188,6 @@ def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], Non
                 break
             after = pks[-1]  # keyset paging: failed rows stay stale but are not re-read
     return result
-
-
-Usage = Mapping[tuple[str, str], int]  # (key id, format) -> stored values
 
 
 def _column_usage(model: Model, name: str, ring: Keyring) -> Counter[tuple[str, str]]:
