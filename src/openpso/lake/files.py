@@ -29,6 +29,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from django.conf import settings
 
 PART = "part.parquet"
+_TMP = ".tmp"
 _MONTH_DIR = re.compile(r"month=(\d{4})-(\d{2})")
 
 
@@ -71,7 +72,7 @@ def write(table: Any, path: Path) -> None:
         remove(path)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}{_TMP}")
     try:
         pq.write_table(table, tmp, compression="zstd")
         os.replace(tmp, path)
@@ -83,6 +84,16 @@ def remove(path: Path) -> None:
     path.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         path.parent.rmdir()  # the month folder, when nothing else is in it
+
+
+def sweep(root: Path) -> int:
+    """Remove the temporary files of writers killed mid-file (SIGKILL, power loss: `write`'s
+    `finally` never ran), with month folders they alone were in. Call holding `refresh_lock`,
+    so no live writer's file is taken. Returns how many were removed."""
+    left = list(root.rglob(f".{PART}.*{_TMP}")) if root.is_dir() else []
+    for path in left:
+        remove(path)
+    return len(left)
 
 
 def digest(table: Any) -> str:

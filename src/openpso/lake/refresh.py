@@ -83,6 +83,7 @@ def refresh_lake(
     started = time.perf_counter()
     summary = RefreshSummary()
     with files.refresh_lock():
+        files.sweep(files.lake_root())  # what a refresh killed mid-file left
         for one in [pso] if pso is not None else _psos():
             _Refresh(one, summary=summary, progress=progress, full=full).run()
     summary.seconds = time.perf_counter() - started

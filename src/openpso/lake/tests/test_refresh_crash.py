@@ -86,3 +86,20 @@ def test_a_lake_refresh_killed_midway_then_run_again_leaves_the_lake_one_refresh
     wanted = lake_contents(reference)
     assert sum("/events/month=" in name for name in wanted) == MONTHS
     assert lake_contents(crashed) == wanted
+
+
+def test_a_file_left_half_written_by_a_killed_refresh_is_removed_by_the_next(db: None) -> None:
+    """A refresh killed inside `files.write` leaves its temporary file (the `finally` that
+    removes it never runs); the next refresh, holding the lock, sweeps it away."""
+    from openpso.lake.files import PART, lake_root
+    from openpso.lake.refresh import refresh_lake
+
+    month = lake_root() / "pso-of-the-sweep-test" / "events" / "month=2026-01"
+    month.mkdir(parents=True)
+    left = month / f".{PART}.99999.tmp"
+    left.write_bytes(b"PAR1 half a file")
+
+    refresh_lake()
+
+    assert not left.exists()
+    assert not month.exists(), "the month folder it alone was in stays behind"
