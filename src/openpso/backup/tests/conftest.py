@@ -6,7 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,26 +64,37 @@ def _admin_connection() -> psycopg.Connection[Any]:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Fresh]:
-    data_dir, keys_dir = tmp_path / "restored-data", tmp_path / "restored-keys"
-    env = {
-        **os.environ,
-        "OPENPSO_ENV": "test",
-        "OPENPSO_DATA_DIR": str(data_dir),
-        "OPENPSO_KEYS_DIR": str(keys_dir),
-    }
-    if connection.vendor == "sqlite":
-        database = str(data_dir / "openpso.sqlite3")
-        yield Fresh({**env, "DATABASE_URL": f"sqlite:///{database}"}, data_dir, keys_dir, database)
-        return
-    # PostgreSQL: a second database on the same server, dropped afterwards.
-    database = f"openpso_restore_{secrets.token_hex(4)}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    pg = libpq_env({**connection.settings_dict, "NAME": database})
-    url = f"postgres://{pg.get('PGUSER', '')}@{pg.get('PGHOST', '')}:{pg.get('PGPORT', '5432')}/{database}"
-    try:
-        yield Fresh({**env, **pg, "DATABASE_URL": url}, data_dir, keys_dir, database)
-    finally:
+def make_fresh(tmp_path: Path) -> Iterator[Callable[[str], Fresh]]:
+    """Fresh installations by name: a data dir, a keys dir and an empty database each
+    (a new SQLite file, or a new database on the same PostgreSQL server, dropped afterwards)."""
+    databases: list[str] = []
+
+    def make(name: str) -> Fresh:
+        data_dir, keys_dir = tmp_path / f"{name}-data", tmp_path / f"{name}-keys"
+        env = {
+            **os.environ,
+            "OPENPSO_ENV": "test",
+            "OPENPSO_DATA_DIR": str(data_dir),
+            "OPENPSO_KEYS_DIR": str(keys_dir),
+        }
+        if connection.vendor == "sqlite":
+            database = str(data_dir / "openpso.sqlite3")
+            return Fresh({**env, "DATABASE_URL": f"sqlite:///{database}"}, data_dir, keys_dir, database)
+        database = f"openpso_{name}_{secrets.token_hex(4)}"
         with _admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{database}"')
+        databases.append(database)
+        pg = libpq_env({**connection.settings_dict, "NAME": database})
+        url = f"postgres://{pg.get('PGUSER', '')}@{pg.get('PGHOST', '')}:{pg.get('PGPORT', '5432')}/{database}"
+        return Fresh({**env, **pg, "DATABASE_URL": url}, data_dir, keys_dir, database)
+
+    yield make
+    if databases:
+        with _admin_connection() as admin:
+            for database in databases:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh(make_fresh: Callable[[str], Fresh]) -> Fresh:
+    return make_fresh("restored")

@@ -83,6 +83,7 @@ def test_a_backup_restored_into_a_fresh_installation_has_the_same_counts_chain_a
     assert restored_lake == lake
     read = fresh.openpso(
         "shell",
+        "--no-imports",
         "-c",
         f"from openpso.reporting.models import EventReport as R; print(R.objects.get(pk='{filed[1].pk}').narrative)",
     )
