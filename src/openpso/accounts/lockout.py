@@ -147,9 +147,12 @@ def second_factor_failed(*, request: HttpRequest, user: Any, reason: str, reauth
     counts too and extends it, as a password attempt does). The code itself is never kept:
     AXES_SENSITIVE_PARAMETERS masks the `code` field in the attempt row axes writes.
     """
+    signed_in = reauthentication and request.user.is_authenticated
     record(
-        actor=None,
-        actor_label=UNAUTHENTICATED,
+        # At reauthentication the session's own user typed the code; at sign-in nobody is
+        # proven yet.
+        actor=request.user if signed_in else None,
+        actor_label=None if signed_in else UNAUTHENTICATED,
         action="sign_in.second_factor_failed",
         object_type="accounts.user",
         object_id=int(user.pk),

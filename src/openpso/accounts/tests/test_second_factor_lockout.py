@@ -186,6 +186,7 @@ def test_wrong_codes_at_reauthentication_count_too(cast):
         person.post("/accounts/2fa/reauthenticate/", {"code": code})
     failed = AuditEvent.objects.filter(action="sign_in.second_factor_failed")
     assert [e.detail["reauthentication"] for e in failed] == [True, True]
+    assert {e.actor_id for e in failed} == {cast.users["safety_manager"].pk}
     assert AccessAttempt.objects.get(username="safety_manager@cast.test").failures_since_start == 2
 
 
