@@ -11,7 +11,6 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from openpso.analytics.tasks import warm_dashboards_task
 from openpso.analytics.warm import warm_dashboards
 from openpso.compliance.demo import seed_compliance
 from openpso.demo.feedback import seed_feedback
@@ -103,11 +102,11 @@ class Command(BaseCommand):
     def _warm(self) -> None:
         # No first look at a dashboard (the PSO's, a provider's, a health system's) should wait for its charts.
         # The demo logins' dashboards are built now; every other member's (two dozen, half a minute
-        # or more) by the task worker that `serve` starts, while the server is already answering.
+        # or more) by the task worker that `serve` starts, which queues them as it starts (openpso worker),
+        # while the server is already answering.
         started = time.perf_counter()
         names = {login.organization for login in demo_logins()}
         warmed = warm_dashboards(only=list(Organization.objects.filter(name__in=names).values_list("pk", flat=True)))
-        warm_dashboards_task.enqueue()
         self.stdout.write(
             f"Analytics: {warmed} dashboards built in {time.perf_counter() - started:.1f} s; "
             "the other members' are being built in the background."
