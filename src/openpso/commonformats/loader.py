@@ -15,6 +15,7 @@ from openpso.commonformats.model import (
     ANSWER_SYSTEMS,
     BEHAVIORS,
     CODED_TYPES,
+    FORM_KINDS,
     ITEM_TYPES,
     OPERATORS,
     AnswerOption,
@@ -79,7 +80,7 @@ class _Reader:
         self._keys(raw, _FORM_KEYS, "(form)", required={"key", "family", "version", "form_id", "title", "items"})
         self.key = raw["key"]
         kind = raw.get("kind", "module")
-        if kind not in {"generic", "module"}:
+        if kind not in FORM_KINDS:
             raise self.fail("(form)", f"kind must be 'generic' or 'module', not {kind!r}")
         triggers = raw.get("triggers", {})
         self._keys(triggers, {"categories", "provider_types"}, "(form) triggers")

@@ -143,6 +143,10 @@ class Rendering:
         return next((t for t, mine in self.link_ids if mine == link_id), link_id)
 
 
+# What a form is: a generic form (HERF, PIF, SIR, v2.0 Generic) or an event module.
+FORM_KINDS = ("generic", "module")
+
+
 @dataclass(frozen=True)
 class FormDefinition:
     key: str  # e.g. "cfer-h-1.2/medication"
@@ -150,7 +154,7 @@ class FormDefinition:
     version: str
     form_id: str  # AHRQ form id, e.g. "F8", "HERF"
     title: str
-    kind: str  # "generic" (HERF, PIF, SIR, v2.0 Generic) or "module"
+    kind: str  # one of FORM_KINDS
     source: str
     items: tuple[Item, ...]
     loinc_panel: str | None = None

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from openpso.core.forms_api import router as forms_router
+from openpso.core.openapi import document_errors
 from openpso.lib.api_auth import NotAuthenticated, session_auth
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 from openpso.submissions.api import router as submissions_router
 
-api = NinjaAPI(
+
+class OpenPsoAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)  # every status each operation can answer (core/openapi.py)
+        return schema
+
+
+api = OpenPsoAPI(
     title="OpenPSO API",
     version="1",
     description=(
@@ -44,3 +60,10 @@ def not_authenticated(request: HttpRequest, exc: NotAuthenticated) -> HttpRespon
     if exc.challenge:
         response["WWW-Authenticate"] = exc.challenge
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """413 in JSON; Django's own answer is an HTML 400 that says nothing of the limit."""
+    detail = f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes the server accepts."
+    return api.create_response(request, {"detail": detail}, status=413)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.fhir import to_fhir_questionnaire
+from openpso.commonformats.model import FORM_KINDS
 
 router = Router(tags=["forms"])
 
@@ -17,7 +18,7 @@ class FormOut(Schema):
     key: str
     title: str
     version: str
-    kind: str
+    kind: str = Field(json_schema_extra={"enum": list(FORM_KINDS)})
     extension: bool
     provisional: bool
     triggers: list[str]

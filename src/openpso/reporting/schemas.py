@@ -16,12 +16,28 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
+from openpso.pswp.status import PswpStatus
 from openpso.reporting.labels import EVENT_TYPE_PHRASES, answer_words, category_words
 
 _HERF = herf_core()
 NARRATIVE_MAX = _HERF["DE15"].max_length or 2000
 MAX_ANSWERS = 1000
 MAX_ANSWERS_BYTES = 200_000
+
+
+def code_list(element_id: str, *, blank: bool = False) -> dict[str, Any]:
+    """A Common Formats element's answer codes as the OpenAPI `enum`: the very codes the
+    validators below check, so the document cannot drift from them. `blank` adds "" for an
+    optional answer left empty."""
+    return {"enum": [""] * blank + sorted(_HERF[element_id].codes)}
+
+
+def code_lists(element_id: str) -> dict[str, Any]:
+    """The same, for a list of answers (the schema of each item)."""
+    return {"items": {"type": "string", **code_list(element_id)}}
+
+
+PSWP_STATUSES: dict[str, Any] = {"enum": list(PswpStatus.values)}
 
 
 def _bad(code: str, message: str) -> PydanticCustomError:
@@ -36,8 +52,13 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     provider: str = Field(description="Slug of the provider the event happened at")
-    event_type: str = Field(description="DE3 What is being reported: A3 incident, A6 near miss, A9 unsafe condition")
-    categories: list[str] = Field(description="DE21 category answer codes (A42…A66), one or more")
+    event_type: str = Field(
+        description="DE3 What is being reported: A3 incident, A6 near miss, A9 unsafe condition",
+        json_schema_extra=code_list("DE3"),
+    )
+    categories: list[str] = Field(
+        description="DE21 category answer codes (A42…A66), one or more", json_schema_extra=code_lists("DE21")
+    )
     category_other: str = Field(
         "", max_length=200, validate_default=True, description="DE21 'Other: please specify' text"
     )
@@ -46,9 +67,14 @@ class ReportIn(BaseModel):
     location_detail: str = Field("", max_length=500, description="DE18 location narrative")
     narrative: str = Field(min_length=1, max_length=NARRATIVE_MAX, description="DE15 brief narrative")
     patient_age_years: int | None = Field(None, ge=0, le=130, description="PIF age at the event, in years")
-    patient_sex: str = Field("", description="DE42 patient's gender: M, F or UNK")
+    patient_sex: str = Field(
+        "", description="DE42 patient's gender: M, F or UNK", json_schema_extra=code_list("DE42", blank=True)
+    )
     harm: str = Field(
-        "", validate_default=True, description="PIF harm scale (LOINC 74560-4 answer), required for an incident"
+        "",
+        validate_default=True,
+        description="PIF harm scale (LOINC 74560-4 answer), required for an incident",
+        json_schema_extra=code_list("PIF/harm", blank=True),
     )
     anonymous: bool = Field(False, description="DE33 anonymous reporter")
     answers: dict[str, Any] = Field(
@@ -192,17 +218,17 @@ class ReportOut(BaseModel):
     short_id: str
     provider: str
     unit: int | None
-    event_type: str
-    categories: list[str]
+    event_type: str = Field(json_schema_extra=code_list("DE3"))
+    categories: list[str] = Field(json_schema_extra=code_lists("DE21"))
     discovered_at: dt.datetime
     reported_at: dt.datetime
     narrative: str
     location_detail: str
     patient_age_years: int | None
-    patient_sex: str
-    harm: str
+    patient_sex: str = Field(json_schema_extra=code_list("DE42", blank=True))
+    harm: str = Field(json_schema_extra=code_list("PIF/harm", blank=True))
     anonymous: bool
-    pswp_status: str
+    pswp_status: str = Field(json_schema_extra=PSWP_STATUSES)
     # The Common Formats modules the report answers, and every answer in words (issue 12):
     # the reporter's answers as the safety team completed or corrected them.
     modules: list[str] = []
@@ -213,9 +239,9 @@ class ReportSummaryOut(Schema):
     id: uuid.UUID
     short_id: str
     provider: str = Field(validation_alias="provider.slug")
-    event_type: str
-    categories: list[str]
-    harm: str
+    event_type: str = Field(json_schema_extra=code_list("DE3"))
+    categories: list[str] = Field(json_schema_extra=code_lists("DE21"))
+    harm: str = Field(json_schema_extra=code_list("PIF/harm", blank=True))
     discovered_at: dt.datetime
     reported_at: dt.datetime
-    pswp_status: str
+    pswp_status: str = Field(json_schema_extra=PSWP_STATUSES)

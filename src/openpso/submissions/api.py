@@ -22,10 +22,11 @@ from ninja.security import HttpBearer
 
 from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
+from openpso.reporting.schemas import ErrorOut
 from openpso.submissions import queries
-from openpso.submissions.actions import MAX_BATCH, Channel, submit_events
+from openpso.submissions.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
 from openpso.submissions.keys import key_for_token
-from openpso.submissions.models import ProviderApiKey, Submission
+from openpso.submissions.models import ProviderApiKey, Submission, SubmissionMethod
 
 # Per caller (key or person): a full batch of 500 every couple of seconds is plenty for a
 # provider system catching up; more looks like a runaway client.
@@ -58,7 +59,7 @@ class SubmitIn(Schema):
 
 class EventResultOut(Schema):
     event_id: str
-    status: str = Field(..., description='"accepted", "unchanged" or "refused"')
+    status: str = Field(..., json_schema_extra={"enum": [ACCEPTED, UNCHANGED, REFUSED]})
     version: str | None = Field(None, description="sha256 of the submission document (openpso-submission/1)")
     reason: str = ""
     field: str = Field("", description="What a refusal is about, e.g. categories or answers.<linkId>")
@@ -71,14 +72,10 @@ class SubmitOut(Schema):
     results: list[EventResultOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class SubmissionOut(Schema):
     event_id: uuid.UUID
     version: str
-    method: str
+    method: str = Field(json_schema_extra={"enum": list(SubmissionMethod.values)})
     submitted_at: dt.datetime
     event_month: dt.date
 

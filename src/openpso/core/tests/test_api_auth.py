@@ -8,6 +8,7 @@ API key is a 401 about the key, never a 403 about CSRF.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -26,7 +27,7 @@ OPERATIONS = [
 ]
 
 
-def _call(client: Client, method: str, url: str, **headers: str):
+def _call(client: Client, method: str, url: str, **headers: Any):
     if method == "post":
         return client.post(url, data=json.dumps({"events": ["x"]}), content_type="application/json", **headers)
     return client.get(url, **headers)
@@ -42,7 +43,9 @@ def test_a_request_without_credentials_gets_401_saying_what_is_needed(db, method
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_bad_api_key_gets_401_about_the_key_not_a_csrf_error(db, method):
-    response = _call(Client(enforce_csrf_checks=True), method, "/api/v1/submissions", HTTP_AUTHORIZATION="Bearer opso_nope_nope")
+    response = _call(
+        Client(enforce_csrf_checks=True), method, "/api/v1/submissions", HTTP_AUTHORIZATION="Bearer opso_nope_nope"
+    )
     assert response.status_code == 401
     assert "API key" in response.json()["detail"]
     assert "CSRF" not in response.json()["detail"]
@@ -59,7 +62,9 @@ def test_a_revoked_key_gets_the_same_401_as_an_unknown_one(cast):
 
 
 def test_an_authorization_header_that_is_not_a_bearer_key_gets_401_saying_so(db):
-    response = _call(Client(enforce_csrf_checks=True), "post", "/api/v1/submissions", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")
+    response = _call(
+        Client(enforce_csrf_checks=True), "post", "/api/v1/submissions", HTTP_AUTHORIZATION="Basic Zm9vOmJhcg=="
+    )
     assert response.status_code == 401
     assert "Bearer" in response.json()["detail"]
 
@@ -95,5 +100,7 @@ def test_a_signed_in_get_needs_no_csrf_token(cast):
 
 def test_a_good_api_key_needs_no_csrf_token(cast):
     issued = issue_key(provider=cast.orgs["p1"], name="Incident system", actor=None)
-    response = _call(Client(enforce_csrf_checks=True), "post", "/api/v1/submissions", HTTP_AUTHORIZATION=f"Bearer {issued.token}")
+    response = _call(
+        Client(enforce_csrf_checks=True), "post", "/api/v1/submissions", HTTP_AUTHORIZATION=f"Bearer {issued.token}"
+    )
     assert response.status_code == 200
