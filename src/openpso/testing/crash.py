@@ -226,14 +226,21 @@ def kill_midway(site: Site, *args: str, when: Callable[[Watch], bool], timeout: 
     process = site.start(*args)
     watch = Watch(site)
     assert process.stdout is not None
-    reader = threading.Thread(target=lambda: watch.lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    output = process.stdout
+
+    def read() -> None:
+        for line in output:  # each line as the command prints it (PYTHONUNBUFFERED)
+            watch.lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     deadline = time.monotonic() + timeout
     try:
         while not when(watch):
             if process.poll() is not None:
-                output = "".join(watch.lines)
-                raise AssertionError(f"openpso {' '.join(args)} ended before the kill point:\n{output}")
+                reader.join(timeout=5)
+                shown = "".join(watch.lines)
+                raise AssertionError(f"openpso {' '.join(args)} ended before the kill point:\n{shown}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"openpso {' '.join(args)} did not reach the kill point in {timeout} s")
             time.sleep(0.01)

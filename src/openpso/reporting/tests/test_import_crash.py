@@ -10,7 +10,7 @@ from typing import Any
 
 from openpso.testing.crash import assert_same, kill_midway, prepare, rows, snapshot
 
-RESPONSES = 150
+RESPONSES = 100
 STATE = "openpso.reporting.tests.test_import_crash:state"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from openpso.testing.crash import assert_same, kill_midway, prepare, rows, snapshot
 
-REPORTS = 120  # enough that the batch is seen half-way on a fast machine
+REPORTS = 80  # enough that the batch is seen half-way on a fast machine
 SEED = "openpso.submissions.tests.test_crash:seed"
 STATE = "openpso.submissions.tests.test_crash:state"
 
