@@ -4,6 +4,9 @@ An access-log line carries the exact time of a request; for `POST /anonymous/rep
 that is the exact time of an anonymous report, which the report itself keeps only to the
 hour (DESIGN invariant 2). So requests to the anonymous pages — and the static files those
 pages load, recognised by their same-origin Referer — are not written to the access log.
+Nor are posts of the signed-in report form (`POST /reports/new/`) and what their answer page
+loads: "Report anonymously" there files through the anonymous channel, and the log cannot
+see the box; a named filing is in the audit log with its time anyway.
 Error-log lines are unchanged. Loaded by gunicorn before Django: imports no Django code.
 
 It is also gunicorn's configuration module (`--config python:openpso.core.gunicorn`; gunicorn
@@ -31,8 +34,10 @@ control_socket_disable = True
 
 _task_worker: subprocess.Popen[bytes] | None = None
 
-# Keep in step with openpso.reporting.channel_views.ANONYMOUS_PATH (a test checks it).
+# Keep in step with openpso.reporting.channel_views.ANONYMOUS_PATH and REPORT_FORM_PATH
+# (a test checks them).
 ANONYMOUS_PATH = "/anonymous/"
+REPORT_FORM_PATH = "/reports/new/"
 
 
 def is_anonymous_request(environ: dict[str, Any] | None) -> bool:
@@ -40,7 +45,16 @@ def is_anonymous_request(environ: dict[str, Any] | None) -> bool:
         return False
     path = str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
     referer = str(environ.get("HTTP_REFERER", ""))
-    return path.startswith(ANONYMOUS_PATH) or ANONYMOUS_PATH in referer
+    if path.startswith(ANONYMOUS_PATH) or ANONYMOUS_PATH in referer:
+        return True
+    form_post = path == REPORT_FORM_PATH and str(environ.get("REQUEST_METHOD", "")).upper() == "POST"
+    return form_post or _referer_path(referer) == REPORT_FORM_PATH
+
+
+def _referer_path(referer: str) -> str:
+    """The path of a Referer URL ("https://host/reports/new/?provider=x" → "/reports/new/")."""
+    rest = referer.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1].split("?", 1)[0].split("#", 1)[0] if "/" in rest else ""
 
 
 class QuietAnonymousLogger(Logger):  # type: ignore[misc]

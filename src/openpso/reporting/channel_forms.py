@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openpso.organizations.timezones import zone_of
 from openpso.reporting.channel import PASSPHRASE_MIN_LENGTH
-from openpso.reporting.forms import ReportForm
+from openpso.reporting.forms import DATETIME_LOCAL, ReportForm
 from openpso.reporting.models import FollowUpKind
 
 # Short, common, distinct English words for suggested passphrases: 4 of these are easy
@@ -60,8 +60,21 @@ class AnonymousReportForm(ReportForm):
         if not self.is_bound:
             # The signed-in form defaults the discovery time to now, to the minute: kept as
             # is, that would date the report's filing finer than the hour (invariant 2).
-            now = timezone.localtime(timezone=zone_of(self.provider))
-            self.initial["discovered_at"] = now.replace(minute=0, second=0, microsecond=0)
+            hour = timezone.localtime(timezone=zone_of(self.provider)).replace(minute=0, second=0, microsecond=0)
+            self.initial["discovered_at"] = hour
+            self.initial["discovered_at_suggested"] = hour.strftime(DATETIME_LOCAL)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        moment = cleaned.get("discovered_at")
+        suggested = self.data.get("discovered_at_suggested")
+        if moment is not None and suggested and self.data.get("discovered_at") == suggested:
+            # Left as its page suggested it: from the signed-in form's "Report anonymously"
+            # (views.report_new) that is now, to the minute, which would date the filing
+            # finer than the hour. Kept as this page suggests it: the hour, in the provider's time.
+            local = timezone.localtime(moment, zone_of(self.provider))
+            cleaned["discovered_at"] = local.replace(minute=0, second=0, microsecond=0)
+        return cleaned
 
     def report_data(self, provider: Any) -> dict[str, Any]:
         data = super().report_data(provider)

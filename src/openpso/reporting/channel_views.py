@@ -43,6 +43,9 @@ from openpso.reporting.schemas import ReportIn
 # Every page under this path is identity-free; `openpso.core.gunicorn` keeps the same
 # prefix out of the access log.
 ANONYMOUS_PATH = "/anonymous/"
+# The signed-in report form: a post there may be an anonymous filing ("Report anonymously",
+# views.report_new), so its posts are logged no more than the anonymous pages'.
+REPORT_FORM_PATH = "/reports/new/"
 
 # Per hashed client address and hour. Generous, because a whole hospital often shares one
 # NAT address; the per-receipt lockout, not this, protects a passphrase.
@@ -90,12 +93,18 @@ def _status(record: logging.LogRecord) -> int:
 
 
 def _about_anonymous_path(record: logging.LogRecord) -> bool:
-    path = getattr(getattr(record, "request", None), "path", None)
+    request = getattr(record, "request", None)
+    path = getattr(request, "path", None)
     if isinstance(path, str):
-        return path.startswith(ANONYMOUS_PATH)
+        return _may_be_anonymous(getattr(request, "method", ""), path)
     # django.server (runserver) logs the request line as its first argument.
     args = record.args if isinstance(record.args, tuple) else ()
-    return bool(args) and f" {ANONYMOUS_PATH}" in str(args[0])
+    method, _, target = str(args[0]).partition(" ") if args else ("", "", "")
+    return _may_be_anonymous(method, target.split(" ", 1)[0].split("?", 1)[0])
+
+
+def _may_be_anonymous(method: str, path: str) -> bool:
+    return path.startswith(ANONYMOUS_PATH) or (path == REPORT_FORM_PATH and method.upper() == "POST")
 
 
 for _name in ("django.request", "django.security.csrf", "django.server"):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from openpso.commonformats.catalogue import form, modules_for
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, OTHER_CATEGORY, UNSAFE_CONDITION, herf_core
@@ -37,6 +38,15 @@ NEEDED_NOW = ("event_type", "categories", "category_other", "discovered_at", "na
 # type the reporter already chose (a violence report is the reporter's own answer).
 EMS_MODULE = "openpso-ext/ems-1.0"
 EMS_REPORT_TYPE = {INCIDENT: "OPSO-EMS-TYPE-PSE", NEAR_MISS: "OPSO-EMS-TYPE-NEAR-MISS"}
+
+
+# What a datetime-local input posts (the page's discovery time).
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def files_anonymously(post: Any) -> bool:
+    """Whether a post of the report form has "Report anonymously" ticked."""
+    return bool(forms.CheckboxInput().value_from_datadict(post, MultiValueDict(), "anonymous"))
 
 
 def _ems_report_type_from_event_type(answers: dict[str, Any], *, chosen: list[str], event_type: Any) -> None:
@@ -100,7 +110,7 @@ class ReportForm(forms.Form):
     discovered_at = ZonedDateTimeField(
         label="When was it discovered?",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
     unit = forms.ModelChoiceField(
         label="Where did it happen?", queryset=Unit.objects.none(), required=False, empty_label="— choose the unit —"
@@ -129,8 +139,14 @@ class ReportForm(forms.Form):
         label="Patient's sex (optional)", required=False, choices=[("", "—"), *_choices("DE42")]
     )
     anonymous = forms.BooleanField(
-        label="Report anonymously", required=False, help_text="Your name is not stored with the report."
+        label="Report anonymously",
+        required=False,
+        help_text="Sent as the anonymous page sends it: no name or job, the time only to the hour, no draft "
+        "kept; you get a receipt code to follow it up.",
     )
+    # The discovery time the page suggested (now, to the minute). An anonymous filing that
+    # leaves it as suggested keeps only the hour (AnonymousReportForm): it would date the filing.
+    discovered_at_suggested = forms.CharField(required=False, widget=forms.HiddenInput, max_length=32)
     reporter_role = forms.CharField(label="Your job or position (optional)", required=False, max_length=100)
 
     # The anonymous channel's form sets this: its drug search is the identity-free one.
@@ -164,6 +180,7 @@ class ReportForm(forms.Form):
         if not self.is_bound:
             now = timezone.localtime(timezone=discovered_at.zone)
             self.initial.setdefault("discovered_at", now.replace(second=0, microsecond=0))
+            self.initial.setdefault("discovered_at_suggested", now.strftime(DATETIME_LOCAL))
             if home_unit is not None:
                 self.initial.setdefault("unit", home_unit.pk)
 
@@ -241,6 +258,7 @@ class ReportForm(forms.Form):
             value = cleaned.get(module_forms.field_name(link_id))
             if value not in (None, ""):
                 answers[link_id] = module_forms.answer_value(value)
+        cleaned.pop("discovered_at_suggested", None)
         data = {k: v for k, v in cleaned.items() if not k.startswith("m__")}
         data["answers"] = answers
         data["provider"] = provider.slug

@@ -14,13 +14,14 @@ from pydantic import ValidationError
 
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
 from openpso.organizations.timezones import activate_zone_of
-from openpso.reporting import actions, drafts, queries
+from openpso.reporting import actions, channel_views, drafts, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
-from openpso.reporting.forms import ReportForm
+from openpso.reporting.forms import ReportForm, files_anonymously
 from openpso.reporting.schemas import ReportIn
 
 # Names this channel in a PSA_AFFILIATED disclosure's conditions (actions.record_read).
 READ_VIA_PAGE = "reporting.detail"
+ANONYMOUS_NOT_SAVED = "Anonymous: nothing is saved until you send, and no draft is kept under your name."
 
 
 @login_required
@@ -54,6 +55,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
         raise Http404("You do not report for any provider")
 
     activate_zone_of(provider)  # the reporter types and reads the provider's local time
+    if request.method == "POST" and files_anonymously(request.POST):
+        # "Report anonymously" ticked: the filing is the anonymous page's own, nothing more
+        # (invariant 2, docs/decisions/0007). The draft kept under this person's name goes
+        # first; then the anonymous channel's view files it: no user, no session saved, times
+        # to the hour, a receipt code to follow it up.
+        drafts.discard_draft(user=request.user, provider=provider)
+        return channel_views.anonymous_new(request, provider=provider.slug)
     draft = drafts.draft_for(user=request.user, provider=provider) if request.method == "GET" else None
     form = ReportForm(
         request.POST or None,
@@ -72,11 +80,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             drafts.discard_draft(user=request.user, provider=provider)
             done = f"clear-draft:{provider.slug}"
-            if report.anonymous:
-                messages.success(
-                    request, f"Thank you. Your anonymous report {report.short_id} was received.", extra_tags=done
-                )
-                return redirect("core:home")
             messages.success(
                 request, f"Thank you. Report {report.short_id} was received by the safety team.", extra_tags=done
             )
@@ -90,6 +93,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
 def draft_save(request: HttpRequest, provider: str) -> HttpResponse:
     """Called by the form's script as the reporter types; answers with a short status line."""
     organization = get_reporting_provider_for_user(request.user, provider)
+    if files_anonymously(request.POST):
+        # Nothing of a report meant to be anonymous is kept under a name, not even unfinished.
+        drafts.discard_draft(user=request.user, provider=organization)
+        return HttpResponse(ANONYMOUS_NOT_SAVED, content_type="text/plain")
     draft = drafts.save_draft(user=request.user, provider=organization, post=request.POST)
     saved = timezone.localtime(draft.updated_at, activate_zone_of(organization)).strftime("%H:%M")
     return HttpResponse(f"Draft saved at {saved}", content_type="text/plain")

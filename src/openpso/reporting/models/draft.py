@@ -16,8 +16,9 @@ class ReportDraft(models.Model):
     """One signed-in person's unfinished report for one provider.
 
     The form's fields are kept as JSON inside an encrypted column: a draft holds the same
-    narrative and identifiers as a report (invariant 6). Anonymous reporters' drafts stay
-    in their own browser only, so the server never links them to a person.
+    narrative and identifiers as a report (invariant 6). A report meant to be anonymous has
+    no draft at all: the anonymous page keeps none, and the signed-in form deletes its draft
+    once "Report anonymously" is ticked (docs/decisions/0007).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_drafts")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from openpso.reporting.models import ReportDraft
+from openpso.reporting.models import EventReport, ReportDraft
 from openpso.reporting.tests.test_browser_report_flow import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,3 +56,50 @@ def test_after_sending_the_local_copy_is_forgotten(live_server, cast, phone):
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('openpso-draft:'))") == []
     page.goto(f"{live_server.url}/reports/new/")
     assert page.get_by_label("What happened?", exact=True).input_value() == ""
+
+
+def test_ticking_report_anonymously_stops_saving_removes_the_draft_and_files_as_the_anonymous_page(
+    live_server, cast, phone
+):
+    """Issue 13 item 2: once the box is ticked nothing is kept under the name, here or on the server."""
+    page = phone.new_page()
+    _sign_in(page, live_server.url, "reporter@cast.test")
+    page.goto(f"{live_server.url}/reports/new/")
+    suggested = page.locator("input[name='discovered_at_suggested']").input_value()
+    page.get_by_label("Near Miss", exact=True).check()
+    page.get_by_label("Medication or Other Substance", exact=True).check()
+    page.get_by_label("What happened?", exact=True).fill("Typed before the box")
+    expect(page.locator("#draft-status")).to_have_text(re.compile("^Draft saved at"))
+    assert ReportDraft.objects.filter(user=cast.users["reporter"]).exists()
+    posted: list[str] = []
+    page.on(
+        "request", lambda r: posted.append(r.post_data or "") if r.method == "POST" and "/draft/" in r.url else None
+    )
+
+    page.get_by_label("Report anonymously", exact=True).check()
+    expect(page.locator("#draft-status")).to_have_text(re.compile("^Anonymous: nothing is saved"))
+    assert not ReportDraft.objects.exists()
+    assert page.locator("input[name='discovered_at']").input_value() == suggested[:14] + "00"
+    expect(page.locator("#field-reporter_role")).to_be_hidden()
+    assert {page.locator(f"#{el}").get_attribute("hx-get") for el in _drug_inputs(page)} == {"/anonymous/drugs/"}
+    page.get_by_label("What happened?", exact=True).fill("Typed after the box CANARY-AFTER")
+    page.wait_for_timeout(2500)  # three autosave delays
+    assert len(posted) == 1, posted  # the one that dropped the draft
+    assert "Typed" not in posted[0]  # it carried no answer
+    assert not ReportDraft.objects.exists()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('openpso-draft:'))") == []
+
+    page.get_by_role("button", name="Send report").click()
+    expect(page.locator("#receipt-code")).to_be_visible()
+    report = EventReport.objects.exclude(pk__in=[r.pk for r in cast.reports.values()]).get()
+    assert report.anonymous
+    assert report.reporter is None
+    assert report.narrative == "Typed after the box CANARY-AFTER"
+    assert (report.discovered_at.minute, report.reported_at.minute) == (0, 0)
+    assert not ReportDraft.objects.exists()
+
+
+def _drug_inputs(page) -> list[str]:
+    ids = page.evaluate("Array.from(document.querySelectorAll('#report-form [hx-get]')).map(e => e.id)")
+    assert ids, "the form has no drug search"
+    return ids

@@ -246,10 +246,39 @@ def test_gunicorn_writes_no_access_line_for_anonymous_pages_or_what_they_load():
     assert _gunicorn_lines({"REQUEST_METHOD": "GET", "PATH_INFO": "/reports/"}) == ['[now] "GET /reports/" 200']
 
 
+def test_gunicorn_writes_no_access_line_for_posts_of_the_signed_in_form_or_what_their_answer_loads():
+    # "Report anonymously" there files through the anonymous channel (issue 13 item 2).
+    assert _gunicorn_lines({"REQUEST_METHOD": "POST", "PATH_INFO": "/reports/new/"}) == []
+    asset = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/static/openpso/openpso.css",
+        "HTTP_REFERER": "https://pso.example/reports/new/?provider=t-p1",
+    }
+    assert _gunicorn_lines(asset) == []
+    # Opening the form, saving a draft and everything else signed in are logged as before.
+    assert _gunicorn_lines({"REQUEST_METHOD": "GET", "PATH_INFO": "/reports/new/"}) == ['[now] "GET /reports/new/" 200']
+    draft = {"REQUEST_METHOD": "POST", "PATH_INFO": "/reports/new/t-p1/draft/"}
+    assert _gunicorn_lines(draft) == ['[now] "POST /reports/new/t-p1/draft/" 200']
+    other = {"REQUEST_METHOD": "GET", "PATH_INFO": "/static/x.css", "HTTP_REFERER": "https://pso.example/reports/"}
+    assert _gunicorn_lines(other) == ['[now] "GET /static/x.css" 200']
+
+
+def test_runserver_lines_for_posts_of_the_signed_in_form_are_dropped():
+    quiet = channel_views.QuietAnonymousRequests()
+
+    def line(request_line: str) -> logging.LogRecord:
+        return logging.LogRecord("django.server", logging.INFO, "", 0, '"%s" %s %s', (request_line, "429", "10"), None)
+
+    assert quiet.filter(line("POST /reports/new/?provider=t-p1 HTTP/1.1")) is False
+    assert quiet.filter(line("GET /reports/new/?provider=t-p1 HTTP/1.1")) is True
+    assert quiet.filter(line("POST /reports/new/t-p1/draft/ HTTP/1.1")) is True
+
+
 def test_the_quiet_paths_are_the_anonymous_routes():
     from django.urls import reverse
 
     assert gunicorn.ANONYMOUS_PATH == channel_views.ANONYMOUS_PATH == reverse("channel:anonymous-start")
+    assert gunicorn.REPORT_FORM_PATH == channel_views.REPORT_FORM_PATH == reverse("reporting:report-new")
     for name in ("channel:follow-up", "channel:follow-up-reply", "channel:anonymous-passphrase"):
         assert reverse(name).startswith(gunicorn.ANONYMOUS_PATH)
 
