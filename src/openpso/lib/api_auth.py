@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
@@ -23,6 +24,7 @@ SIGN_IN = "Authentication required: sign in (session cookie, with the CSRF token
 NO_KEY_HERE = "This operation does not take an API key: sign in instead"
 BAD_SCHEME = "The Authorization header must be `Bearer opso_<prefix>_<secret>`"
 BAD_KEY = "The API key is not valid: unknown, revoked or mistyped"
+UNREADABLE_BODY = "The body cannot be read: send JSON with Content-Type: application/json"
 CSRF_FAILED = "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header"
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -66,9 +68,18 @@ class SessionAuth(APIKeyCookie):
             # Reached with an Authorization header only where no key auth ran before this one.
             raise NotAuthenticated(NO_KEY_HERE if "Authorization" in request.headers else SIGN_IN)
         csrf_exempt = getattr(request, "_ninja_csrf_exempt", False)
-        if request.method not in _SAFE_METHODS and not csrf_exempt and check_csrf(request) is not None:
+        if request.method not in _SAFE_METHODS and not csrf_exempt and _csrf_fails(request):
             raise HttpError(403, CSRF_FAILED)
         return user
+
+
+def _csrf_fails(request: HttpRequest) -> bool:
+    try:
+        return check_csrf(request) is not None
+    except MultiPartParserError as exc:
+        # Django's CSRF check reads a form body for its token; a malformed multipart body
+        # otherwise escapes as Django's own HTML 400.
+        raise HttpError(400, UNREADABLE_BODY) from exc
 
 
 session_auth = SessionAuth()
