@@ -39,6 +39,18 @@ def code_lists(element_id: str) -> dict[str, Any]:
 
 PSWP_STATUSES: dict[str, Any] = {"enum": list(PswpStatus.values)}
 
+# The harm validator's rule, stated in the OpenAPI document (JSON Schema if/then/else): an
+# incident needs a harm level; a near miss or an unsafe condition has none.
+HARM_RULE: dict[str, Any] = {
+    "allOf": [
+        {
+            "if": {"properties": {"event_type": {"const": INCIDENT}}, "required": ["event_type"]},
+            "then": {"properties": {"harm": {"minLength": 1}}, "required": ["harm"]},
+            "else": {"properties": {"harm": {"const": ""}}},
+        }
+    ]
+}
+
 
 def _bad(code: str, message: str) -> PydanticCustomError:
     # `code` is the API's machine-readable contract; `message` is for people: the field's
@@ -49,7 +61,7 @@ def _bad(code: str, message: str) -> PydanticCustomError:
 class ReportIn(BaseModel):
     """A new report, with AHRQ Common Formats (HERF v1.2) codes."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=HARM_RULE)
 
     provider: str = Field(description="Slug of the provider the event happened at")
     event_type: str = Field(
@@ -57,7 +69,8 @@ class ReportIn(BaseModel):
         json_schema_extra=code_list("DE3"),
     )
     categories: list[str] = Field(
-        description="DE21 category answer codes (A42…A66), one or more", json_schema_extra=code_lists("DE21")
+        description="DE21 category answer codes (A42…A66), one or more",
+        json_schema_extra={**code_lists("DE21"), "minItems": 1, "uniqueItems": True},
     )
     category_other: str = Field(
         "", max_length=200, validate_default=True, description="DE21 'Other: please specify' text"
