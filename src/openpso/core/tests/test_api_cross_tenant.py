@@ -1,0 +1,152 @@
+"""The cross-tenant pass over the API (issue 13 item 8): what tenant A made, tenant B cannot reach.
+
+Tenant A (provider p1: its safety manager, and p1's API key) files a report through the API and
+submits it to the PSO. Tenant B (provider p2, in another health system: its safety manager, and
+p2's API key) then calls every operation whose path names an object, with A's ids: each answers
+404, exactly what a missing id gets, so B learns nothing, not even that the id exists (never
+200, 403 or 500). B's lists show none of A's ids. The operations are read from the OpenAPI
+document, so a new route is covered the day it exists, and one whose path parameters nobody
+has classified fails here until someone says what they name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from openpso.core.api import api
+from openpso.submissions.keys import issue_key
+from openpso.testing.cast import Cast
+
+DOC = api.get_openapi_schema(path_prefix="/api/v1/")
+CANARY = "CANARY-CROSS-TENANT-A"
+
+# What each path parameter names: the kind of tenant A's object that is put in its place.
+TENANT_OWNED = {"report_id": "report"}
+# Operations whose path names something that belongs to no tenant, the same for every caller.
+SHARED = {
+    "GET /api/v1/forms/{family}/{name}/questionnaire": "a Common Formats definition, public to every member",
+}
+KEY_SCHEME = "ProviderKey"
+
+
+def _operations() -> list[tuple[str, str, str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", method, path, operation)
+        for path, methods in DOC["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def _path_params(operation: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+
+
+def _credentials(operation: dict[str, Any]) -> list[str]:
+    schemes = {name for requirement in operation.get("security", []) for name in requirement}
+    return ["session", "api_key"] if KEY_SCHEME in schemes else ["session"]
+
+
+WITH_IDS = [
+    pytest.param(method, path, credential, id=f"{label} as {credential}")
+    for label, method, path, operation in _operations()
+    if _path_params(operation) and label not in SHARED
+    for credential in _credentials(operation)
+]
+LISTS = [
+    pytest.param(path, credential, id=f"{label} as {credential}")
+    for label, method, path, operation in _operations()
+    if method == "get" and not _path_params(operation)
+    for credential in _credentials(operation)
+]
+
+
+def test_every_operation_with_an_id_in_its_path_is_classified():
+    labels = {label for label, *_ in _operations()}
+    for label, _method, _path, operation in _operations():
+        unknown = set(_path_params(operation)) - set(TENANT_OWNED)
+        assert label in SHARED or not unknown, f"{label}: say what {sorted(unknown)} names (TENANT_OWNED or SHARED)"
+    assert set(SHARED) <= labels, "SHARED names an operation the API no longer has"
+    assert WITH_IDS, "no tenant-owned operation found: the pass would prove nothing"
+
+
+def _client(cast: Cast, member: str) -> Client:
+    client = Client()
+    client.force_login(cast.users[member])
+    return client
+
+
+@pytest.fixture
+def tenant_a_objects(cast: Cast) -> dict[str, str]:
+    """Tenant A's objects, made through the API as A's own clients make them."""
+    body = {
+        "provider": cast.orgs["p1"].slug,
+        "event_type": "A3",
+        "categories": ["A48"],
+        "discovered_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        "unit": cast.units["p1"].pk,
+        "narrative": f"Patient slid from the chair. {CANARY}",
+        "harm": "LA21150-0",
+        # The Fall module's required questions (DE21 A48), so the PSO accepts the submission.
+        "answers": {"Fall/assisted": "OPSO-FALL-UNASSISTED", "Fall/injury": "A18"},
+    }
+    filed = _client(cast, "safety_manager").post("/api/v1/reports", data=body, content_type="application/json")
+    assert filed.status_code == 201, filed.content
+    report_id = filed.json()["id"]
+    key = issue_key(provider=cast.orgs["p1"], name="Tenant A's system", actor=None)
+    submitted = Client().post(
+        "/api/v1/submissions",
+        data={"events": [report_id]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key.token}",
+    )
+    assert submitted.json()["accepted"] == 1, submitted.content
+    return {"report": report_id}
+
+
+@pytest.fixture
+def tenant_b(cast: Cast) -> dict[str, tuple[Client, dict[str, str]]]:
+    key = issue_key(provider=cast.orgs["p2"], name="Tenant B's system", actor=None)
+    return {
+        "session": (_client(cast, "manager_p2"), {}),
+        "api_key": (Client(), {"HTTP_AUTHORIZATION": f"Bearer {key.token}"}),
+    }
+
+
+def _url(path: str, objects: dict[str, str]) -> str:
+    for name, kind in TENANT_OWNED.items():
+        path = path.replace("{" + name + "}", objects[kind])
+    return path
+
+
+def _call(client: Client, method: str, url: str, headers: dict[str, str]) -> Any:
+    if method in {"post", "put", "patch", "delete"}:
+        call = getattr(client, method)
+        return call(url, data=json.dumps({}), content_type="application/json", **headers)
+    return getattr(client, method)(url, **headers)
+
+
+@pytest.mark.parametrize(("method", "path", "credential"), WITH_IDS)
+def test_tenant_b_gets_404_for_tenant_as_objects(cast, tenant_a_objects, tenant_b, method, path, credential):
+    url = _url(path, tenant_a_objects)
+    if method == "get":  # the id is real: its owner reads it
+        assert _call(_client(cast, "safety_manager"), method, url, {}).status_code == 200
+    client, headers = tenant_b[credential]
+    response = _call(client, method, url, headers)
+    assert response.status_code == 404, response.content
+    assert CANARY not in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "credential"), LISTS)
+def test_tenant_b_lists_none_of_tenant_as_objects(tenant_a_objects, tenant_b, path, credential):
+    client, headers = tenant_b[credential]
+    response = client.get(path, **headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert not any(object_id in body for object_id in tenant_a_objects.values())
+    assert CANARY not in body
