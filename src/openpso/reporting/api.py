@@ -7,7 +7,7 @@ import uuid
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Status
+from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
 
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
@@ -21,6 +21,8 @@ from openpso.reporting.queries import effective_answers
 from openpso.reporting.schemas import AnswerOut, ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
 router = Router(tags=["reports"])
+# A provider slug (Organization.slug is a SlugField).
+SLUG = r"^[-a-zA-Z0-9_]+$"
 # Names this channel in a PSA_AFFILIATED disclosure's conditions (actions.record_read).
 READ_VIA_API = "api.reports.detail"
 
@@ -104,7 +106,10 @@ def create_report(
         }
     },
 )
-def create_report_from_fhir(request: HttpRequest, provider: str) -> Status[ReportOut | ErrorOut]:
+def create_report_from_fhir(
+    request: HttpRequest,
+    provider: str = Query(..., description="Slug of the provider the event happened at", pattern=SLUG, max_length=60),  # type: ignore[type-arg]
+) -> Status[ReportOut | ErrorOut]:
     organization = reporting_providers_for(request.user).filter(slug=provider).first()
     if organization is None:
         error = FieldError(field="provider", code="unknown", message="you cannot report for this provider")

@@ -101,6 +101,14 @@ class ReportIn(BaseModel):
     )
     reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        # PostgreSQL's text and jsonb cannot hold U+0000 (Django's form fields refuse it too).
+        if _holds_nul(value):
+            raise _bad("nul_character", "contains a NUL character (U+0000), which no field accepts")
+        return value
+
     @field_validator("answers")
     @classmethod
     def _answers_are_bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +190,16 @@ class ReportIn(BaseModel):
                 "harm applies only to incidents; a near miss or unsafe condition did not reach or harm a patient",
             )
         return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def conflict_message(event_type: str, conflicts: list[str]) -> str:
