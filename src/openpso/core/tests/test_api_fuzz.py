@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -111,6 +113,18 @@ def _sign_in(cast: Cast, tenant: str) -> None:
         session_data=store.encode(dict(client.session.items())),
         expire_date=timezone.now() + dt.timedelta(hours=1),
     )
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_test_connection() -> Iterator[None]:
+    """The production WSGI handler closes the database connection around each request; inside
+    the test's transaction that would end it (on PostgreSQL). Django's test client lifts the
+    same hooks while it calls the app; the fuzzing calls the real handler, so lift them here."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
