@@ -1,0 +1,42 @@
+"""The browser-side headers every page carries (docs/security.md, ASVS V3).
+
+`check --deploy` (test_deploy.py) covers HSTS, the HTTPS redirect and the cookie flags under the
+production settings; this pins the headers that hold in every environment.
+"""
+
+from __future__ import annotations
+
+from django.test import Client
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    parts = (d.strip().split() for d in policy.split(";") if d.strip())
+    return {words[0]: words[1:] for words in parts}
+
+
+def test_every_page_carries_a_strict_content_security_policy(db):
+    response = Client().get("/accounts/login/")
+    assert response.status_code == 200
+    csp = _directives(response["Content-Security-Policy"])
+    assert csp["default-src"] == ["'self'"]
+    assert csp["script-src"] == ["'self'"]  # no inline script, no eval, no other origin
+    assert csp["style-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["base-uri"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["form-action"] == ["'self'"]
+
+
+def test_pages_refuse_framing_sniffing_and_cross_origin_referrers(db):
+    response = Client().get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_api_answers_json_with_its_charset_and_nosniff(db):
+    response = Client().get("/api/v1/reports")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["X-Content-Type-Options"] == "nosniff"
