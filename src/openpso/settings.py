@@ -257,7 +257,11 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "openpso.core.logging.RedactingExceptionRepo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # ISO 8601 with the UTC offset: the process runs in TIME_ZONE, and a line's time must be
+    # unambiguous beside the audit trail's UTC rows (ASVS 5.0 V16, docs/security.md).
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%dT%H:%M:%S%z"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("OPENPSO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
