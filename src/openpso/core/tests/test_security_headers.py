@@ -40,3 +40,11 @@ def test_the_api_answers_json_with_its_charset_and_nosniff(db):
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_other_origin_is_granted_cross_origin_access(cast, client_for):
+    client = client_for("safety_manager")
+    for method in (client.get, client.options):
+        response = method("/api/v1/reports", HTTP_ORIGIN="https://evil.example")
+        assert "Access-Control-Allow-Origin" not in response
+        assert "Access-Control-Allow-Credentials" not in response
