@@ -4,8 +4,9 @@ Targets: with 50 concurrent clients on loopback, intake's p95 latency under 50 m
 rows/s at least 60% of a bare Django view inserting the same row; a 30-minute soak with flat memory.
 
 What runs:
-- PostgreSQL: `DATABASE_URL` if it names one (an empty scratch database); otherwise the script
-  runs itself again under `scripts/with-postgres.sh`, which starts a throw-away server.
+- PostgreSQL: the script runs itself again under `scripts/with-postgres.sh`, which starts a
+  throw-away server; `--database-url URL` uses an empty scratch database instead (never a
+  `DATABASE_URL` merely set in the environment: the run writes thousands of reports).
 - The server: `openpso serve --no-migrate` as shipped (gunicorn, 2 sync workers by default, the
   access log, each worker warmed, and the task worker; `--no-tasks` leaves the worker out), with
   `openpso.testing.load_settings`, which are OpenPSO's settings plus one URL for the bare view.
@@ -62,6 +63,7 @@ from benchmarks.load.client import HttpClient, PhaseResult, Task, run_phase  # n
 from benchmarks.load.server import MemorySampler, Server, free_port, slope_per_hour, total_mib  # noqa: E402
 
 BARE_INTAKE_URL = "/bench/bare-intake"  # openpso.testing.bare_intake.BARE_INTAKE_PATH (a test checks)
+_UNDER_THROWAWAY = "OPENPSO_BENCH_LOAD_THROWAWAY_PG"  # set before re-running under with-postgres.sh
 P95_TARGET_S = 0.050
 RATE_TARGET = 0.60
 PASSWORD = "load-bench-" + secrets.token_urlsafe(12)
@@ -302,17 +304,30 @@ def run_soak(
 
 def memory_report(sampler: MemorySampler) -> dict[str, Any]:
     out("")
-    out(f"{'resident memory (MiB)':<24}{'start':>8}{'end':>8}{'max':>8}{'slope MiB/h':>13}")
-    report: dict[str, Any] = {"samples": [(round(t), round(total_mib(p), 1)) for t, p in sampler.samples]}
+    # The workers grow while their first requests load code and fill caches, then level off: the
+    # slope over the second half of the soak is the one that tells a leak.
+    out(f"{'resident memory (MiB)':<24}{'start':>8}{'end':>8}{'max':>8}{'slope MiB/h':>13}{'2nd half':>10}")
+    report: dict[str, Any] = {
+        "samples": [
+            {"s": round(t), **{role: round(total_mib(p, role), 1) for role in ("master", "worker", "task worker")}}
+            for t, p in sampler.samples
+        ]
+    }
     for role in ("master", "worker", "task worker", None):
         points = [(t, total_mib(p, role)) for t, p in sampler.samples]
         if not points or points[0][1] == 0:
             continue
         values = [v for _, v in points]
-        slope = slope_per_hour(points)
+        slope, late = slope_per_hour(points), slope_per_hour(points[len(points) // 2 :])
         name = "all, together" if role is None else f"{role}s" if role == "worker" else role
-        out(f"{name:<24}{values[0]:>8.1f}{values[-1]:>8.1f}{max(values):>8.1f}{slope:>13.1f}")
-        report[name] = {"start": values[0], "end": values[-1], "max": max(values), "slope_mib_per_h": slope}
+        out(f"{name:<24}{values[0]:>8.1f}{values[-1]:>8.1f}{max(values):>8.1f}{slope:>13.1f}{late:>10.1f}")
+        report[name] = {
+            "start": values[0],
+            "end": values[-1],
+            "max": max(values),
+            "slope_mib_per_h": slope,
+            "second_half_slope_mib_per_h": late,
+        }
     return report
 
 
@@ -328,8 +343,12 @@ def main() -> int:
     parser.add_argument("--no-tasks", action="store_true", help="serve without the task worker")
     parser.add_argument("--soak-minutes", type=float, help="run the soak instead of the phases")
     parser.add_argument("--sample-every", type=float, default=30.0, help="soak: seconds between memory samples")
+    parser.add_argument("--database-url", help="an empty scratch PostgreSQL database (default: a throw-away server)")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    elif os.environ.get(_UNDER_THROWAWAY) != "1":
+        os.environ[_UNDER_THROWAWAY] = "1"
         script = str(ROOT / "scripts" / "with-postgres.sh")
         os.execv(script, [script, sys.executable, __file__, *sys.argv[1:]])  # noqa: S606 - our own script
     with tempfile.TemporaryDirectory(prefix="openpso-bench-load-") as tmp:

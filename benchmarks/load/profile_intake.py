@@ -1,4 +1,4 @@
-"""Where an intake request's time goes: `POST /api/v1/reports` and the bare view, profiled in-process.
+"""Where an intake request's time goes: the API, the web form and the bare view, profiled in-process.
 
 Run under PostgreSQL: `scripts/with-postgres.sh .venv/bin/python benchmarks/load/profile_intake.py [N]`.
 No gunicorn, one client (Django's test client), N requests of each after 20 to warm up; prints the
@@ -44,10 +44,17 @@ STEPS = [
     ("        audit events (record, both)", "openpso/audit/trail.py", "record"),
     ("        audit chain hashing", "openpso/audit/hashing.py", "event_hash"),
     ("      functional-reporting hook after commit", "openpso/submissions/functional.py", "report_filed"),
+    ("    the form view (report_new)", "openpso/reporting/views.py", "report_new"),
+    ("      ReportForm built (every Common Formats module's questions)", "openpso/reporting/forms.py", "__init__"),
+    ("      form validation (is_valid)", "django/forms/forms.py", "is_valid"),
+    ("      draft discarded", "openpso/reporting/drafts.py", "discard_draft"),
     ("    response body (report_out)", "openpso/reporting/api.py", "report_out"),
     ("  session saved (SESSION_SAVE_EVERY_REQUEST)", "django/contrib/sessions/backends/db.py", "save"),
     ("database round trips (psycopg execute)", "psycopg/cursor.py", "execute"),
 ]
+
+
+FORM = "/reports/new/"
 
 
 class QueryCounter:
@@ -75,6 +82,14 @@ def main() -> int:
     client.force_login(User.objects.get(email=intake.email))
 
     def post(path: str, i: int) -> None:
+        if path == FORM:
+            fields = {k: v if isinstance(v, list) else str(v) for k, v in bench.report_fields(intake, i).items()}
+            discovered = dt.datetime.now(intake.zone) - dt.timedelta(hours=1)
+            fields.update({"unit": str(intake.unit), "discovered_at": discovered.strftime("%Y-%m-%dT%H:%M")})
+            response = client.post(path, fields)
+            client.cookies.pop("messages", None)  # as the load's clients: the report page is not opened
+            assert response.status_code == 302, response.content[:300]
+            return
         body = {"provider": intake.provider, "unit": intake.unit}
         body["discovered_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
         body.update(bench.report_fields(intake, i))
@@ -83,7 +98,7 @@ def main() -> int:
         )
         assert response.status_code == 201, response.content[:300]
 
-    for path in ("/api/v1/reports", bench.BARE_INTAKE_URL):
+    for path in ("/api/v1/reports", FORM, bench.BARE_INTAKE_URL):
         for i in range(20):
             post(path, i)
         queries = QueryCounter()
