@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 
 
 def test_a_log_line_starts_with_an_iso_time_and_its_utc_offset():
     # Built from the settings as dictConfig builds it, without reconfiguring the test run's logging.
-    plain = settings.LOGGING["formatters"]["plain"]
-    assert settings.LOGGING["handlers"]["console"]["formatter"] == "plain"
+    config: dict[str, Any] = settings.LOGGING
+    plain = config["formatters"]["plain"]
+    assert config["handlers"]["console"]["formatter"] == "plain"
     formatter = logging.Formatter(plain["format"], plain.get("datefmt"))
     record = logging.LogRecord("openpso.test", logging.INFO, __file__, 1, "report 7 filed", None, None)
     line = formatter.format(record)
