@@ -48,3 +48,33 @@ def test_no_other_origin_is_granted_cross_origin_access(cast, client_for):
         response = method("/api/v1/reports", HTTP_ORIGIN="https://evil.example")
         assert "Access-Control-Allow-Origin" not in response
         assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_signed_in_pages_and_api_answers_are_not_stored_by_the_browser(cast, client_for):
+    client = client_for("safety_manager")
+    report = cast.reports[next(iter(cast.reports))]
+    for url in ["/", "/reports/", f"/reports/{report.pk}/", "/audit/", "/api/v1/reports"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert "private" in response["Cache-Control"], url
+
+
+def test_a_view_that_sets_its_own_caching_keeps_it_and_signed_out_pages_are_left_alone(cast, client_for):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from openpso.core.caching import NoStoreWhenSignedInMiddleware
+
+    request = RequestFactory().get("/x")
+    request.user = cast.users["safety_manager"]
+
+    def cached(_request: object) -> HttpResponse:
+        response = HttpResponse("list")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    assert NoStoreWhenSignedInMiddleware(cached)(request)["Cache-Control"] == "private, max-age=3600"
+    request.user = AnonymousUser()
+    assert "Cache-Control" not in NoStoreWhenSignedInMiddleware(lambda _request: HttpResponse("page"))(request)
