@@ -13,7 +13,6 @@ Each batch commits on its own, so a crash part-way leaves every value readable
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -21,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Cast, Left
 
 from openpso.encryption.fields import FORMATS, PREFIX, DecryptionError, EncryptedTextField, decrypt, encrypt, parse
 from openpso.encryption.keyring import KeyMissingError, Keyring, load_keyring
+from openpso.lib.test_pause import pause_seconds
 
 # Usage bucket for non-empty values that are not `enc1:`/`enc2:` ciphertext at all (e.g.
 # written by raw SQL): they need a person to look at them, and they block nothing but retirement.
@@ -93,12 +92,6 @@ def encrypted_fields() -> list[tuple[Model, list[str]]]:
 
 def _prefix(key_id: str, version: str = PREFIX) -> str:
     return f"{version}:{key_id}:"
-
-
-def _test_pause() -> float:
-    if getattr(settings, "PRODUCTION", False):
-        return 0.0
-    return float(os.environ.get(PAUSE_ENV) or 0)
 
 
 def _raw_columns(model: Model, names: Iterable[str], using: str, heads: Iterable[int] = ()) -> Any:
@@ -170,7 +163,7 @@ def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], Non
         raise ValueError("batch_size must be at least 1")
     ring = load_keyring()
     result = RotationResult(active_key=ring.active)
-    pause = _test_pause()
+    pause = pause_seconds(PAUSE_ENV)
     for model, names in encrypted_fields():
         total = TableCount(model._meta.db_table)
         result.tables.append(total)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from openpso.lake import files, schema
 from openpso.lake.aggregates import AGGREGATES, month_aggregates
 from openpso.lake.models import LakeEntry, LakeState
+from openpso.lib.test_pause import pause_for_crash_test
 from openpso.nonid.deid import VERSION
 from openpso.nonid.geography import census_region
 from openpso.nonid.pipeline import NonidStats, PooledEvent, ProviderFacts, nonidentify_many, provider_facts
@@ -42,6 +43,9 @@ from openpso.nonid.pseudonyms import key_fingerprint, provider_pseudonym
 from openpso.organizations.models import Denominator, Organization, OrgKind
 from openpso.submissions.models import Submission
 
+# Test-only (openpso.lib.test_pause): seconds to wait after each month, so the crash test can
+# kill a refresh between months (lake/tests/test_refresh_crash.py).
+MONTH_PAUSE_ENV = "OPENPSO_TEST_LAKE_MONTH_PAUSE_S"
 BATCH = 256  # events per call into the narrative engine (its model reads a batch at once)
 Progress = Callable[[int, int], None]
 
@@ -133,6 +137,7 @@ class _Refresh:
             self.progress(0, plan.total)
         for month in sorted(plan.months):
             self._month(month, plan)
+            pause_for_crash_test(MONTH_PAUSE_ENV)  # test-only: a month done, the next not begun
         self._small_tables(state)
         state.layout, state.profile, state.engine_version, state.key_fingerprint = made_with
         state.refreshed_at = timezone.now()

@@ -119,10 +119,11 @@ class Site:
             raise AssertionError(f"openpso {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
+    def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """Start `openpso ARGS`; `env` adds variables (e.g. a test pause, openpso.lib.test_pause)."""
         return subprocess.Popen(  # noqa: S603 - our own command
             [sys.executable, "-m", "openpso.cli", *args],
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -221,9 +222,11 @@ class Watch:
         return sum(text in line for line in list(self.lines))
 
 
-def kill_midway(site: Site, *args: str, when: Callable[[Watch], bool], timeout: float = 180) -> Watch:
+def kill_midway(
+    site: Site, *args: str, when: Callable[[Watch], bool], timeout: float = 180, env: dict[str, str] | None = None
+) -> Watch:
     """Start `openpso ARGS`, SIGKILL it as soon as `when(watch)` holds; fail if it ends first."""
-    process = site.start(*args)
+    process = site.start(*args, env=env)
     watch = Watch(site)
     assert process.stdout is not None
     output = process.stdout

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from openpso.lake.refresh import MONTH_PAUSE_ENV
 from openpso.testing.crash import Site, assert_same, kill_midway, prepare, rows, snapshot
 
 MONTHS, PER_MONTH = 4, 25
@@ -75,8 +76,15 @@ def test_a_lake_refresh_killed_midway_then_run_again_leaves_the_lake_one_refresh
     total = reference.count("lake_lakeentry")
     assert total == MONTHS * PER_MONTH
 
-    # A month's entries appear once its files are written: the kill comes after the first month.
-    kill_midway(crashed, *command, when=lambda w: w.site.count("lake_lakeentry") > 0)
+    # A month's entries appear once its files are written: the kill comes after the first month,
+    # during the test pause that follows it (without one, a fast machine finished all four months
+    # between two looks at the table).
+    kill_midway(
+        crashed,
+        *command,
+        when=lambda w: w.site.count("lake_lakeentry") > 0,
+        env={MONTH_PAUSE_ENV: "5"},
+    )
     done_before = crashed.count("lake_lakeentry")
     assert 0 < done_before < total, f"the kill came at {done_before} of {total} lake entries, not mid-way"
     crashed.openpso(*command)
