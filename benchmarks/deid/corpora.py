@@ -1,5 +1,7 @@
 """The corpora of the de-identification benchmark, each a list of notes with gold spans.
 
+- `clinical-notes-dev`: 240 hand-written clinical notes in 7 settings with every identifier
+  marked (data/clinical-notes-dev/); a development set, not a hidden one.
 - `openpso-demo`: OpenPSO's synthetic safety-report narratives with planted PHI, generated at
   run time; the planted spans are the gold.
 - `presidio-synth`: Presidio's synthetic general-domain PII sentences (data/presidio-synth/).
@@ -19,13 +21,24 @@ from benchmarks.deid.score import Note, Span
 DATA = Path(__file__).resolve().parent / "data"
 PRESIDIO_SYNTH = DATA / "presidio-synth" / "synth_dataset_v2.json"
 MAUDE = DATA / "maude" / "maude_narratives.jsonl"
+CLINICAL_NOTES_DEV = DATA / "clinical-notes-dev" / "notes.jsonl"
 
 # Held out: the engine's developers read the narratives of seed 7 while building it, so the
 # benchmark draws a different seed they never look at.
 DEMO_SEED = 2026
 DEMO_TOTAL = 2000
 
-CORPORA = ("openpso-demo", "presidio-synth", "maude")
+CORPORA = ("clinical-notes-dev", "openpso-demo", "presidio-synth", "maude")
+
+
+def clinical_notes_dev(path: Path = CLINICAL_NOTES_DEV) -> Iterator[Note]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            gold = tuple(Span(s["start"], s["end"], s["type"]) for s in item["spans"])
+            yield Note(id=item["id"], text=item["text"], gold=gold, setting=item["setting"])
 
 
 def presidio_synth(path: Path = PRESIDIO_SYNTH) -> Iterator[Note]:
@@ -92,6 +105,7 @@ def sample(notes: Sequence[Note], limit: int | None) -> list[Note]:
 
 def load(name: str, *, limit: int | None = None) -> list[Note]:
     loaders: dict[str, Callable[[], Iterator[Note]]] = {
+        "clinical-notes-dev": clinical_notes_dev,
         "openpso-demo": openpso_demo,
         "presidio-synth": presidio_synth,
         "maude": maude,

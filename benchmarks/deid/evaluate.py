@@ -34,9 +34,19 @@ def evaluate(
     except ContractError as error:
         return {**result, "error": str(error)}
     tally = Tally(scope=SCOPES[corpus])
+    by_setting: dict[str, Tally] = {}
     for note, prediction in zip(notes, run.predictions, strict=True):
         tally.add(note, prediction)
-    return {**result, **tally.summary(), "seconds": run.seconds, "notes_per_s": len(notes) / run.seconds}
+        if note.setting:
+            by_setting.setdefault(note.setting, Tally(scope=SCOPES[corpus])).add(note, prediction)
+    per_setting = {setting: part.summary() for setting, part in by_setting.items()}
+    return {
+        **result,
+        **tally.summary(),
+        "per_setting": per_setting,
+        "seconds": run.seconds,
+        "notes_per_s": len(notes) / run.seconds,
+    }
 
 
 def figure(value: float | None, digits: int = 3) -> str:
@@ -61,7 +71,13 @@ def describe(result: dict[str, Any]) -> list[str]:
         for label, row in result["per_type"].items():
             remark = row["remark"] or ("" if row["headline"] else "out of headline")
             lines.append(f"    {label:<26} {row['recall']:.3f} ({row['found']}/{row['total']})  {remark}".rstrip())
+    for setting, part in result.get("per_setting", {}).items():
+        lines.append(
+            f"  {setting:<18} {part['notes']:>4} notes: span recall {figure(part['span_recall'])}"
+            f" ({part['gold_spans']} gold) · char precision {figure(part['char_precision'])}"
+        )
     lines.append(f"  predicted chars per 1,000 chars: {figure(result['predicted_chars_per_1k'], 1)}")
+    lines.append(f"  redacted stretches per 1,000 words: {figure(result['predicted_per_1k_words'], 1)}")
     for name, counts in result["markers"].items():
         if counts["total"]:
             lines.append(f"  damaged {name} markers: {counts['damaged']} of {counts['total']}")

@@ -2,6 +2,12 @@
 
 Pure functions and a tally; no files, no processes. Offsets are character offsets into the
 input text, end exclusive, as in the `openpso deid --jsonl` contract.
+
+Span recall and character precision are defined exactly as in the clinical-notes-dev corpus's
+own scorer (data/clinical-notes-dev/score.py; tests/test_dev_set.py checks they agree): any
+overlap finds a gold span, whatever its type; every character counts, whitespace included, over
+the union of the predicted spans. One deliberate difference: an empty predicted span finds
+nothing here (it removes nothing), where that scorer would count one strictly inside a gold span.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class Note:
     id: str
     text: str
     gold: tuple[Span, ...] = ()
+    setting: str = ""  # where the note was written (clinical-notes-dev's settings), "" when unknown
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Scope:
 
 
 SCOPES: dict[str, Scope] = {
+    "clinical-notes-dev": Scope(),
     "openpso-demo": Scope(),
     # Presidio's synthetic set annotates more than Safe Harbor lists: TITLE (job titles) and NRP
     # (nationality, religion, political group) are not identifiers, so they stay out of the
@@ -103,14 +111,17 @@ def mask(length: int, spans: Iterable[Span]) -> bytearray:
     return covered
 
 
-def solid(text: str) -> bytearray:
-    """1 for every non-whitespace character: whitespace is ignored in every character count."""
-    return bytearray(0 if c.isspace() else 1 for c in text)
-
-
 def count(*masks: bytearray) -> int:
     """Characters set in every mask."""
     return sum(1 for bits in zip(*masks, strict=True) if all(bits))
+
+
+def runs(covered: bytearray) -> int:
+    """Separate stretches of covered characters: what a reader sees as distinct redactions."""
+    return sum(1 for i, bit in enumerate(covered) if bit and (i == 0 or not covered[i - 1]))
+
+
+_WORD = re.compile(r"\S+")
 
 
 MARKERS: dict[str, re.Pattern[str]] = {
@@ -147,6 +158,8 @@ class Tally:
     predicted_chars: int = 0
     predicted_chars_in_gold: int = 0  # inside any gold span, in scope or not
     input_chars: int = 0
+    input_words: int = 0  # runs of non-whitespace
+    predicted_runs: int = 0  # distinct redacted stretches (overlapping or touching spans merged)
     markers: Counter[str] = field(default_factory=Counter)
     markers_damaged: Counter[str] = field(default_factory=Counter)
 
@@ -160,13 +173,15 @@ class Tally:
             self.total[label] += 1
             self.hits[label] += found(gold, spans)
         headline = [g for g, label in zip(note.gold, labels, strict=True) if self.scope.counts(label)]
-        chars, predicted = solid(note.text), mask(len(note.text), spans)
+        predicted = mask(len(note.text), spans)
         gold_headline, gold_any = mask(len(note.text), headline), mask(len(note.text), note.gold)
-        self.input_chars += count(chars)
-        self.gold_chars += count(chars, gold_headline)
-        self.gold_chars_covered += count(chars, gold_headline, predicted)
-        self.predicted_chars += count(chars, predicted)
-        self.predicted_chars_in_gold += count(chars, predicted, gold_any)
+        self.input_chars += len(note.text)
+        self.input_words += len(_WORD.findall(note.text))
+        self.predicted_runs += runs(predicted)
+        self.gold_chars += count(gold_headline)
+        self.gold_chars_covered += count(gold_headline, predicted)
+        self.predicted_chars += count(predicted)
+        self.predicted_chars_in_gold += count(predicted, gold_any)
         if prediction.text is not None:
             for name, pattern in MARKERS.items():
                 total, damaged = damaged_markers(pattern, note.text, prediction.text, spans)
@@ -197,6 +212,8 @@ class Tally:
             "char_recall": _ratio(self.gold_chars_covered, self.gold_chars),
             "char_precision": _ratio(self.predicted_chars_in_gold, self.predicted_chars) if self.total else None,
             "predicted_chars_per_1k": _ratio(1000 * self.predicted_chars, self.input_chars),
+            # On a corpus without gold (MAUDE) every redacted stretch is a false positive.
+            "predicted_per_1k_words": _ratio(1000 * self.predicted_runs, self.input_words),
             "per_type": per_type,
             "markers": {name: {"total": self.markers[name], "damaged": self.markers_damaged[name]} for name in MARKERS},
         }

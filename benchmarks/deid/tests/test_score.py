@@ -19,12 +19,12 @@ def test_a_prediction_that_only_touches_a_gold_span_does_not_find_it():
     assert score(note, (Span(15, 21, "DATE"), Span(8, 11, "STAFF")))["span_recall"] == 0.0
 
 
-def test_whitespace_is_ignored_in_character_recall_and_precision():
-    # Gold "Ana  Lee" has 6 solid characters; the prediction covers "Ana  " and one space before.
+def test_whitespace_counts_in_character_recall_and_precision_as_in_the_dev_set_scorer():
+    # Gold "Ana  Lee" is 8 characters; the prediction covers " Ana  ": 5 of them inside the gold, 1 before.
     note = Note(id="1", text="x Ana  Lee y", gold=(Span(2, 10, "PATIENT"),))
     summary = score(note, (Span(1, 7, "PATIENT"),))
-    assert summary["char_recall"] == 3 / 6
-    assert summary["char_precision"] == 1.0
+    assert summary["char_recall"] == 5 / 8
+    assert summary["char_precision"] == 5 / 6
 
 
 def test_predicted_characters_outside_every_gold_span_lower_precision():
@@ -106,8 +106,10 @@ def test_untouched_markers_are_not_damaged():
     assert summary["markers"] == {"(b)(6)": {"total": 1, "damaged": 0}, "(b)(4)": {"total": 1, "damaged": 0}}
 
 
-def test_predicted_characters_per_thousand_ignore_whitespace():
-    note = Note(id="m", text="ABCD EFGH")
-    summary = score(note, (Span(0, 5, "X"),), corpus="maude")
-    assert summary["predicted_chars_per_1k"] == 1000 * 4 / 8
+def test_predicted_characters_and_stretches_are_counted_per_thousand():
+    note = Note(id="m", text="ABCD EFGH IJ")
+    summary = score(note, (Span(0, 5, "X"), Span(3, 9, "Y"), Span(10, 12, "Z")), corpus="maude")
+    assert summary["predicted_chars_per_1k"] == 1000 * 11 / 12
+    # Two stretches ("ABCD EFGH", "IJ"), the overlapping spans merged, over three words.
+    assert summary["predicted_per_1k_words"] == 1000 * 2 / 3
     assert summary["char_precision"] is None  # no gold, so no precision to speak of
