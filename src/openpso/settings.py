@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session ends OPENPSO_SESSION_MAX_HOURS after sign-in; sign-out clears the browser's
+    # cache and storage (accounts/session_end.py).
+    "openpso.accounts.session_end.SessionLifetimeMiddleware",
     # Signed-in pages hold PHI: no-store, so a shared computer's browser keeps none (core/caching.py).
     "openpso.core.caching.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,6 +179,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OpenPSO"
+# TOTP secrets and the recovery-code seed sealed under the keyring (accounts/mfa_secrets.py).
+MFA_ADAPTER = "openpso.accounts.mfa_secrets.MfaAdapter"
 # Accept the code of the neighbouring 30-second step too (RFC 6238 §5.2 allows one step of
 # clock drift); without it a code typed at the turn of a step fails.
 MFA_TOTP_TOLERANCE = 1
@@ -204,10 +209,18 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env_int("OPENPSO_SESSION_MINUTES", 60, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this long after sign-in (accounts/session_end.py; ASVS 7.3.2).
+OPENPSO_SESSION_MAX_HOURS = env_int("OPENPSO_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # A browser takes a `__Host-` cookie only if it is Secure, for Path=/ and without Domain, so a
+    # sibling subdomain cannot plant or overwrite it (ASVS 3.3.3). Django's defaults already give
+    # path "/" and no domain; plain HTTP (development, tests) keeps the usual names.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("OPENPSO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 # HSTS for this host's subdomains too, and the preload flag; preload takes effect only once the
