@@ -30,8 +30,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--dates",
         choices=("year", "placeholder"),
-        default="year",
-        help="keep the year of a date as [DATE 2024] (default) or replace every date by [DATE]",
+        default="placeholder",
+        help=(
+            "replace every date by [DATE] (default), or keep the year of a date as [DATE 2024]; "
+            "a date of birth, or a year that would show an age over 89, is [DATE] either way"
+        ),
     )
     parser.add_argument("--progress", action="store_true", help="report progress on stderr")
     parser.add_argument("--version", action="version", version=VERSION)

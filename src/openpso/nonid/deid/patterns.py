@@ -1,9 +1,12 @@
-"""Shape recognizers: dates, times, ages over 89, numbers, phones, addresses, rooms, e-mail, URLs.
+"""Shape recognizers: dates, ages over 89, numbers, phones, addresses, rooms, e-mail, URLs.
 
 Each recognizer is a function `(text) -> list[Span]` over compiled regular expressions, so
 the whole set runs in C over the text with a little Python per match. The shapes come
 from clinical and safety-report writing (`7/22`, `22-Jul`, `07/22/19`, `on the 3rd`,
-`rm 4B`, `MRN 1234567`, `0304 hrs`) and from HIPAA Safe Harbor's list of identifiers.
+`rm 4B`, `MRN 1234567`) and from HIPAA Safe Harbor's list of identifiers.
+
+Times of day, days of the week and durations are not looked for: they are no date element
+that identifies anyone, and shift and time of day matter to safety analysis (issue 14).
 """
 
 from __future__ import annotations
@@ -79,7 +82,6 @@ _ORDINAL_DAY = re.compile(
     r"|intercostal|nerve|percentile|and\s+\d|or\s+\d|[-–]\s*\d))",
     _I,
 )
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", _I)
 _HOLIDAY = re.compile(
     r"\b(?:Christmas(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Eve|Day))?|Easter(?:\s+Sunday)?"
     r"|Halloween|Independence\s+Day|Memorial\s+Day|Labor\s+Day|Veterans\s+Day|Valentine'?s\s+Day|Fourth\s+of\s+July)\b"
@@ -108,49 +110,52 @@ def dates(text: str) -> list[Span]:
         if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
             found.append(Span(m.start(), m.end(), "DATE", "month-day"))
     found += [Span(m.start(1), m.end(1), "DATE", "ordinal-day") for m in _ORDINAL_DAY.finditer(text)]
-    found += [Span(m.start(), m.end(), "DATE", "weekday") for m in _WEEKDAY.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "holiday") for m in _HOLIDAY.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "year") for m in _YEAR_ALONE.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "decade") for m in _DECADE.finditer(text)]
     return found
 
 
-# ---------------------------------------------------------------- times
-
-_CLOCK = re.compile(
-    r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s*(?:[ap]\.?\s?m\.?(?![a-z])|hrs?\b|hours\b|h\b))?", _I
-)
-_HOUR_AMPM = re.compile(r"(?<![\d:.])(?:1[0-2]|0?[1-9])\s*[ap]\.?m\.?(?![a-z])", _I)
-_MILITARY = re.compile(
-    r"(?:(?<=\b(?:at|@|around|about|approx|approximately|by|until|till|from|to|since|between|and|before|after"
-    r"|~|circa|@)\s)|(?<=@)|(?<=~))"
-    r"((?:[01]\d|2[0-3])[0-5]\d)(?!\d|[.:/]\d)" + _UNIT_AFTER,
-    _I,
-)
-_MILITARY_SUFFIX = re.compile(r"(?<![\d.:])((?:[01]\d|2[0-3])[0-5]\d)\s*(?:hrs?|hours|h)\b", _I)
-
-
-def times(text: str) -> list[Span]:
-    found = [Span(m.start(), m.end(), "TIME", "clock") for m in _CLOCK.finditer(text)]
-    found += [Span(m.start(), m.end(), "TIME", "hour") for m in _HOUR_AMPM.finditer(text)]
-    found += [Span(m.start(1), m.end(1), "TIME", "military") for m in _MILITARY.finditer(text)]
-    found += [Span(m.start(), m.end(), "TIME", "military") for m in _MILITARY_SUFFIX.finditer(text)]
-    return found
-
-
 # ---------------------------------------------------------------- ages over 89
 
-_AGE_NUMBER = r"(?:9\d|1[0-2]\d)"
+# Safe Harbor: every age over 89 is aggregated into "90+", in whatever form it is written —
+# digits, words ("ninety-two", "one hundred and one"), a decade of life ("in her 90s"), a
+# birthday ("94th birthday"), or a number standing alone beside the person ("Patient, 104,
+# fell"). Bare numbers need such a cue, so doses, vital signs, scores and room numbers stay.
+_DIGITS = r"(?<![\d.,/:\-])(?:9\d|1[0-2]\d)(?![\d/%]|[.,]\d)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_WORDS = (
+    rf"\b(?:ninety(?:[\s\-]?{_UNITS})?"
+    rf"|(?:one\s+)?hundred(?:\s+(?:and\s+)?(?:twenty(?:[\s\-]?{_UNITS})?|ten|eleven|twelve|thirteen|fourteen"
+    rf"|fifteen|sixteen|seventeen|eighteen|nineteen|{_UNITS}))?)\b"
+)
+_AGE_NUMBER = rf"(?:{_DIGITS}|{_WORDS})"
+_PERSON = (
+    r"(?:patient|pt|resident|client|woman|man|female|male|lady|gentleman|veteran|widow|widower|mother|father"
+    r"|husband|wife|sister|brother|mom|dad|grandmother|grandfather|she|he)"
+)
 _AGES = re.compile(
     "|".join(
         (
-            rf"\b({_AGE_NUMBER})(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y)\.?\s*(?:-|\s)?\s*(?:old|o\.?\b|/o\b))",
-            rf"\b({_AGE_NUMBER})(?=\s*-?\s*(?:year|yr)s?[\s-]old)",
-            rf"\b({_AGE_NUMBER})(?=\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)\b)",
-            rf"\b({_AGE_NUMBER})(?=\s?(?:[MF]|male|female|man|woman|M/F)\b)",
-            rf"(?<=\b(?:age|aged|age:|ages)\s)({_AGE_NUMBER})\b",
-            rf"(?<=\bage\s(?:of|is)\s)({_AGE_NUMBER})\b",
-            rf"\b({_AGE_NUMBER})(?=\s*(?:years|yrs)\s+(?:of\s+age|young))",
+            # 93 y/o, 93 yo, 93yo, 93 yr old, 93-year-old, ninety-two year old, 102 yrs old
+            rf"({_AGE_NUMBER})(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y)\.?\s*(?:-|\s)?\s*(?:old|o\.?\b|/o\b))",
+            rf"({_AGE_NUMBER})(?=\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)\b)",
+            rf"({_AGE_NUMBER})(?=\s*(?:years|yrs)\s+(?:of\s+age|young))",
+            # 92F, 95 M, 91 male
+            rf"({_DIGITS})(?=\s?(?:[MF]|male|female|man|woman|M/F)\b)",
+            # age 102, aged ninety-eight, Age: 100, age of 95
+            rf"(?<=\b(?:age|aged|ages)(?:\s*[:=]\s*|\s+(?:of\s+|is\s+|was\s+)?))({_AGE_NUMBER})",
+            # standing alone beside the person: "Patient, 104, fell", "Mrs. K, 97, refused", "patient (98)"
+            rf"(?<=\p{{L}}\.?,\s{{1,3}})({_AGE_NUMBER})(?=\s*,\s*\p{{L}})",
+            rf"(?<=\b{_PERSON}\s*\()({_AGE_NUMBER})(?=\))",
+            # "She is 91.", "He turned 100 last week", "the patient was 95 and lived alone"
+            rf"(?<=\b{_PERSON}\s+(?:is|was|turned|turns|just\s+turned|will\s+be)\s+)({_AGE_NUMBER})"
+            r"(?=\s*(?:[.;!)]|,(?!\s*\d)|$|\s+(?:and|but|today|now|this|last|next|in|on\s+(?:her|his)\s+birthday)\b))",
+            # a decade of life: "in her 90s", "his late nineties", "mid-90s" (not "the late 90s": a decade of years)
+            r"(?<=\b(?:his|her|their)\s+(?:(?:early|mid|late)[\s\-]*)?)(9[0O]'?s|nineties|100s)\b",
+            r"(?<!\bthe\s+(?:early|mid|late)[\s\-]*)(?<=\b(?:early|mid|late)[\s\-]?)(90'?s|nineties)\b",
+            # her 94th birthday
+            rf"({_DIGITS}(?:st|nd|rd|th))(?=\s+birthday)",
             r"\b(nonagenarian|centenarian|supercentenarian)s?\b",
         )
     ),
@@ -320,7 +325,7 @@ def addresses(text: str) -> list[Span]:
     return found
 
 
-SHAPES: tuple[Recognizer, ...] = (dates, times, ages, contacts, numbers, rooms, addresses)
+SHAPES: tuple[Recognizer, ...] = (dates, ages, contacts, numbers, rooms, addresses)
 
 
 def shapes(text: str) -> list[Span]:

@@ -14,7 +14,7 @@ SPAN_TYPES = (
     "STAFF",  # a clinician's or other workforce member's name (titles, roles, staff directory)
     "PERSON",  # a person's name whose role the engine cannot tell
     "DATE",  # dates in every clinical shape, days of the month ("on the 3rd")
-    "TIME",  # clock times, which are date elements too
+    "TIME",  # never emitted: times of day stay (issue 14); kept so a reviewer's older TIME mark still reads
     "AGE",  # ages over 89 only (HIPAA allows younger ages to stay)
     "MRN",  # medical record, account, encounter, health-plan numbers
     "ID",  # other unique numbers: SSN, licence, device serial, certificate, vehicle
@@ -85,9 +85,11 @@ DateHandling = Literal["placeholder", "year"]
 class Policy:
     """How found identifiers are replaced. Detection never depends on the policy."""
 
-    # "placeholder": every date element becomes [DATE]; "year": a date that carries a year
-    # keeps only the year ("[DATE 2024]"), which 3.212(a)(2)(C) and Safe Harbor allow.
-    dates: DateHandling = "year"
+    # "placeholder" (the default, issue 14): every date becomes [DATE]. "year", asked for
+    # explicitly: a date that carries a year keeps only the year ("[DATE 2024]"), which
+    # 3.212(a)(2)(C) and Safe Harbor allow, except where the year would show an age over 89
+    # (a date of birth, or a year 90 or more years back): those stay [DATE].
+    dates: DateHandling = "placeholder"
 
 
 DEFAULT_POLICY = Policy()

@@ -30,10 +30,10 @@ def test_spans_point_into_the_input_text() -> None:
     ]
 
 
-def test_dates_keep_their_year_or_become_placeholders_by_policy() -> None:
+def test_dates_become_placeholders_or_keep_their_year_by_policy() -> None:
     text = "Admitted 07/22/2019, seen 7/23."
-    assert scrub(text).text == "Admitted [DATE 2019], seen [DATE]."
-    assert scrub(text, policy=Policy(dates="placeholder")).text == "Admitted [DATE], seen [DATE]."
+    assert scrub(text).text == "Admitted [DATE], seen [DATE]."
+    assert scrub(text, policy=Policy(dates="year")).text == "Admitted [DATE 2019], seen [DATE]."
 
 
 def test_overlapping_spans_merge_into_the_most_telling_type() -> None:

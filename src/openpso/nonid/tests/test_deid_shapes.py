@@ -30,7 +30,6 @@ def touched(text: str, value: str) -> bool:
         ("seen Jul 22nd without issue", "Jul 22nd"),
         ("last seen in March by GI", "March"),
         ("discharged 3.4.2021 home", "3.4.2021"),
-        ("the fall happened Monday night", "Monday"),
         ("readmitted over Thanksgiving weekend", "Thanksgiving"),
         ("CABG in 2011, stents since", "2011"),
         ("DOB 02/26/1933 per chart", "02/26/1933"),
@@ -58,21 +57,7 @@ def test_clinical_numbers_are_not_taken_for_dates(text: str, value: str) -> None
     assert not touched(text, value)
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("given at 10:37 AM by the nurse", "10:37 AM"),
-        ("resolved by 0321.", "0321"),
-        ("paged at 1611 for the fall", "1611"),
-        ("med pass 2330 hrs", "2330 hrs"),
-        ("called at 9pm to the bedside", "9pm"),
-    ],
-)
-def test_times_are_found(text: str, value: str) -> None:
-    assert covered(text, value)
-
-
-def test_military_time_needs_a_time_word_so_doses_stay() -> None:
+def test_round_numbers_that_look_like_times_stay() -> None:
     assert not touched("ordered 1000 mg of acetaminophen", "1000")
     assert not touched("the 1200 calorie diet", "1200")
 
