@@ -132,14 +132,14 @@ _WORDS = (
 _AGE_NUMBER = rf"(?:{_DIGITS}|{_WORDS})"
 _PERSON = (
     r"(?:patient|pt|resident|client|woman|man|female|male|lady|gentleman|veteran|widow|widower|mother|father"
-    r"|husband|wife|sister|brother|mom|dad|grandmother|grandfather|she|he)"
+    r"|husband|wife|sister|brother|mom|dad|grandmother|grandfather|res|she|he)"
 )
 _AGES = re.compile(
     "|".join(
         (
             # 93 y/o, 93 yo, 93yo, 93 yr old, 93-year-old, ninety-two year old, 102 yrs old
             rf"({_AGE_NUMBER})(?=\s*(?:-|\s)?\s*(?:years?|yrs?|y)\.?\s*(?:-|\s)?\s*(?:old|o\.?\b|/o\b))",
-            rf"({_AGE_NUMBER})(?=\s*(?:yo|y/o|y\.o\.?|yr|yrs|y)\b)",
+            rf"({_AGE_NUMBER})(?=\s*(?:yo|y/o|y\.o\.?|yr|yrs|y|yo[mf])\b)",
             rf"({_AGE_NUMBER})(?=\s*(?:years|yrs)\s+(?:of\s+age|young))",
             # 92F, 95 M, 91 male
             rf"({_DIGITS})(?=\s?(?:[MF]|male|female|man|woman|M/F)\b)",
@@ -147,7 +147,10 @@ _AGES = re.compile(
             rf"(?<=\b(?:age|aged|ages)(?:\s*[:=]\s*|\s+(?:of\s+|is\s+|was\s+)?))({_AGE_NUMBER})",
             # standing alone beside the person: "Patient, 104, fell", "Mrs. K, 97, refused", "patient (98)"
             rf"(?<=\p{{L}}\.?,\s{{1,3}})({_AGE_NUMBER})(?=\s*,\s*\p{{L}})",
-            rf"(?<=\b{_PERSON}\s*\()({_AGE_NUMBER})(?=\))",
+            rf"(?<=\b{_PERSON}\s*\(|\((?:also|now|aged?)\s+)({_AGE_NUMBER})(?=\))",
+            rf"(?<=\b{_PERSON}\.?\s+)({_DIGITS})(?=\s*,\s*\p{{L}})",
+            # "turned 100 last week" (not "turned 90 degrees")
+            rf"(?<=\bturn(?:ed|s|ing)\s+)({_AGE_NUMBER})(?!\s*(?:degrees?|deg\b|°|%|times|x\b|min|sec|hours?|hrs?))",
             # "She is 91.", "He turned 100 last week", "the patient was 95 and lived alone"
             rf"(?<=\b{_PERSON}\s+(?:is|was|turned|turns|just\s+turned|will\s+be)\s+)({_AGE_NUMBER})"
             r"(?=\s*(?:[.;!)]|,(?!\s*\d)|$|\s+(?:and|but|today|now|this|last|next|in|on\s+(?:her|his)\s+birthday)\b))",

@@ -93,6 +93,7 @@ def test_a_time_next_to_a_date_leaves_the_date_found() -> None:
     [
         ("A 91 y/o woman slipped in the shower.", "91"),
         ("91 yo M, found down.", "91"),
+        ("93 YOM with a hip fracture.", "93"),
         ("Pt is a 97yo with dementia.", "97"),
         ("She is a 93-year-old retired teacher.", "93"),
         ("a 95 year-old resident", "95"),
@@ -134,6 +135,9 @@ def test_ages_over_89_written_out_become_90_plus(text: str, age: str) -> None:
         ("Our patient (98) became agitated.", "98"),
         ("She is 91.", "91"),
         ("He turned 100 last week.", "100"),
+        ("Mr. T turned 103 in the spring.", "103"),
+        ("His sister (also 94) visits daily.", "94"),
+        ("Res 96, pleasant, ambulates with walker.", "96"),
         ("The patient was 95 and lived alone.", "95"),
     ],
 )
@@ -172,6 +176,9 @@ def test_decades_and_birthdays_over_89_become_90_plus(text: str, age: str) -> No
         "Weight 95 kg, temp 99.1.",
         "GCS 15, glucose 110, INR 1.1.",
         "He was 92 on room air.",
+        "Turned 90 degrees to the left side q2h.",
+        "HR 96, BP 130/70, RR 20.",
+        "Res 88, pleasant, ambulates with walker.",
         "Drinking since the late 90s.",
         "Fell 91 times? No: fell twice in 91 days.",
         "Ninety minutes later the pump alarmed.",
