@@ -9,6 +9,9 @@ every field and saving it re-encrypts all of them and writes a history row, whil
 rotation must touch only the values under an old key and leave the history untouched.
 Each batch commits on its own, so a crash part-way leaves every value readable
 (under the old key or the new one, both in the keyring) and a re-run finishes the job.
+
+Ciphertext kept where no EncryptedTextField is (allauth's second-factor secrets, inside a
+JSON column) reaches rotation through a `SecretStore` its app registers (register_store).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.db import models, router, transaction
@@ -72,6 +75,32 @@ class RotationResult:
     @property
     def values(self) -> int:
         return sum(t.values for t in self.tables)
+
+
+class SecretStore(Protocol):
+    """Ciphertext held outside an EncryptedTextField column, which the model walk cannot find."""
+
+    table: str
+
+    def reencrypt(self, ring: Keyring, *, batch_size: int) -> tuple[TableCount, list[Failure]]:
+        """Re-encrypt every value not `enc2` under the active key; idempotent like the columns."""
+        ...
+
+    def usage(self, ring: Keyring) -> Counter[tuple[str, str]]:
+        """Stored values per (key id, format), NOT_CIPHERTEXT for a value that is not ciphertext."""
+        ...
+
+
+_stores: dict[str, SecretStore] = {}
+
+
+def register_store(store: SecretStore) -> None:
+    """Include `store` in rotation, status and retirement (once per table; AppConfig.ready)."""
+    _stores[store.table] = store
+
+
+def secret_stores() -> list[SecretStore]:
+    return list(_stores.values())
 
 
 def encrypted_fields() -> list[tuple[Model, list[str]]]:
@@ -180,6 +209,12 @@ def reencrypt_all(*, batch_size: int = 500, progress: Callable[[TableCount], Non
             if len(pks) < batch_size:
                 break
             after = pks[-1]  # keyset paging: failed rows stay stale but are not re-read
+    for store in secret_stores():
+        count, failures = store.reencrypt(ring, batch_size=batch_size)
+        result.tables.append(count)
+        result.failures.extend(failures)
+        if progress is not None:
+            progress(count)
     return result
 
 
@@ -219,6 +254,8 @@ def key_usage() -> dict[tuple[str, str], int]:
     for model, names in encrypted_fields():
         for name in names:
             usage.update(_column_usage(model, name, ring))
+    for store in secret_stores():
+        usage.update(store.usage(ring))
     return {pair: n for pair, n in sorted(usage.items()) if n}
 
 

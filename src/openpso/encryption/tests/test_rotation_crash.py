@@ -12,6 +12,7 @@ same plaintext, enc2 under their active key only, and an intact audit chain.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openpso.accounts.mfa_secrets import map_secrets
 from openpso.encryption import keyring, rotation
 from openpso.encryption.fields import decrypt, parse
 from openpso.encryption.tests.legacy import write_legacy_keyring
@@ -91,6 +93,17 @@ def _encrypted_columns() -> dict[str, set[str]]:
     }
 
 
+def _mfa_plaintext(kind: str, data: str, ring: Any, stored_under: set[tuple[str, str]]) -> dict[str, Any]:
+    """An authenticator's JSON data with its second-factor secrets decrypted (rotated too)."""
+
+    def opened(stored: str) -> str:
+        value = parse(stored)
+        stored_under.add((value.version, value.key_id))
+        return decrypt(stored, ring=ring)
+
+    return map_secrets(kind, json.loads(data), opened)
+
+
 def state(site: Site) -> tuple[dict[str, list[tuple[Any, ...]]], set[tuple[str, str]]]:
     """Every row of every table, encrypted values replaced by their plaintext; and the
     (format, key id) pairs the encrypted values are stored under."""
@@ -110,6 +123,8 @@ def state(site: Site) -> tuple[dict[str, list[tuple[Any, ...]]], set[tuple[str, 
                         value = parse(values[i])
                         stored_under.add((value.version, value.key_id))
                         values[i] = decrypt(values[i], ring=ring)
+                    elif (table, column) == ("mfa_authenticator", "data"):
+                        values[i] = _mfa_plaintext(values[columns.index("type")], values[i], ring, stored_under)
                 found.append(tuple(values))
             rows[table] = found
     return rows, stored_under
