@@ -79,10 +79,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             form.add_field_errors(exc.errors)
         else:
             drafts.discard_draft(user=request.user, provider=provider)
-            done = f"clear-draft:{provider.slug}"
-            messages.success(
-                request, f"Thank you. Report {report.short_id} was received by the safety team.", extra_tags=done
-            )
+            messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
             return redirect("reporting:report-detail", report_id=report.pk)
     context = {"form": form, "provider": provider, "draft": draft}
     return render(request, "reporting/report_form.html", context)
@@ -107,5 +104,5 @@ def draft_save(request: HttpRequest, provider: str) -> HttpResponse:
 def draft_discard(request: HttpRequest, provider: str) -> HttpResponse:
     organization = get_reporting_provider_for_user(request.user, provider)
     drafts.discard_draft(user=request.user, provider=organization)
-    messages.info(request, "The unfinished report was discarded.", extra_tags=f"clear-draft:{organization.slug}")
+    messages.info(request, "The unfinished report was discarded.")
     return redirect(f"{reverse('reporting:report-new')}?provider={organization.slug}")

@@ -1,4 +1,7 @@
-"""Nothing typed is lost: a refresh restores the draft, and so does a lost connection."""
+"""Nothing typed is lost, and nothing typed is kept in the browser: the draft is saved on the
+server (encrypted, under the reporter) as they type and comes back on a refresh; with no
+connection the page says so and saves once the connection is back; sign-out clears the site's
+storage (docs/security.md, ASVS 14.3.1 and 14.3.3)."""
 
 from __future__ import annotations
 
@@ -29,14 +32,20 @@ def test_a_refresh_brings_back_what_was_typed(live_server, cast, phone):
     assert page.get_by_label("Fall", exact=True).is_checked()
 
 
-def test_with_no_connection_the_draft_stays_on_the_device(live_server, cast, phone):
+def test_with_no_connection_the_page_says_it_is_not_saved_and_saves_once_the_connection_is_back(
+    live_server, cast, phone
+):
     page = phone.new_page()
     _sign_in(page, live_server.url, "reporter@cast.test")
     page.route("**/draft/", lambda route: route.abort())  # the network drops
     page.goto(f"{live_server.url}/reports/new/")
     page.get_by_label("What happened?", exact=True).fill("Insulin pen without a patient label in the fridge")
-    expect(page.locator("#draft-status")).to_have_text(re.compile("^No connection"))
+    expect(page.locator("#draft-status")).to_have_text(re.compile("^No connection: your latest answers are not saved"))
     assert not ReportDraft.objects.exists()
+    assert "Insulin pen" not in _browser_storage(page)
+    page.unroute("**/draft/")  # the network is back: the page tries again by itself
+    expect(page.locator("#draft-status")).to_have_text(re.compile("^Draft saved at"), timeout=15_000)
+    assert ReportDraft.objects.filter(user=cast.users["reporter"]).exists()
     page.reload()
     assert (
         page.get_by_label("What happened?", exact=True).input_value()
@@ -44,7 +53,46 @@ def test_with_no_connection_the_draft_stays_on_the_device(live_server, cast, pho
     )
 
 
-def test_after_sending_the_local_copy_is_forgotten(live_server, cast, phone):
+def test_nothing_typed_is_kept_in_browser_storage_and_an_old_local_copy_is_removed(live_server, cast, phone):
+    page = phone.new_page()
+    _sign_in(page, live_server.url, "reporter@cast.test")
+    page.goto(f"{live_server.url}/reports/new/")
+    # What an earlier version of the page left behind on this computer.
+    page.evaluate("localStorage.setItem('openpso-draft:old', JSON.stringify({narrative: ['CANARY-OLD-COPY']}))")
+    page.reload()
+    page.get_by_label("Incident", exact=True).check()
+    page.get_by_label("Fall", exact=True).check()
+    page.locator("details.patient-ids summary").click()
+    page.locator("details.patient-ids input").first.fill("CANARY-PATIENT-NAME")
+    page.get_by_label("What happened?", exact=True).fill("CANARY-NARRATIVE found on the floor")
+    expect(page.locator("#draft-status")).to_have_text(re.compile("^Draft saved at"))
+    page.get_by_role("link", name="Report an event").first.click()  # and back: the server restores it
+    assert page.get_by_label("What happened?", exact=True).input_value() == "CANARY-NARRATIVE found on the floor"
+    stored = _browser_storage(page)
+    for canary in ("CANARY-NARRATIVE", "CANARY-PATIENT-NAME", "CANARY-OLD-COPY"):
+        assert canary not in stored, stored
+    assert page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)") == []
+
+
+def test_signing_out_sends_clear_site_data_and_the_browser_drops_the_sites_storage(live_server, cast, phone):
+    page = phone.new_page()
+    _sign_in(page, live_server.url, "reporter@cast.test")
+    page.goto(f"{live_server.url}/reports/new/")
+    # Anything a page or a browser extension might have stored for this site.
+    page.evaluate("localStorage.setItem('left-behind', 'CANARY'); sessionStorage.setItem('left-behind', 'CANARY')")
+    with page.expect_response(lambda r: r.url.endswith("/accounts/logout/") and r.request.method == "POST") as out:
+        page.get_by_role("button", name="Sign out").click()
+    assert out.value.all_headers()["clear-site-data"] == '"cache", "storage"'
+    page.wait_for_load_state()
+    assert "CANARY" not in _browser_storage(page)
+
+
+def _browser_storage(page) -> str:
+    """Everything in this origin's localStorage and sessionStorage, as one string."""
+    return page.evaluate("JSON.stringify({local: {...localStorage}, session: {...sessionStorage}})")
+
+
+def test_after_sending_the_draft_is_gone(live_server, cast, phone):
     page = phone.new_page()
     _sign_in(page, live_server.url, "reporter@cast.test")
     page.goto(f"{live_server.url}/reports/new/")

@@ -1,50 +1,24 @@
-// Keeps the report form safe while the reporter types: a copy in this browser (survives a
-// refresh, a closed tab or a lost connection) and, when signed in, a draft on the server
-// (so the report can be finished later on another device) — until "Report anonymously" is
-// ticked: then nothing is kept anywhere (docs/decisions/0007). No inline script: strict CSP.
+// Keeps the report form safe while the reporter types: a draft on the server, encrypted under
+// the signed-in reporter (so a refresh, a closed tab or another device brings it back) — until
+// "Report anonymously" is ticked: then nothing is kept anywhere (docs/decisions/0007).
+// Nothing typed is kept in this browser's storage: a ward computer is shared, and what is in
+// localStorage survives sign-out (docs/security.md, 14.3.3). With no connection the answers stay
+// on the open page, the page says they are not saved, and the save is tried again until it
+// works. No inline script: strict CSP.
 (function () {
   "use strict";
   const PREFIX = "openpso-draft:";
+  const RETRY_MS = 5000;
 
-  // A successful submission or a discarded draft says so in a message: forget the local copy.
-  document.querySelectorAll("[data-tags^='clear-draft:']").forEach(function (el) {
-    try { localStorage.removeItem(PREFIX + el.dataset.tags.slice("clear-draft:".length)); } catch (e) { /* storage off */ }
-  });
+  // Earlier versions kept a copy of the form here: remove any left behind, on every page.
+  try {
+    Object.keys(localStorage).forEach(function (k) { if (k.indexOf(PREFIX) === 0) localStorage.removeItem(k); });
+  } catch (e) { /* storage off */ }
 
-  const form = document.querySelector("form[data-draft-key]");
+  const form = document.querySelector("form[data-draft-url]");
   if (!form) return;
-  const key = PREFIX + form.dataset.draftKey;
   const status = document.getElementById("draft-status");
   const say = function (text) { if (status) status.textContent = text; };
-
-  function snapshot() {
-    const data = {};
-    new FormData(form).forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || typeof value !== "string") return;
-      (data[name] = data[name] || []).push(value);
-    });
-    return data;
-  }
-
-  function restore(data) {
-    Object.keys(data).forEach(function (name) {
-      const values = data[name];
-      form.querySelectorAll("[name='" + CSS.escape(name) + "']").forEach(function (el) {
-        if (el.type === "checkbox" || el.type === "radio") el.checked = values.indexOf(el.value) !== -1;
-        else if (el.tagName === "SELECT" && el.multiple) {
-          Array.from(el.options).forEach(function (o) { o.selected = values.indexOf(o.value) !== -1; });
-        } else el.value = values[0] || "";
-      });
-    });
-    form.dispatchEvent(new Event("change", { bubbles: true }));
-  }
-
-  if (form.dataset.restore === "local") {
-    try {
-      const saved = localStorage.getItem(key);
-      if (saved) { restore(JSON.parse(saved)); say("We restored the report you had started on this device."); }
-    } catch (e) { /* a damaged copy is ignored */ }
-  }
 
   let timer = null;
   let sending = false;
@@ -55,8 +29,6 @@
   const anonymous = form.querySelector("input[name='anonymous']");
   const isAnonymous = function () { return !!(anonymous && anonymous.checked); };
   let dropped = false; // the server confirmed it keeps no draft since the box was ticked
-
-  function forget() { try { localStorage.removeItem(key); } catch (e) { /* storage off */ } }
 
   function dropServerDraft() {
     const url = form.dataset.draftUrl;
@@ -106,7 +78,7 @@
     suggestHour(on);
     drugSearch(on);
     role(on);
-    if (on) { forget(); later(); } // later(): once any save in flight is done, the server drops the draft
+    if (on) later(); // once any save in flight is done, the server drops the draft
     else { dropped = false; say("Your answers are saved as you type; you can finish later."); }
   }
   if (anonymous) {
@@ -117,19 +89,28 @@
   function save() {
     timer = null;
     if (sending) { timer = setTimeout(save, 1000); return; }
-    if (isAnonymous()) { forget(); dropServerDraft(); return; }
-    try { localStorage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* storage full or off */ }
-    const url = form.dataset.draftUrl;
-    if (!url) { say("Draft kept on this device."); return; }
+    if (isAnonymous()) { dropServerDraft(); return; }
     sending = true;
-    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+    fetch(form.dataset.draftUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) {
+        // Sent to the sign-in page: the session ended (idle or its maximum age).
+        if (r.redirected) return Promise.reject("signed out");
+        return r.ok ? r.text() : Promise.reject(r.status);
+      })
       .then(function (text) { say(text); })
-      .catch(function () { say("No connection: your draft is kept on this device."); })
+      .catch(function (why) {
+        if (why === "signed out") {
+          say("You were signed out: your latest answers are not saved. Copy them before you sign in again.");
+          return;
+        }
+        say("No connection: your latest answers are not saved yet. Keep this page open; we keep trying.");
+        if (!timer) timer = setTimeout(save, RETRY_MS);
+      })
       .finally(function () { sending = false; });
   }
   function later() { if (timer) clearTimeout(timer); timer = setTimeout(save, 800); }
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  window.addEventListener("online", function () { if (timer) later(); });
   form.addEventListener("submit", function () { if (timer) { clearTimeout(timer); timer = null; } });
 })();
