@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils import timezone
 from openpso.accounts.session_end import SIGNED_IN_AT
 from openpso.audit.models import AuditEvent
 from openpso.testing.cast import PASSWORD
+
+REPO = Path(__file__).resolve().parents[4]
 
 
 @dataclass
@@ -100,5 +103,9 @@ def test_signing_out_asks_the_browser_to_clear_cache_and_storage(cast):
     assert "Clear-Site-Data" not in Client().get("/accounts/login/")
 
 
-def test_the_default_max_lifetime_is_twelve_hours():
+def test_the_idle_and_absolute_timeouts_are_documented_with_their_defaults():
+    rows = (REPO / "docs" / "configuration.md").read_text()
+    assert settings.SESSION_COOKIE_AGE == 60 * 60
+    assert "| `OPENPSO_SESSION_MINUTES` | `60` | idle session lifetime" in rows
     assert settings.OPENPSO_SESSION_MAX_HOURS == 12
+    assert "| `OPENPSO_SESSION_MAX_HOURS` | `12` | absolute session lifetime" in rows
