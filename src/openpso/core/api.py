@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from openpso.core.forms_api import router as forms_router
 from openpso.core.openapi import document_errors
 from openpso.lib.api_auth import NotAuthenticated, session_auth
+from openpso.lib.api_throttle import CallerRateThrottle, current_rate
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 from openpso.submissions.api import router as submissions_router
@@ -38,6 +39,7 @@ api = OpenPsoAPI(
         "bad input, `errors` naming each field with a stable code and the reason."
     ),
     auth=session_auth,
+    throttle=[CallerRateThrottle()],  # per person and per API key (OPENPSO_API_RATE)
     docs_url=None,
     urls_namespace="api",
 )
@@ -67,3 +69,13 @@ def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse
     """413 in JSON; Django's own answer is an HTML 400 that says nothing of the limit."""
     detail = f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes the server accepts."
     return api.create_response(request, {"detail": detail}, status=413)
+
+
+@api.exception_handler(Throttled)
+def too_many_requests(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429 naming the limit; ninja adds Retry-After (whole seconds) to this answer."""
+    detail = (
+        f"Too many requests: at most {current_rate().describe()} per signed-in person or API key. "
+        "Retry after the number of seconds in the Retry-After header."
+    )
+    return api.create_response(request, {"detail": detail}, status=429)

@@ -7,6 +7,8 @@ takes, so a new route is documented the moment it exists:
 - 401 wherever a credential is required (lib/api_auth.py), 403 on writes a signed-in session
   makes without its CSRF token;
 - 422 wherever there is input to refuse (ninja's validation, core.api.invalid_input);
+- 429 wherever a credential is required: over OPENPSO_API_RATE per person or key
+  (lib/api_throttle.py), with a Retry-After header;
 - 404 wherever a path names an object: missing and not-yours look the same;
 - 400 (not JSON) and 413 (over DATA_UPLOAD_MAX_MEMORY_SIZE) wherever there is a body;
 - 414 and 431, which gunicorn answers before the application when the request line or the
@@ -30,6 +32,11 @@ _JSON_ERRORS = {
     "404": "No such object, or none you may see: the two answers are the same.",
     "413": "The body is larger than the server accepts.",
     "422": "Invalid input: `errors` names each field with a stable `code` and the reason.",
+    "429": "Too many requests from this person or API key (OPENPSO_API_RATE); `detail` names the limit.",
+}
+_RETRY_AFTER = {
+    "description": "Whole seconds to wait before the next request is accepted.",
+    "schema": {"type": "integer", "minimum": 0},
 }
 _SERVER_ERRORS = {
     "414": "The request line is longer than the server accepts (answered before the application).",
@@ -39,7 +46,13 @@ _SERVER_ERRORS = {
 
 def _json_error(code: str) -> dict[str, Any]:
     schema = {"$ref": _REF.format(model=ErrorOut.__name__)}
-    return {"description": _JSON_ERRORS[code], "content": {"application/json": {"schema": schema}}}
+    response: dict[str, Any] = {
+        "description": _JSON_ERRORS[code],
+        "content": {"application/json": {"schema": schema}},
+    }
+    if code == "429":
+        response["headers"] = {"Retry-After": _RETRY_AFTER}
+    return response
 
 
 def _server_error(code: str) -> dict[str, Any]:
@@ -55,7 +68,7 @@ def error_codes(method: str, operation: dict[str, Any]) -> list[str]:
         codes += ["400", "413"]
     security = operation.get("security", [])
     if security:
-        codes.append("401")
+        codes += ["401", "429"]
         if method in _UNSAFE and any(_SESSION_SCHEME in requirement for requirement in security):
             codes.append("403")
     if any(p.get("in") == "path" for p in params):
