@@ -41,7 +41,7 @@ from openpso.analytics.measures import category_labels, label
 from openpso.analytics.panels import NO_DATA, type_words, unit_words
 from openpso.analytics.queries import Scope, events_matching
 from openpso.audit.trail import record
-from openpso.nonid.pseudonyms import provider_pseudonym
+from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
 from openpso.organizations.models import Organization
 
 DRILL_LIMIT = 200
@@ -108,7 +108,7 @@ def _provider_source(request: HttpRequest, slug: str) -> Source:
 def provider_source(provider: Organization) -> Source:
     """The dashboard of `provider`, a member of a PSO network (access is the caller's business)."""
     assert provider.network is not None  # access.providers_for requires a network
-    pseudonym = provider_pseudonym(provider.pk)
+    pseudonym = provider_pseudonym(provider)
     return Source(
         "provider",
         provider,
@@ -127,7 +127,10 @@ def _system_source(request: HttpRequest, slug: str) -> Source:
 def system_source(system: Organization) -> Source:
     """The dashboard of health system `system` over its sharing affiliates (access is the caller's business)."""
     assert system.network is not None
-    affiliates = {provider_pseudonym(p.pk): p.name for p in access.affiliates_of(system)}
+    # Provider → code only, to pick the affiliates' rows; the page never maps a code back to a name
+    # (that is the PSO's logged re-identification) nor shows one (issue 14 item 6).
+    members = access.affiliates_of(system).values_list("pk", flat=True)  # within the system's network
+    affiliates = frozenset(provider_pseudonyms(system.network.pk, members).values())
     return Source(
         "system",
         system,
@@ -135,7 +138,7 @@ def system_source(system: Organization) -> Source:
         Lake.for_pso(system.network.slug),
         reverse("analytics:system", kwargs={"slug": system.slug}),
         lambda lake, end, _: system_dashboard(lake, affiliates, end_month=end),
-        scope=tuple(sorted(affiliates.items())),  # an agreement that changes changes the dashboard
+        scope=tuple(sorted(affiliates)),  # an agreement that changes changes the dashboard
     )
 
 
@@ -229,7 +232,8 @@ def _events(
         {
             "key": r["event_key"],
             "month": r["event_month"],
-            "provider": (names or {}).get(str(r["provider"]), r["provider"]),  # a system sees its affiliates' names
+            # A provider sees its own code; a system sees "An affiliate", never a code or a name.
+            "provider": (names or {}).get(str(r["provider"]), r["provider"]),
             "provider_type": type_words(str(r["provider_type"] or "other")),
             "categories": [label("category", c) for c in (r["categories"] if r["categories"] is not None else [])],
             # A near miss or unsafe condition has no harm: a missing value, NaN from the frame.
@@ -356,4 +360,5 @@ def system_csv(request: HttpRequest, slug: str, panel_id: str) -> HttpResponse:
 @login_required
 def system_events(request: HttpRequest, slug: str) -> HttpResponse:
     source = _system_source(request, slug)
-    return _member_events(request, source, dict(source.scope), "Your affiliates'")
+    # Every row is "An affiliate": the pool's code is not shown, and no name is looked up for it.
+    return _member_events(request, source, dict.fromkeys(source.scope, "An affiliate"), "Your affiliates'")

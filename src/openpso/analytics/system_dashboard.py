@@ -1,5 +1,7 @@
-"""A health system's dashboard: its sharing affiliates by name, each one's SPC, and the system
-against the rest of the pool, suppressed.
+"""A health system's dashboard: its sharing affiliates together (the system's SPC and Paretos),
+and the system against the rest of the pool, suppressed. No affiliate is named or shown alone:
+the pool knows providers only by random code, and mapping a code to a name is the PSO's logged
+re-identification, not a dashboard's (issue 14 item 6).
 
 The affiliates are those whose member agreement in force lets the system see their data
 (`MemberAgreement.system_may_view`); everything about other providers goes through small-cell
@@ -8,11 +10,8 @@ suppression, as on a provider's dashboard (`member_dashboards`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 
-import pandas as pd  # type: ignore[import-untyped]
-
-from openpso.analytics import charts
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import PER, RATE_MEASURE
 from openpso.analytics.member_dashboards import (
@@ -25,7 +24,6 @@ from openpso.analytics.member_dashboards import (
 from openpso.analytics.panels import (
     NO_DATA,
     Dashboard,
-    Panel,
     available_months,
     by_month,
     measure_words,
@@ -35,48 +33,27 @@ from openpso.analytics.panels import (
     type_words,
 )
 from openpso.analytics.queries import Scope, monthly_exposure
-from openpso.analytics.queries import provider_counts as provider_counts_query
-from openpso.analytics.stats.rates import poisson_rate
 from openpso.lake.months import month_range
 
-AFFILIATE_CHARTS = 12  # one u chart per affiliate, at most this many
+# The pool holds affiliates by random code only, and only the PSO's logged re-identification turns a
+# code back into a provider (nonid.pseudonyms): the system's page shows its affiliates together,
+# never one by one from the pool. Each affiliate's own reports, by name, reach the system through
+# their identified submissions, each read a PSA_AFFILIATED disclosure (pswp.affiliated).
+BY_NAME_NOTE = (
+    "Your affiliates appear here together, never one by one: the pool holds no names. "
+    "Each affiliate's own reports, by name, are on its report pages, and every read is logged."
+)
 
 
-def _affiliate_table(lake: Lake, affiliates: Mapping[str, str], period: tuple[str, str]) -> Panel:
-    frame = lake.execute(provider_counts_query(lake, Scope(providers=frozenset(affiliates), months=period)))
-    rows = []
-    for p, kind, n, e in zip(frame["provider"], frame["provider_type"], frame["n"], frame["exposure"], strict=True):
-        rate = poisson_rate(int(n), float(e), per=PER) if e > 0 else None
-        rows.append(
-            {
-                "affiliate": affiliates[str(p)],
-                "provider type": str(kind),
-                "events": int(n),
-                "exposure": float(e),
-                "per": measure_words(RATE_MEASURE.get(str(kind), "encounters")),
-                f"rate per {PER:,}": None if rate is None else round(rate.rate, 4),
-                "lower 95%": None if rate is None else round(rate.lower, 4),
-                "upper 95%": None if rate is None else round(rate.upper, 4),
-            }
-        )
-    rows.sort(key=lambda r: str(r["affiliate"]))
-    title = "Your affiliates' event rates"
-    drawn = [r for r in rows if r[f"rate per {PER:,}"] is not None]
-    chart = charts.bar_chart(drawn, x="affiliate", y=f"rate per {PER:,}", title=title, x_title="", y_title="Rate")
-    description = (
-        f"Event rates of {len(rows)} affiliate(s) over the period, each per {PER:,} of its own volume measure."
-    )
-    return Panel("affiliates", title, charts.svg(chart, description=description), pd.DataFrame(rows), description)
-
-
-def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end_month: str | None = None) -> Dashboard:
-    """A health system's sharing affiliates (by name), each one's SPC, and the system against pool peers."""
+def system_dashboard(lake: Lake, affiliates: Collection[str], *, end_month: str | None = None) -> Dashboard:
+    """A health system's sharing affiliates together (`affiliates`: their pool codes, which the page
+    never shows): the system's SPC, the system against pool peers, and its Paretos."""
     months = available_months(lake)
     period = period_of(months, end_month)
     if period is None:
         return Dashboard("system", "Your health system", ("", ""), [], months=months, notes=[NO_DATA])
     members = members_of(lake)
-    present = {p: n for p, n in affiliate_pseudonyms.items() if p in set(members["provider"])}
+    present = frozenset(affiliates) & {str(p) for p in members["provider"]}
     if not present:
         note = "None of the affiliates that share with your system has events in the pool yet."
         return Dashboard("system", "Your health system", period, [], months=months, notes=[note])
@@ -92,7 +69,7 @@ def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end
     pool_counts, _ = suppressed_monthly(lake, pool_scope, window)
     pool_exposure = by_month(lake.execute(monthly_exposure(lake, pool_scope)), "exposure") if len(others) else {}
     every = Scope(providers=frozenset(present), months=period)
-    dashboard = Dashboard("system", "Your health system", period, [], months=months)
+    dashboard = Dashboard("system", "Your health system", period, [], months=months, notes=[BY_NAME_NOTE])
     dashboard.panels += [
         spc_panel(
             "rate",
@@ -115,7 +92,6 @@ def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end
             caption=f"The pool: the other {type_words(main)} in the PSO, as one non-identified aggregate.",
             measure=measure,
         ),
-        _affiliate_table(lake, present, period),
         *member_paretos(
             lake,
             every,
@@ -123,20 +99,4 @@ def system_dashboard(lake: Lake, affiliate_pseudonyms: Mapping[str, str], *, end
             captions=("Affiliates that share with your system only.",) * 2,
         ),
     ]
-    for index, (pseudonym, name) in enumerate(sorted(present.items(), key=lambda kv: kv[1])[:AFFILIATE_CHARTS]):
-        own = Scope(providers=frozenset({pseudonym}), months=period)
-        own_counts, own_exposure = monthly_rates(lake, own)
-        kind = str(members[members["provider"] == pseudonym]["provider_type"].iloc[0])
-        dashboard.panels.append(
-            spc_panel(
-                f"affiliate-{index + 1}",
-                title=f"{name}: events per {PER:,} {measure_words(RATE_MEASURE.get(kind, 'encounters'))}",
-                what=f"{name}'s monthly event rate",
-                chart=rate_chart(window, own_counts, own_exposure, laney=False),
-                counts=own_counts,
-                exposures=own_exposure,
-                measure=RATE_MEASURE.get(kind, "encounters"),
-                caption="u chart.",
-            )
-        )
     return dashboard

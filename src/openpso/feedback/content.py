@@ -20,7 +20,7 @@ from openpso.feedback.digest import digest_for
 from openpso.feedback.document import ReportDocument, Section, Table, cell, figure_of
 from openpso.feedback.evidence import describe
 from openpso.feedback.models import AlertStatus, AlertTarget, ReportKind, SafetyAlert
-from openpso.nonid.pseudonyms import provider_pseudonym
+from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
 from openpso.organizations.models import Organization
 from openpso.pses.effectiveness import reviews_for
 from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionItem, ActionStatus
@@ -85,7 +85,7 @@ def provider_monthly(org: Organization, month: str, progress: Progress) -> Repor
     if lake is None:
         sections.append(Section("rates", "Your rates and control charts", notes=[NO_LAKE]))
     else:
-        dashboard = provider_dashboard(lake, provider_pseudonym(org.pk), end_month=month)
+        dashboard = provider_dashboard(lake, provider_pseudonym(org), end_month=month)
         # The actions the provider shared with the PSO (codes only) belong with its actions below.
         pooled_actions = [p for p in dashboard.panels if p.id == "actions"]
         dashboard.panels = [p for p in dashboard.panels if p.id != "actions"]
@@ -266,14 +266,18 @@ def system_report(system: Organization, month: str, progress: Progress) -> Repor
     progress(10, "Reading the pool")
     lake = _lake(system.network)
     sections: list[Section] = []
-    names = {provider_pseudonym(p.pk): p.name for p in affiliates}
-    if lake is None or not names:
+    # Provider → code only, to pick the affiliates' pooled rows: the report names no affiliate
+    # from the pool (issue 14 item 6); its alert table below names them from the PSO's own records.
+    network = system.network_id
+    pooled = [p.pk for p in affiliates if network is not None and p.network_id == network]
+    codes = frozenset(provider_pseudonyms(network, pooled).values()) if network is not None and pooled else frozenset()
+    if lake is None or not codes:
         sections.append(
-            Section("rates", "Affiliates' rates", notes=[NO_LAKE if names else "No affiliate shares with the system."])
+            Section("rates", "Affiliates' rates", notes=[NO_LAKE if codes else "No affiliate shares with the system."])
         )
     else:
         sections += _dashboard_sections(
-            system_dashboard(lake, names, end_month=month), own_title="Affiliates' rates and control charts"
+            system_dashboard(lake, codes, end_month=month), own_title="Affiliates' rates and control charts"
         )
     progress(60, "Alert responses")
     sections.append(_affiliate_alerts(affiliates))

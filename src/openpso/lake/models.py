@@ -15,8 +15,9 @@ from openpso.submissions.models import Submission
 class LakeState(models.Model):
     """One PSO's lake: the rules it was made with and what its last refresh did.
 
-    When the file layout, the profile, the narrative engine or the pseudonym key is no longer the one the
-    lake was made with, the next refresh rebuilds every partition (docs/lake.md).
+    When the file layout, the profile, the narrative engine or the pseudonyms (`key_fingerprint` holds
+    `pseudonyms.pool_keys_fingerprint()`: the provider-code scheme and the event-key key) are no longer
+    the ones the lake was made with, the next refresh rebuilds every partition (docs/lake.md).
     """
 
     pso = models.OneToOneField(Organization, on_delete=models.PROTECT, related_name="+")

@@ -10,8 +10,8 @@ The database entries of a month are updated after its files, in one transaction,
 refresh stopped half-way leaves every finished month done and redoes the rest next time
 (event keys are keyed hashes, so redoing a month cannot duplicate a row).
 
-When the profile, the narrative engine or the pseudonym key differs from the one the lake
-was made with, every partition is rebuilt from the submissions.
+When the profile, the narrative engine, the pseudonym scheme or the event-key key differs from
+the one the lake was made with, every partition is rebuilt from the submissions.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from openpso.nonid.deid import VERSION
 from openpso.nonid.geography import census_region
 from openpso.nonid.pipeline import NonidStats, PooledEvent, ProviderFacts, nonidentify_many, provider_facts
 from openpso.nonid.profiles import LAKE_PROFILE, Profile
-from openpso.nonid.pseudonyms import key_fingerprint, provider_pseudonym
+from openpso.nonid.pseudonyms import pool_keys_fingerprint, provider_pseudonyms
 from openpso.organizations.models import Denominator, Organization, OrgKind
 from openpso.submissions.models import Submission
 
@@ -128,7 +128,7 @@ class _Refresh:
 
     def run(self) -> None:
         state, _ = LakeState.objects.get_or_create(pso=self.pso)
-        made_with = (schema.LAYOUT, self.profile.id, VERSION, key_fingerprint())
+        made_with = (schema.LAYOUT, self.profile.id, VERSION, pool_keys_fingerprint())
         was = (state.layout, state.profile, state.engine_version, state.key_fingerprint)
         self.rebuild = self.full or was != made_with
         self.summary.rebuilt = self.summary.rebuilt or (self.rebuild and state.refreshed_at is not None)
@@ -270,7 +270,7 @@ class _Refresh:
 
     def _small_tables(self, state: LakeState) -> None:
         providers = Organization.objects.filter(kind=OrgKind.PROVIDER, network=self.pso).order_by("pk")
-        pseudonyms = {p.pk: provider_pseudonym(p.pk) for p in providers}
+        pseudonyms = provider_pseudonyms(self.pso.pk, [p.pk for p in providers])
         keeps = self.profile.keeps
         provider_rows = sorted(
             (

@@ -18,6 +18,7 @@ from django.db import models
 
 from openpso.encryption.fields import EncryptedTextField
 from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from openpso.organizations.models import Organization
 from openpso.reporting.models import EventReport
 
 
@@ -97,3 +98,29 @@ class ScrubCorrection(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.span_type} {self.start}–{self.end} on review {self.review_id}"
+
+
+class ProviderPseudonym(models.Model):
+    """A member provider's code in its PSO's pool: drawn at random, kept here, never computed.
+
+    42 CFR 3.212(a)(3) and 45 CFR 164.514(c) allow a re-identification code only when it is not
+    derived from information about the provider: a keyed hash of the id is such a derivation, a
+    random code in a table the PSO holds is not. The code is drawn the first time the provider's
+    data is pooled and then kept, so it is stable for that PSO; another PSO draws its own. Only
+    the PSO's logged re-identification (`pseudonyms.reidentify`) reads this table from the code
+    side.
+    """
+
+    pso = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=14)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["pso", "provider"], name="nonid_pseudonym_one_per_provider"),
+            models.UniqueConstraint(fields=["pso", "code"], name="nonid_pseudonym_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pseudonym of provider {self.provider_id} in PSO {self.pso_id}"

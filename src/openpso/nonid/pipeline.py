@@ -8,7 +8,7 @@ spans found per type, the engine version and the profile. It writes nothing.
 - Patients, per HIPAA Safe Harbor (45 CFR 164.514(b)(2), 42 CFR 3.212(b)): ages over 89
   become 90 ("90+"), every date element but the one the profile keeps (month or year) goes,
   ZIP codes become ZIP3 where allowed, else "000".
-- Providers and reporters, per 3.212(a): no names (the provider becomes its keyed pseudonym,
+- Providers and reporters, per 3.212(a): no names (the provider becomes its random pool code,
   the unit keeps only its type), no geography below the State (the State becomes its Census
   region), no unique codes (the event id becomes a keyed event key).
 - Free text — narrative, location detail, "other" category, reporter role and every free-text
@@ -81,7 +81,7 @@ class ProviderFacts:
     size_band: str
     state: str
     context: ScrubContext = field(default_factory=ScrubContext)
-    pseudonym: str = ""  # computed from the key when empty
+    pseudonym: str = ""  # the provider's code in its PSO's pool (nonid.pseudonyms); required
 
 
 def provider_facts(provider: Organization) -> ProviderFacts:
@@ -97,7 +97,7 @@ def provider_facts(provider: Organization) -> ProviderFacts:
     people = get_user_model().objects.filter(memberships__organization=provider).distinct()
     return ProviderFacts(
         id=provider.pk,
-        pseudonym=provider_pseudonym(provider.pk),
+        pseudonym=provider_pseudonym(provider),
         provider_type=provider.provider_type,
         size_band=provider.bed_size_band or provider.ems_volume_band,
         state=provider.state,
@@ -344,9 +344,11 @@ def _draft(
     fields["provider.state"] = "generalised_to_region" if profile.keeps("region") else "removed"
     patient = pf.mapping(doc.get("patient")) or {}
     analysis = pf.mapping(doc.get("analysis")) or {}
+    if not facts.pseudonym:
+        raise ValueError("ProviderFacts without the provider's pool pseudonym (see provider_facts)")
     event = PooledEvent(
         event_key=event_key(facts.id, submission.event_id),
-        provider=facts.pseudonym or provider_pseudonym(facts.id),
+        provider=facts.pseudonym,
         provider_type=(facts.provider_type or None) if profile.keeps("provider_type") else None,
         size_band=(facts.size_band or None) if profile.keeps("size_band") else None,
         region=census_region(facts.state) if profile.keeps("region") else None,

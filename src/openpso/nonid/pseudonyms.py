@@ -1,12 +1,18 @@
-"""Keyed pseudonyms for providers and pooled events, and the PSO's logged re-identification.
+"""Provider pseudonyms (random codes in a PSO-held table), keyed event keys, and the PSO's logged
+re-identification.
 
-A provider enters the pool as `P-` + 12 base32 characters of HMAC-SHA256(key, "provider:<id>"),
-a pooled event as `E-` + 16 of HMAC-SHA256(key, "event:<provider id>:<event id>"). The key is
-a file in OPENPSO_KEYS_DIR (`pseudonym.key`, 0600), never in the database, and is not the data-
-encryption keyring: without the key a pseudonym cannot be computed from, or traced back to,
-a provider. 42 CFR 3.212(c) allows such a re-identification code when it cannot be translated
-by others and is used for nothing else; only the PSO re-identifies, through `reidentify`,
-which refuses without a reason and writes who and why to the audit trail.
+A provider enters a PSO's pool as `P-` + 12 base32 characters drawn with `secrets` (60 bits) the
+first time its data is pooled, kept in `ProviderPseudonym` and reused ever after: the code is not
+computed from the provider's id or anything else about it, so no one holding a key, an id list or
+this code can work it back (42 CFR 3.212(a)(3), 45 CFR 164.514(c)); another PSO draws its own.
+Only the PSO re-identifies, through `reidentify`, which refuses without a reason, reads the table
+from the code side and writes who and why to the audit trail. Nothing else maps a code to a
+provider.
+
+A pooled event is keyed `E-` + 16 of HMAC-SHA256(key, "event:<provider id>:<event id>"), so every
+version of the event lands on the same row and a redone month cannot duplicate one; the key is a
+file in OPENPSO_KEYS_DIR (`pseudonym.key`, 0600), never in the database, and is not the data-
+encryption keyring. Event keys name no one and nothing re-identifies them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import re
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +34,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from openpso.audit.trail import record
 from openpso.encryption.keyring import KEYRING_FILE, _fsync_dir, keys_dir
+from openpso.nonid.models import ProviderPseudonym
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
 
 KEY_FILE = "pseudonym.key"
 PSEUDONYM = re.compile(r"P-[A-Z2-7]{12}")
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: no 0/O or 1/I to misread
+CODE_LENGTH = 12  # 60 random bits: a guessed code hits one of 10,000 providers once in ~10^14 tries
+# Names how provider pseudonyms are made, for the lake's state: a lake built under another scheme
+# (keyed hashes before) holds codes that no longer exist and is rebuilt (lake.refresh).
+SCHEME = "codes1"
 REASON_MIN, REASON_MAX = 10, 200  # the audit trail's `purpose` holds 200 characters
 _lock = threading.Lock()
 _cache: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
@@ -95,9 +108,40 @@ def _code(message: str, length: int) -> str:
     return base64.b32encode(digest).decode("ascii")[:length]
 
 
-def provider_pseudonym(provider_id: int) -> str:
-    """The provider's pseudonym in the pool: stable while the key is, useless without it."""
-    return "P-" + _code(f"provider:{int(provider_id)}", 12)
+def _draw() -> str:
+    return "P-" + "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def provider_pseudonyms(pso_id: int, provider_ids: Iterable[int]) -> dict[int, str]:
+    """The pool codes of these providers in PSO `pso_id`, drawing one for each provider that has none.
+
+    Race-safe: a new code is inserted with ON CONFLICT DO NOTHING under the unique (pso, provider)
+    constraint and then read back, so two refreshes drawing at once both get the code that was
+    stored first. A drawn code that collides with another provider's (unique (pso, code)) is
+    dropped the same way and drawn again.
+    """
+    wanted = {int(p) for p in provider_ids}
+    codes: dict[int, str] = {}
+    for _ in range(5):
+        missing = wanted - codes.keys()
+        if missing:
+            found = ProviderPseudonym.objects.filter(pso_id=pso_id, provider_id__in=missing)
+            codes.update(found.values_list("provider_id", "code"))
+            missing -= codes.keys()
+        if not missing:
+            return codes
+        ProviderPseudonym.objects.bulk_create(
+            [ProviderPseudonym(pso_id=pso_id, provider_id=p, code=_draw()) for p in sorted(missing)],
+            ignore_conflicts=True,
+        )
+    raise RuntimeError("could not store a pseudonym for every provider")  # 5 collisions in a row: not chance
+
+
+def provider_pseudonym(provider: Organization) -> str:
+    """The member provider's code in its PSO's pool: random, kept, stable (drawn on first use)."""
+    if provider.network_id is None:
+        raise ValueError("a provider outside any PSO network has no pool pseudonym")
+    return provider_pseudonyms(provider.network_id, [provider.pk])[provider.pk]
 
 
 def event_key(provider_id: int, event_id: object) -> str:
@@ -107,8 +151,14 @@ def event_key(provider_id: int, event_id: object) -> str:
 
 
 def key_fingerprint() -> str:
-    """Names the key without revealing it, so the lake notices a replaced key and rebuilds."""
+    """Names the event-key key without revealing it, so the lake notices a replaced key and rebuilds."""
     return _code("fingerprint", 8)
+
+
+def pool_keys_fingerprint() -> str:
+    """What the lake's pseudonyms and event keys were made with (15 characters): the provider-code
+    scheme and the event-key key. When either changes, the lake is rebuilt."""
+    return f"{SCHEME}:{key_fingerprint()}"
 
 
 def reidentify(pseudonym: str, *, by: Any, reason: str) -> Organization:
@@ -130,8 +180,14 @@ def reidentify(pseudonym: str, *, by: Any, reason: str) -> Organization:
     )
     if by is None or not psos:
         raise ReidentificationRefused("only a PSO administrator may re-identify a provider")
-    members = Organization.objects.filter(kind=OrgKind.PROVIDER, network__in=psos).order_by("pk")
-    provider = next((p for p in members if hmac.compare_digest(provider_pseudonym(p.pk), pseudonym)), None)
+    # The table, read from the code side: here and nowhere else (an audit row follows, found or not).
+    row = (
+        ProviderPseudonym.objects.filter(code=pseudonym, pso__in=psos, provider__kind=OrgKind.PROVIDER)
+        .select_related("provider")
+        .order_by("pk")
+        .first()
+    )
+    provider = row.provider if row is not None and row.provider.network_id == row.pso_id else None
     pso_id = provider.network_id if provider is not None else psos[0].pk
     record(
         actor=by,

@@ -1,7 +1,7 @@
 """Synthetic lakes for the dashboard, view and browser tests.
 
 `lake.synth.write_lake` draws its own random pseudonyms; a provider's page looks itself up by
-`provider_pseudonym(org.pk)`, so `adopt` renames chosen synthetic providers to the cast's
+`provider_pseudonym(org)` (its code in the PSO's table), so `adopt` renames chosen synthetic providers to the cast's
 pseudonyms in every table that has a provider column (the raw tables and the aggregates alike).
 A lake is written once per test session and copied into each test's data directory.
 """
@@ -79,7 +79,7 @@ def cast_mapping(template: Path, cast: Any) -> dict[str, str]:
 
     chosen = hospitals(template)[:3]
     keys = ("p1", "p1b", "p2")
-    return {synthetic: provider_pseudonym(cast.orgs[key].pk) for synthetic, key in zip(chosen, keys, strict=True)}
+    return {synthetic: provider_pseudonym(cast.orgs[key]) for synthetic, key in zip(chosen, keys, strict=True)}
 
 
 @pytest.fixture

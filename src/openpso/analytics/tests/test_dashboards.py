@@ -17,6 +17,7 @@ from openpso.analytics.dashboards import (
 from openpso.analytics.engine import Lake
 from openpso.analytics.member_dashboards import MIN_PHASE, _phase_starts
 from openpso.analytics.panels import NO_DATA, available_months, period_of
+from openpso.analytics.system_dashboard import BY_NAME_NOTE
 from openpso.analytics.tests.dashboard_lake import hospitals, large_lake, providers_of, small_lake  # noqa: F401
 from openpso.lake.synth import PLANTED_HOSPITAL
 
@@ -92,7 +93,7 @@ def test_no_lake_gives_an_empty_dashboard_that_says_what_to_do(tmp_path):
     for dashboard in (
         pso_dashboard(Lake(tmp_path / "none")),
         provider_dashboard(Lake(tmp_path / "none"), "P-AAAAAAAAAAAA"),
-        system_dashboard(Lake(tmp_path / "none"), {"P-AAAAAAAAAAAA": "A"}),
+        system_dashboard(Lake(tmp_path / "none"), {"P-AAAAAAAAAAAA"}),
     ):
         assert dashboard.panels == []
         assert dashboard.notes == [NO_DATA]
@@ -164,20 +165,17 @@ def test_actions_start_new_phases_only_with_enough_months_either_side():
     assert all(b - a >= MIN_PHASE for a, b in zip([0, *starts], [*starts, len(months)], strict=True))
 
 
-def test_a_health_system_sees_its_affiliates_by_name_and_the_pool_suppressed(small_lake):  # noqa: F811
-    chosen = hospitals(small_lake)[:3]
-    names = {p: f"Affiliate {i}" for i, p in enumerate(chosen)}
-    dashboard = system_dashboard(Lake(small_lake), names)
-    ids = [p.id for p in dashboard.panels]
-    assert ids[:5] == ["rate", "pool", "affiliates", "categories", "factors"]
-    assert ids[5:] == ["affiliate-1", "affiliate-2", "affiliate-3"]
-    assert sorted(dashboard.panel("affiliates").table["affiliate"]) == sorted(names.values())
-    assert dashboard.panel("affiliate-1").title.startswith("Affiliate 0")
+def test_a_health_system_sees_its_affiliates_together_never_one_by_one_and_the_pool_suppressed(small_lake):  # noqa: F811
+    chosen = frozenset(hospitals(small_lake)[:3])
+    dashboard = system_dashboard(Lake(small_lake), chosen)
+    assert [p.id for p in dashboard.panels] == ["rate", "pool", "categories", "factors"]
+    assert dashboard.notes == [BY_NAME_NOTE]
+    assert "3 sharing" in dashboard.panel("rate").caption
     pool = dashboard.panel("pool").table
     published = pool["Rest of the pool: events"].dropna()
     assert (published[published > 0] >= 11).all()
     for panel in dashboard.panels:
-        assert not PSEUDONYM.findall(_everything(panel)), panel.id  # names, never pseudonyms
+        assert not PSEUDONYM.findall(_everything(panel)), panel.id  # no pool code reaches the page
 
 
 def test_a_csv_cell_that_looks_like_a_formula_is_quoted():

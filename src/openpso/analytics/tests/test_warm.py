@@ -65,9 +65,9 @@ def test_a_background_refresh_warms_every_dashboard_a_member_may_open(client_for
     lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))
     # p1 and p2 have a safety manager; p1b has nobody who may open its dashboard, nor has sys2.
     pseudonyms = {args[1] for args in providers}
-    assert pseudonyms == {provider_pseudonym(cast.orgs["p1"].pk), provider_pseudonym(cast.orgs["p2"].pk)}
+    assert pseudonyms == {provider_pseudonym(cast.orgs["p1"]), provider_pseudonym(cast.orgs["p2"])}
     assert len(systems) == 1
-    assert set(systems[0][1]) == {provider_pseudonym(cast.orgs["p1"].pk)}  # sys1's sharing affiliate
+    assert set(systems[0][1]) == {provider_pseudonym(cast.orgs["p1"])}  # sys1's sharing affiliate
     for key, url in (
         ("safety_manager", "/analytics/provider/t-p1/"),
         ("manager_p2", "/analytics/provider/t-p2/"),
@@ -94,7 +94,7 @@ def test_openpso_demo_can_warm_only_its_logins_dashboards_now(cast, cast_lake, m
     providers = _counting(monkeypatch, "provider_dashboard")
     systems = _counting(monkeypatch, "system_dashboard")
     assert warm_dashboards(only=[cast.orgs["p2"].pk]) == 2
-    assert [args[1] for args in providers] == [provider_pseudonym(cast.orgs["p2"].pk)]
+    assert [args[1] for args in providers] == [provider_pseudonym(cast.orgs["p2"])]
     assert systems == []
     assert warm_dashboards_task.call() == 4  # the rest, in the worker; p2's is not built again
     assert (len(providers), len(systems)) == (2, 1)

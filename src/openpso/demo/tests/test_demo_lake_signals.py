@@ -58,7 +58,7 @@ def test_the_demo_lake_shows_the_planted_rises_and_carries_analyses():
 
     assert rate_ratio(root, providers=by_type["nursing_home"], category="A48", last=6) >= 1.5
     assert rate_ratio(root, providers=by_type["hospital"], category="A48", last=6) < 1.3
-    tillbrook = provider_pseudonym(Organization.objects.get(slug="cedar-gap-hospital-tillbrook").pk)
+    tillbrook = provider_pseudonym(Organization.objects.get(slug="cedar-gap-hospital-tillbrook"))
     assert rate_ratio(root, providers={tillbrook}, category="A54", last=4) >= 1.8
     others = by_type["hospital"] - {tillbrook}
     assert rate_ratio(root, providers=others, category="A54", last=4) < 1.3

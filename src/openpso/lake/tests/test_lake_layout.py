@@ -77,7 +77,7 @@ def test_pseudonyms_are_neither_provider_ids_nor_names(pool):
     providers = pool.network.providers.values()
     plain = {str(p.pk) for p in providers} | {p.name for p in providers} | {p.slug for p in providers}
     assert pseudonyms.isdisjoint(plain)
-    assert {row["provider"] for row in found["providers"]} == {provider_pseudonym(p.pk) for p in providers}
+    assert {row["provider"] for row in found["providers"]} == {provider_pseudonym(p) for p in providers}
 
 
 def test_event_keys_are_not_event_ids(pool):

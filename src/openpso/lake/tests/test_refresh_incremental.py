@@ -11,11 +11,12 @@ import pytest
 
 from openpso.lake import refresh as refresh_module
 from openpso.lake.aggregates import AGGREGATES, month_aggregates
-from openpso.lake.files import lake_dir
+from openpso.lake.files import lake_dir, table_path
 from openpso.lake.models import LakeEntry, LakeState
 from openpso.lake.refresh import refresh_lake
 from openpso.lake.schema import CONTRIBUTING_FACTORS
-from openpso.nonid.pseudonyms import event_key
+from openpso.nonid.models import ProviderPseudonym
+from openpso.nonid.pseudonyms import event_key, key_fingerprint, pool_keys_fingerprint
 from openpso.nonid.tests.pipeline_fixtures import build_pool, new_version
 from openpso.organizations.models import Denominator
 from openpso.submissions.models import Submission
@@ -154,6 +155,27 @@ def test_a_new_engine_version_rebuilds_every_partition(pool):
     assert summary.changed == 80
     assert summary.partitions_written == len(list(lake_dir(pool.pso.slug).glob("events/month=*")))
     assert len(events_in(lake_dir(pool.pso.slug))) == 80
+
+
+def test_a_lake_made_with_keyed_hash_pseudonyms_is_rebuilt_with_the_table_codes(pool):
+    # A lake from before issue 14 item 6 recorded only the key's fingerprint (8 characters).
+    LakeState.objects.filter(pso=pool.pso).update(key_fingerprint=key_fingerprint())
+    root = lake_dir(pool.pso.slug)
+    summary = refresh_lake()
+    assert summary.rebuilt
+    assert summary.changed == 80
+    assert LakeState.objects.get(pso=pool.pso).key_fingerprint == pool_keys_fingerprint()
+    codes = set(ProviderPseudonym.objects.filter(pso=pool.pso).values_list("code", flat=True))
+    assert {r["provider"] for r in events_in(root)} <= codes
+    assert {r["provider"] for r in pq.read_table(table_path(root, "providers")).to_pylist()} == codes
+
+
+def test_provider_codes_are_stable_across_refreshes(pool):
+    root = lake_dir(pool.pso.slug)
+    before = {r["event_key"]: r["provider"] for r in events_in(root)}
+    refresh_lake(full=True)
+    assert {r["event_key"]: r["provider"] for r in events_in(root)} == before
+    assert ProviderPseudonym.objects.filter(pso=pool.pso).count() == len(pool.network.providers)
 
 
 def test_a_full_refresh_rebuilds_and_keeps_the_same_keys(pool):

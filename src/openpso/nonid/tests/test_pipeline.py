@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from openpso.nonid.deid import VERSION, ScrubContext, Span
 from openpso.nonid.pipeline import ProviderFacts, _with_first_names, nonidentify
 from openpso.nonid.profiles import PSO_POOL, RELEASE
-from openpso.nonid.pseudonyms import event_key, provider_pseudonym
+from openpso.nonid.pseudonyms import event_key
 
 FACTS = ProviderFacts(
     id=41,
+    pseudonym="P-QUILLFEATHER",
     provider_type="hospital",
     size_band="100-199",
     state="PA",
@@ -58,11 +62,16 @@ def pooled(profile=PSO_POOL, **document: Any):
 
 def test_the_provider_becomes_its_pseudonym_and_the_event_id_a_keyed_key():
     row, record = pooled()
-    assert row.provider == provider_pseudonym(41)
+    assert row.provider == "P-QUILLFEATHER"
     assert row.event_key == event_key(41, uuid.UUID("2f1c2b9e-9d51-4c35-9d7e-0b8ad4f5a1c3"))
     assert "2f1c2b9e" not in row.event_key.lower()
     assert record["fields"]["provider_id"] == "replaced_by_pseudonym"
     assert record["fields"]["event_id"] == "replaced_by_event_key"
+
+
+def test_an_event_is_refused_when_its_provider_has_no_pool_pseudonym():
+    with pytest.raises(ValueError, match="pseudonym"):
+        nonidentify(submission(), profile=PSO_POOL, facts=dataclasses.replace(FACTS, pseudonym=""))
 
 
 def test_the_pool_profile_keeps_the_month_and_the_peer_attributes():

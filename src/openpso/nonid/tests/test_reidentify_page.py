@@ -17,7 +17,7 @@ REASON = "Signal review 2026-11: confirm the member before calling them"
 
 def test_the_administrator_finds_the_provider_and_the_look_up_is_audited_as_on_the_cli(cast, client_for, caplog):
     p1 = cast.orgs["p1"]
-    pseudonym = provider_pseudonym(p1.pk)
+    pseudonym = provider_pseudonym(p1)
     with caplog.at_level(logging.DEBUG):
         response = client_for("pso_admin").post(URL, {"pseudonym": pseudonym.lower(), "reason": REASON})
     body = response.content.decode()
@@ -32,7 +32,7 @@ def test_the_administrator_finds_the_provider_and_the_look_up_is_audited_as_on_t
 
 @pytest.mark.parametrize("reason", ["", "   ", "because"])
 def test_a_missing_or_short_reason_is_refused_naming_the_field_and_nothing_is_looked_up(cast, client_for, reason):
-    pseudonym = provider_pseudonym(cast.orgs["p1"].pk)
+    pseudonym = provider_pseudonym(cast.orgs["p1"])
     response = client_for("pso_admin").post(URL, {"pseudonym": pseudonym, "reason": reason})
     body = response.content.decode()
     assert response.status_code == 400
@@ -48,7 +48,7 @@ def test_a_malformed_pseudonym_is_refused_naming_the_field(cast, client_for):
 
 
 def test_another_psos_member_is_not_found_and_the_attempt_is_audited(cast, client_for):
-    pseudonym = provider_pseudonym(cast.orgs["p1"].pk)
+    pseudonym = provider_pseudonym(cast.orgs["p1"])
     response = client_for("admin_pso2").post(URL, {"pseudonym": pseudonym, "reason": REASON})
     body = response.content.decode()
     assert response.status_code == 400
@@ -61,7 +61,7 @@ def test_another_psos_member_is_not_found_and_the_attempt_is_audited(cast, clien
     "who", ["pso_analyst", "auditor", "safety_manager", "system_safety_officer", "reporter", "provider_auditor"]
 )
 def test_only_pso_administrators_reach_the_page(cast, client_for, who):
-    pseudonym = provider_pseudonym(cast.orgs["p1"].pk)
+    pseudonym = provider_pseudonym(cast.orgs["p1"])
     client = client_for(who)
     assert client.get(URL).status_code == 404
     assert client.post(URL, {"pseudonym": pseudonym, "reason": REASON}).status_code == 404
@@ -69,7 +69,7 @@ def test_only_pso_administrators_reach_the_page(cast, client_for, who):
 
 
 def test_the_page_takes_the_pseudonym_from_the_link(cast, client_for):
-    pseudonym = provider_pseudonym(cast.orgs["p1"].pk)
+    pseudonym = provider_pseudonym(cast.orgs["p1"])
     body = client_for("pso_admin").get(URL, {"pseudonym": pseudonym}).content.decode()
     assert f'value="{pseudonym}"' in body
     assert not AuditEvent.objects.filter(action__startswith="nonid.").exists()  # opening the page looks nothing up
