@@ -87,7 +87,7 @@ def dev_set_mentions(folder: Path = ENGINE) -> list[str]:
     """Engine files that name the dev set: a sign that some part may be fitted on it."""
     names = ("clinical-notes-dev", "clinical_notes_dev")
     return sorted(
-        str(path.relative_to(ROOT))
+        str(path.relative_to(folder))
         for path in folder.rglob("*")
         if path.is_file()
         and path.suffix in {".py", ".txt", ".json"}
@@ -95,15 +95,15 @@ def dev_set_mentions(folder: Path = ENGINE) -> list[str]:
     )
 
 
-def tuning_lines() -> list[str]:
-    if TUNED_ON_DEV_SET:
-        return [f"tuned on {DEV_SET}: {', '.join(TUNED_ON_DEV_SET)} (leave-one-setting-out figures required)"]
+def tuning_lines(tuned: tuple[str, ...] = TUNED_ON_DEV_SET, engine: Path = ENGINE) -> list[str]:
+    if tuned:
+        return [f"tuned on {DEV_SET}: {', '.join(tuned)} (leave-one-setting-out figures required)"]
     lines = [
         f"leave-one-setting-out: not computed; no engine part is tuned or trained on {DEV_SET} "
         "(rules, hand-written word lists, package word lists, spaCy's pre-trained small model, hand-set cut-offs), "
         "so its figures already score text the engine was not fitted to"
     ]
-    if mentions := dev_set_mentions():
+    if mentions := dev_set_mentions(engine):
         lines.append(f"WARNING: engine files name the dev set ({', '.join(mentions)}) but TUNED_ON_DEV_SET is empty")
     return lines
 
