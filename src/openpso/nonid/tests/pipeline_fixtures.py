@@ -177,11 +177,14 @@ def new_version(old: Submission, *, event_month: dt.date | None = None, **change
 def planted_values(pool: DemoPool) -> set[str]:
     """Every identifier the pool's submissions carry that must not reach the lake.
 
-    Ages of 89 and under and bare years may stay (Safe Harbor), so they are left out.
+    Ages of 89 and under and bare years may stay (Safe Harbor), and so do times of day
+    (issue 14: not identifiers, and shift and time matter to safety), so they are left out.
     """
     values: set[str] = {DOB, UDI, "03601", "19104", PSO_SLUG}
     for draft in pool.drafts:
         for span, value in zip(draft.narrative.spans, draft.narrative.values, strict=True):
+            if span.type == "TIME":
+                continue
             if span.type == "AGE" or _SHORT_NUMBER.fullmatch(value):
                 continue  # see planted_ages and planted_numbers: a bare number is not an identifier
             if _YEAR.fullmatch(value.strip()):
@@ -204,13 +207,14 @@ def planted_values(pool: DemoPool) -> set[str]:
 
 
 def planted_numbers(pool: DemoPool) -> set[str]:
-    """Rooms, times and other identifiers of up to four digits ("120", "0323"): such numbers
-    are also doses and counts, so a scan looks for them only after a cue ("room 120", "at 0323")."""
+    """Rooms and other identifiers of up to four digits ("120"): such numbers are also doses
+    and counts, so a scan looks for them only after a cue ("room 120"). Times of day are not
+    identifiers (issue 14) and are left out."""
     return {
         value
         for draft in pool.drafts
         for span, value in zip(draft.narrative.spans, draft.narrative.values, strict=True)
-        if span.type != "AGE" and _SHORT_NUMBER.fullmatch(value) and len(value) > 2
+        if span.type not in {"AGE", "TIME"} and _SHORT_NUMBER.fullmatch(value) and len(value) > 2
     }
 
 

@@ -34,7 +34,7 @@ def _offsets(spans):
 def test_without_corrections_the_final_spans_are_the_engines(draft):
     assert _offsets(review.final_spans(draft)) == [(0, 11, "PERSON"), (35, 45, "DATE"), (54, 56, "ROOM")]
     assert review.scrubbed_text(draft) == (
-        "[NAME] fell at the bedside on [DATE 2024] in room [ROOM]. Maria was helped up by Jane Roe."
+        "[NAME] fell at the bedside on [DATE] in room [ROOM]. Maria was helped up by Jane Roe."
     )
 
 
@@ -116,7 +116,7 @@ def test_only_an_approved_current_review_gives_its_scrubbed_text(draft, manager)
     review.add_span(review=draft, start=JANE_ROE[0], end=JANE_ROE[1], span_type="STAFF", by=manager)
     review.approve(review=draft, by=manager)
     assert review.approved_scrubbed_text(draft.report) == (
-        "[NAME] fell at the bedside on [DATE 2024] in room [ROOM]. Maria was helped up by [STAFF]."
+        "[NAME] fell at the bedside on [DATE] in room [ROOM]. Maria was helped up by [STAFF]."
     )
 
 
