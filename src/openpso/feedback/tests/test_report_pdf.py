@@ -17,6 +17,7 @@ from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.pdf import html_to_pdf, local_only_fetcher
 from openpso.feedback.testing import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
+from openpso.nonid.models import ProviderPseudonym
 from openpso.nonid.tests.pipeline_fixtures import build_pool
 from openpso.organizations.models import MemberAgreement
 
@@ -145,6 +146,10 @@ def test_the_system_and_learning_reports_generate_from_a_real_pool():
         assert bytes(done.pdf).startswith(b"%PDF")
         assert org.name in done.html
         assert "What the PSO learned this month" in done.html
-    assert "Safety alerts: affiliates&#x27; responses" in FeedbackReport.objects.get(kind=ReportKind.SYSTEM).html
+    system_html = FeedbackReport.objects.get(kind=ReportKind.SYSTEM).html
+    assert "Safety alerts: affiliates&#x27; responses" in system_html
+    assert "System total" in system_html  # the affiliates' pooled rates, together
+    codes = ProviderPseudonym.objects.filter(pso=pool.pso).values_list("code", flat=True)
+    assert not [code for code in codes if code in system_html]  # no pool code beside the names (issue 14 item 6)
     learning = FeedbackReport.objects.get(kind=ReportKind.PSO_LEARNING).html
     assert "P-" not in learning  # no provider pseudonym reaches the members' copy of the pool
