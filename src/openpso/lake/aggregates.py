@@ -23,7 +23,7 @@ def _field(name: str, description: str, *, kind: Any = None, nullable: bool = Tr
 
 
 _PEERS = [
-    _field("provider", "Provider pseudonym (keyed hash)", nullable=False),
+    _field("provider", "Provider pseudonym (random code from the PSO-held table)", nullable=False),
     _field("provider_type", "Provider type (peer attribute)"),
     _field("size_band", "Bed-size band (hospitals) or response-volume band (EMS)"),
     _field("region", "US Census region of the provider's State"),

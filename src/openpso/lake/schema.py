@@ -27,7 +27,7 @@ _PROFILE = _field("profile", pa.string(), "Non-identification profile the row wa
 EVENTS = pa.schema(
     [
         _field("event_key", pa.string(), "Keyed hash of provider and event id; same for every version", nullable=False),
-        _field("provider", pa.string(), "Provider pseudonym (keyed hash)", nullable=False),
+        _field("provider", pa.string(), "Provider pseudonym (random code from the PSO-held table)", nullable=False),
         _field("provider_type", pa.string(), "Provider type (peer attribute)"),
         _field("size_band", pa.string(), "Bed-size band (hospitals) or response-volume band (EMS)"),
         _field("region", pa.string(), "US Census region of the provider's State"),
@@ -80,7 +80,7 @@ ACTIONS = pa.schema(
 
 PROVIDERS = pa.schema(
     [
-        _field("provider", pa.string(), "Provider pseudonym (keyed hash)", nullable=False),
+        _field("provider", pa.string(), "Provider pseudonym (random code from the PSO-held table)", nullable=False),
         _field("provider_type", pa.string(), "Provider type"),
         _field("size_band", pa.string(), "Bed-size band (hospitals) or response-volume band (EMS)"),
         _field("region", pa.string(), "US Census region of the provider's State"),
@@ -90,7 +90,7 @@ PROVIDERS = pa.schema(
 
 DENOMINATORS = pa.schema(
     [
-        _field("provider", pa.string(), "Provider pseudonym (keyed hash)", nullable=False),
+        _field("provider", pa.string(), "Provider pseudonym (random code from the PSO-held table)", nullable=False),
         _field("month", pa.string(), "Month, YYYY-MM; empty where the profile keeps the year only"),
         _field("year", pa.int16(), "Year", nullable=False),
         _field("measure", pa.string(), "patient_days, admissions, ems_responses or encounters", nullable=False),
