@@ -193,13 +193,18 @@ def _base() -> Site:
 
 
 def build_cast() -> dict[str, int]:
-    from openpso.nonid.pseudonyms import key_fingerprint
+    from openpso.nonid.pseudonyms import key_fingerprint, provider_pseudonym
+    from openpso.organizations.models import Organization, OrgKind
     from openpso.testing.cast import build_cast as build
 
-    # The keys exist before the installation is copied, as they do in one that has run: else
-    # each copy would make its own pseudonym key and pool the same events under other keys.
+    # The keys and the providers' pool codes exist before the installation is copied, as they do
+    # in one that has run: else each copy would make its own event-key key and draw its own
+    # random codes, and pool the same events under other keys and codes.
     key_fingerprint()
-    return {key: org.pk for key, org in build().orgs.items()}
+    orgs = build().orgs
+    for provider in Organization.objects.filter(kind=OrgKind.PROVIDER, network__isnull=False):
+        provider_pseudonym(provider)
+    return {key: org.pk for key, org in orgs.items()}
 
 
 def prepare(tmp_path: Path, *, seed: str | None = None) -> tuple[Site, Site]:
