@@ -5,24 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nonid', '0001_initial'),
-        ('organizations', '0003_organization_time_zone'),
+        ("nonid", "0001_initial"),
+        ("organizations", "0003_organization_time_zone"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProviderPseudonym',
+            name="ProviderPseudonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=14)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('pso', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=14)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
+                (
+                    "pso",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('pso', 'provider'), name='nonid_pseudonym_one_per_provider'), models.UniqueConstraint(fields=('pso', 'code'), name='nonid_pseudonym_code_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pso", "provider"), name="nonid_pseudonym_one_per_provider"),
+                    models.UniqueConstraint(fields=("pso", "code"), name="nonid_pseudonym_code_unique"),
+                ],
             },
         ),
     ]
