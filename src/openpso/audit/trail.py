@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -27,6 +27,21 @@ _HEAD_PK = 1
 
 class AuditChainError(Exception):
     """The chain cannot be extended safely (its head row is gone while events remain)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to append, as `record` takes it; `append` writes several under one lock."""
+
+    actor: AbstractBaseUser | AnonymousUser | None
+    action: str
+    object_type: str
+    object_id: str | int
+    organization_id: int | None = None
+    purpose: str = ""
+    detail: Mapping[str, object] | None = None
+    at: dt.datetime | None = None
+    actor_label: str | None = None
 
 
 def record(
@@ -48,34 +63,53 @@ def record(
     `at` where the exact time would identify someone (anonymous reports: to the hour).
     `detail` takes codes and ids only — never narrative or PHI (invariant 4).
     """
-    if not _ACTION.fullmatch(action):
-        raise ValueError(f"action: {action!r} is not a dotted lower-case verb like 'report.viewed'")
-    if at is not None and timezone.is_naive(at):
-        raise ValueError("at: must be timezone-aware")
-    actor_id, label = _actor(actor)
-    event = AuditEvent(
-        at=(at or timezone.now()).astimezone(dt.UTC),
-        actor_id=actor_id,
-        actor_label=actor_label if actor_label is not None else label,
-        organization_id=organization_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        purpose=purpose,
-        detail=clean_detail(detail),
-    )
-    _check_lengths(event)
+    entry = Entry(actor, action, object_type, object_id, organization_id, purpose, detail, at, actor_label)
+    return append([entry])[0]
+
+
+def append(entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append the events in order, as consecutive links, under one lock of the chain head.
+
+    The same events `record` would write one by one, with one lock and one head write for
+    all of them (a filing's ledger entry and its `report.filed`: issue 13 item 9). Either
+    every event is appended or none is: they share one transaction.
+    """
+    events = [_event(entry) for entry in entries]
+    if not events:
+        return []
     with transaction.atomic():
         head = _lock_head()
         # seq comes from the locked head, not the database sequence: a rolled-back append
         # then leaves no gap (PostgreSQL sequences never roll back), so a gap always means
         # a deleted row, and two writers can never be handed the same predecessor.
-        event.seq = head.last_seq + 1
-        event.prev_hash = head.last_hash
-        event.hash = event_hash(event)
-        event.save(force_insert=True)
-        head.last_seq, head.last_hash = event.seq, event.hash
+        for event in events:
+            event.seq = head.last_seq + 1
+            event.prev_hash = head.last_hash
+            event.hash = event_hash(event)
+            event.save(force_insert=True)
+            head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+    return events
+
+
+def _event(entry: Entry) -> AuditEvent:
+    if not _ACTION.fullmatch(entry.action):
+        raise ValueError(f"action: {entry.action!r} is not a dotted lower-case verb like 'report.viewed'")
+    if entry.at is not None and timezone.is_naive(entry.at):
+        raise ValueError("at: must be timezone-aware")
+    actor_id, label = _actor(entry.actor)
+    event = AuditEvent(
+        at=(entry.at or timezone.now()).astimezone(dt.UTC),
+        actor_id=actor_id,
+        actor_label=entry.actor_label if entry.actor_label is not None else label,
+        organization_id=entry.organization_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=str(entry.object_id),
+        purpose=entry.purpose,
+        detail=clean_detail(entry.detail),
+    )
+    _check_lengths(event)
     return event
 
 

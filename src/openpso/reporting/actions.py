@@ -10,10 +10,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from openpso.audit import trail
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
-from openpso.pswp.ledger import enter_pses
+from openpso.pswp.ledger import record_entry_at_creation
 from openpso.pswp.status import PswpStatus
 from openpso.reporting import hooks, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
@@ -40,7 +41,14 @@ def _request_hash(data: ReportIn) -> str:
 
 
 def _resolve(user: Any, data: ReportIn) -> tuple[Organization, Unit | None]:
-    provider = reporting_providers_for(user).filter(slug=data.provider).first()
+    providers = reporting_providers_for(user).filter(slug=data.provider)
+    if data.unit is not None:
+        # The usual filing names a unit: provider and unit in one statement. Any miss takes
+        # the two look-ups below, which say which of the two is wrong.
+        unit = Unit.objects.select_related("provider").filter(pk=data.unit, active=True, provider__in=providers).first()
+        if unit is not None:
+            return unit.provider, unit
+    provider = providers.first()
     if provider is None:
         # Same answer for "does not exist" and "not yours": nothing foreign is revealed.
         raise ReportInvalid.one("provider", "unknown", "you cannot report for this provider")
@@ -127,13 +135,32 @@ def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_
 
 
 def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
-    IdempotencyKey.objects.filter(expires_at__lt=timezone.now()).delete()
+    now = timezone.now()
+    _prune_expired_keys(now)
     earlier = IdempotencyKey.objects.filter(key=digest).select_related("report").first()
     if earlier is None:
+        return None
+    if earlier.expires_at is not None and earlier.expires_at <= now:
+        # Expired but not yet pruned: never honoured, and removed so the key can be used again.
+        IdempotencyKey.objects.filter(pk=earlier.pk, expires_at__lte=now).delete()
         return None
     if earlier.request_hash != request_hash:
         raise IdempotencyConflict("this key was already used with a different report")
     return earlier.report
+
+
+# Expired keys are pruned at most this often per process, not on every request (issue 13
+# item 9): a key is checked for expiry when it is read, so pruning is only housekeeping.
+PRUNE_EVERY = dt.timedelta(minutes=1)
+_last_pruned: dt.datetime | None = None
+
+
+def _prune_expired_keys(now: dt.datetime) -> None:
+    global _last_pruned
+    if _last_pruned is not None and now - _last_pruned < PRUNE_EVERY:
+        return
+    _last_pruned = now
+    IdempotencyKey.objects.filter(expires_at__lt=now).delete()
 
 
 def _create(
@@ -170,8 +197,9 @@ def _create(
     report.save(force_insert=True)
     # 42 CFR 3.20: the ledger documents the date the report entered the PSES. Anonymous:
     # no actor and the hour only, like every other trace of the filing (invariant 2).
-    enter_pses(artefact=report, actor=None if data.anonymous else user, at=reported_at)
-    record(
+    # Inserted above as a candidate at `reported_at`: recorded without re-reading the row,
+    # and the filing's own audit event appended right after the ledger's, under one lock.
+    filed = trail.Entry(
         actor=None if data.anonymous else user,
         action="report.filed",
         object_type="reporting.eventreport",
@@ -181,6 +209,7 @@ def _create(
         detail={"event_type": report.event_type, "categories": report.categories},
         at=reported_at if data.anonymous else None,
     )
+    record_entry_at_creation(artefact=report, actor=None if data.anonymous else user, also=[filed])
     hooks.report_filed(report.pk)  # e.g. functional reporting to the PSO, after commit
     return report
 

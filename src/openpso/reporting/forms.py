@@ -152,12 +152,27 @@ class ReportForm(forms.Form):
     # The anonymous channel's form sets this: its drug search is the identity-free one.
     anonymous_channel = False
 
-    def __init__(self, *args: Any, provider: Organization, home_unit: Unit | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        provider: Organization,
+        home_unit: Unit | None = None,
+        posted_modules_only: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.provider = provider
         # Every module this provider might need is on the page (so it works offline and
         # without a round trip); the page script shows those the chosen categories call for.
-        self.modules = modules_for(categories=list(_HERF["DE21"].codes), provider_type=provider.provider_type or None)
+        # A filing needs only the modules its posted categories call for (the answers of any
+        # other are dropped anyway): `posted_modules_only` skips building the rest, which is
+        # most of a POST's time (issue 13 item 9). Such a form is for filing, not for a page.
+        codes = list(_HERF["DE21"].codes)
+        if posted_modules_only and self.is_bound:
+            data = self.data
+            posted = data.getlist("categories") if isinstance(data, MultiValueDict) else data.get("categories")
+            codes = [c for c in (posted or []) if c in set(codes)]
+        self.modules = modules_for(categories=codes, provider_type=provider.provider_type or None)
         herf = form(HERF)
         for link_id in PATIENT_IDENTIFIERS:
             field = module_forms.make_field(herf.item(link_id))

@@ -17,7 +17,7 @@ from openpso.organizations.timezones import activate_zone_of
 from openpso.reporting import actions, channel_views, drafts, queries
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm, files_anonymously
-from openpso.reporting.schemas import ReportIn
+from openpso.reporting.schemas import FieldError, ReportIn
 
 # Names this channel in a PSA_AFFILIATED disclosure's conditions (actions.record_read).
 READ_VIA_PAGE = "reporting.detail"
@@ -47,9 +47,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("provider")
     if slug:
         provider = get_reporting_provider_for_user(request.user, slug)
-    elif providers.count() == 1:
-        provider = providers.get()
-    elif providers.exists():
+    elif len(first_two := list(providers[:2])) == 1:
+        provider = first_two[0]
+    elif first_two:
         return render(request, "reporting/choose_provider.html", {"providers": providers})
     else:
         raise Http404("You do not report for any provider")
@@ -63,24 +63,32 @@ def report_new(request: HttpRequest) -> HttpResponse:
         drafts.discard_draft(user=request.user, provider=provider)
         return channel_views.anonymous_new(request, provider=provider.slug)
     draft = drafts.draft_for(user=request.user, provider=provider) if request.method == "GET" else None
+    home_unit = home_unit_of(request.user, provider)
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        # Filing builds only the modules the posted categories call for; the page shown
+        # again on an error is built below with every module, as on GET.
+        filing = ReportForm(request.POST, provider=provider, home_unit=home_unit, posted_modules_only=True)
+        if filing.is_valid():
+            try:
+                data = ReportIn.model_validate(filing.report_data(provider))
+                report, _ = actions.file_report(user=request.user, data=data)
+            except ValidationError as exc:
+                errors = field_errors(exc)
+            except ReportInvalid as exc:
+                errors = exc.errors
+            else:
+                drafts.discard_draft(user=request.user, provider=provider)
+                messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
+                return redirect("reporting:report-detail", report_id=report.pk)
     form = ReportForm(
         request.POST or None,
         provider=provider,
-        home_unit=home_unit_of(request.user, provider),
+        home_unit=home_unit,
         initial=drafts.as_initial(draft, ReportForm.base_fields) if draft else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = ReportIn.model_validate(form.report_data(provider))
-            report, _ = actions.file_report(user=request.user, data=data)
-        except ValidationError as exc:
-            form.add_field_errors(field_errors(exc))
-        except ReportInvalid as exc:
-            form.add_field_errors(exc.errors)
-        else:
-            drafts.discard_draft(user=request.user, provider=provider)
-            messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
-            return redirect("reporting:report-detail", report_id=report.pk)
+    if form.is_bound and form.is_valid():
+        form.add_field_errors(errors)
     context = {"form": form, "provider": provider, "draft": draft}
     return render(request, "reporting/report_form.html", context)
 

@@ -113,3 +113,32 @@ def test_the_database_refuses_a_drop_out_row_without_a_reason(cast):
             at=first.at,
             reason="",
         )
+
+
+def test_filing_appends_the_ledger_event_and_report_filed_as_consecutive_links_of_one_chain(cast):
+    from openpso.audit.trail import verify_chain
+
+    report = file(cast.users["reporter"])
+    ledger_event, filed = AuditEvent.objects.filter(object_id=str(report.pk)).order_by("seq")
+    assert (ledger_event.action, filed.action) == (ledger.AUDIT_ACTION, "report.filed")
+    assert filed.seq == ledger_event.seq + 1
+    assert filed.prev_hash == ledger_event.hash
+    assert ledger_event.detail == {"from": "", "to": PswpStatus.CANDIDATE}
+    assert ledger_event.at == report.reported_at
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_a_new_artefacts_entry_is_refused_outside_the_transaction_that_created_it(cast):
+    report = cast.reports["r1"]
+    with pytest.raises(ledger.PswpTransitionRefused):
+        ledger.record_entry_at_creation(artefact=report, actor=None)
+    assert not ledger_rows(report)
+
+
+def test_recording_a_new_artefacts_entry_is_refused_when_it_is_not_a_candidate(cast):
+    report = cast.reports["r1"]
+    report.pswp_status = PswpStatus.REPORTED
+    with pytest.raises(ledger.PswpTransitionRefused):
+        ledger.record_entry_at_creation(artefact=report, actor=None)
+    assert not ledger_rows(report)

@@ -84,6 +84,35 @@ def test_an_idempotency_key_does_not_record_who_sent_it(cast, client_for):
     }
 
 
+def test_an_expired_idempotency_key_is_never_honoured_even_before_it_is_pruned(cast, client_for, monkeypatch):
+    from openpso.reporting import actions
+
+    client = client_for("reporter")
+    body = _payload(cast)
+    first = _post(client, body, "late-retry")
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    monkeypatch.setattr(actions, "_last_pruned", timezone.now())  # pruned a moment ago: not again yet
+    again = _post(client, body, "late-retry")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["id"] != again.json()["id"]
+    assert IdempotencyKey.objects.get().report_id == uuid.UUID(again.json()["id"])
+
+
+def test_expired_idempotency_keys_are_pruned_at_most_once_a_minute(cast, client_for, monkeypatch):
+    from openpso.reporting import actions
+
+    client = client_for("reporter")
+    _post(client, _payload(cast), "old")
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    monkeypatch.setattr(actions, "_last_pruned", timezone.now())
+    _post(client, _payload(cast), "new-1")
+    assert IdempotencyKey.objects.filter(expires_at__lt=timezone.now()).count() == 1  # not this minute
+    monkeypatch.setattr(actions, "_last_pruned", timezone.now() - actions.PRUNE_EVERY)
+    _post(client, _payload(cast), "new-2")
+    assert not IdempotencyKey.objects.filter(expires_at__lt=timezone.now()).exists()
+    assert IdempotencyKey.objects.count() == 2
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "code"),
     [

@@ -57,6 +57,17 @@ def test_form_errors_name_each_field_and_keep_what_was_typed(cast, client_for):
     assert EventReport.objects.count() == before
 
 
+def test_a_refused_filing_shows_the_page_again_with_every_modules_questions(cast, client_for):
+    # Filing builds only the posted categories' modules; the page shown again must not.
+    client = client_for("reporter")
+    on_get = [m.key for m, _ in client.get("/reports/new/").context["form"].module_sections]
+    response = client.post("/reports/new/", _form(cast, harm=""))
+    assert response.status_code == 200
+    assert "an incident needs a harm level" in response.content.decode()
+    assert [m.key for m, _ in response.context["form"].module_sections] == on_get
+    assert len(on_get) > 1
+
+
 def test_an_anonymous_report_on_the_page_gives_the_anonymous_pages_receipt(cast, client_for):
     response = client_for("reporter").post("/reports/new/", _form(cast, anonymous="on"))
     assert response.status_code == 200
