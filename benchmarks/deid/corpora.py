@@ -28,6 +28,8 @@ CLINICAL_NOTES_DEV = DATA / "clinical-notes-dev" / "notes.jsonl"
 DEMO_SEED = 2026
 DEMO_TOTAL = 2000
 
+# Span types the demo generator labels that the de-identification policy keeps in the text.
+NOT_IDENTIFIERS = frozenset({"TIME"})
 CORPORA = ("clinical-notes-dev", "openpso-demo", "presidio-synth", "maude")
 
 
@@ -64,7 +66,10 @@ def openpso_demo(*, seed: int = DEMO_SEED, total: int = DEMO_TOTAL) -> Iterator[
     drafts = iter_drafts(seed=seed, total=total, today=dt.date(2026, 11, 1), tz=ZoneInfo("America/New_York"))
     for draft in drafts:
         narrative = draft.narrative
-        gold = tuple(Span(s.start, s.end, s.type) for s in narrative.spans)
+        # The generator labels times of day (TIME) so tests can find them, but they are not
+        # identifiers under the engine's policy (issue 14: shift and time of day matter to safety
+        # analysis and stay), so the benchmark does not count them as misses.
+        gold = tuple(Span(s.start, s.end, s.type) for s in narrative.spans if s.type not in NOT_IDENTIFIERS)
         yield Note(id=str(draft.id), text=narrative.text, gold=gold)
 
 
