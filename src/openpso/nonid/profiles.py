@@ -41,11 +41,16 @@ PSO_POOL = Profile(
     title="The PSO's own pool",
     recipients="the PSO's own analysts, inside the PSO (not a disclosure)",
     basis=(
-        "42 CFR 3.212(a)(1) expert determination for use inside the PSO: event month and the "
-        "peer-group attributes (provider type, size band, Census region) with a keyed pseudonym "
-        "per provider; no provider, unit or person names, no geography below the State, no "
-        "day or time. Patients per HIPAA Safe Harbor (3.212(b)): ages over 89 as 90+, ZIP3 "
-        "only where the area has more than 20,000 people."
+        # Not a non-identified data set: the pool is PSWP the PSO holds for its own patient
+        # safety activities, pseudonymised to limit what its analysts see (issue 14 item 5).
+        # It claims neither Safe Harbor nor an expert determination; nothing made under this
+        # profile leaves the PSO (RELEASE does).
+        "Protected, pseudonymised PSWP held by the PSO for its own patient safety activities "
+        "(42 CFR Part 3); not non-identified under 3.212 and no Safe Harbor or expert "
+        "determination is claimed. It keeps the event month and the peer-group attributes "
+        "(provider type, size band, Census region) under a random pool code per provider; no "
+        "provider, unit or person names, no geography below the State, no day or time; ages "
+        "over 89 as 90+, ZIP3 only where the area has more than 20,000 people."
     ),
     date_precision="month",
     peer_attributes=PEER_ATTRIBUTES,
