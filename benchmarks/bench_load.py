@@ -10,9 +10,10 @@ What runs:
 - The server: `openpso serve --no-migrate` as shipped (gunicorn, 2 sync workers by default, the
   access log, each worker warmed, and the task worker; `--no-tasks` leaves the worker out), with
   `openpso.testing.load_settings`, which are OpenPSO's settings plus one URL for the bare view.
-- Set-up through the real services: a PSO and a provider (`save_audited`), a unit, a reporter
-  (`grant_role`), migrations. Each client signs in on allauth's page from its own loopback
-  address (127.0.0.2, …), as a person on a ward would.
+- Set-up through the real services: a PSO and a provider (`save_audited`), a unit, one reporter
+  per client (`grant_role`), migrations. Each client signs in on allauth's page as its own
+  reporter from its own loopback address (127.0.0.2, …), as people on a ward would (the API's
+  rate limit is per person: 50 clients as one person would measure that limit, not intake).
 - Three kinds of request, each client sending the same synthetic report (no PHI):
   `api` — `POST /api/v1/reports` with JSON, the CSRF header and an `Idempotency-Key`, as the
   API documents; `form` — the web form `POST /reports/new/` with the token from the form page
@@ -87,7 +88,8 @@ class Intake:
     provider: str
     unit: int
     zone: ZoneInfo
-    email: str
+    email: str  # the first reporter
+    emails: tuple[str, ...] = ()  # every reporter, one per client
 
 
 def setup_django(workdir: Path) -> dict[str, str]:
@@ -106,8 +108,12 @@ def setup_django(workdir: Path) -> dict[str, str]:
     return dict(os.environ)
 
 
-def set_up_network() -> Intake:
-    """One PSO, one provider with a unit, one reporter: through the services the pages use."""
+def set_up_network(reporters: int = 1) -> Intake:
+    """One PSO, one provider with a unit, `reporters` reporters: through the services the pages use.
+
+    One reporter per client, as on a ward: the API limits requests per person
+    (OPENPSO_API_RATE, 600/m by default), so 50 clients as one person would measure that limit.
+    """
     from django.core.management import call_command
 
     from openpso.encryption.keyring import create_keyring
@@ -129,11 +135,14 @@ def set_up_network() -> Intake:
     save_audited(actor=None, obj=unit, organization=provider, action="unit.created")
     agreement = MemberAgreement(pso=pso, provider=provider, effective_from=dt.date(2020, 1, 1), categories=["A48"])
     save_audited(actor=None, obj=agreement, organization=provider, action="agreement.created")
-    membership = grant_role(actor=None, organization=provider, email="reporter@load.test", role=Role.REPORTER)
-    user = membership.user
-    user.set_password(PASSWORD)  # grant_role leaves it unusable until the reset e-mail
-    user.save(update_fields=["password"])
-    return Intake(provider=provider.slug, unit=unit.pk, zone=zone_of(provider), email=user.email)
+    emails = []
+    for n in range(reporters):
+        email = "reporter@load.test" if n == 0 else f"reporter{n}@load.test"
+        user = grant_role(actor=None, organization=provider, email=email, role=Role.REPORTER).user
+        user.set_password(PASSWORD)  # grant_role leaves it unusable until the reset e-mail
+        user.save(update_fields=["password"])
+        emails.append(user.email)
+    return Intake(provider=provider.slug, unit=unit.pk, zone=zone_of(provider), email=emails[0], emails=tuple(emails))
 
 
 def rows_filed(intake: Intake) -> int:
@@ -184,11 +193,11 @@ def form_task(client: HttpClient, intake: Intake, numbers: Iterator[int], token:
     return task
 
 
-async def sign_in_all(clients: list[HttpClient], email: str) -> list[str]:
-    """Sign every client in (a few at a time) and fetch the form once for its CSRF token."""
+async def sign_in_all(clients: list[HttpClient], emails: tuple[str, ...]) -> list[str]:
+    """Sign each client in as its own reporter (a few at a time) and fetch the form once for its CSRF token."""
     gate = asyncio.Semaphore(4)
 
-    async def one(client: HttpClient) -> str:
+    async def one(client: HttpClient, email: str) -> str:
         async with gate:
             await client.sign_in(email, PASSWORD)
             page = await client.request("GET", "/reports/new/")
@@ -197,7 +206,7 @@ async def sign_in_all(clients: list[HttpClient], email: str) -> list[str]:
                 raise RuntimeError(f"form page: HTTP {page.status}")
             return token
 
-    return list(await asyncio.gather(*(one(c) for c in clients)))
+    return list(await asyncio.gather(*(one(c, e) for c, e in zip(clients, emails, strict=True))))
 
 
 def tasks_for(
@@ -364,7 +373,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     env = setup_django(workdir)
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     out(f"intake load benchmark: machine {machine}; {args.clients} clients; {args.workers} gunicorn workers")
-    intake = set_up_network()
+    intake = set_up_network(reporters=args.clients)
     server = Server(port=free_port(), workers=args.workers, tasks=not args.no_tasks, log=workdir / "server.log")
     server.start(env)
     try:
@@ -374,8 +383,9 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         ))  # fmt: skip
         clients = [HttpClient("127.0.0.1", server.port, source=f"127.0.0.{2 + i}") for i in range(args.clients)]
         started = time.perf_counter()
-        tokens = asyncio.run(sign_in_all(clients, intake.email))
-        out(f"signed in {len(clients)} clients, each from its own address, in {time.perf_counter() - started:.1f} s")
+        tokens = asyncio.run(sign_in_all(clients, intake.emails))
+        took = time.perf_counter() - started
+        out(f"signed in {len(clients)} clients, each its own reporter from its own address, in {took:.1f} s")
         if args.soak_minutes:
             figures: dict[str, Any] = {"soak": run_soak(args, server, clients, tokens, intake)}
         else:
