@@ -11,22 +11,9 @@ from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
 from openpso.reporting.models import EventReport, IdempotencyKey
+from openpso.testing.payloads import fall_report
 
-
-def _payload(cast, **overrides):
-    body = {
-        "provider": cast.orgs["p1"].slug,
-        "event_type": "A3",
-        "categories": ["A48"],
-        "discovered_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        "unit": cast.units["p1"].pk,
-        "narrative": "Patient found on the floor beside the bed; bed alarm was off.",
-        "harm": "LA21150-0",
-        "patient_age_years": 78,
-        "patient_sex": "F",
-    }
-    body.update(overrides)
-    return body
+_payload = fall_report
 
 
 def _post(client, body, key=None):

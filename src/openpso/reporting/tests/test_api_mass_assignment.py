@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
-from django.utils import timezone
 
 from openpso.reporting.models import EventReport
+from openpso.testing.payloads import fall_report
 
 
 @pytest.mark.parametrize(
@@ -16,16 +15,7 @@ from openpso.reporting.models import EventReport
     [("pswp_status", "not_pswp"), ("reporter", 1), ("reported_at", "2001-01-01T00:00:00Z"), ("id", "0" * 32)],
 )
 def test_a_field_the_server_decides_is_refused_naming_it_and_nothing_is_saved(cast, client_for, field, value):
-    body = {
-        "provider": cast.orgs["p1"].slug,
-        "event_type": "A3",
-        "categories": ["A48"],
-        "discovered_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        "unit": cast.units["p1"].pk,
-        "narrative": "Patient found on the floor beside the bed.",
-        "harm": "LA21150-0",
-        field: value,
-    }
+    body = fall_report(cast, **{field: value})
     before = EventReport.objects.count()
     response = client_for("reporter").post("/api/v1/reports", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 422, response.content

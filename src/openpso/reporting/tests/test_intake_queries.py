@@ -18,23 +18,13 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.reporting import actions
 from openpso.reporting.models import EventReport
+from openpso.testing.payloads import fall_report
 
 API_STATEMENTS = 17  # 28 before issue 13 item 9
 FORM_STATEMENTS = 18
 
 
-def _body(cast):
-    return {
-        "provider": cast.orgs["p1"].slug,
-        "event_type": "A3",
-        "categories": ["A48"],
-        "discovered_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
-        "unit": cast.units["p1"].pk,
-        "narrative": "Patient found on the floor beside the bed; bed alarm was off.",
-        "harm": "LA21150-0",
-        "patient_age_years": 78,
-        "patient_sex": "F",
-    }
+_body = fall_report
 
 
 def _form(cast):
