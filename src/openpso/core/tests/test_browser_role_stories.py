@@ -379,6 +379,9 @@ def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(s
     _axe(analyst, story)
     analyst.get_by_role("link", name=_short(medication)).wait_for()
     analyst.get_by_role("link", name=_short(fall)).click()
+    # all_inner_texts() does not wait: read the answers once the submission's page has them
+    # (the PostgreSQL suite once read the inbox, still shown, and found none).
+    analyst.locator("table.answers").first.wait_for()
     answers = analyst.locator("table.answers").all_inner_texts()
     assert any("Unassisted" in table for table in answers), answers  # the safety manager's completion
     _axe(analyst, story)
@@ -391,6 +394,7 @@ def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(s
     analyst.get_by_role("link", name="The pool: Great Lakes PSO").click()
     analyst.get_by_text("Data table: Events by category").click()
     table = analyst.get_by_role("region", name="Data: Events by category")
+    table.locator("tbody tr").first.wait_for()  # .all() does not wait
     rows = {tuple(row.locator("td").all_inner_texts()[1:3]) for row in table.locator("tbody tr").all()}
     assert rows == {("Fall", "1"), ("Medication or Other Substance", "1")}, rows
 
