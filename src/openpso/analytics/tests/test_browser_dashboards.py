@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.testing.accessibility import axe_violations
@@ -29,24 +30,24 @@ def test_the_pso_analyst_reads_the_pool_downloads_a_csv_and_drills_into_a_signal
     sign_in(page, live_server.url, "pso_analyst@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
     page.get_by_role("link", name="Analytics").click()
     page.get_by_role("link", name="The pool: Cast PSO One").click()
-    assert page.get_by_role("heading", name="The pool: Cast PSO One", level=1).is_visible()
+    expect(page.get_by_role("heading", name="The pool: Cast PSO One", level=1)).to_be_visible()
     spc = page.get_by_role("img", name=re.compile(r"^All events per 1,000 units of volume"))
     funnel = page.get_by_role("img", name=re.compile(r"^Falls per 1,000 patient-days"))
-    assert spc.is_visible()
-    assert funnel.is_visible()
+    expect(spc).to_be_visible()
+    expect(funnel).to_be_visible()
     assert spc.bounding_box()["width"] <= 390  # the chart scales down to the phone
     assert axe_violations(page) == []
 
     page.get_by_text("Data table: All events per 1,000").first.click()
-    assert page.get_by_role("columnheader", name="rate per 1,000").first.is_visible()
+    expect(page.get_by_role("columnheader", name="rate per 1,000").first).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Download CSV\s*: All events per 1,000")).click()
     assert download.value.suggested_filename == "openpso-pso-t-pso1-rate-2026-10.csv"
     assert Path(download.value.path()).read_text().startswith("month,events,")
 
     page.get_by_role("link", name=re.compile(r"^Events behind this\s*: Signal")).first.click()
-    assert page.get_by_role("heading", name=re.compile(r"^Rising "), level=1).is_visible()
-    assert page.locator("td.narrative").first.is_visible()  # the phone layout stacks each row's cells
+    expect(page.get_by_role("heading", name=re.compile(r"^Rising "), level=1)).to_be_visible()
+    expect(page.locator("td.narrative").first).to_be_visible()  # the phone layout stacks each row's cells
     assert page.locator("tbody tr").count() > 0
     assert axe_violations(page) == []
     context.close()

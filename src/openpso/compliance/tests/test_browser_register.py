@@ -4,6 +4,7 @@ overview and a refused form pass an axe-core scan."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.compliance.demo import seed_compliance
 from openpso.testing.accessibility import axe_violations
@@ -20,11 +21,11 @@ def test_the_overview_and_a_refused_form_have_no_serious_violations(live_server,
     page = context.new_page()
     sign_in(page, live_server.url, "pso_admin@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
     page.get_by_role("link", name="Compliance").click()
-    assert page.get_by_role("heading", name="Compliance register: Cast PSO One").is_visible()
+    expect(page.get_by_role("heading", name="Compliance register: Cast PSO One")).to_be_visible()
     assert page.locator(".flag .level").all_inner_texts() == ["Due soon", "In order", "Due soon", "In order"]
     assert axe_violations(page) == []
     page.get_by_role("link", name="Record a security risk assessment").click()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert axe_violations(page) == []
     context.close()

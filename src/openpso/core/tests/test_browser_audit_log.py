@@ -4,6 +4,7 @@ fit the page (no sideways scrolling of the page itself), verifies the chain and 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.submissions.testing import cast_questions
 from openpso.testing.accessibility import axe_violations
@@ -26,7 +27,7 @@ def test_the_auditor_filters_to_a_report_verifies_the_chain_and_the_page_fits(li
     page = context.new_page()
     sign_in(page, live_server.url, "auditor@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
     page.get_by_role("link", name="Audit log").click()
-    assert page.get_by_role("heading", name="Audit log").is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     assert not _page_overflows(page)
     assert axe_violations(page) == []
 
@@ -34,13 +35,13 @@ def test_the_auditor_filters_to_a_report_verifies_the_chain_and_the_page_fits(li
     page.get_by_label("Object id").fill(submission.short_id)
     page.get_by_role("button", name="Show").click()
     table = page.get_by_role("region", name="Audit events")
-    assert table.get_by_text("submission.received").is_visible()
-    assert table.get_by_text(str(submission.pk)).first.is_visible()  # the full id, not cut short
+    expect(table.get_by_text("submission.received")).to_be_visible()
+    expect(table.get_by_text(str(submission.pk)).first).to_be_visible()  # the full id, not cut short
     assert not _page_overflows(page)
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Verify the chain").click()
-    assert page.get_by_role("status").get_by_text("Audit chain intact").is_visible()
+    expect(page.get_by_role("status").get_by_text("Audit chain intact")).to_be_visible()
     assert not _page_overflows(page)
     context.close()
 
@@ -53,7 +54,7 @@ def test_the_reidentification_page_and_its_refusal_pass_axe_on_a_phone(live_serv
     assert axe_violations(page) == []
     page.get_by_label("Provider pseudonym").fill("P-AAAAAAAAAAAA")
     page.get_by_role("button", name="Re-identify").click()
-    assert page.get_by_role("alert").get_by_text("Reason for re-identifying").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Reason for re-identifying")).to_be_visible()
     assert not _page_overflows(page)
     assert axe_violations(page) == []
     context.close()

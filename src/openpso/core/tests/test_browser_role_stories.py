@@ -32,6 +32,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from openpso.accounts.models import User
 from openpso.lake.models import LakeState
@@ -158,7 +159,7 @@ def _onboard(story: Story, email: str, *, mfa: bool, phone: bool = False) -> Any
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.wait_for_load_state()
     if not mfa:
-        assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible(), page.url
+        expect(page.get_by_role("heading", name=re.compile("Welcome")), page.url).to_be_visible()
         return page
     # RequireMfaMiddleware sends them to TOTP set-up; allauth asks for the password once more first.
     if "/accounts/reauthenticate/" in page.url:
@@ -296,8 +297,8 @@ def test_reporter_files_a_fall_and_a_medication_near_miss_on_a_phone(story: Stor
     assert mine.count() == 2  # the reporter sees their own answers, one panel per report
     for panel in mine.all():
         panel.click()
-    assert nurse.get_by_text(re.compile("^Too high")).is_visible()
-    assert nurse.get_by_text(re.compile("^Skin tear")).is_visible()
+    expect(nurse.get_by_text(re.compile("^Too high"))).to_be_visible()
+    expect(nurse.get_by_text(re.compile("^Skin tear"))).to_be_visible()
 
 
 def _short(report_id: str) -> str:
@@ -375,7 +376,7 @@ def test_pso_analyst_finds_both_in_the_inbox_and_after_the_refresh_in_the_pool(s
     fall, medication = story.reports["fall"], story.reports["medication"]
     analyst.goto(f"{story.base}/")
     analyst.get_by_role("link", name="Reports", exact=True).first.click()  # the PSO's reports: its inbox
-    assert analyst.get_by_role("heading", name="PSO inbox").is_visible()
+    expect(analyst.get_by_role("heading", name="PSO inbox")).to_be_visible()
     _axe(analyst, story)
     analyst.get_by_role("link", name=_short(medication)).wait_for()
     analyst.get_by_role("link", name=_short(fall)).click()
@@ -409,7 +410,7 @@ def test_auditor_filters_the_trail_to_the_reports_and_exports_it(story: Story) -
     auditor.get_by_label("Object id").fill(_short(fall))
     auditor.get_by_role("button", name="Show").click()
     trail = auditor.get_by_role("region", name="Audit events")
-    assert trail.get_by_text("submission.received").first.is_visible()
+    expect(trail.get_by_text("submission.received").first).to_be_visible()
     assert _short(medication).lower() not in trail.inner_text().lower()
     _axe(auditor, story)
     with auditor.expect_download() as download:
@@ -423,7 +424,7 @@ def test_auditor_filters_the_trail_to_the_reports_and_exports_it(story: Story) -
 
     auditor.get_by_label("Object id").fill(_short(medication))
     auditor.get_by_role("button", name="Show").click()
-    assert trail.get_by_text("submission.received").first.is_visible()
+    expect(trail.get_by_text("submission.received").first).to_be_visible()
     assert fall not in trail.inner_text()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.feedback.testing import ALL_PRODUCTS, give_products
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
@@ -37,13 +38,13 @@ def acknowledge_as(chromium, base, email, *, applies):
     page.get_by_role("link", name="Safety alerts").click()
     page.get_by_role("link", name="SA-").first.click()
     page.get_by_role("button", name="Acknowledge").click()
-    assert page.get_by_text("Acknowledged on").is_visible()
+    expect(page.get_by_text("Acknowledged on")).to_be_visible()
     if applies:
         page.get_by_label("Applies to us").check()
         page.get_by_label("In progress").check()
         page.get_by_label("What you do").fill("Night toileting rounds on two units.")
         page.get_by_role("button", name="Save the response").click()
-        assert page.get_by_text("Response recorded.").is_visible()
+        expect(page.get_by_text("Response recorded.")).to_be_visible()
         assert axe_violations(page) == []
     context.close()
 
@@ -63,9 +64,9 @@ def test_an_alert_goes_out_two_members_acknowledge_and_the_pso_sees_who_has_not(
     analyst.get_by_label("Recommended actions").fill("Offer scheduled toileting rounds at night.")
     assert axe_violations(analyst) == []
     analyst.get_by_role("button", name="Save draft").click()
-    assert analyst.get_by_text("Cast Sister Hospital CANARY-ORG-p1b").is_visible()  # no alerts in its agreement
+    expect(analyst.get_by_text("Cast Sister Hospital CANARY-ORG-p1b")).to_be_visible()  # no alerts in its agreement
     analyst.get_by_role("button", name="Publish").click()
-    assert analyst.get_by_text("Published to 3 members.").is_visible()
+    expect(analyst.get_by_text("Published to 3 members.")).to_be_visible()
     url = analyst.url
 
     acknowledge_as(chromium, live_server.url, "safety_manager@cast.test", applies=True)
@@ -78,7 +79,7 @@ def test_an_alert_goes_out_two_members_acknowledge_and_the_pso_sees_who_has_not(
     analyst.get_by_label("Acknowledged").select_option("no")
     analyst.get_by_role("button", name="Show").click()
     rows = analyst.locator("#targets tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)  # waits for the filtered page; count() would read the old one
     assert "Cast Meadow Nursing Home" in rows.first.inner_text()
     assert "Not acknowledged" in rows.first.inner_text()
     assert axe_violations(analyst) == []

@@ -4,6 +4,7 @@ progress, and the page shows the report by itself once the background task has f
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.feedback import reports
 from openpso.feedback.models import FeedbackReport
@@ -26,11 +27,11 @@ def test_the_progress_page_turns_into_the_report_when_the_task_is_done(live_serv
     page.get_by_label("Report").select_option("reporter_digest:t-p1")
     page.get_by_label("Month").fill("2026-09")
     page.get_by_role("button", name="Generate").click()
-    assert page.get_by_role("progressbar").is_visible()
-    assert page.get_by_text("Queued").is_visible()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    expect(page.get_by_text("Queued")).to_be_visible()
     reports.generate(FeedbackReport.objects.get().pk)  # what the background worker does
     page.get_by_role("link", name="Download the PDF").wait_for(timeout=15_000)
-    assert page.get_by_role("heading", name="What changed because you reported: Cast General Hospital").is_visible()
+    expect(page.get_by_role("heading", name="What changed because you reported: Cast General Hospital")).to_be_visible()
     assert not [e for e in errors if "Content Security Policy" in e]
     context.close()
     scan = chromium.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True).new_page()

@@ -4,6 +4,7 @@ in the narrative, marks it, undoes a false span and approves; the page passes ax
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.nonid.models import NarrativeReview, ScrubCorrection
 from openpso.nonid.tests.helpers import make_report, make_review
@@ -41,7 +42,7 @@ def test_the_manager_selects_a_missed_name_marks_it_undoes_a_span_and_approves(l
     sign_in(page, live_server.url, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
     page.goto(f"{live_server.url}/reports/{report.pk}/")
     page.get_by_role("link", name="Review de-identification").click()
-    assert page.get_by_role("heading", name=f"De-identification of report {report.short_id}").is_visible()
+    expect(page.get_by_role("heading", name=f"De-identification of report {report.short_id}")).to_be_visible()
     assert page.locator("mark.deid-date .deid-label").inner_text().endswith("DATE")
     assert axe_violations(page) == []
 
@@ -60,7 +61,7 @@ def test_the_manager_selects_a_missed_name_marks_it_undoes_a_span_and_approves(l
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="Approve the scrubbed text").click()
-    assert page.locator("#review-state").get_by_text("Approved", exact=True).is_visible()
+    expect(page.locator("#review-state").get_by_text("Approved", exact=True)).to_be_visible()
     assert NarrativeReview.objects.get(pk=made.pk).state == "approved"
     assert axe_violations(page) == []
 
@@ -74,6 +75,6 @@ def test_the_review_page_with_a_form_error_passes_axe_on_a_phone(live_server, ca
     page.goto(f"{live_server.url}/pses/reports/{report.pk}/deid/")
     page.get_by_label("Text to redact").fill("Nobody")
     page.get_by_role("button", name="Mark as identifier").click()
-    assert page.get_by_role("alert").get_by_text("does not occur in the narrative").is_visible()
+    expect(page.get_by_role("alert").get_by_text("does not occur in the narrative")).to_be_visible()
     assert axe_violations(page) == []
     context.close()

@@ -5,6 +5,7 @@ refused with the reason in words. axe-clean, touch targets of 24 px at least."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.pses import actions, rca
 from openpso.pses.models import EventStatus, SafetyEvent
@@ -37,11 +38,11 @@ def test_the_manager_finds_saves_and_bulk_closes_on_a_phone(live_server, cast, s
 
     page.get_by_label("Search", exact=True).fill("wheelchair brake")
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_text("3 reports found").is_visible()
+    expect(page.get_by_text("3 reports found")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_label("Name of this filter").fill("Wheelchair brakes")
     page.get_by_role("button", name="Save this filter").click()
-    assert page.get_by_role("link", name="Wheelchair brakes").is_visible()
+    expect(page.get_by_role("link", name="Wheelchair brakes")).to_be_visible()
     assert "wheelchair" not in page.url.lower()  # the words never reach the address bar
 
     for event in (events[0], events[2]):
@@ -49,10 +50,10 @@ def test_the_manager_finds_saves_and_bulk_closes_on_a_phone(live_server, cast, s
     page.get_by_label("Action", exact=True).select_option("close")
     page.get_by_role("button", name="Apply to the ticked events").click()
 
-    assert page.get_by_text("1 of 2 events changed.").is_visible()
-    assert page.get_by_text(f"Event {events[0].short_id}: closed.").is_visible()
+    expect(page.get_by_text("1 of 2 events changed.")).to_be_visible()
+    expect(page.get_by_text(f"Event {events[0].short_id}: closed.")).to_be_visible()
     refused = page.get_by_text(f"Event {events[2].short_id}: not closed:")
-    assert refused.is_visible()
+    expect(refused).to_be_visible()
     assert "investigation" in refused.inner_text()
     assert SafetyEvent.objects.get(pk=events[0].pk).status == EventStatus.CLOSED
     assert SafetyEvent.objects.get(pk=events[2].pk).status != EventStatus.CLOSED
@@ -86,9 +87,9 @@ def test_the_manager_records_a_missed_clock_and_finds_a_report_to_link_on_a_phon
     page.get_by_label("Clock", exact=True).select_option(label=page.locator("#id_clock-rule option").first.inner_text())
     page.get_by_label("Missed: it was not done in time").check()
     page.get_by_role("button", name="Record").click()
-    assert page.get_by_text("Not recorded: say why").is_visible()
+    expect(page.get_by_text("Not recorded: say why")).to_be_visible()
     page.get_by_label("Reason").fill("State portal was down for two days")
     page.get_by_role("button", name="Record").click()
-    assert page.get_by_text("recorded as missed").is_visible()
-    assert page.get_by_text("State portal was down for two days").is_visible()
+    expect(page.get_by_text("recorded as missed")).to_be_visible()
+    expect(page.get_by_text("State portal was down for two days")).to_be_visible()
     assert axe_violations(page) == []

@@ -4,6 +4,7 @@ second, assigns it, and the event page shows both reports and the timeline."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from openpso.pses.models import SafetyEvent
 from openpso.testing.accessibility import axe_violations
@@ -28,11 +29,11 @@ def test_the_manager_triages_two_reports_into_one_assigned_event(live_server, ca
     sign_in(page, base, "safety_manager@cast.test", PASSWORD, totp_secret=TOTP_SECRET)
 
     page.get_by_role("link", name="Safety queue").click()
-    assert page.get_by_role("heading", name="Safety queue").is_visible()
+    expect(page.get_by_role("heading", name="Safety queue")).to_be_visible()
     assert axe_violations(page) == []
     page.get_by_role("button", name=f"Make an event from report {first.short_id}").click()
     event = SafetyEvent.objects.get()
-    assert page.get_by_role("heading", name=f"Event {event.short_id}").is_visible()
+    expect(page.get_by_role("heading", name=f"Event {event.short_id}")).to_be_visible()
 
     page.get_by_role("textbox", name="Find a report to link").fill(second.short_id)  # htmx: results as you type
     page.get_by_role("button", name=f"Link report {second.short_id} to this event").click()

@@ -71,7 +71,7 @@ def test_categories_not_collected_for_the_chosen_type_are_not_offered(live_serve
     expect(note).to_contain_text("Not offered for a near miss")
     expect(note).to_contain_text("Unticked for you: Fall.")
     assert page.get_by_label("Medication or Other Substance", exact=True).is_checked()
-    assert page.get_by_label("Surgery or Anesthesia (includes invasive procedure)", exact=True).is_visible()
+    expect(page.get_by_label("Surgery or Anesthesia (includes invasive procedure)", exact=True)).to_be_visible()
     # An unsafe condition takes neither Fall nor Surgery; harm is asked for incidents only.
     page.get_by_label("Unsafe Condition", exact=True).check()
     expect(page.get_by_label("Surgery or Anesthesia (includes invasive procedure)", exact=True)).to_be_hidden()
