@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from openpso.backup.manifest import fsync_dir
+from openpso.lib.durable import fsync_dir
 
 Say = Callable[[str], None]
 # File names, not secrets: development's SECRET_KEY beside the data (settings._secret_key), and

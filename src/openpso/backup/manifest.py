@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpso.lib.durable import fsync_dir
+
 MANIFEST = "manifest.json"
 FORMAT = "openpso-backup/1"
 KEYS_MANIFEST = "keys-manifest.json"
@@ -84,14 +86,6 @@ def write_atomically(path: Path, text: str, *, mode: int = 0o600) -> None:
         os.fsync(handle.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def mismatched(folder: Path, expected: dict[str, str]) -> list[str]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from openpso.backup import facts
 from openpso.backup.errors import BackupError
-from openpso.backup.manifest import AuditHead, fsync_dir
+from openpso.backup.manifest import AuditHead
+from openpso.lib.durable import fsync_dir
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 

@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from openpso.lib.durable import fsync_dir
+
 KEYRING_FILE = "keyring.json"
 LOCK_FILE = ".keyring.lock"
 AES_GCM = "aes-256-gcm"  # every key made since docs/decisions/0015-aead-field-encryption.md
@@ -136,14 +138,6 @@ def _exclusive(directory: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write(directory: Path, ring: Keyring, *, exclusive: bool = False) -> None:
     """Write the keyring atomically; with `exclusive`, fail if one already exists."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -163,7 +157,7 @@ def _write(directory: Path, ring: Keyring, *, exclusive: bool = False) -> None:
         else:
             os.replace(tmp, target)  # atomic: a crash never leaves a half-written keyring
         # Durable before any value is encrypted under the new key.
-        _fsync_dir(directory)
+        fsync_dir(directory)
     finally:
         tmp.unlink(missing_ok=True)
     _cache.pop(directory, None)

@@ -33,7 +33,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from openpso.audit.trail import record
-from openpso.encryption.keyring import KEYRING_FILE, _fsync_dir, keys_dir
+from openpso.encryption.keyring import KEYRING_FILE, keys_dir
+from openpso.lib.durable import fsync_dir
 from openpso.nonid.models import ProviderPseudonym
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
@@ -71,7 +72,7 @@ def _create(directory: Path) -> None:
         except FileExistsError:
             pass  # another process made it a moment ago: use theirs
         else:
-            _fsync_dir(directory)
+            fsync_dir(directory)
     finally:
         tmp.unlink(missing_ok=True)
 
