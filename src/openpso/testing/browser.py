@@ -90,7 +90,7 @@ def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str
             # allauth refuses a code this user already gave in the last 90 s (one test may sign
             # the same person in twice); a person types the next code, and so do we.
             assert attempt == 0, f"{email}: TOTP code refused twice"
-            assert "Incorrect code" in page.content(), f"{email}: TOTP code refused"
+            shows(page, "Incorrect code")
             time.sleep(max(0.0, 30.5 - time.time() % 30))
     # Wait for the sign-in to land: a `goto` straight after the click can cancel the POST's
     # navigation and leave the page signed out (a flaky "link not found" later).
@@ -102,3 +102,14 @@ def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str
         # Say where it stopped and what the page said (CI once timed out here with no clue).
         shown = page.locator("main").inner_text(timeout=2000) if page.locator("main").count() else ""
         raise AssertionError(f"{email}: sign-in stopped at {page.url}: {shown[:500]!r}") from None
+
+
+def shows(page: Any, text: str) -> None:
+    """Wait until the page's body contains `text` (Playwright's waiting assertion).
+
+    A click that submits a form starts a navigation and returns; reading `page.content()` at
+    that moment can give the old page or, mid-swap, an empty document — a flaky failure.
+    """
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_contain_text(text)

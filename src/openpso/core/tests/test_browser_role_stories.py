@@ -41,7 +41,7 @@ from openpso.organizations.roles import Role
 from openpso.reporting.models import EventReport
 from openpso.submissions.models import Submission
 from openpso.testing.accessibility import axe_violations
-from openpso.testing.browser import current_totp_code, sign_in
+from openpso.testing.browser import current_totp_code, shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 # The marker tells pytest-django to create the test database; `_django_db_helper` below keeps
@@ -178,7 +178,7 @@ def _onboard(story: Story, email: str, *, mfa: bool, phone: bool = False) -> Any
         # A code typed as its 30-second step ends may be refused, as on a phone; a person
         # types the next one. Anything else refused is a failure the assertion names.
         assert attempt == 0, f"{email}: TOTP set-up refused twice"
-        assert "Incorrect code" in page.content(), f"{email}: TOTP set-up refused"
+        shows(page, "Incorrect code")
         time.sleep(max(0.0, 30.5 - time.time() % 30))
     page.wait_for_url(lambda url: "totp/activate" not in url)
     return page
@@ -215,7 +215,7 @@ def test_pso_administrator_creates_the_provider_and_adds_its_people(story: Story
     admin.get_by_label("Medication or Other Substance", exact=True).check()
     admin.get_by_label("Narrative (DE15)", exact=True).check()
     admin.get_by_role("button", name=re.compile("Save", re.I)).click()
-    assert "Saved." in admin.content()
+    shows(admin, "Saved.")
     agreement = provider.agreements.get()
     assert set(agreement.categories) == {"A48", "A54"}
 
@@ -226,7 +226,7 @@ def test_pso_administrator_creates_the_provider_and_adds_its_people(story: Story
         admin.get_by_label("Person's e-mail", exact=True).fill(email)
         admin.get_by_label("Role", exact=True).select_option(label=role)
         admin.get_by_role("button", name=re.compile("Save|Add|Grant", re.I)).click()
-        assert "Role granted." in admin.content()
+        shows(admin, "Role granted.")
     _axe(admin, story)
     assert set(Membership.objects.filter(organization=provider).values_list("user__email", flat=True)) == {
         "nurse@lakeside.test",
@@ -292,7 +292,7 @@ def test_reporter_files_a_fall_and_a_medication_near_miss_on_a_phone(story: Stor
     nurse.get_by_role("link", name="My reports").first.click()
     _axe(nurse, story)
     for match in (fall, medication):
-        assert match.group(1) in nurse.content()
+        shows(nurse, match.group(1))
     mine = nurse.get_by_text("Your answers to the form's questions")
     assert mine.count() == 2  # the reporter sees their own answers, one panel per report
     for panel in mine.all():
@@ -314,7 +314,7 @@ def _complete(manager: Any, story: Story, *, question: str, answer: Any) -> None
     assert "The reporter's original is kept" in manager.locator(".messages").inner_text()
     still = manager.locator("section.message.warning")
     assert not still.count(), f"after answering {question!r}: {still.inner_text()}"
-    assert "Ready to submit" in manager.content()
+    shows(manager, "Ready to submit")
 
 
 def test_safety_manager_completes_the_missing_answers_and_submits_both(story: Story) -> None:

@@ -14,7 +14,7 @@ from openpso.demo.generate import seed_demo
 from openpso.demo.users import DEMO_PASSWORD, totp_secret_for
 from openpso.organizations.models import Organization
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
-from openpso.testing.browser import sign_in
+from openpso.testing.browser import shows, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOSPITAL = "Harrow Valley Medical Center"
@@ -91,7 +91,7 @@ def test_the_reporting_story_of_issue_3_in_the_demo(live_server, chromium):
     anonymous.get_by_label("Receipt code", exact=True).fill(code)
     anonymous.get_by_label("Passphrase", exact=True).fill("harbor-lantern-quiet-maple")
     anonymous.get_by_role("button", name="Open my report").click()
-    assert "Was the bed label visible?" in anonymous.content()
+    shows(anonymous, "Was the bed label visible?")
     anonymous.get_by_label("Your answer", exact=True).fill("It had fallen behind the bed.")
     anonymous.get_by_role("button", name="Send answer").click()
 

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from openpso.pses.models import SafetyEvent
-from openpso.testing.browser import sign_in
+from openpso.testing.browser import shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,7 @@ def test_from_triage_to_what_changed(live_server, cast, chromium):
     manager.get_by_label("Owner", exact=True).select_option(index=1)
     manager.get_by_label("Due date", exact=True).fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
     manager.get_by_role("button", name="Add action").click()
-    assert "Stronger" in manager.content()
+    shows(manager, "Stronger")
     manager.goto(f"{base}/pses/events/{event.pk}/investigation/")
     manager.get_by_role("button", name="Finish the investigation").click()
 
@@ -50,7 +51,7 @@ def test_from_triage_to_what_changed(live_server, cast, chromium):
     committee.get_by_label("Title", exact=True).fill("Committee review of the fall")
     committee.get_by_label("Deliberation", exact=True).fill("The committee agrees the alarm design invites the error.")
     committee.get_by_role("button", name="Record deliberation").click()
-    assert "Confidential — Patient Safety Work Product" in committee.content()
+    shows(committee, "Confidential — Patient Safety Work Product")
 
     manager.goto(f"{base}/pses/events/{event.pk}/")
     manager.get_by_label("What changed because they reported", exact=True).fill(
@@ -61,5 +62,6 @@ def test_from_triage_to_what_changed(live_server, cast, chromium):
     reporter = chromium.new_context(viewport={"width": 390, "height": 844}).new_page()
     sign_in(reporter, base, "reporter@cast.test", PASSWORD)
     reporter.get_by_role("link", name="My reports").click()
-    assert "can no longer be silenced at the bedside" in reporter.content()
-    assert "The committee agrees" not in reporter.content()  # deliberations never reach the reporter
+    shows(reporter, "can no longer be silenced at the bedside")
+    # deliberations never reach the reporter
+    expect(reporter.locator("body")).not_to_contain_text("The committee agrees")

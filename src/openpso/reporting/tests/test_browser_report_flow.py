@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from openpso.testing.browser import sign_in
+from openpso.testing.browser import shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_report_filed_on_a_phone_reaches_the_safety_manager(live_server, cast,
     manager.goto(f"{base}/reports/")
     manager.get_by_role("link", name=short_id).click()
     assert "Patient slid from the chair" in manager.locator(".narrative").inner_text()
-    assert "Confidential — Patient Safety Work Product" in manager.content()
+    shows(manager, "Confidential — Patient Safety Work Product")
     manager_context.close()
 
 

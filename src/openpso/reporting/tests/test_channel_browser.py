@@ -9,7 +9,7 @@ from django.core.cache import cache
 from openpso.reporting import channel
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
 from openpso.testing.accessibility import axe_violations
-from openpso.testing.browser import sign_in
+from openpso.testing.browser import shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
     assert axe_violations(page) == []
     page.get_by_label("Choose a passphrase", exact=True).fill("tulip-harbor-violin-ember")
     page.get_by_role("button", name="Keep this passphrase").click()
-    assert "Your passphrase is set" in page.content()
+    shows(page, "Your passphrase is set")
     assert {c["name"] for c in scanned_phone.cookies()} <= {"csrftoken"}
 
     report = EventReport.objects.get(anonymous=True, receipt__isnull=False)
@@ -61,11 +61,11 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
     page.get_by_label("Receipt code", exact=True).fill(code.lower().replace("-", " "))
     page.get_by_label("Passphrase", exact=True).fill("tulip-harbor-violin-ember")
     page.get_by_role("button", name="Open my report").click()
-    assert "Which cabinet was it?" in page.content()
+    shows(page, "Which cabinet was it?")
     assert axe_violations(page) == []
     page.get_by_label("Your answer", exact=True).fill("The one in the east medication room.")
     page.get_by_role("button", name="Send answer").click()
-    assert "Your answer was sent" in page.content()
+    shows(page, "Your answer was sent")
     answer = FollowUpMessage.objects.get(kind=FollowUpKind.ANSWER)
     assert answer.body == "The one in the east medication room."
 
@@ -80,11 +80,11 @@ def test_my_reports_with_a_question_has_no_serious_violations(live_server, cast,
     page = scanned_phone.new_page()
     _sign_in(page, live_server.url, "reporter@cast.test")
     page.get_by_role("link", name="My reports").click()
-    assert "Which bed?" in page.content()
+    shows(page, "Which bed?")
     assert axe_violations(page) == []
     page.get_by_label("Your answer", exact=True).fill("Bed 2, by the window.")
     page.get_by_role("button", name="Send answer").click()
-    assert "was sent to the safety team" in page.content()
+    shows(page, "was sent to the safety team")
 
 
 def test_the_managers_follow_up_panel_has_no_serious_violations(live_server, cast, scanned_phone):

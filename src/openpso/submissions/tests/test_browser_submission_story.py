@@ -8,7 +8,7 @@ import pytest
 
 from openpso.submissions.models import Question, Submission
 from openpso.testing.accessibility import axe_violations
-from openpso.testing.browser import sign_in
+from openpso.testing.browser import shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_from_submission_to_the_pso_question_and_its_answer(live_server, cast, c
     assert axe_violations(manager) == []
     manager.get_by_label(f"Submit report {report.short_id}").check()
     manager.get_by_role("button", name="Submit the chosen reports").click()
-    assert "accepted" in manager.content()
+    shows(manager, "accepted")
     submission = Submission.objects.get(event_id=report.pk)
     for path in (f"/submissions/{cast.orgs['p1'].slug}/keys/", f"/submissions/{cast.orgs['p1'].slug}/functional/"):
         manager.goto(f"{base}{path}")
@@ -39,7 +39,7 @@ def test_from_submission_to_the_pso_question_and_its_answer(live_server, cast, c
     analyst.goto(f"{base}/pso/inbox/")
     assert axe_violations(analyst) == []
     analyst.get_by_role("link", name=submission.short_id).click()
-    assert "CANARY-REPORT-r1" in analyst.content()
+    shows(analyst, "CANARY-REPORT-r1")
     assert axe_violations(analyst) == []
     analyst.get_by_label("Your message").fill("Was the bed alarm switched on?")
     analyst.get_by_role("button", name="Send the question").click()
