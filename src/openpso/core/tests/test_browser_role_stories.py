@@ -294,7 +294,7 @@ def test_reporter_files_a_fall_and_a_medication_near_miss_on_a_phone(story: Stor
     for match in (fall, medication):
         shows(nurse, match.group(1))
     mine = nurse.get_by_text("Your answers to the form's questions")
-    assert mine.count() == 2  # the reporter sees their own answers, one panel per report
+    expect(mine).to_have_count(2)  # the reporter sees their own answers, one panel per report
     for panel in mine.all():
         panel.click()
     expect(nurse.get_by_text(re.compile("^Too high"))).to_be_visible()
@@ -307,11 +307,11 @@ def _short(report_id: str) -> str:
 
 def _complete(manager: Any, story: Story, *, question: str, answer: Any) -> None:
     """On the answers page the missing-item link led to: give the answer, save, see it count."""
-    assert "/answers/" in manager.url, manager.url
+    manager.wait_for_url(re.compile("/answers/"))
     _axe(manager, story)
     answer(manager)
     manager.get_by_role("button", name="Save the answers").click()
-    assert "The reporter's original is kept" in manager.locator(".messages").inner_text()
+    expect(manager.locator(".messages")).to_contain_text("The reporter's original is kept")
     still = manager.locator("section.message.warning")
     assert not still.count(), f"after answering {question!r}: {still.inner_text()}"
     shows(manager, "Ready to submit")
