@@ -37,12 +37,21 @@ def _now() -> int:
 def note_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = _now()
+    _audit(user, "session.signed_in")
 
 
 @receiver(user_logged_out, dispatch_uid="openpso.accounts.session_end.signed_out")
 def note_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None:
         setattr(request, _SIGNED_OUT, True)
+    if user is not None:  # Django sends None when the session held no one
+        _audit(user, "session.signed_out")
+
+
+def _audit(user: Any, action: str) -> None:
+    """Sign-ins and sign-outs in the audit chain (ASVS 16.3.1): who and when, nothing else —
+    no address or device, which the access log keeps for its own shorter life."""
+    trail.record(actor=user, action=action, object_type="accounts.user", object_id=user.pk)
 
 
 class SessionLifetimeMiddleware:

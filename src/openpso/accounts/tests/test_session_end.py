@@ -109,3 +109,17 @@ def test_the_idle_and_absolute_timeouts_are_documented_with_their_defaults():
     assert "| `OPENPSO_SESSION_MINUTES` | `60` | idle session lifetime" in rows
     assert settings.OPENPSO_SESSION_MAX_HOURS == 12
     assert "| `OPENPSO_SESSION_MAX_HOURS` | `12` | absolute session lifetime" in rows
+
+
+def test_sign_in_and_sign_out_are_in_the_audit_chain_with_who_and_nothing_else(cast):
+    reporter = cast.users["reporter"]
+    client = _signed_in()
+    signed_in = AuditEvent.objects.filter(action="session.signed_in").get()
+    client.post("/accounts/logout/")
+    signed_out = AuditEvent.objects.filter(action="session.signed_out").get()
+    for event in (signed_in, signed_out):
+        assert (event.actor_id, event.object_id, event.detail) == (reporter.pk, str(reporter.pk), {})
+    assert signed_out.seq > signed_in.seq
+    # A refused password leaves no sign-in row (axes and the lockout keep their own).
+    Client().post("/accounts/login/", {"login": "reporter@cast.test", "password": "wrong-horse"})
+    assert AuditEvent.objects.filter(action="session.signed_in").count() == 1
