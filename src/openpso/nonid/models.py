@@ -124,3 +124,72 @@ class ProviderPseudonym(models.Model):
 
     def __str__(self) -> str:
         return f"pseudonym of provider {self.provider_id} in PSO {self.pso_id}"
+
+
+class ExpertDetermination(models.Model):
+    """A documented expert determination (42 CFR 3.212(a)(1); 45 CFR 164.514(b)(1)) that a release
+    profile finer than removal allows is safe for its recipients, recorded by a PSO administrator.
+
+    The rule asks that the expert "documents the methods and results": the method and the measured
+    risk (a number and what it measures) are required here, and the determination authorises its
+    profile (`scope`) only until it expires. A determination is never edited: a new one is recorded
+    and the old one left to expire or be withdrawn (`withdrawn_at`), so every release names the one
+    it relied on as it was.
+    """
+
+    pso = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    expert = models.CharField(max_length=200)  # the person's name
+    qualification = models.CharField(max_length=300)  # their statistical or scientific standing
+    determined_on = models.DateField()
+    method = models.TextField()
+    risk_measured = models.DecimalField(max_digits=7, decimal_places=6)  # e.g. 0.040000
+    risk_measure = models.CharField(max_length=200)  # what the number measures
+    scope = models.CharField(max_length=40)  # the profile id it authorises, e.g. "release-ed/1"
+    expires_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-expires_on", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("determined_on")), name="nonid_determination_expires_after"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(risk_measured__gte=0, risk_measured__lte=1), name="nonid_determination_risk_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"expert determination {self.pk} ({self.scope}, until {self.expires_on})"
+
+
+class Release(AppendOnlyModel):
+    """One output that left the PSO analyst's screen, with the profile it was made under and the
+    k-anonymity of its peer attributes as measured on it (`openpso.nonid.release`)."""
+
+    pso = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=80)  # e.g. "feedback.report:provider_monthly"
+    object_id = models.CharField(max_length=64, blank=True)  # the released thing's id, where it has one
+    recipient = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT, related_name="+")
+    profile = models.CharField(max_length=40)
+    k_required = models.PositiveSmallIntegerField()
+    k_measured = models.PositiveIntegerField(null=True)  # None: no peer attribute released
+    determination = models.ForeignKey(ExpertDetermination, null=True, on_delete=models.PROTECT, related_name="+")
+    rows = models.PositiveIntegerField()  # provider rows measured
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(k_measured__isnull=True) | models.Q(k_measured__gte=models.F("k_required")),
+                name="nonid_release_meets_k",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"release {self.pk} of {self.what} under {self.profile}"

@@ -64,9 +64,9 @@ RELEASE = Profile(
     recipients="anyone outside the PSO: the NPSD, researchers, members' peer reports",
     basis=(
         "42 CFR 3.212(a)(2) removal: year as the only date element, no geography below the "
-        "State (Census region only, dropped by small-cell suppression where its cell is "
-        "small), no size band. Patients per HIPAA Safe Harbor: ages in bands, 90+ for ages "
-        "over 89, no ZIP code."
+        "State (Census region at most), peer attributes coarsened until every combination holds "
+        "at least k providers (openpso.nonid.release). Patients per HIPAA Safe Harbor: ages in "
+        "bands, 90+ for ages over 89, no ZIP code."
     ),
     date_precision="year",
     peer_attributes=("provider_type", "region"),
@@ -74,7 +74,26 @@ RELEASE = Profile(
     zip3=False,
 )
 
-PROFILES: dict[str, Profile] = {p.id: p for p in (PSO_POOL, RELEASE)}
+# The month is finer than 3.212(a)(2) allows: this profile may be used only while a recorded,
+# unexpired expert determination (3.212(a)(1); nonid.models.ExpertDetermination) authorises it.
+# `release.release_profile` picks it; nothing else may.
+RELEASE_ED = Profile(
+    id="release-ed/1",
+    title="Released outside the PSO under an expert determination",
+    recipients="anyone outside the PSO the determination names",
+    basis=(
+        "A recorded expert determination (42 CFR 3.212(a)(1) for providers and reporters, "
+        "45 CFR 164.514(b)(1) for patients, as 3.212(b) requires) that the risk of identifying "
+        "anyone is very small allows the event month; every other element as release/1, peer "
+        "attributes coarsened until every combination holds at least k providers."
+    ),
+    date_precision="month",
+    peer_attributes=("provider_type", "region"),
+    exact_age=False,
+    zip3=False,
+)
+
+PROFILES: dict[str, Profile] = {p.id: p for p in (PSO_POOL, RELEASE, RELEASE_ED)}
 LAKE_PROFILE = PSO_POOL  # the lake is the PSO's own pool
 
 
