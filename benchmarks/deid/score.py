@@ -50,6 +50,11 @@ class Prediction:
 # left out of the headline, so a tool is neither rewarded nor blamed for it.
 AGE_NOT_REQUIRED = "AGE ≤ 89 (not required)"
 _NUMBER = re.compile(r"\d+")
+# Safe Harbor keeps years: a gold date that is a year and nothing else ("founded in 1983") is
+# reported under its own label and left out of the headline, as young ages are.
+YEAR_NOT_REQUIRED = "year alone (not required)"
+_YEAR_ONLY = re.compile(r"(?:1[89]|20)\d\d")
+_DATE_TYPES = frozenset({"DATE", "DATE_TIME"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class Scope:
     remarks: dict[str, str] = field(default_factory=dict)
 
     def counts(self, label: str) -> bool:
-        return label != AGE_NOT_REQUIRED and label not in self.excluded
+        return label not in (AGE_NOT_REQUIRED, YEAR_NOT_REQUIRED) and label not in self.excluded
 
 
 SCOPES: dict[str, Scope] = {
@@ -83,7 +88,9 @@ SCOPES: dict[str, Scope] = {
 
 
 def gold_label(span: Span, text: str) -> str:
-    """The label a gold span is reported under: its type, or AGE_NOT_REQUIRED for ages ≤ 89."""
+    """The label a gold span is reported under: its type, or a not-required label (ages ≤ 89, years alone)."""
+    if span.type in _DATE_TYPES and _YEAR_ONLY.fullmatch(text[span.start : span.end]):
+        return YEAR_NOT_REQUIRED
     if span.type == "AGE":
         number = _NUMBER.search(text[span.start : span.end])
         # An age written without digits ("ninety") stays required: we cannot tell, so we ask.

@@ -1,4 +1,4 @@
-from benchmarks.deid.score import AGE_NOT_REQUIRED, SCOPES, Note, Prediction, Span, Tally, gold_label
+from benchmarks.deid.score import AGE_NOT_REQUIRED, SCOPES, YEAR_NOT_REQUIRED, Note, Prediction, Span, Tally, gold_label
 
 
 def score(note: Note, spans: tuple[Span, ...] = (), *, corpus: str = "openpso-demo", text: str | None = None) -> dict:
@@ -113,3 +113,10 @@ def test_predicted_characters_and_stretches_are_counted_per_thousand():
     # Two stretches ("ABCD EFGH", "IJ"), the overlapping spans merged, over three words.
     assert summary["predicted_per_1k_words"] == 1000 * 2 / 3
     assert summary["char_precision"] is None  # no gold, so no precision to speak of
+
+
+def test_a_gold_year_alone_is_not_required_but_a_full_date_is() -> None:
+    assert gold_label(Span(11, 15, "DATE_TIME"), "founded in 1983.") == YEAR_NOT_REQUIRED
+    assert gold_label(Span(0, 4, "DATE"), "2019") == YEAR_NOT_REQUIRED
+    assert gold_label(Span(0, 9, "DATE"), "7/22/2019") == "DATE"
+    assert not SCOPES["presidio-synth"].counts(YEAR_NOT_REQUIRED)

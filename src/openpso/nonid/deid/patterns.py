@@ -66,15 +66,24 @@ _NUMERIC_DAY = re.compile(r"(?<![\d/.\-:])(\d{1,2})/(\d{1,2})(?![\d/]|\.\d)")
 _DASH_DAY = re.compile(r"(?<=\b(?:on|from|since|dated|until|of)\s)(\d{1,2})-(\d{1,2})(?![\d\-])", _I)
 # What a `7/10` means when it is not a date: pain scores, muscle strength, tablets, fractions.
 _NOT_A_DAY_BEFORE = re.compile(
-    r"(?:pain|scale|score|strength|motor|power|gcs|apgar|rated|rates|graded|grade|level|x|times|bp|b/p|pressure)"
-    r"\W{0,3}(?:of\s+|was\s+|is\s+|at\s+)?$",
+    r"(?:\b(?:pain|scale|score|strength|motor|power|gcs|apgars?|rated|rates|graded|grade|level|x|times|bp|b/p"
+    r"|pressure|grips?|mae|tof|train\s+of\s+four|psv|ps|cpap|peep|bipap|bims|cpss|lams|nihss|recalled|arm|leg|hand|[RL])"
+    r"\W{0,3}(?:of\s+|was\s+|is\s+|at\s+)?"
+    # "28 2/7 wk" (gestational age), "+3/3", "8 -> 5/10"
+    r"|(?<![/\-.])\b\d{1,2}\s|\+|->\s*)$",
     _I,
 )
 _NOT_A_DAY_AFTER = re.compile(
     r"\s*(?:pain|strength|motor|tabs?|tablets?|caps?|ns\b|normal|dose|scale|bilat|extremit|mmhg|ratio|split|\+"
+    r"|[RL]\b|uppers?|lowers?|prox|dist|hand|arm|leg|throughout|wks?\b|weeks?|words|days|mg\b|way\b|->"
     r"|sem\b|murmur|hsm|holosystolic|systolic|diastolic|crescendo|rub|gallop|reflex|dtr)",
     _I,
 )
+_DATE_CUE_BEFORE = re.compile(
+    r"\b(?:on|since|dated|until|till|by|thru|through|adm(?:itted)?|seen|dos|due|next|last|d/c'?d?|discharged|occurred|happened)\s+$",
+    _I,
+)
+_TIME_AFTER = re.compile(r"\s*(?:at|@)\s*\d{1,2}(?::?\d\d)", _I)
 _ORDINAL_DAY = re.compile(
     rf"(?:(?<=\bon\s+the\s)|(?<=\b(?:on|by|since|until|till|from|before|after|of|the)\s))({_DAY}{_ORD})\b"
     r"(?!\s*(?:floor|dose|attempt|time|day|shift|grade|degree|trimester|rib|toe|finger|digit|ventricle|cranial"
@@ -90,8 +99,12 @@ _UNIT_AFTER = (
     r"(?!\s*(?:mg|mcg|µg|ug|g|gm|grams?|kg|lbs?|ml|mL|cc|l|units?|u|iu|meq|mmol|mm|cm|m|ft|in|%|/|x\b|mg/|"
     r"calories|kcal|hrs?\b|hours|minutes|mins?|seconds|secs?|patients|beds|cases|events|reports|steps|times))"
 )
-_YEAR_ALONE = re.compile(rf"(?<![\w#\-/.$]){_YEAR4}(?![\w\-/:]|\.\d){_UNIT_AFTER}", _I)
-_DECADE = re.compile(r"(?<![\w'])(?:19|20)\d0'?s\b")
+# A year on its own is no identifier (Safe Harbor keeps years), and a four-digit number in a
+# note is more often a time of day ("at 1930", "BMP sent 1800") than a year. Only a year of
+# birth is taken: with an age over 89 it would tell the age.
+_BIRTH_YEAR = re.compile(
+    rf"(?<=\b(?:born|b\.|d\.?o\.?b\.?|year\s+of\s+birth|birth\s+year)\s*(?:in\s+|:\s*)?){_YEAR4}(?![\w\-/:]|\.\d)", _I
+)
 
 
 def dates(text: str) -> list[Span]:
@@ -105,14 +118,20 @@ def dates(text: str) -> list[Span]:
             text, m.end(), m.end() + 16
         ):
             continue
+        if (
+            second == 10
+            and first <= 10
+            and not _DATE_CUE_BEFORE.search(text, max(0, m.start() - 16), m.start())
+            and not _TIME_AFTER.match(text, m.end())
+        ):
+            continue  # "c/o HA 5/10", "10/10 since last night": a score out of ten, unless "on 5/10"
         found.append(Span(m.start(), m.end(), "DATE", "month/day"))
     for m in _DASH_DAY.finditer(text):
         if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
             found.append(Span(m.start(), m.end(), "DATE", "month-day"))
     found += [Span(m.start(1), m.end(1), "DATE", "ordinal-day") for m in _ORDINAL_DAY.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "holiday") for m in _HOLIDAY.finditer(text)]
-    found += [Span(m.start(), m.end(), "DATE", "year") for m in _YEAR_ALONE.finditer(text)]
-    found += [Span(m.start(), m.end(), "DATE", "decade") for m in _DECADE.finditer(text)]
+    found += [Span(m.start(), m.end(), "DATE", "birth-year") for m in _BIRTH_YEAR.finditer(text)]
     return found
 
 
@@ -149,6 +168,8 @@ _AGES = re.compile(
             rf"(?<=\p{{L}}\.?,\s{{1,3}})({_AGE_NUMBER})(?=\s*,\s*\p{{L}})",
             rf"(?<=\b{_PERSON}\s*\(|\((?:also|now|aged?)\s+)({_AGE_NUMBER})(?=\))",
             rf"(?<=\b{_PERSON}\.?\s+)({_DIGITS})(?=\s*,\s*\p{{L}})",
+            # "pt jane roe, 92.", "Yes, 91 and sharp as a tack", "yes, 90 as of last week"
+            rf"(?<=\p{{L}}{{2}},\s{{1,3}})({_AGE_NUMBER})(?=\s*(?:[.;](?!\d)|\s(?:and|but|as\s+of)\b))",
             # "turned 100 last week" (not "turned 90 degrees")
             rf"(?<=\bturn(?:ed|s|ing)\s+)({_AGE_NUMBER})(?!\s*(?:degrees?|deg\b|°|%|times|x\b|min|sec|hours?|hrs?))",
             # "She is 91.", "He turned 100 last week", "the patient was 95 and lived alone"
@@ -179,11 +200,16 @@ def ages(text: str) -> list[Span]:
 _PHONE = re.compile(
     r"(?<![\w+\-/.])(?:\+?1[\s.\-]?)?(?:\(\s?[2-9]\d{2}\s?\)|[2-9]\d{2})[\s.\-]?\d{3}[\s.\-]?\d{4}(?![\w\-/]|\.\d)"
 )
+# Numbers written with a two- or three-digit area code in brackets, as most countries do ("(71) 4233-6306").
+_PHONE_BRACKETED = re.compile(r"(?<![\w)])\(\d{2,3}\)\s?\d{3,5}[\s\-.]?\d{3,4}(?![\w\-]|\.\d)")
 _PHONE_LOCAL = re.compile(
     r"(?<=\b(?:phone|tel|telephone|cell|mobile|fax|pager|beeper|call|called|calling|ext|extension|number|#|at)\W{1,3})"
     r"[2-9]\d{2}[\-.]\d{4}\b",
     _I,
 )
+# "555-0147" with no area code and no cue: three digits, a dash, four digits is how a local
+# number is written; ranges of values have a dash too but not this shape ("100-110", "0700-1900").
+_PHONE_SEVEN = re.compile(r"(?<![\w\-/.:])[2-9]\d{2}-\d{4}(?![\w\-/:]|\.\d)")
 _EXTENSION = re.compile(
     r"\b(?:ext|extension|x|pager|beeper|pgr|pg|vocera|spectralink|phone|tel|cell|fax)\.?\s*(?:#|no\.?|number)?\s*:?\s*"
     r"(\d{3,6})(?![\d\-.:/]|\s*(?:mg|ml|units|%))",
@@ -206,6 +232,8 @@ _IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:)
 def contacts(text: str) -> list[Span]:
     found = [Span(m.start(), m.end(), "PHONE", "phone") for m in _PHONE.finditer(text)]
     found += [Span(m.start(), m.end(), "PHONE", "phone-local") for m in _PHONE_LOCAL.finditer(text)]
+    found += [Span(m.start(), m.end(), "PHONE", "phone-local") for m in _PHONE_SEVEN.finditer(text)]
+    found += [Span(m.start(), m.end(), "PHONE", "phone") for m in _PHONE_BRACKETED.finditer(text)]
     found += [Span(m.start(1), m.end(1), "PHONE", "extension") for m in _EXTENSION.finditer(text)]
     found += [Span(m.start(), m.end(), "EMAIL", "email") for m in _EMAIL.finditer(text)]
     for m in _URL.finditer(text):
@@ -232,7 +260,9 @@ _ID_LABELS = re.compile(
     r"\b(?:SSN|SS#|social\s+security|DL|driver'?s?\s+licen[cs]e|licen[cs]e|lic|NPI|DEA|UPIN|serial|S/N|SN|lot|UDI"
     r"|device\s+id|VIN|plate|licen[cs]e\s+plate|badge|employee|staff\s+id|certificate|cert|run|PCR|incident|case"
     r"|ticket|event|report|accession|specimen|requisition|order|rx|prescription|tracking|unit|donor|ISBT|tag|asset"
-    r"|passport|MDR|complaint|reference|ref|confirmation|invoice|pin)\b" + _LABEL_SEP + _VALUE,
+    r"|passport|MDR|complaint|reference|ref|confirmation|invoice|pin|subject|study|participant|kit|inmate|job)\b"
+    + _LABEL_SEP
+    + _VALUE,
     _I,
 )
 _SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
@@ -241,6 +271,9 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?
 # Any other token carrying five or more digits is read as a number that identifies
 # something (record, accession, serial, lot), unless a unit of measure follows it.
 _LONG_NUMBER = re.compile(r"(?<![\w.\-])(?=(?:[A-Z\-]*\d){5})[A-Z0-9][A-Z0-9\-]*(?![\w\-]|\.\d)" + _UNIT_AFTER, _I)
+# Two numbers of up to four digits joined by a dash; "555-0147" (three and four digits) is a phone number.
+_RANGE = re.compile(r"(?!\d{3}-\d{4}$)\d{1,4}s?-\d{1,4}s?")
+_NDC_BEFORE = re.compile(r"\bNDC\W{0,3}$", _I)
 # Words a record label can be followed by that are not its value ("MRN not available").
 _NOT_VALUES = frozenset({"unknown", "none", "na", "n/a", "pending"})
 
@@ -270,7 +303,10 @@ def numbers(text: str) -> list[Span]:
         if 13 <= len(digits) <= 19 and _luhn(digits):
             found.append(Span(m.start(), m.end(), "ID", "card"))
     found += [Span(m.start(), m.end(), "ID", "iban") for m in _IBAN.finditer(text)]
-    found += [Span(m.start(), m.end(), "ID", "long-number") for m in _LONG_NUMBER.finditer(text)]
+    for m in _LONG_NUMBER.finditer(text):
+        if _RANGE.fullmatch(m.group()) or _NDC_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+            continue  # "HR 100-110", "0700-1900" (a shift), a drug's NDC: no one is identified
+        found.append(Span(m.start(), m.end(), "ID", "long-number"))
     return found
 
 

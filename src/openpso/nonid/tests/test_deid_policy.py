@@ -139,6 +139,9 @@ def test_ages_over_89_written_out_become_90_plus(text: str, age: str) -> None:
         ("His sister (also 94) visits daily.", "94"),
         ("Res 96, pleasant, ambulates with walker.", "96"),
         ("The patient was 95 and lived alone.", "95"),
+        ("seen in clinic: mr ostrowski, 93. no complaints", "93"),
+        ("Asked her age - yes, 92 and proud of it.", "92"),
+        ("still sharp, 91 as of last month", "91"),
     ],
 )
 def test_ages_over_89_standing_alone_become_90_plus(text: str, age: str) -> None:
@@ -173,6 +176,8 @@ def test_decades_and_birthdays_over_89_become_90_plus(text: str, age: str) -> No
         "Sats 94% on RA, HR in the 90s.",
         "Sats in the high 90s overnight.",
         "Moved to room 104 from the hall.",
+        "Sats on 2L, 94% and stable.",
+        "Glucose 118, 96 after lunch.",
         "Weight 95 kg, temp 99.1.",
         "GCS 15, glucose 110, INR 1.1.",
         "He was 92 on room air.",

@@ -31,7 +31,6 @@ def touched(text: str, value: str) -> bool:
         ("last seen in March by GI", "March"),
         ("discharged 3.4.2021 home", "3.4.2021"),
         ("readmitted over Thanksgiving weekend", "Thanksgiving"),
-        ("CABG in 2011, stents since", "2011"),
         ("DOB 02/26/1933 per chart", "02/26/1933"),
         ("follow-up 11-Feb-2024 in clinic", "11-Feb-2024"),
     ],
@@ -51,10 +50,47 @@ def test_dates_in_clinical_shapes_are_found(text: str, value: str) -> None:
         ("heparin 25000 units/250 mL", "25000"),
         ("you may give it at night", "may"),
         ("BP 120/80 HR 64", "120/80"),
+        ("c/o headache 6/10, tylenol given", "6/10"),
+        ("pain went from 9/10 -> 4/10 after dilaudid", "4/10"),
+        ("hand grips 4/5 R, 5/5 L", "4/5"),
+        ("L 3/5 prox, 2/5 distal", "L 3/5"),
+        ("train of four 2/4, cisatracurium down", "2/4"),
+        ("on bipap 14/8 overnight", "14/8"),
+        ("twins born at 33 4/7 wks", "4/7"),
+        ("suboxone 8/2 mg SL daily", "8/2"),
+        ("BIMS 11/15 today", "11/15"),
     ],
 )
 def test_clinical_numbers_are_not_taken_for_dates(text: str, value: str) -> None:
     assert not touched(text, value)
+
+
+def test_a_score_out_of_ten_is_a_date_only_with_a_date_cue() -> None:
+    assert covered("follow-up visit on 3/10 with ortho", "3/10")
+    assert covered("the fall occurred 3/10 at 14:05", "3/10")
+    assert not touched("rates it 3/10 now", "3/10")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("CABG in 2011, stents since", "2011"),  # a year alone: Safe Harbor keeps years
+        ("troponin drawn at 1930, repeat 2330", "1930"),  # and a time of day is no year
+        ("shift 0700-1900 uneventful", "0700-1900"),
+        ("HR 100-115 on the monitor", "100-115"),
+        ("pulled NDC 0143-9875-01 from stock", "0143-9875-01"),
+    ],
+)
+def test_years_times_ranges_and_drug_codes_stay(text: str, value: str) -> None:
+    assert not touched(text, value)
+
+
+def test_a_birth_year_is_a_date() -> None:
+    assert covered("widow, born 1929 in Ohio", "1929")
+
+
+def test_a_local_seven_digit_number_is_a_phone() -> None:
+    assert {s.type for s in find("call her at home 555-0132 after six", use_model=False)} == {"PHONE"}
 
 
 def test_round_numbers_that_look_like_times_stay() -> None:
@@ -150,3 +186,7 @@ def test_every_shape_recognizer_returns_spans_inside_the_text() -> None:
     for recognizer in patterns.SHAPES:
         for span in recognizer(text):
             assert 0 <= span.start < span.end <= len(text), (recognizer.__name__, span)
+
+
+def test_a_number_with_a_bracketed_area_code_is_a_phone() -> None:
+    assert {s.type for s in find("reach her on (47) 3312-0958 in the evening", use_model=False)} == {"PHONE"}
