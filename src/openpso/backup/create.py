@@ -20,6 +20,7 @@ from pathlib import Path
 from django.db import connection
 
 from openpso import __version__
+from openpso.audit.trail import record
 from openpso.backup import postgres, sqlite
 from openpso.backup.errors import BackupError
 from openpso.backup.files import Say, copy_file, copy_tree, key_sources
@@ -82,6 +83,16 @@ def create_backup(*, folder: Path, keys_to: Path | None, say: Say) -> Manifest:
         keys=keys,
     )
     write_atomically(folder / MANIFEST, manifest.as_json())  # last: its presence means the backup is whole
+    # In the live chain only (the snapshot was taken before): who made a copy of everything, and
+    # which head it holds. No path: the folder's name is the operator's business.
+    record(
+        actor=None,
+        action="backup.made",
+        object_type="backup",
+        object_id=created,
+        purpose="administration",
+        detail={"rows": sum(tables.values()), "audit_head_seq": audit.head_seq, "keys": keys is not None},
+    )
     return manifest
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, connections
 
+from openpso.audit.trail import record
 from openpso.backup import postgres, sqlite
 from openpso.backup.errors import BackupError
 from openpso.backup.files import SECRET_KEY_COPY, Say, copy_tree, install_file, key_destination, visible_files
@@ -42,7 +43,19 @@ def restore_backup(*, folder: Path, keys_from: Path | None, force: bool, say: Sa
     say(f"database ({manifest.vendor}): restoring {sum(manifest.tables.values())} rows…")
     _install_database(folder / manifest.database_file, clean=not database_empty)
     say("verifying the restored copy against the manifest…")
-    return verify_restored(manifest, say=say)
+    verdict = verify_restored(manifest, say=say)
+    if verdict.ok:
+        # The first event after the backup's head: the restored chain says it was restored, and
+        # from which backup, so a later reader knows why nothing happened in between.
+        record(
+            actor=None,
+            action="backup.restored",
+            object_type="backup",
+            object_id=manifest.created_at,
+            purpose="administration",
+            detail={"audit_head_seq": manifest.audit.head_seq, "forced": force},
+        )
+    return verdict
 
 
 def _keys_to_install(manifest: Manifest, keys_from: Path | None) -> dict[str, Path]:

@@ -70,13 +70,25 @@ def test_a_backup_restored_into_a_fresh_installation_has_the_same_counts_chain_a
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "restore verified" in restored.stdout
 
-    assert counts_in(fresh) == original
+    # The live chain says a backup was made, after the head the backup holds; the restored
+    # chain is the backup's, plus one event saying it was restored from it.
+    made = AuditEvent.objects.get(action="backup.made")
+    assert made.seq > head.last_seq
+    assert made.detail == {"rows": sum(original.values()), "audit_head_seq": head.last_seq, "keys": True}
+    audit_table = AuditEvent._meta.db_table
+    assert counts_in(fresh) == {**original, audit_table: original[audit_table] + 1}
     verified = fresh.openpso("audit", "verify", "--head")
     assert verified.returncode == 0, verified.stderr
-    assert verified.stdout.splitlines() == [
-        f"audit chain intact: {events} events",
-        f"head: event {head.last_seq}, sha256 {head.last_hash}",
-    ]
+    assert verified.stdout.splitlines()[0] == f"audit chain intact: {events + 1} events"
+    assert verified.stdout.splitlines()[1].startswith(f"head: event {head.last_seq + 1}, sha256 ")
+    restored_event = fresh.openpso(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from openpso.audit.models import AuditEvent as A; e = A.objects.order_by('seq').last(); "
+        "print(e.action, e.object_id, e.detail['audit_head_seq'])",
+    )
+    assert restored_event.stdout.split() == ["backup.restored", manifest.created_at, str(head.last_seq)]
     restored_lake = {
         str(p.relative_to(fresh.data_dir / "lake")): sha256_of(p) for p in (fresh.data_dir / "lake").rglob("*.parquet")
     }
