@@ -14,6 +14,9 @@ spans found per type, the engine version and the profile. It writes nothing.
 - Free text — narrative, location detail, "other" category, reporter role and every free-text
   answer — goes through the narrative engine (`nonid.deid`) in one batch, with what the PSO
   knows about the provider (its name, units, staff) as the context, so those are always caught.
+  A narrative whose de-identification review the provider approved comes with the approved
+  spans (`nonid.approved`): exactly those are replaced, not what the engine finds, and what
+  the reviewer added is also looked for in the event's other free text.
   Coded values are kept only when they are codes of the list they belong to.
 """
 
@@ -32,8 +35,10 @@ import regex
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from openpso.nonid import approved
 from openpso.nonid import pipeline_fields as pf
-from openpso.nonid.deid import VERSION, Policy, ScrubContext, Span, find_many, lexicon, people, redact
+from openpso.nonid.approved import REVIEWER
+from openpso.nonid.deid import VERSION, ScrubContext, Span, find_many, lexicon, people
 from openpso.nonid.deid.engine import merge
 from openpso.nonid.geography import census_region
 from openpso.nonid.pipeline_answers import (
@@ -47,10 +52,6 @@ from openpso.nonid.profiles import LAKE_PROFILE, Profile
 from openpso.nonid.pseudonyms import event_key, provider_pseudonym
 from openpso.organizations.models import Organization
 
-# Every date in pooled free text loses its year too: a birth year can say that a patient is
-# over 89, which Safe Harbor forbids (164.514(b)(2)(i)(C)); the structured columns carry the
-# event's month or year.
-TEXT_POLICY = Policy(dates="placeholder")
 _FREE_TEXT_FIELDS = ("narrative", "location_detail", "category_other", "reporter_role")
 _KNOWN_FIELDS = frozenset(
     {
@@ -67,6 +68,7 @@ _KNOWN_FIELDS = frozenset(
         "modules",
         "answers",
         "analysis",
+        approved.DOCUMENT_FIELD,
         *_FREE_TEXT_FIELDS,
     }
 )
@@ -212,11 +214,17 @@ class _Jobs:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.groups: dict[int, tuple[ScrubContext, list[int]]] = {}
+        self.fixed: dict[int, tuple[Span, ...]] = {}
         self.done: list[tuple[str, Counter[str]]] = []
 
-    def add(self, text: str, context: ScrubContext, *, group: int) -> Pending:
+    def add(self, text: str, context: ScrubContext, *, group: int, spans: tuple[Span, ...] | None = None) -> Pending:
+        """Queue `text`; with `spans` (a reviewer's approved spans) exactly those are replaced.
+        The text still goes to the engine with its event, so a name in it is caught where it
+        recurs in the event's other texts."""
         self.texts.append(text)
         self.groups.setdefault(group, (context, []))[1].append(len(self.texts) - 1)
+        if spans is not None:
+            self.fixed[len(self.texts) - 1] = spans
         return Pending(len(self.texts) - 1)
 
     def run(self) -> None:
@@ -237,8 +245,10 @@ class _Jobs:
                     if s.start < end and s.end > start
                 ]
                 start = end + len(self.SEPARATOR)
+        for i, fixed in self.fixed.items():
+            spans_of[i] = list(fixed)  # the reviewer's word is final (nonid.approved)
         self.done = [
-            (redact(text, spans_of[i], TEXT_POLICY), Counter(s.type for s in spans_of[i]))
+            (approved.redact_text(text, spans_of[i]), Counter(s.type for s in spans_of[i]))
             for i, text in enumerate(self.texts)
         ]
 
@@ -314,13 +324,17 @@ def _draft(
     fields: dict[str, str] = {"event_id": "replaced_by_event_key", "provider_id": "replaced_by_pseudonym"}
     record: dict[str, Any] = {"profile": profile.id, "engine": VERSION, "fields": fields, "spans": {}}
     month: dt.date = submission.event_month
+    reviewed = _reviewed_spans(doc, fields, record)
     context = _context(facts.context, doc.get("answers"))
+    if reviewed:
+        context = _with_reviewer_marks(context, doc["narrative"], reviewed)
     texts: dict[str, Pending] = {}
     for name in _FREE_TEXT_FIELDS:
         value = doc.get(name)
         if isinstance(value, str) and value.strip():
-            texts[name] = jobs.add(value, context, group=group)
-            fields[name] = "scrubbed"
+            spans = reviewed if name == "narrative" else None
+            texts[name] = jobs.add(value, context, group=group, spans=spans)
+            fields[name] = "scrubbed" if spans is None else "scrubbed_as_reviewed"
         elif value not in (None, ""):
             fields[name] = "removed_not_text"
     answer_jobs: list[Pending] = []
@@ -406,6 +420,53 @@ def _finish(
         version_number=version_number,
     )
     return pooled, record
+
+
+def _reviewed_spans(doc: Mapping[str, Any], fields: dict[str, str], record: dict[str, Any]) -> tuple[Span, ...] | None:
+    """The spans the provider's reviewer approved for the narrative, or None (the engine scrubs
+    it): none sent, or they do not fit the narrative sent with them (noted in the record)."""
+    entry = doc.get(approved.DOCUMENT_FIELD)
+    narrative = doc.get("narrative")
+    if entry is None or not isinstance(narrative, str):
+        return None
+    spans = approved.spans_from_document(entry, narrative)
+    if spans is None:
+        fields[approved.DOCUMENT_FIELD] = "ignored_not_fitting_the_narrative"
+        return None
+    fields[approved.DOCUMENT_FIELD] = "applied"
+    record["review"] = approved.review_id_of(entry)
+    return spans
+
+
+# What a reviewer marked, as the engine's context knows it, so it is caught in the other texts.
+_CONTEXT_OF_TYPE = {
+    "PATIENT": "patient_names",
+    "STAFF": "staff_names",
+    "PERSON": "other_names",
+    "FACILITY": "facility_names",
+    "MRN": "identifiers",
+    "ID": "identifiers",
+    "PHONE": "identifiers",
+    "EMAIL": "identifiers",
+    "URL": "identifiers",
+}
+
+
+def _with_reviewer_marks(context: ScrubContext, narrative: str, spans: tuple[Span, ...]) -> ScrubContext:
+    marked: dict[str, list[str]] = {}
+    for span in spans:
+        kind = _CONTEXT_OF_TYPE.get(span.type)
+        if kind is not None and span.source == REVIEWER:
+            marked.setdefault(kind, []).append(narrative[span.start : span.end])
+    if not marked:
+        return context
+    return ScrubContext.of(
+        patient_names=[*context.patient_names, *marked.get("patient_names", [])],
+        staff_names=[*context.staff_names, *marked.get("staff_names", [])],
+        other_names=[*context.other_names, *marked.get("other_names", [])],
+        facility_names=[*context.facility_names, *marked.get("facility_names", [])],
+        identifiers=[*context.identifiers, *marked.get("identifiers", [])],
+    )
 
 
 def _context(provider: ScrubContext, answers: Any) -> ScrubContext:

@@ -1,14 +1,19 @@
-"""Review of how the engine scrubs a report's narrative (issue 5 item 5).
+"""Review of how the engine scrubs a report's narrative (issue 5 item 5, issue 14 item 4).
 
 The engine (`openpso.nonid.deid`) finds identifiers; a person of the provider's PSES checks
 the result, adds what the engine missed and undoes what it wrongly took, then approves.
-The review does not change what is sent: the PSO receives the narrative as written, as
-PSWP (`submissions.document`, docs/submissions.md), and its own non-identification run
-scrubs it with the same engine before anything is pooled (`nonid.pipeline`);
-`narrative_to_pso` says which, and the review page shows it.
+The reviewer's word is final. The PSO receives the narrative as written, as PSWP
+(`submissions.document`, docs/submissions.md); once a review of the narrative as it stands is
+approved, the spans it approved travel with it (`approved.to_document`: offsets and types) and
+the PSO's non-identification run (`nonid.pipeline`) replaces exactly those before anything is
+pooled, so the pool holds `approved_scrubbed_text` byte for byte. Without an approved review
+the PSO's run scrubs the narrative with the engine. When the narrative changes after an
+approval, the approval no longer fits and the submission waits until a person approves the
+new text (`standing_of`, `WAITING`). `narrative_to_pso` and `standing_of` say which; the review
+page shows both.
 Every correction and the approval are audited with offsets and types only (invariant 4):
 the identifier text never reaches the audit log. The corrections are kept as labelled
-examples (`examples.py`) for improving the engine later.
+examples (`examples.py`) the engine is checked against (`openpso deid-examples regressions`).
 
 Keyword-only functions throughout; each change is one transaction.
 """
@@ -18,14 +23,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from openpso.audit.trail import record
-from openpso.nonid.deid import SPAN_TYPES, VERSION, ScrubContext, Span, find, redact
+from openpso.nonid import approved
+from openpso.nonid.approved import redact_text
+from openpso.nonid.deid import SPAN_TYPES, VERSION, ScrubContext, Span, find
 from openpso.nonid.models import CorrectionAction, NarrativeReview, ReviewState, ScrubCorrection
 from openpso.organizations.models import SharedField, Unit
 from openpso.organizations.queries import agreement_in_force
@@ -34,7 +43,7 @@ from openpso.reporting.models import EventReport
 PURPOSE = "nonid.review"
 # What the PSO receives of a narrative when the event is submitted (`narrative_to_pso`).
 AS_WRITTEN, NOT_SHARED, NO_AGREEMENT = "as_written", "not_shared", "no_agreement"
-REVIEWER = "reviewer"  # the `source` of a span a person added
+REVIEWER = approved.REVIEWER  # the `source` of a span a person added
 
 
 class ReviewInvalid(ValueError):
@@ -184,21 +193,90 @@ def _outside(span: Span, added: Span, narrative: str) -> list[Span]:
 
 
 def scrubbed_text(review: NarrativeReview) -> str:
-    """The narrative with every final span replaced by its placeholder (not what is sent: see
-    `narrative_to_pso`)."""
+    """The narrative with every final span replaced by its placeholder, as the pool holds it
+    once the review is approved (`approved.redact_text`, the function the PSO's run uses)."""
     narrative = review.report.narrative
     if is_stale(review, narrative):
         raise ReviewInvalid("review", "the narrative changed since this review was made; review it again")
-    return redact(narrative, final_spans(review))
+    return redact_text(narrative, final_spans(review))
 
 
 def approved_scrubbed_text(report: EventReport) -> str | None:
     """The scrubbed text, but only once a person approved a review of the narrative as it
-    stands now; None otherwise. Nothing sends it to the PSO (`narrative_to_pso`)."""
+    stands now; None otherwise. It is what the pool holds of the narrative once the event is
+    submitted (`standing_of`, `nonid.pipeline`)."""
     review = latest_review(report)
     if review is None or not review.is_approved or is_stale(review, report.narrative):
         return None
     return scrubbed_text(review)
+
+
+# How the PSO's non-identification run scrubs the narrative of a submitted event.
+APPROVED_SPANS = "approved_spans"  # exactly the spans a person approved (they go with the narrative)
+ENGINE = "engine"  # no review was ever approved: the PSO's run scrubs it with the engine
+WAITING = "waiting"  # approved once, but the narrative changed since: submission waits for a new approval
+
+
+def review_url(report: EventReport) -> str:
+    return reverse("nonid:review", kwargs={"report_id": report.pk})
+
+
+def waiting_reason(report: EventReport, standing: Standing) -> str:
+    """Why a WAITING report's submission waits, in words, with where to review it."""
+    approved_at = standing.last_approved.approved_at if standing.last_approved is not None else None
+    approved_on = f" on {approved_at.date().isoformat()}" if approved_at is not None else ""
+    again = (
+        "its new review is not approved yet"
+        if standing.review is not None and not is_stale(standing.review, report.narrative)
+        else "review it again"
+    )
+    return (
+        f"the narrative changed after its de-identification review was approved{approved_on}; {again}: "
+        f"approve the review at {review_url(report)} (the PSO pools the narrative only as a reviewer approved it)"
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a report's narrative stands for submission: `pooling` (APPROVED_SPANS, ENGINE or
+    WAITING); `review`, the latest review (the approved one under APPROVED_SPANS);
+    `last_approved`, the newest approved review of any version of the narrative."""
+
+    pooling: str
+    review: NarrativeReview | None = None
+    last_approved: NarrativeReview | None = None
+
+    @property
+    def waits(self) -> bool:
+        return self.pooling == WAITING
+
+
+def standings_for(reports: Sequence[EventReport]) -> dict[Any, Standing]:
+    """`standing_of` for many reports in one query, by report id."""
+    by_report: dict[Any, list[NarrativeReview]] = {}
+    reviews = NarrativeReview.objects.filter(report_id__in=[r.pk for r in reports]).order_by("report_id", "-id")
+    for item in reviews.select_related("approved_by"):
+        by_report.setdefault(item.report_id, []).append(item)
+    return {report.pk: _standing(report, by_report.get(report.pk, [])) for report in reports}
+
+
+def standing_of(report: EventReport) -> Standing:
+    """Whether the pool will hold `report`'s narrative as a person approved it (APPROVED_SPANS),
+    as the engine scrubs it (ENGINE: no review was ever approved), or whether its submission
+    waits because the narrative changed after an approval (WAITING)."""
+    return standings_for([report])[report.pk]
+
+
+def _standing(report: EventReport, newest_first: list[NarrativeReview]) -> Standing:
+    for item in newest_first:
+        item.report = report  # one narrative read for all of them; final_spans reads it from here
+    latest = newest_first[0] if newest_first else None
+    last_approved = next((item for item in newest_first if item.is_approved), None)
+    if latest is not None and latest.is_approved and not is_stale(latest, report.narrative):
+        return Standing(APPROVED_SPANS, latest, latest)
+    if last_approved is None:
+        return Standing(ENGINE, latest, None)
+    return Standing(WAITING, latest, last_approved)
 
 
 def _check_open(review: NarrativeReview, narrative: str) -> None:
@@ -257,8 +335,9 @@ def _correct(*, review: NarrativeReview, action: str, start: int, end: int, span
 
 
 def approve(*, review: NarrativeReview, by: Any) -> NarrativeReview:
-    """The person accepts the scrubbed text as naming no one; the review is frozen and becomes
-    a labelled example for the engine (`examples.py`). What is sent does not change."""
+    """The person accepts the scrubbed text as naming no one; the review is frozen, becomes a
+    labelled example for the engine (`examples.py`), and its spans are what the pool holds of
+    the narrative from the next submission of the event on (`standing_of`)."""
     with transaction.atomic():
         review = NarrativeReview.objects.select_for_update().select_related("report").get(pk=review.pk)
         _check_open(review, review.report.narrative)
@@ -275,7 +354,17 @@ def approve(*, review: NarrativeReview, by: Any) -> NarrativeReview:
             "removed": sum(c.action == CorrectionAction.REMOVE for c in corrections),
         }
         _audit(by=by, action="deid.review_approved", review=review, detail=detail)
+        report_id = review.report_id
+        transaction.on_commit(lambda: _report_functionally(report_id))
     return review
+
+
+def _report_functionally(report_id: Any) -> None:
+    # The approved spans change the document: where the PSO has functional access, it gets the
+    # new version now rather than at the next change (push submitters send it again themselves).
+    from openpso.submissions.functional import report_filed  # the later stage, reached only from here
+
+    report_filed(report_id)
 
 
 def occurrences(narrative: str, text: str) -> list[tuple[int, int]]:

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from openpso.nonid import queries, review
-from openpso.nonid.deid import Span, redact
+from openpso.nonid.approved import redact_text
+from openpso.nonid.deid import Span
 from openpso.nonid.forms import TYPE_LABELS, AddSpanForm, RemoveSpanForm, ReviewForm
 from openpso.nonid.models import NarrativeReview, ScrubCorrection
 from openpso.reporting.actions import record_view
@@ -87,8 +88,9 @@ def _render(
         "rows": [
             {"span": s, "text": narrative[s.start : s.end], "label": TYPE_LABELS.get(s.type, s.type)} for s in spans
         ],
-        "scrubbed": redact(narrative, spans),
+        "scrubbed": redact_text(narrative, spans),
         "to_pso": review.narrative_to_pso(report),
+        "standing": review.standing_of(report),
         "corrections": [{"c": c, "text": narrative[c.start : c.end]} for c in corrections],
         "replaced_stale": review.replaced_a_stale_review(current),
         "add_form": add_form,
@@ -178,5 +180,9 @@ def approve(request: HttpRequest, report_id: str) -> HttpResponse:
         except review.ReviewInvalid as exc:
             messages.error(request, f"Not approved: {exc}.")
         else:
-            messages.success(request, "Approved: the review is kept as a labelled example for the engine.")
+            messages.success(
+                request,
+                "Approved: the PSO will pool the scrubbed text exactly as approved here, from the next "
+                "submission of this event on; the review is kept as a labelled example for the engine.",
+            )
     return redirect(_page_url(report))

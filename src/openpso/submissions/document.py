@@ -6,7 +6,9 @@ and sex, module answers) plus the optional groups the agreement shares (`SharedF
 The reporter's identity and every answer a Common Formats definition marks identifying,
 hidden (system-filled) or supplemental stay at the provider. Deliberations and Just Culture
 records are never read here (pses keeps them to itself, docs/decisions/0009); the analysis
-comes from the RCA² investigation only, as codes.
+comes from the RCA² investigation only, as codes. Where the narrative goes and a person
+approved its de-identification review, the approved spans go with it (`narrative_review`,
+issue 14 item 4): the PSO pools the narrative scrubbed exactly so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils import timezone
 from openpso.commonformats.answers import OTHER_SUFFIX
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.model import Item
+from openpso.nonid import approved, review
 from openpso.organizations.models import MemberAgreement, SharedField
 from openpso.organizations.timezones import local_date
 from openpso.pses.models import EventReportLink
@@ -155,6 +158,14 @@ def build_document(
     }
     if agreement.shares(SharedField.NARRATIVE):
         document["narrative"] = report.narrative
+        standing = review.standing_of(report)
+        if standing.pooling == review.APPROVED_SPANS and standing.review is not None:
+            # Offsets and types only, in the same encrypted document as the narrative they fit.
+            document[approved.DOCUMENT_FIELD] = approved.to_document(
+                review_id=standing.review.pk,
+                engine_version=standing.review.engine_version,
+                spans=review.final_spans(standing.review),
+            )
     if agreement.shares(SharedField.LOCATION_DETAIL):
         document["location_detail"] = report.location_detail
     if agreement.shares(SharedField.REPORTER_ROLE):
@@ -217,4 +228,8 @@ def refusal_of(report: EventReport, agreement: MemberAgreement | None, *, comple
             "categories",
             f"categories {', '.join(outside)} are outside the member agreement (it covers {covered})",
         )
+    if agreement.shares(SharedField.NARRATIVE):
+        standing = review.standing_of(report)
+        if standing.waits:
+            return Refusal(approved.DOCUMENT_FIELD, review.waiting_reason(report, standing))
     return _missing_answers(report) if complete else None

@@ -17,7 +17,9 @@ from django.views.decorators.cache import never_cache
 
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
-from openpso.organizations.models import Unit
+from openpso.nonid import review
+from openpso.organizations.models import SharedField, Unit
+from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.completeness import missing_answers
 from openpso.reporting.models import AnswerAmendment
@@ -68,7 +70,9 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 def _add_completeness(rows: list[dict[str, Any]]) -> None:
     """Per report: every required question still open (with a link to it on the answers
-    page), and whether the answers changed since the PSO's version (send it again)."""
+    page), whether its narrative waits for a de-identification review to be approved again
+    (with a link to the review), and whether the answers changed or a review was approved
+    since the PSO's version (send it again)."""
     reports = [row["report"] for row in rows]
     answers = effective_answers_for(reports)
     last_change = dict(
@@ -82,6 +86,26 @@ def _add_completeness(rows: list[dict[str, Any]]) -> None:
         row["missing"] = missing_answers(report, answers[report.pk])
         changed_at = last_change.get(report.pk)
         row["changed_since_sent"] = bool(row["submitted_at"] and changed_at and changed_at > row["submitted_at"])
+    _add_review_standing(rows)
+
+
+def _add_review_standing(rows: list[dict[str, Any]]) -> None:
+    # As submissions.document decides it: a waiting review holds only an event whose narrative goes.
+    standings = review.standings_for([row["report"] for row in rows])
+    shares: dict[int, bool] = {}
+    for row in rows:
+        report = row["report"]
+        if report.provider_id not in shares:
+            agreement = agreement_in_force(report.provider)
+            shares[report.provider_id] = agreement is not None and agreement.shares(SharedField.NARRATIVE)
+        standing = standings[report.pk]
+        row["review_waits"] = shares[report.provider_id] and standing.waits
+        approved_at = (
+            standing.review.approved_at if standing.pooling == review.APPROVED_SPANS and standing.review else None
+        )
+        row["approved_since_sent"] = bool(
+            shares[report.provider_id] and row["submitted_at"] and approved_at and approved_at > row["submitted_at"]
+        )
 
 
 def ids_of(providers: Any) -> list[int]:

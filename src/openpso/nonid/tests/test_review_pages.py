@@ -111,7 +111,7 @@ def test_approving_freezes_the_page(cast, client_for, draft):
     client = client_for("safety_manager")
     response = client.post(_url(draft.report, "approve"), {"review": draft.pk}, follow=True)
     page = response.content.decode()
-    assert "Approved: the review is kept as a labelled example for the engine." in page
+    assert "Approved: the PSO will pool the scrubbed text exactly as approved here" in page
     assert "Undo<span" not in page
     assert "Approve the scrubbed text" not in page
     assert "review.js" not in page

@@ -1,6 +1,7 @@
 """The review page says what the PSO receives of the narrative, and the submission agrees
 (issue 13 item 7): the PSO gets the narrative as written — identified, PSWP at the PSO — where
-the member agreement shares it; the scrubbed preview is a check of the engine, never what is sent."""
+the member agreement shares it, never the scrubbed text; once the review is approved, the
+approved spans go with it (issue 14 item 4, test_approved_review_is_pooled.py)."""
 
 from __future__ import annotations
 
@@ -63,18 +64,24 @@ def test_the_page_no_longer_says_only_scrubbed_text_leaves_the_provider(cast, cl
     page = _page(client_for, draft.report)
     assert "only the scrubbed text may leave" not in page
     assert "What leaves the provider" not in page
-    assert "A check of the engine, not\n  what is sent to the PSO." in page
 
 
-def test_approving_the_review_changes_nothing_that_is_sent(cast, client_for, draft):
+def test_approving_the_review_adds_its_spans_and_the_narrative_is_still_sent_as_written(cast, client_for, draft):
     report = draft.report
     agreement = agreement_in_force(report.provider)
     assert agreement is not None
     before = build_document(report, agreement)
     review.approve(review=draft, by=cast.users["safety_manager"])
-    assert build_document(report, agreement) == before
+    after = build_document(report, agreement)
+    assert "narrative_review" not in before
+    assert {k: v for k, v in after.items() if k != "narrative_review"} == before
+    assert after["narrative_review"]["spans"] == [
+        {"start": s.start, "end": s.end, "type": s.type, "source": s.source} for s in review.final_spans(draft)
+    ]
     assert _says(_page(client_for, report))[0] == review.AS_WRITTEN
-    assert _submit(client_for, report).document["narrative"] == NARRATIVE
+    sent = _submit(client_for, report).document
+    assert sent["narrative"] == NARRATIVE
+    assert "Maria" not in json.dumps(sent["narrative_review"])  # offsets and types, never the text
 
 
 def test_when_the_agreement_does_not_share_the_narrative_the_page_says_it_is_not_sent(cast, client_for, draft):
