@@ -16,6 +16,12 @@ Nobody else: not the committee, reporters, health-system officers or PSO analyst
 work does not include watching colleagues' access. And never another organisation's rows:
 a PSO's rows about a member's submission stay the PSO's, a provider's reads stay the
 provider's (`organization_id` on each row decides; the matrix test checks it).
+
+An account's own security events — sign-ins, sign-outs, a session's end, lockouts, refused
+second-factor codes — carry no organisation (an account is no one organisation's). Each
+organisation the person holds a role in sees them (`account_events`): its auditor must see
+who got into its records and who was locked out, and it learns nothing it could not already
+ask of its own member.
 """
 
 from __future__ import annotations
@@ -24,10 +30,11 @@ import re
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from openpso.nonid.models import NarrativeReview
-from openpso.organizations.models import Organization
+from openpso.audit.models import AuditEvent, AuditEventQuerySet
+from openpso.organizations.models import Membership, Organization
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 from openpso.pses.audit_ids import pses_ids_about
@@ -42,6 +49,17 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]
 def audited_orgs_for(user: Any) -> QuerySet[Organization]:
     """The organisations whose trail `user` reads (the policy above)."""
     return orgs_where(user, AUDIT_ROLES)
+
+
+def events_for_orgs(org_ids: list[int]) -> AuditEventQuerySet:
+    """The rows readers of `org_ids`' trails see, newest first: the organisations' own, and
+    their people's account events (the policy above)."""
+    return AuditEvent.objects.filter(Q(organization_id__in=org_ids) | account_events(org_ids)).order_by("-seq")
+
+
+def account_events(org_ids: list[int]) -> Q:
+    people = Membership.objects.filter(organization_id__in=org_ids).values_list("user_id", flat=True).distinct()
+    return Q(organization_id__isnull=True, object_type="accounts.user", object_id__in=[str(pk) for pk in people])
 
 
 def ids_about(object_id: str) -> tuple[str, ...]:

@@ -32,8 +32,8 @@ from openpso.audit.search import (
     object_types_in,
     search,
 )
-from openpso.audit.trail import events_for, record, verify_chain
-from openpso.core.audit_access import audited_orgs_for, ids_about
+from openpso.audit.trail import record, verify_chain
+from openpso.core.audit_access import audited_orgs_for, events_for_orgs, ids_about
 
 PAGE = 100
 TEXT_MAX = 100
@@ -100,7 +100,7 @@ def _scope(request: HttpRequest) -> tuple[list[int], AuditEventQuerySet]:
     org_ids = list(audited_orgs_for(request.user).values_list("id", flat=True))
     if not org_ids:
         raise Http404("No audit log for you here")
-    return org_ids, events_for(organization_ids=org_ids)
+    return org_ids, events_for_orgs(org_ids)
 
 
 def _filtered(request: HttpRequest) -> tuple[list[int], AuditFilter, AuditQuery, AuditEventQuerySet]:

@@ -200,3 +200,16 @@ def test_the_trail_names_actions_and_kinds_of_object_in_words_with_the_codes_kep
     assert "<code>analytics.events_viewed</code>" in body  # the code an auditor searches by stays
     assert '<span class="object-kind">Submission</span>' in body
     assert '<option value="submissions.submission">Submission (submissions.submission)</option>' in body
+
+
+def test_an_accounts_sign_ins_and_lockouts_show_in_each_trail_of_an_organisation_it_belongs_to(cast, client_for):
+    reporter, foreign = cast.users["reporter"], cast.users["manager_p2"]
+    ours = record(actor=reporter, action="session.signed_in", object_type="accounts.user", object_id=reporter.pk)
+    theirs = record(actor=None, action="sign_in.locked_out", object_type="accounts.user", object_id=foreign.pk)
+    system = record(actor=None, action="backup.made", object_type="backup", object_id="2026-12-07T10:00:00+00:00")
+    response = client_for("provider_auditor").get(f"{URL}export.csv")
+    csv_text = b"".join(response.streaming_content).decode()
+    seqs = {row[0] for row in csv.reader(io.StringIO(csv_text))}
+    assert str(ours.seq) in seqs  # p1's reporter, in p1's auditor's trail
+    assert str(theirs.seq) not in seqs  # p2's manager is not p1's person
+    assert str(system.seq) not in seqs  # system rows with no person stay out of every trail
