@@ -2,9 +2,13 @@
 dashboard (`system_dashboard`) shares with it.
 
 A provider's own numbers are its own and need no suppression. Everything about other providers
-reaches it only as an aggregate of its peer group (same provider type and size band) with every
-count through `suppress_counts` — a small cell could identify a peer (42 CFR 3.212; docs/
-decisions/0011) — or as the funnel's limits, with no other provider's point drawn.
+is a release (issue 14 item 5; `openpso.nonid.release`, docs/nonid.md): the peer group is the
+providers sharing its released peer attributes, coarsened until every group holds at least k
+providers; peer numbers carry the profile's dates (the year under release/1, the month only where
+an expert determination authorises release-ed/1); every count goes through `suppress_counts` — a
+small cell could identify a peer (42 CFR 3.212; docs/decisions/0011) — and the funnel shows the
+group's limits with no other provider's point drawn. The dashboard says which profile it was
+released under and the k measured.
 """
 
 from __future__ import annotations
@@ -38,6 +42,15 @@ from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.spc import run_chart
 from openpso.analytics.suite import recent_months, recent_words
 from openpso.lake.months import month_range
+from openpso.nonid.profiles import RELEASE, Profile
+from openpso.nonid.release import (
+    PeerRelease,
+    ReleaseRefused,
+    period_of_month,
+    release_line,
+    release_peers,
+    type_group_words,
+)
 from openpso.nonid.suppression import suppress_counts
 
 # A phase needs enough points for its own limits: Provost & Murray suggest at least 6 (better 12)
@@ -50,15 +63,50 @@ def members_of(lake: Lake) -> pd.DataFrame:
     return lake.execute(lake.table("providers").select("provider", "provider_type", "size_band", "region"))
 
 
-def suppressed_monthly(lake: Lake, scope: Scope, window: Sequence[str]) -> tuple[dict[str, Any], bool]:
-    """Monthly counts of a group of other providers, each through small-cell suppression (None = hidden)."""
+def peer_release(lake: Lake, profile: Profile = RELEASE) -> PeerRelease | None:
+    """The pool's providers with their peer attributes as `profile` may release them (None: too few)."""
+    try:
+        return release_peers(members_of(lake), profile=profile)
+    except ReleaseRefused:
+        return None
+
+
+def periods_of(window: Sequence[str], profile: Profile) -> list[str]:
+    """The dates a release of `window`'s months may carry: the months, or their years."""
+    return list(dict.fromkeys(period_of_month(m, profile) for m in window))
+
+
+def by_period(values: Mapping[str, Any], window: Sequence[str], profile: Profile) -> dict[str, Any]:
+    """Monthly values (own counts, exposures) summed into the profile's periods."""
+    summed: dict[str, Any] = {}
+    for m in window:
+        if values.get(m) is not None:
+            key = period_of_month(m, profile)
+            summed[key] = summed.get(key, 0) + values[m]
+    return summed
+
+
+def suppressed_monthly(
+    lake: Lake, scope: Scope, window: Sequence[str], profile: Profile = RELEASE
+) -> tuple[dict[str, Any], bool]:
+    """Counts of a group of other providers per period of `profile` (month or year), each through
+    small-cell suppression (None = hidden).
+
+    A year's providers are counted as its busiest month's: never more than the distinct providers
+    of the year, so a year is hidden whenever its true count of providers would hide it."""
+    periods = periods_of(window, profile)
     if not scope.providers:
-        return dict.fromkeys(window), True
+        return dict.fromkeys(periods), True
     frame = lake.execute(monthly_counts(lake, scope))
     counts, providers = by_month(frame, "n"), by_month(frame, "providers")
-    rows = [{"event_month": m, "n": int(counts.get(m, 0)), "providers": int(providers.get(m, 0))} for m in window]
-    shown = suppress_counts(rows, by=["event_month"], count="n", providers="providers", with_totals=False)
-    return {str(r["event_month"]): r["n"] for r in shown}, any(r["suppressed"] for r in shown)
+    cells: dict[str, dict[str, int]] = {p: {"n": 0, "providers": 0} for p in periods}
+    for m in window:
+        cell = cells[period_of_month(m, profile)]
+        cell["n"] += int(counts.get(m, 0))
+        cell["providers"] = max(cell["providers"], int(providers.get(m, 0)))
+    rows = [{"period": p, **cells[p]} for p in periods]
+    shown = suppress_counts(rows, by=["period"], count="n", providers="providers", with_totals=False)
+    return {str(r["period"]): r["n"] for r in shown}, any(r["suppressed"] for r in shown)
 
 
 def monthly_rates(lake: Lake, scope: Scope) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -83,8 +131,10 @@ def comparison_panel(
     peers: tuple[Mapping[str, Any], Mapping[str, Any]],
     caption: str,
     measure: str,
+    unit: str = "month",
 ) -> Panel:
-    """Own monthly rate beside a suppressed peer aggregate's; a hidden peer month shows as a gap."""
+    """Own rate per period (`window`: months or years, `unit`) beside a suppressed peer aggregate's;
+    a hidden peer period shows as a gap."""
     (own_counts, own_exposure), (peer_counts, peer_exposure) = own, peers
     rows, table = [], []
     for m in window:
@@ -92,7 +142,7 @@ def comparison_panel(
         rows += [{"label": m, "series": names[0], "value": mine}, {"label": m, "series": names[1], "value": theirs}]
         table.append(
             {
-                "month": m,
+                unit: m,
                 f"{names[0]}: events": int(own_counts.get(m, 0)),
                 f"{names[0]}: rate per {PER:,}": mine,
                 f"{names[1]}: events": peer_counts.get(m),
@@ -102,9 +152,10 @@ def comparison_panel(
         )
     hidden = sum(bool(t[f"{names[1]}: suppressed"]) for t in table)
     chart = charts.series_chart(rows, title=title, y_title=f"per {PER:,} {measure_words(measure)}", series=names)
-    description = f"Monthly event rates per {PER:,} {measure_words(measure)}: {names[0]} against {names[1]}."
+    every = "Monthly" if unit == "month" else "Yearly"
+    description = f"{every} event rates per {PER:,} {measure_words(measure)}: {names[0]} against {names[1]}."
     if hidden:
-        description += f" {hidden} month(s) of the peer rate are hidden to protect small numbers."
+        description += f" {hidden} {unit}(s) of the peer rate are hidden to protect small numbers."
     svg = charts.svg(chart, description=description)
     return Panel(panel_id, title, svg, pd.DataFrame(table), f"{caption} {description}", suppressed=bool(hidden))
 
@@ -210,13 +261,15 @@ def member_paretos(lake: Lake, scope: Scope, *, titles: tuple[str, str], caption
     ]
 
 
-def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, period: tuple[str, str]) -> Panel:
-    recent = Scope(provider_type=provider_type, months=recent_months(period))
-    measure = measure_words(RATE_MEASURE.get(provider_type, "encounters"))
-    title = f"Where you stand among {type_words(provider_type)}: events per {PER:,} {measure}"
+def _own_funnel(
+    lake: Lake, pseudonym: str, group: frozenset[str], words: str, window: tuple[str, str], span: str
+) -> Panel:
+    recent = Scope(providers=group, months=window)
+    measure = measure_words(_measure_of(lake, group) or "encounters")
+    title = f"Where you stand among {words}: events per {PER:,} {measure}"
     funnel = funnel_of(lake.execute(provider_counts_query(lake, recent)))
     caption = (
-        f"Over {recent_words(period)}. You are the black diamond; the lines are the limits for a provider of each "
+        f"Over {span}. You are the black diamond; the lines are the limits for a provider of each "
         "volume. Other providers are not drawn: one provider's rate and volume could identify it."
     )
     mine = next((p for p in funnel.points if p.unit == pseudonym), None) if funnel else None
@@ -232,7 +285,7 @@ def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, period: tuple[st
     )
     position = charts.FLAG_LABELS.get(mine.flag, mine.flag)
     description = f"Your rate {mine.rate:.3g} against the pooled {funnel.target:.3g} per {PER:,}: {position.lower()}. "
-    description += funnel_description(funnel, what=f"events among {type_words(provider_type)}")
+    description += funnel_description(funnel, what=f"events among {words}")
     table = pd.DataFrame(
         [
             {
@@ -248,8 +301,39 @@ def _own_funnel(lake: Lake, pseudonym: str, provider_type: str, period: tuple[st
     return Panel("funnel", title, charts.svg(chart, description=description), table, f"{caption} {description}")
 
 
-def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | None = None) -> Dashboard:
-    """One provider's own rates and SPC, against its peer group (same type and size band), suppressed."""
+def _measure_of(lake: Lake, group: frozenset[str]) -> str | None:
+    """The one rate measure of a group's provider types; None where they mix measures."""
+    members = members_of(lake)
+    types = set(members[members["provider"].isin(sorted(group))]["provider_type"].dropna())
+    measures = {RATE_MEASURE.get(str(t), "encounters") for t in types}
+    return measures.pop() if len(measures) == 1 else None
+
+
+def group_words(released: PeerRelease, provider: str, own_type: str) -> str:
+    """The released peer group in words: "hospitals in the South", "hospitals and nursing homes"."""
+    label = released.label_of(provider, "provider_type")
+    words = type_words(own_type) if label == own_type else (type_group_words(label or "*") or type_words(own_type))
+    region = released.label_of(provider, "region")
+    return f"{words} in the {region}" if region and region != "<none>" else words
+
+
+def release_window(period: tuple[str, str], profile: Profile) -> tuple[str, str]:
+    """The months a funnel of peers covers: the last 12 under a month profile; the period end's
+    calendar year (so far) under a year profile, so no month boundary is released."""
+    if profile.date_precision == "month":
+        return recent_months(period)
+    return max(period[0], f"{period[1][:4]}-01"), period[1]
+
+
+def release_span(period: tuple[str, str], profile: Profile) -> str:
+    """`release_window` in words."""
+    return recent_words(period) if profile.date_precision == "month" else f"{period[1][:4]} (the year so far)"
+
+
+def provider_dashboard(
+    lake: Lake, provider_pseudonym: str, *, end_month: str | None = None, profile: Profile = RELEASE
+) -> Dashboard:
+    """One provider's own rates and SPC, against its released peer group (`profile`), suppressed."""
     months = available_months(lake)
     period = period_of(months, end_month)
     if period is None:
@@ -259,22 +343,17 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
     if me.empty:
         note = "Your organisation has no events in the pool yet: submit events to your PSO to see them here."
         return Dashboard("provider", "Your organisation", period, [], months=months, notes=[note])
-    provider_type, band = str(me["provider_type"].iloc[0]), me["size_band"].iloc[0]
-    same_band = members["size_band"].isna() if pd.isna(band) else members["size_band"] == band
-    peer_ids = members[(members["provider_type"] == provider_type) & same_band]["provider"]
-    peers = frozenset(str(p) for p in peer_ids if p != provider_pseudonym)
+    provider_type = str(me["provider_type"].iloc[0])
+    released = peer_release(lake, profile)
     measure = RATE_MEASURE.get(provider_type, "encounters")
     window = month_range(*period)
     own = Scope(providers=frozenset({provider_pseudonym}), months=period)
     counts, exposure = monthly_rates(lake, own)
     actions = _own_actions(lake, provider_pseudonym, period)
     starts, breaks = _phase_starts([m for m in window if exposure.get(m, 0) > 0], actions)
-    peer_scope = Scope(providers=peers, months=period)
-    peer_counts, _ = suppressed_monthly(lake, peer_scope, window)
-    peer_exposure = by_month(lake.execute(monthly_exposure(lake, peer_scope)), "exposure") if peers else {}
     phase_note = f" Limits recomputed after actions implemented in {', '.join(breaks)}." if breaks else ""
-    group = f"{type_words(provider_type)} of your size band"
     dashboard = Dashboard("provider", "Your organisation", period, [], months=months)
+    dashboard.notes.append(release_line(profile, released))
     dashboard.panels += [
         spc_panel(
             "rate",
@@ -288,17 +367,7 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
             drill="events/",
         ),
         _harm_run_panel(window, by_month(lake.execute(monthly_counts(lake, own, harmful_only=True)), "n")),
-        comparison_panel(
-            "peers",
-            title=f"You and your peers: {group}",
-            names=("You", "Peers"),
-            window=window,
-            own=(counts, exposure),
-            peers=(peer_counts, peer_exposure),
-            caption=f"Peers: the other {len(peers)} {group} in the pool, as one non-identified aggregate.",
-            measure=measure,
-        ),
-        _own_funnel(lake, provider_pseudonym, provider_type, period),
+        *_peer_panels(lake, released, provider_pseudonym, provider_type, (counts, exposure), period, profile),
         *member_paretos(
             lake,
             own,
@@ -311,3 +380,46 @@ def provider_dashboard(lake: Lake, provider_pseudonym: str, *, end_month: str | 
         _actions_panel(actions),
     ]
     return dashboard
+
+
+def _peer_panels(
+    lake: Lake,
+    released: PeerRelease | None,
+    me: str,
+    provider_type: str,
+    own: tuple[Mapping[str, Any], Mapping[str, Any]],
+    period: tuple[str, str],
+    profile: Profile,
+) -> list[Panel]:
+    """The provider against its released peer group: rates per period of the profile, and the funnel."""
+    title = "You and your peers"
+    if released is None:
+        caption = "The pool has too few providers for any peer group to hold enough of them to be shown."
+        return [empty_panel("peers", title=title, caption=caption)]
+    group = released.peers_of(me)
+    peers = group - {me}
+    words = group_words(released, me, provider_type)
+    measure = _measure_of(lake, group)
+    if measure is None:
+        caption = f"Your peer group ({words}) mixes rate measures, so no peer rate is drawn."
+        return [empty_panel("peers", title=title, caption=caption)]
+    window = month_range(*period)
+    periods, unit = periods_of(window, profile), profile.date_precision
+    peer_scope = Scope(providers=peers, months=period)
+    peer_counts, _ = suppressed_monthly(lake, peer_scope, window, profile)
+    peer_exposure = by_period(by_month(lake.execute(monthly_exposure(lake, peer_scope)), "exposure"), window, profile)
+    counts, exposure = own
+    return [
+        comparison_panel(
+            "peers",
+            title=f"{title}: {words}",
+            names=("You", "Peers"),
+            window=periods,
+            own=(by_period(counts, window, profile), by_period(exposure, window, profile)),
+            peers=(peer_counts, peer_exposure),
+            caption=f"Peers: the other {len(peers)} {words} in the pool, as one non-identified aggregate.",
+            measure=measure,
+            unit=unit,
+        ),
+        _own_funnel(lake, me, group, words, release_window(period, profile), release_span(period, profile)),
+    ]

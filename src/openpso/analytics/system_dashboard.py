@@ -4,8 +4,10 @@ the pool knows providers only by random code, and mapping a code to a name is th
 re-identification, not a dashboard's (issue 14 item 6).
 
 The affiliates are those whose member agreement in force lets the system see their data
-(`MemberAgreement.system_may_view`); everything about other providers goes through small-cell
-suppression, as on a provider's dashboard (`member_dashboards`).
+(`MemberAgreement.system_may_view`); everything about other providers is a release, as on a
+provider's dashboard (`member_dashboards`): the rest of the pool is the providers sharing the
+affiliates' released provider type (grouped or suppressed until k providers share it), its numbers
+carry the profile's dates (the year under release/1) and go through small-cell suppression.
 """
 
 from __future__ import annotations
@@ -15,17 +17,23 @@ from collections.abc import Collection
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import PER, RATE_MEASURE
 from openpso.analytics.member_dashboards import (
+    by_period,
     comparison_panel,
+    group_words,
     member_paretos,
     members_of,
     monthly_rates,
+    peer_release,
+    periods_of,
     suppressed_monthly,
 )
 from openpso.analytics.panels import (
     NO_DATA,
     Dashboard,
+    Panel,
     available_months,
     by_month,
+    empty_panel,
     measure_words,
     period_of,
     rate_chart,
@@ -34,6 +42,8 @@ from openpso.analytics.panels import (
 )
 from openpso.analytics.queries import Scope, monthly_exposure
 from openpso.lake.months import month_range
+from openpso.nonid.profiles import RELEASE, Profile
+from openpso.nonid.release import PeerRelease, release_line
 
 # The pool holds affiliates by random code only, and only the PSO's logged re-identification turns a
 # code back into a provider (nonid.pseudonyms): the system's page shows its affiliates together,
@@ -45,7 +55,9 @@ BY_NAME_NOTE = (
 )
 
 
-def system_dashboard(lake: Lake, affiliates: Collection[str], *, end_month: str | None = None) -> Dashboard:
+def system_dashboard(
+    lake: Lake, affiliates: Collection[str], *, end_month: str | None = None, profile: Profile = RELEASE
+) -> Dashboard:
     """A health system's sharing affiliates together (`affiliates`: their pool codes, which the page
     never shows): the system's SPC, the system against pool peers, and its Paretos."""
     months = available_months(lake)
@@ -64,12 +76,10 @@ def system_dashboard(lake: Lake, affiliates: Collection[str], *, end_month: str 
     ours = frozenset(members[members["provider"].isin(list(present)) & (members["provider_type"] == main)]["provider"])
     scope = Scope(providers=ours, months=period)
     counts, exposure = monthly_rates(lake, scope)
-    others = members[(members["provider_type"] == main) & ~members["provider"].isin(list(present))]["provider"]
-    pool_scope = Scope(providers=frozenset(str(p) for p in others), months=period)
-    pool_counts, _ = suppressed_monthly(lake, pool_scope, window)
-    pool_exposure = by_month(lake.execute(monthly_exposure(lake, pool_scope)), "exposure") if len(others) else {}
+    released = peer_release(lake, profile)
     every = Scope(providers=frozenset(present), months=period)
     dashboard = Dashboard("system", "Your health system", period, [], months=months, notes=[BY_NAME_NOTE])
+    dashboard.notes.append(release_line(profile, released))
     dashboard.panels += [
         spc_panel(
             "rate",
@@ -82,16 +92,7 @@ def system_dashboard(lake: Lake, affiliates: Collection[str], *, end_month: str 
             caption=f"Laney u′ chart of your {len(ours)} sharing {type_words(main)} together.",
             drill="events/",
         ),
-        comparison_panel(
-            "pool",
-            title=f"Your system and the pool: {type_words(main)}",
-            names=("Your system", "Rest of the pool"),
-            window=window,
-            own=(counts, exposure),
-            peers=(pool_counts, pool_exposure),
-            caption=f"The pool: the other {type_words(main)} in the PSO, as one non-identified aggregate.",
-            measure=measure,
-        ),
+        _pool_panel(lake, released, (ours, present), main, (counts, exposure), period, profile),
         *member_paretos(
             lake,
             every,
@@ -100,3 +101,48 @@ def system_dashboard(lake: Lake, affiliates: Collection[str], *, end_month: str 
         ),
     ]
     return dashboard
+
+
+def _pool_panel(
+    lake: Lake,
+    released: PeerRelease | None,
+    systems: tuple[frozenset[str], frozenset[str]],
+    main: str,
+    own: tuple[dict[str, object], dict[str, object]],
+    period: tuple[str, str],
+    profile: Profile,
+) -> Panel:
+    """The system's rate against the rest of its released peer group, per period of the profile.
+
+    The group is every provider whose released provider type is the affiliates' (region left out:
+    the system's affiliates may lie in several, and a union of groups of k holds at least k)."""
+    ours, affiliates = systems  # the affiliates of the main type, and every affiliate
+    title = "Your system and the pool"
+    if released is None or "provider_type" not in released.qis:
+        caption = "The pool has too few providers for a peer group of them to be shown."
+        return empty_panel("pool", title=title, caption=caption)
+    first = sorted(ours)[0]
+    label = released.label_of(first, "provider_type")
+    same = released.frame[released.frame["provider_type"].astype(object) == label]["provider"]
+    others = frozenset(str(p) for p in same) - affiliates
+    words = group_words(released, first, main).split(" in the ")[0]
+    types = set(members_of(lake).set_index("provider").loc[sorted(others | ours), "provider_type"].dropna())
+    if len({RATE_MEASURE.get(str(t), "encounters") for t in types}) > 1:
+        caption = f"The pool's peer group ({words}) mixes rate measures, so no pool rate is drawn."
+        return empty_panel("pool", title=f"{title}: {words}", caption=caption)
+    window = month_range(*period)
+    pool_scope = Scope(providers=others, months=period)
+    pool_counts, _ = suppressed_monthly(lake, pool_scope, window, profile)
+    exposure = by_month(lake.execute(monthly_exposure(lake, pool_scope)), "exposure") if others else {}
+    counts, own_exposure = own
+    return comparison_panel(
+        "pool",
+        title=f"{title}: {words}",
+        names=("Your system", "Rest of the pool"),
+        window=periods_of(window, profile),
+        own=(by_period(counts, window, profile), by_period(own_exposure, window, profile)),
+        peers=(pool_counts, by_period(exposure, window, profile)),
+        caption=f"The pool: the other {words} in the PSO, as one non-identified aggregate.",
+        measure=RATE_MEASURE.get(main, "encounters"),
+        unit=profile.date_precision,
+    )

@@ -32,8 +32,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from openpso.nonid.models import NarrativeReview
 from openpso.audit.models import AuditEvent, AuditEventQuerySet
+from openpso.nonid.models import NarrativeReview
 from openpso.organizations.models import Membership, Organization
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role

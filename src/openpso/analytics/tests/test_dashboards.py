@@ -137,15 +137,32 @@ def test_every_published_peer_count_is_at_least_the_threshold(small_lake, settin
         assert table.loc[table["Peers: suppressed"], "Peers: rate per 1,000"].isna().all()
 
 
-def test_a_peer_group_of_too_few_providers_is_hidden_entirely(small_lake):  # noqa: F811
+def test_a_peer_group_is_released_by_year_and_never_by_size_band(small_lake):  # noqa: F811
+    # Issue 14 item 5: before, the peers were the same type and size band (two peers in the
+    # smallest band, hidden by suppression); a release keeps no size band, so the group is the
+    # hospitals (k measured on the release), compared year by year under release/1.
     members = pd.DataFrame(providers_of(small_lake))
     hospital = members[members["provider_type"] == "hospital"]
     sizes = hospital.groupby("size_band")["provider"].count()
-    band = sizes[sizes <= 3].index[0]  # at most two peers: fewer than min_providers (3)
+    band = sizes[sizes <= 3].index[0]
     pseudonym = hospital[hospital["size_band"] == band]["provider"].iloc[0]
-    panel = provider_dashboard(Lake(small_lake), pseudonym).panel("peers")
-    assert panel.suppressed
-    assert panel.table["Peers: events"].isna().all()
+    dashboard = provider_dashboard(Lake(small_lake), pseudonym)
+    panel = dashboard.panel("peers")
+    assert "year" in panel.table.columns
+    assert all(len(str(y)) == 4 for y in panel.table["year"])
+    assert f"the other {len(hospital) - 1} hospitals" in panel.caption
+    assert dashboard.notes[0].startswith("Released under release/1: dates to the year, peer groups of at least 5")
+
+
+def test_a_pool_of_too_few_providers_for_k_shows_no_peer_group(small_lake, settings):  # noqa: F811
+    settings.OPENPSO_RELEASE_MIN_PROVIDERS = 10_000
+    members = pd.DataFrame(providers_of(small_lake))
+    dashboard = provider_dashboard(Lake(small_lake), str(members["provider"].iloc[0]))
+    panel = dashboard.panel("peers")
+    assert panel.table.empty
+    assert "too few providers" in panel.caption
+    assert dashboard.panel("funnel") is None
+    assert "no peer group released" in dashboard.notes[0]
 
 
 def test_actions_start_new_phases_only_with_enough_months_either_side():
@@ -169,7 +186,8 @@ def test_a_health_system_sees_its_affiliates_together_never_one_by_one_and_the_p
     chosen = frozenset(hospitals(small_lake)[:3])
     dashboard = system_dashboard(Lake(small_lake), chosen)
     assert [p.id for p in dashboard.panels] == ["rate", "pool", "categories", "factors"]
-    assert dashboard.notes == [BY_NAME_NOTE]
+    assert dashboard.notes[0] == BY_NAME_NOTE
+    assert dashboard.notes[1].startswith("Released under release/1: dates to the year")  # issue 14 item 5
     assert "3 sharing" in dashboard.panel("rate").caption
     pool = dashboard.panel("pool").table
     published = pool["Rest of the pool: events"].dropna()
