@@ -167,12 +167,10 @@ def report_filed(report_id: Any) -> None:
             return
         for grant in grants:
             if in_scope(grant, report):
-                _one(
-                    report,
-                    grant=grant,
-                    channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant),
-                    run=FunctionalRun(),
-                )
+                run = FunctionalRun()
+                _one(report, grant=grant, channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant), run=run)
+                if run.accepted:
+                    pool_soon()  # received by the PSO: the pool must learn of it, as after a batch
                 return
     except Exception:  # log ids only (invariant 4); the catch-up command reports it later
         logger.exception("functional reporting after filing failed", extra={"report": str(report_id)})

@@ -74,6 +74,25 @@ def test_a_report_filed_under_a_grant_is_reported_once_the_filing_commits(cast, 
     assert Submission.objects.get(event_id=report.pk).method == "functional"
 
 
+def test_a_report_filed_under_a_grant_queues_a_pool_refresh(cast, django_capture_on_commit_callbacks, monkeypatch):
+    # Issue 16: the filed report became functionally reported but never reached the pool — no
+    # refresh was queued, and the catch-up command then found nothing new to send.
+    queued: list[bool] = []
+    monkeypatch.setattr("openpso.lake.tasks.enqueue_refresh", lambda *, full=False: queued.append(full))
+    _grant(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        file(cast.users["reporter"])
+    assert queued == [False]
+
+
+def test_a_report_filed_with_no_grant_queues_no_pool_refresh(cast, django_capture_on_commit_callbacks, monkeypatch):
+    queued: list[bool] = []
+    monkeypatch.setattr("openpso.lake.tasks.enqueue_refresh", lambda *, full=False: queued.append(full))
+    with django_capture_on_commit_callbacks(execute=True):
+        file(cast.users["reporter"])
+    assert queued == []
+
+
 def test_the_catch_up_command_reports_what_the_hook_missed(cast):
     _grant(cast)
     out = io.StringIO()
