@@ -14,8 +14,8 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
+from django.http import HttpRequest, JsonResponse
+from django_ratelimit.core import _split_rate, is_ratelimited  # type: ignore[import-untyped]
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
@@ -101,10 +101,14 @@ def _caller(request: HttpRequest) -> tuple[list[int], Channel, str]:
         "are found; any other id is refused as unknown."
     ),
 )
-def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut | ErrorOut]:
+def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut | ErrorOut] | JsonResponse:
     providers, channel, who = _caller(request)
     if is_ratelimited(request, group="openpso.submissions", key=lambda g, r: who, rate=RATE, increment=True):
-        return Status(429, ErrorOut(detail=f"Too many submissions; at most {RATE.replace('/m', ' a minute')}."))
+        # The window is at most one period long: a client that waits that long is let through
+        # (RFC 9110 section 10.2.3; the API's own throttle answers the same way).
+        _, period = _split_rate(RATE)
+        detail = f"Too many submissions; at most {RATE.replace('/m', ' a minute')}. Retry after Retry-After seconds."
+        return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(period)})
     results = submit_events(event_ids=[str(e) for e in payload.events], provider_ids=providers, channel=channel)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("accepted", "unchanged", "refused")}
     out = [

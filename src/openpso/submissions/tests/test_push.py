@@ -132,7 +132,10 @@ def test_without_a_session_or_key_the_api_answers_401(cast, client):
 def test_submissions_are_rate_limited_per_caller(cast, manager, monkeypatch):
     monkeypatch.setattr(api, "RATE", "2/m")
     ids = [str(cast.reports["r1"].pk)]
-    assert [post(manager, ids).status_code for _ in range(3)] == [200, 200, 429]
+    answers = [post(manager, ids) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2]["Retry-After"] == "60"  # the window is at most a minute long
+    assert "at most 2 a minute" in answers[2].json()["detail"]
 
 
 def test_killing_the_submission_mid_batch_and_resending_gives_exactly_the_same_pso_state(cast, manager, monkeypatch):
