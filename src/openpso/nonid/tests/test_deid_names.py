@@ -180,3 +180,79 @@ def test_names_outside_the_census_lists_are_found_by_their_shape_and_context(tex
 def test_brands_and_departments_in_capitals_are_not_taken_for_rare_names() -> None:
     text = "Given Lasix, 40 mg. Bair Hugger applied. Seen in Med-Surg by Infection Prevention."
     assert not [s for s in find(text) if s.type in ("PERSON", "PATIENT", "STAFF")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("called dtr yolanda, she will come at noon", "yolanda"),
+        ("husband desmond at bedside overnight", "desmond"),
+        ("neighbor faith checks on her daily", "faith"),
+        ("Wife Hope stayed until 2100.", "Hope"),
+        ("Son Mark is the health care proxy.", "Mark"),
+        ("PT ANXIOUS. DTR OPAL AT BEDSIDE, UPDATED.", "OPAL"),
+    ],
+)
+def test_relatives_first_names_in_any_case_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("wound reviewed by dr. pellegrino this am", "pellegrino"),
+        ("paged dr kowalczyk re: k 3.1", "kowalczyk"),
+        ("hand-off given to rn marisela at 1900", "marisela"),
+        ("pt dashawn ostrowski seen for refill", "dashawn ostrowski"),
+    ],
+)
+def test_lower_case_names_after_titles_roles_and_patient_cues_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "son will call back tonight",
+        "dtr may visit after work",
+        "dr aware, no new orders",
+        "rn notified charge, pt resting",
+        "son per his request wants updates",
+        "FH: father MI at 61, mother CVA",
+        "temp rose to 38.9 overnight",
+    ],
+)
+def test_words_after_cues_that_are_not_names_stay(text: str) -> None:
+    assert not [s for s in find(text, use_model=False) if s.type in ("PERSON", "PATIENT", "STAFF")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kept"),
+    [
+        ("Res Ottoline Brackwater ate well.", "Ottoline Brackwater", "Res"),
+        ("Dtr Perpetua brought lunch.", "Perpetua", "Dtr"),
+        ("Report given to RPh Idris Vanterpool.", "Idris Vanterpool", "RPh"),
+        ("Ofc Szczepanski took the statement.", "Szczepanski", "Ofc"),
+    ],
+)
+def test_cue_words_stay_outside_the_name(text: str, value: str, kept: str) -> None:
+    assert covered(text, value)
+    start = text.index(kept)
+    assert not any(s.start <= start < s.end for s in find(text, use_model=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("turned and repositioned q2h.\n- jw", "jw"),
+        ("no further falls tonight.\n- tb lpn", "tb"),
+        ("Tolerating diet well. -K. Lindqvist, RD, LD", "K. Lindqvist"),
+        ("FAMILY UPDATED BY PHONE.\nM. OYELARAN RN", "M. OYELARAN"),
+    ],
+)
+def test_signatures_at_the_end_of_a_line_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+def test_a_signature_dash_before_a_word_is_not_a_name() -> None:
+    assert not find("Plan: cont abx.\n- ok per ID", use_model=False)

@@ -190,3 +190,40 @@ def test_every_shape_recognizer_returns_spans_inside_the_text() -> None:
 
 def test_a_number_with_a_bracketed_area_code_is_a_phone() -> None:
     assert {s.type for s in find("reach her on (47) 3312-0958 in the evening", use_model=False)} == {"PHONE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("flu swabs sent for rms 312, 315 and 318", "315"),
+        ("pt in 6S-221 got the wrong bag", "6S-221"),
+        ("moved from 512B to 514A at family request", "514A"),
+        ("dialysis chair 9 this shift", "9"),
+        ("baby in isolette #4 on CPAP", "4"),
+    ],
+)
+def test_rooms_beds_and_chairs_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["POD 2 s/p lap chole", "rm 215, 84 yo male", "OOB TO CHAIR W/ ASSIST", "oxycodone 5 mg #60 no refills"],
+)
+def test_post_op_days_ages_and_quantities_are_not_rooms_or_ids(text: str) -> None:
+    assert not [s for s in find(text, use_model=False) if s.type in ("ROOM", "ID")] or text.startswith("rm 215")
+    if text.startswith("rm 215"):
+        assert {text[s.start : s.end] for s in find(text, use_model=False)} == {"215"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("her car (plate 4KLM 218) was towed", "4KLM 218"),
+        ("VEHICLE PLATE RTX 5531 TOWED", "RTX 5531"),
+        ("interpreter (badge on file, ID 30917) present", "30917"),
+        ("Sgt. Pruitt #5120 on scene", "5120"),
+    ],
+)
+def test_plates_badges_and_bare_ids_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
