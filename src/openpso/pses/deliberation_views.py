@@ -101,7 +101,13 @@ def just_culture(request: HttpRequest, event_id: str) -> HttpResponse:
             return redirect(_detail_url(deliberation))
     if corrected is not None:
         deliberations.record_reads(user=request.user, deliberations=[corrected], via="correction")
-    context = _context(event, form=form, corrected=corrected, severity_note=justculture.SEVERITY_NOTE)
+    context = _context(
+        event,
+        form=form,
+        corrected=corrected,
+        severity_note=justculture.SEVERITY_NOTE,
+        employment_note=justculture.EMPLOYMENT_NOTE,
+    )
     return render(request, "pses/justculture_form.html", context)
 
 

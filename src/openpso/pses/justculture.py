@@ -46,6 +46,19 @@ class Response:
     }
 
 
+# Shown wherever the aid leads to a sanction or to HR (issue 15 item 7). 42 U.S.C. 299b-22(e):
+# no adverse employment action because a person reported in good faith to the provider (meaning
+# it for a PSO) or to a PSO; 299b-22(a): PSWP is privileged in any administrative disciplinary
+# proceeding, so HR must build its case from facts it holds outside the PSES.
+EMPLOYMENT_NOTE = (
+    "No adverse employment action may be taken against anyone because they reported in good faith, "
+    "to this provider for its PSO or to the PSO (42 U.S.C. 299b-22(e)); the fact of a report is never "
+    "a ground. HR and any disciplinary process act only on facts from outside the PSES (the medical "
+    "record, their own interviews and records), never on this decision, the report or other Patient "
+    "Safety Work Product, which is privileged in disciplinary proceedings (42 U.S.C. 299b-22(a))."
+)
+
+
 # The blameworthy-event exits (RCA², NPSF 2015; regulatory notes §8.2).
 class Exit:
     CRIMINAL_ACT = "criminal_act"
@@ -152,6 +165,11 @@ class Outcome:
     @property
     def response_label(self) -> str:
         return Response.LABELS[self.response]
+
+    @property
+    def employment_note(self) -> str:
+        """The law on employment action, where the response may lead to one ("" elsewhere)."""
+        return EMPLOYMENT_NOTE if self.response in (Response.SANCTION, Response.REFER_TO_HR) else ""
 
     @property
     def refers_to_hr(self) -> bool:

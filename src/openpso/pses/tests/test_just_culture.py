@@ -40,6 +40,14 @@ def test_an_intended_or_criminal_act_leaves_the_aid_for_hr(exit_code):
     assert outcome.refers_to_hr
 
 
+def test_only_sanction_and_hr_outcomes_carry_the_employment_note():
+    assert "299b-22(e)" in decide({"intent": Exit.CRIMINAL_ACT}).employment_note
+    reckless = {"intent": "no", "impairment": "no", "knowing_violation": "yes", "procedure_workable": "yes"}
+    assert "299b-22(e)" in decide(reckless).employment_note
+    assert "outside the PSES" in decide(reckless).employment_note
+    assert decide({"intent": "no", "impairment": "illness"}).employment_note == ""
+
+
 def test_substance_impairment_leaves_the_aid_for_hr():
     outcome = decide({"intent": "no", "impairment": Exit.SUBSTANCE_IMPAIRMENT})
     assert (outcome.category, outcome.response, outcome.exit) == (
@@ -137,6 +145,7 @@ def test_the_page_records_answers_and_outcome_as_an_encrypted_deliberation(cast,
     url = reverse("pses:just-culture", kwargs={"event_id": event.pk})
     page = client.get(url).content.decode()
     assert SEVERITY_NOTE in page
+    assert "42 U.S.C. 299b-22(e)" in page  # before anyone answers, the aid says what the law forbids
     assert "<script>" not in page
     response = client.post(url, RECKLESS_FORM)
     deliberation = Deliberation.objects.get()
@@ -153,6 +162,9 @@ def test_the_page_records_answers_and_outcome_as_an_encrypted_deliberation(cast,
     shown = client.get(response["Location"]).content.decode()
     assert "Reckless behaviour" in shown
     assert "must not drive the response" in shown
+    # The sanction path states the law on employment action beside the outcome (issue 15 item 7).
+    assert 'id="employment-note"' in shown
+    assert "42 U.S.C. 299b-22(e)" in shown
     entry = TimelineEntry.objects.get(event=event, kind=TimelineKind.JUST_CULTURE)
     audit = AuditEvent.objects.get(action="deliberation.recorded")
     for data in (entry.data, audit.detail):
