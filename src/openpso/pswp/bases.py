@@ -60,8 +60,8 @@ BASES: dict[str, Basis] = {
             "3.206(b)(3)",
             "Authorised by each identified provider",
             "A signed written authorisation from each identified provider, detailed enough to inform "
-            "of the nature and scope of the disclosure; retained (believed 6 years from the last "
-            "disclosure) and produced to the Secretary on request [verify].",
+            "of the nature and scope of the disclosure; retained for six years from the last "
+            "disclosure made under it and produced to the Secretary on request (3.206(b)(3)(ii)).",
         ),
         Basis(
             "PSA_PROVIDER_PSO",
