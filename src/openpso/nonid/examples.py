@@ -1,22 +1,30 @@
-"""Reviewed narratives as labelled examples for improving the engine (issue 5 item 5).
+"""Reviewed narratives as labelled examples for improving the engine (issue 5 item 5), and
+the regression set the engine is checked against (issue 14 item 4).
 
-One JSON line per approved review of a narrative as it stands now: the identified text,
-the final spans a person approved and the corrections they made on the way. The file is
-PHI: it is written only on an explicit request, readable by its owner alone (0600), never
-over an existing file, and the export is in the audit log (invariant 3).
+`export_examples`: one JSON line per approved review of a narrative as it stands now: the
+identified text, the final spans a person approved and the corrections they made on the way.
+The file is PHI: it is written only on an explicit request, readable by its owner alone
+(0600), never over an existing file, and the export is in the audit log (invariant 3).
+
+`check_regressions`: every approved correction replayed against the engine as it is now —
+does it find what a reviewer added, does it still take what a reviewer undid. The result is
+offsets, types and ids only, never text, so it may be printed and logged.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from openpso.audit.trail import record
 from openpso.nonid import review
-from openpso.nonid.models import NarrativeReview, ReviewState
+from openpso.nonid.deid import Span, find_many
+from openpso.nonid.models import CorrectionAction, NarrativeReview, ReviewState
 from openpso.organizations.models import Organization
 
 
@@ -76,3 +84,88 @@ def export_examples(*, out: Path, provider: Organization | None = None) -> int:
         out.unlink(missing_ok=True)
         raise
     return sum(len(ids) for ids in written.values())
+
+
+# What the engine does now with a span a reviewer added (regressions: MISSED, PARTLY_MISSED)…
+CAUGHT, CAUGHT_AS_OTHER, PARTLY_MISSED, MISSED = "caught", "caught_as_other_type", "partly_missed", "missed"
+# …and with one a reviewer undid (a false positive: taking it again hides words, names no one).
+NOT_FLAGGED, STILL_FLAGGED = "no_longer_flagged", "still_flagged"
+REGRESSIONS = frozenset({PARTLY_MISSED, MISSED})
+_BATCH = 50  # narratives per engine call
+
+
+@dataclass(frozen=True)
+class CorrectionCheck:
+    """One approved correction against the engine now: offsets and types, never the text."""
+
+    action: str  # CorrectionAction: ADD (a span the reviewer marked) or REMOVE (one they undid)
+    start: int
+    end: int
+    span_type: str
+    outcome: str
+    engine_types: tuple[str, ...] = ()  # the types the engine gives the characters now
+
+    @property
+    def regressed(self) -> bool:
+        return self.outcome in REGRESSIONS
+
+
+@dataclass(frozen=True)
+class ReviewCheck:
+    review_id: int
+    report_id: Any
+    provider_id: int
+    checks: tuple[CorrectionCheck, ...]
+
+    @property
+    def regressions(self) -> tuple[CorrectionCheck, ...]:
+        return tuple(c for c in self.checks if c.regressed)
+
+
+def check_regressions(*, provider: Organization | None = None) -> Iterator[ReviewCheck]:
+    """Each approved review with corrections (`approved_reviews`), its corrections replayed
+    against the current engine with the context the review was made with. Only corrections
+    that stand in the approved result count: the spans a reviewer added (as they were kept),
+    and the engine's spans a reviewer undid and did not mark again."""
+    reviews = (item for item in approved_reviews(provider=provider) if item.corrections.exists())
+    while batch := list(islice(reviews, _BATCH)):
+        narratives = [item.report.narrative for item in batch]
+        contexts = [review.context_for(item.report) for item in batch]
+        for item, narrative, engine in zip(batch, narratives, find_many(narratives, contexts=contexts), strict=True):
+            checks = _checks(item, narrative, engine)
+            if checks:
+                yield ReviewCheck(item.pk, item.report_id, item.report.provider_id, checks)
+
+
+def _checks(item: NarrativeReview, narrative: str, engine: tuple[Span, ...]) -> tuple[CorrectionCheck, ...]:
+    corrections = review.corrections_of(item)
+    final = review.final_spans(item, corrections)
+    kept = {(s.start, s.end) for s in final}
+    checks = [_added(span, narrative, engine) for span in final if span.source == review.REVIEWER]
+    undone = {
+        (c.start, c.end, c.span_type)
+        for c in corrections
+        if c.action == CorrectionAction.REMOVE and (c.start, c.end) not in kept
+    }
+    for start, end, span_type in sorted(undone):
+        over = _types_over(engine, start, end)
+        outcome = STILL_FLAGGED if over else NOT_FLAGGED
+        checks.append(CorrectionCheck(CorrectionAction.REMOVE, start, end, span_type, outcome, over))
+    return tuple(checks)
+
+
+def _added(span: Span, narrative: str, engine: tuple[Span, ...]) -> CorrectionCheck:
+    wanted = [i for i in range(span.start, span.end) if not narrative[i].isspace()]
+    covered = [i for i in wanted if any(s.start <= i < s.end for s in engine)]
+    types = _types_over(engine, span.start, span.end)
+    if not covered:
+        outcome = MISSED
+    elif len(covered) < len(wanted):
+        outcome = PARTLY_MISSED  # a visible piece of an identifier can still name someone
+    else:
+        outcome = CAUGHT if set(types) == {span.type} else CAUGHT_AS_OTHER
+    return CorrectionCheck(CorrectionAction.ADD, span.start, span.end, span.type, outcome, types)
+
+
+def _types_over(engine: Iterable[Span], start: int, end: int) -> tuple[str, ...]:
+    return tuple(sorted({s.type for s in engine if s.start < end and s.end > start}))
