@@ -3,6 +3,11 @@ sections only the feedback app knows — the provider's own actions and their me
 the PSO learned this month (alerts and pooled signals), and what changed because people reported.
 
 Each builder takes the organisation, the month ("YYYY-MM") and a progress callback (percent, words).
+
+A report leaves the PSO, so its pooled parts are a release (issue 14 item 5; openpso.nonid.release):
+peers and pooled numbers at the release profile's dates (the year under release/1), peer groups of
+at least k providers, and the document names its profile and the measured k (`release_line`); the
+generated report is recorded as a `Release` (`reports.generate`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from openpso.feedback.digest import digest_for
 from openpso.feedback.document import ReportDocument, Section, Table, cell, figure_of
 from openpso.feedback.evidence import describe
 from openpso.feedback.models import AlertStatus, AlertTarget, ReportKind, SafetyAlert
+from openpso.nonid.profiles import RELEASE, Profile, period_of_month
 from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
+from openpso.nonid.release import release_line, release_profile
 from openpso.organizations.models import Organization
 from openpso.pses.effectiveness import reviews_for
 from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionItem, ActionStatus
@@ -28,6 +35,7 @@ from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS, Action
 Progress = Callable[[int, str], None]
 PSWP = "Confidential: Patient Safety Work Product of {org} (42 U.S.C. 299b-22). For {org}'s own use."
 NON_IDENTIFIED = "Non-identified pooled analytics: peers appear only as suppressed aggregates."
+RELEASED = "Released under "  # how every release line starts (nonid.release.release_line)
 NO_LAKE = "The PSO's pool holds no data yet, so there is nothing to compare."
 _TYPE_LABELS = dict(ACTION_TYPE_CHOICES)
 # Which panels of a dashboard go under which heading, by words in the panel id.
@@ -62,11 +70,15 @@ def _group(panels: Iterable[Any]) -> tuple[list[Any], list[Any], list[Any]]:
 
 def _dashboard_sections(dashboard: Any, *, own_title: str) -> list[Section]:
     own, peers, factors = _group(dashboard.panels)
-    notes = list(getattr(dashboard, "notes", []))
+    notes = [n for n in getattr(dashboard, "notes", []) if not n.startswith(RELEASED)]
+    released = next((n for n in getattr(dashboard, "notes", []) if n.startswith(RELEASED)), "")
     return [
         Section("rates", own_title, figures=[figure_of(p) for p in own], notes=notes),
         Section(
-            "peers", "Peers (non-identified, suppressed)", intro=NON_IDENTIFIED, figures=[figure_of(p) for p in peers]
+            "peers",
+            "Peers (non-identified, suppressed)",
+            intro=f"{NON_IDENTIFIED} {released}".strip(),
+            figures=[figure_of(p) for p in peers],
         ),
         Section("factors", "Top contributing factors", figures=[figure_of(p) for p in factors]),
     ]
@@ -80,12 +92,13 @@ def provider_monthly(org: Organization, month: str, progress: Progress) -> Repor
 
     progress(10, "Reading the pool")
     lake = _lake(org.network)
+    profile, determination = release_profile(org.network, on=month_bounds(month)[1])
     sections: list[Section] = []
     pooled_actions: list[Any] = []
     if lake is None:
         sections.append(Section("rates", "Your rates and control charts", notes=[NO_LAKE]))
     else:
-        dashboard = provider_dashboard(lake, provider_pseudonym(org), end_month=month)
+        dashboard = provider_dashboard(lake, provider_pseudonym(org), end_month=month, profile=profile)
         # The actions the provider shared with the PSO (codes only) belong with its actions below.
         pooled_actions = [p for p in dashboard.panels if p.id == "actions"]
         dashboard.panels = [p for p in dashboard.panels if p.id != "actions"]
@@ -95,16 +108,33 @@ def provider_monthly(org: Organization, month: str, progress: Progress) -> Repor
     section.figures += [figure_of(p) for p in pooled_actions]
     sections.append(section)
     progress(65, "What the PSO learned this month")
-    sections.append(learned_section(org.network, month, lake, provider=org))
+    sections.append(learned_section(org.network, month, lake, provider=org, profile=profile))
     sections.append(digest_section(org, month))
-    return ReportDocument(
-        kind=ReportKind.PROVIDER_MONTHLY,
-        title=f"Monthly safety report: {org.name}",
-        organisation=org.name,
-        month=month,
-        confidentiality=PSWP.format(org=org.name),
-        sections=sections,
+    return _released(
+        ReportDocument(
+            kind=ReportKind.PROVIDER_MONTHLY,
+            title=f"Monthly safety report: {org.name}",
+            organisation=org.name,
+            month=month,
+            confidentiality=PSWP.format(org=org.name),
+            sections=sections,
+        ),
+        lake,
+        profile,
+        determination,
     )
+
+
+def _released(document: ReportDocument, lake: Lake | None, profile: Profile, determination: Any) -> ReportDocument:
+    """The document with the line naming its release profile and measured k, and what to record."""
+    if lake is None:
+        return document
+    from openpso.analytics.member_dashboards import peer_release
+
+    peers = peer_release(lake, profile)
+    document.release_line = release_line(profile, peers, determination)
+    document.release = (profile, peers, determination)
+    return document
 
 
 def actions_section(org: Organization, month: str) -> Section:
@@ -167,9 +197,15 @@ def _action_row(action: ActionItem, end: dt.date) -> list[str]:
 
 
 def learned_section(
-    pso: Organization | None, month: str, lake: Lake | None, *, provider: Organization | None = None
+    pso: Organization | None,
+    month: str,
+    lake: Lake | None,
+    *,
+    provider: Organization | None = None,
+    profile: Profile = RELEASE,
 ) -> Section:
-    """Alerts the PSO published in the month and the pool's new signals (both non-identified)."""
+    """Alerts the PSO published in the month and the pool's new signals (both non-identified); the
+    signals at the profile's dates (under release/1, those of the month's year, by year)."""
     start, end = month_bounds(month)
     section = Section("learned", "What the PSO learned this month")
     if pso is None:
@@ -198,23 +234,29 @@ def learned_section(
         section.tables.append(Table(caption=f"Safety alerts published in {month}", columns=columns, rows=rows))
     else:
         section.notes.append(f"No safety alert {'was sent to you' if provider else 'was published'} in {month}.")
-    signals = _signals(lake, month)
+    signals = _signals(lake, month, profile)
+    when = period_of_month(month, profile)
     if signals:
         section.tables.append(
-            Table(caption=f"New pooled signals in {month}", columns=["Signal"], rows=[[s] for s in signals])
+            Table(caption=f"Pooled signals in {when}", columns=["Signal"], rows=[[s] for s in signals])
         )
     else:
-        section.notes.append(f"No new pooled signal in {month}.")
+        section.notes.append(f"No pooled signal in {when}.")
     return section
 
 
-def _signals(lake: Lake | None, month: str) -> list[str]:
+def _signals(lake: Lake | None, month: str, profile: Profile) -> list[str]:
     if lake is None:
         return []
+    from openpso.analytics.member_dashboards import peer_release
     from openpso.analytics.signals_pool import detect_signals
+    from openpso.feedback.evidence import releasable
 
+    when, released = period_of_month(month, profile), peer_release(lake, profile)
     return [
-        describe(s.series, s.label, s.observed, s.expected, s.method) for s in detect_signals(lake) if s.label == month
+        describe(s.series, s.label, s.observed, s.expected, s.method, profile=profile)
+        for s in detect_signals(lake)
+        if period_of_month(s.label, profile) == when and s.label <= month and releasable(s.series, released)
     ]
 
 
@@ -265,6 +307,7 @@ def system_report(system: Organization, month: str, progress: Progress) -> Repor
     affiliates = queries.system_affiliates(system)
     progress(10, "Reading the pool")
     lake = _lake(system.network)
+    profile, determination = release_profile(system.network, on=month_bounds(month)[1])
     sections: list[Section] = []
     # Provider → code only, to pick the affiliates' pooled rows: the report names no affiliate
     # from the pool (issue 14 item 6); its alert table below names them from the PSO's own records.
@@ -277,18 +320,26 @@ def system_report(system: Organization, month: str, progress: Progress) -> Repor
         )
     else:
         sections += _dashboard_sections(
-            system_dashboard(lake, codes, end_month=month), own_title="Affiliates' rates and control charts"
+            system_dashboard(lake, codes, end_month=month, profile=profile),
+            own_title="Affiliates' rates and control charts",
         )
     progress(60, "Alert responses")
     sections.append(_affiliate_alerts(affiliates))
-    sections.append(learned_section(system.network, month, lake))
-    return ReportDocument(
-        kind=ReportKind.SYSTEM,
-        title=f"Health-system safety report: {system.name}",
-        organisation=system.name,
-        month=month,
-        confidentiality="Confidential: affiliates' Patient Safety Work Product, shared under their member agreements.",
-        sections=sections,
+    sections.append(learned_section(system.network, month, lake, profile=profile))
+    return _released(
+        ReportDocument(
+            kind=ReportKind.SYSTEM,
+            title=f"Health-system safety report: {system.name}",
+            organisation=system.name,
+            month=month,
+            confidentiality=(
+                "Confidential: affiliates' Patient Safety Work Product, shared under their member agreements."
+            ),
+            sections=sections,
+        ),
+        lake if codes else None,
+        profile,
+        determination,
     )
 
 
@@ -319,24 +370,60 @@ def pso_learning(pso: Organization, month: str, progress: Progress) -> ReportDoc
 
     progress(10, "Reading the pool")
     lake = _lake(pso)
+    profile, determination = release_profile(pso, on=month_bounds(month)[1])
     sections: list[Section] = []
     if lake is None:
         sections.append(Section("rates", "The pool", notes=[NO_LAKE]))
     else:
         # Members read this report: every count goes through small-cell suppression, and panels
-        # listing providers (even by pseudonym) stay on the analyst's screen.
+        # listing providers (even by pseudonym) stay on the analyst's screen. Under a year profile
+        # the monthly panels (control charts, unit-type trends) stay there too: the pool's events
+        # and rate are given year by year instead.
         dashboard = pso_dashboard(lake, end_month=month, for_members=True)
         dashboard.panels = [p for p in dashboard.panels if "provider" not in p.table.columns]
+        if profile.date_precision == "year":
+            dashboard.panels = [p for p in dashboard.panels if "month" not in p.table.columns]
         sections += _dashboard_sections(dashboard, own_title="The pool: rates and control charts")
+        if profile.date_precision == "year" and dashboard.period[0]:
+            sections[0].tables.append(_pool_by_year(lake, dashboard.period, profile))
     progress(65, "Alerts and signals")
-    sections.append(learned_section(pso, month, lake))
-    return ReportDocument(
-        kind=ReportKind.PSO_LEARNING,
-        title=f"Learning report: {pso.name}",
-        organisation=pso.name,
-        month=month,
-        confidentiality=NON_IDENTIFIED,
-        sections=sections,
+    sections.append(learned_section(pso, month, lake, profile=profile))
+    return _released(
+        ReportDocument(
+            kind=ReportKind.PSO_LEARNING,
+            title=f"Learning report: {pso.name}",
+            organisation=pso.name,
+            month=month,
+            confidentiality=NON_IDENTIFIED,
+            sections=sections,
+        ),
+        lake,
+        profile,
+        determination,
+    )
+
+
+def _pool_by_year(lake: Lake, period: tuple[str, str], profile: Profile) -> Table:
+    """The whole pool's events and rate per year, each count through small-cell suppression."""
+    from openpso.analytics.measures import PER
+    from openpso.analytics.member_dashboards import by_period, members_of, periods_of, suppressed_monthly
+    from openpso.analytics.panels import by_month
+    from openpso.analytics.queries import Scope, monthly_exposure
+    from openpso.lake.months import month_range
+
+    window = month_range(*period)
+    scope = Scope(providers=frozenset(str(p) for p in members_of(lake)["provider"]), months=period)
+    counts, _ = suppressed_monthly(lake, scope, window, profile)
+    exposure = by_period(by_month(lake.execute(monthly_exposure(lake, scope)), "exposure"), window, profile)
+    rows = []
+    for year in periods_of(window, profile):
+        n, volume = counts.get(year), exposure.get(year)
+        rate = f"{float(n) / float(volume) * PER:.2f}" if n is not None and volume else "—"
+        rows.append([year, cell(n) if n is not None else "hidden (small numbers)", rate])
+    return Table(
+        caption=f"Events in the pool per year, {period[0][:4]} to {period[1][:4]} (the last year so far)",
+        columns=["Year", "Events", f"Per {PER:,} units of volume"],
+        rows=rows,
     )
 
 

@@ -49,6 +49,11 @@ class ReportDocument:
     month: str
     confidentiality: str
     sections: list[Section]
+    # What its pooled parts were released under (issue 14 item 5): the line it prints, and
+    # (profile, PeerRelease | None, determination) for `nonid.release.record_release`; empty for a
+    # report with no pooled data.
+    release_line: str = ""
+    release: tuple[Any, Any, Any] | None = None
 
 
 def cell(value: Any) -> str:

@@ -96,7 +96,31 @@ def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) 
         raise
     _finish(report, ReportStatus.DONE, "Ready")
     _audit(actor=None, action="feedback.report_generated", report=report)
+    _record_release(report, document)
     return report
+
+
+def _record_release(report: FeedbackReport, document: ReportDocument) -> None:
+    """A report with pooled parts leaves the PSO: a Release row with its profile and measured k."""
+    from openpso.feedback.models import ReportKind
+    from openpso.nonid.release import record_release
+
+    if document.release is None:
+        return
+    profile, peers, determination = document.release
+    org = report.organization
+    pso = org if report.kind == ReportKind.PSO_LEARNING else org.network
+    if pso is None:
+        return
+    record_release(
+        pso=pso,
+        what=f"feedback.report:{report.kind}",
+        object_id=str(report.pk),
+        recipient=None if report.kind == ReportKind.PSO_LEARNING else org,  # a learning report goes to every member
+        profile=profile,
+        peers=peers,
+        determination=determination,
+    )
 
 
 def _finish(report: FeedbackReport, status: str, message: str) -> None:

@@ -97,6 +97,11 @@ PROFILES: dict[str, Profile] = {p.id: p for p in (PSO_POOL, RELEASE, RELEASE_ED)
 LAKE_PROFILE = PSO_POOL  # the lake is the PSO's own pool
 
 
+def period_of_month(month: str, profile: Profile) -> str:
+    """The date a release may carry for an event month "YYYY-MM": the month itself, or its year."""
+    return month if profile.date_precision == "month" else month[:4]
+
+
 def profile(profile_id: str) -> Profile:
     try:
         return PROFILES[profile_id]

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from openpso.nonid.profiles import PEER_ATTRIBUTES, PSO_POOL, RELEASE, RELEASE_ED, Profile
+from openpso.nonid.profiles import period_of_month as period_of_month  # re-exported: the rule sits with the profiles
 
 if TYPE_CHECKING:
     from openpso.nonid.models import ExpertDetermination, Release
@@ -207,11 +208,6 @@ def release_profile(
     """release-ed/1 with its determination while one authorises it, otherwise release/1 (year)."""
     determination = authorising_determination(pso, on=on) if pso is not None else None
     return (RELEASE_ED, determination) if determination is not None else (RELEASE, None)
-
-
-def period_of_month(month: str, profile: Profile) -> str:
-    """The date a release may carry for an event month "YYYY-MM": the month itself, or its year."""
-    return month if profile.date_precision == "month" else month[:4]
 
 
 def release_line(profile: Profile, peers: PeerRelease | None, determination: ExpertDetermination | None = None) -> str:

@@ -154,9 +154,10 @@ def test_a_signal_names_its_series_in_words_and_hides_a_small_count():
     from openpso.feedback.evidence import describe
 
     big = describe("category:A48|provider_type:nursing_home", "2026-10", 40, 20.0, "poisson_cusum")
+    # Issue 14 item 5: evidence is a release, dated to the year under release/1, naming its profile.
     assert big == (
-        "Pooled signal (poisson cusum): Fall, provider type nursing home: 40 events in 2026-10 across the pool, "
-        "2.0 times the expected rate."
+        "Pooled signal (poisson cusum): Fall, provider type nursing home: 40 events in a month of 2026 across the "
+        "pool, 2.0 times the expected rate (released under release/1)."
     )
     small = describe("category:A44|unit_type:icu", "2026-10", 4, 1.0, "poisson_cusum")
     assert "fewer than 11 events" in small
