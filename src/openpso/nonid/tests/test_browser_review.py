@@ -1,5 +1,6 @@
 """In the browser: the safety manager opens the review from the report, selects a missed name
-in the narrative, marks it, undoes a false span and approves; the page passes axe."""
+in the narrative, marks it, undoes a false span and approves; the page passes axe. Then they
+submit the event, and the PSO pools exactly the scrubbed text they approved (issue 14 item 4)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from openpso.nonid.models import NarrativeReview, ScrubCorrection
+from openpso.nonid.pipeline import nonidentify
 from openpso.nonid.tests.helpers import make_report, make_review
+from openpso.submissions.models import Submission
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
@@ -63,7 +66,17 @@ def test_the_manager_selects_a_missed_name_marks_it_undoes_a_span_and_approves(l
     page.get_by_role("button", name="Approve the scrubbed text").click()
     expect(page.locator("#review-state").get_by_text("Approved", exact=True)).to_be_visible()
     assert NarrativeReview.objects.get(pk=made.pk).state == "approved"
+    expect(page.locator("#deid-pooled")).to_contain_text("Pooled as approved here.")
     assert axe_violations(page) == []
+
+    approved = page.locator("#deid-scrubbed").inner_text()
+    page.get_by_role("link", name="Submit to PSO").click()
+    page.get_by_label(f"Submit report {report.short_id}").check()
+    page.get_by_role("button", name="Submit the chosen reports").click()
+    expect(page.locator("#results-title")).to_be_visible()
+    expect(page.get_by_text("Sent to the PSO", exact=True)).to_be_visible()
+    pooled, _ = nonidentify(Submission.objects.get(event_id=report.pk, current=True))
+    assert pooled.narrative == approved
 
 
 def test_the_review_page_with_a_form_error_passes_axe_on_a_phone(live_server, cast, chromium):
