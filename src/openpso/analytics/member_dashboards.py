@@ -14,7 +14,7 @@ released under and the k measured.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd  # type: ignore[import-untyped]
 
@@ -52,6 +52,9 @@ from openpso.nonid.release import (
     type_group_words,
 )
 from openpso.nonid.suppression import suppress_counts
+
+if TYPE_CHECKING:
+    from openpso.nonid.models import ExpertDetermination
 
 # A phase needs enough points for its own limits: Provost & Murray suggest at least 6 (better 12)
 # before limits are recomputed after a change, so an action starts a phase only with 6 on each side.
@@ -331,7 +334,12 @@ def release_span(period: tuple[str, str], profile: Profile) -> str:
 
 
 def provider_dashboard(
-    lake: Lake, provider_pseudonym: str, *, end_month: str | None = None, profile: Profile = RELEASE
+    lake: Lake,
+    provider_pseudonym: str,
+    *,
+    end_month: str | None = None,
+    profile: Profile = RELEASE,
+    determination: ExpertDetermination | None = None,
 ) -> Dashboard:
     """One provider's own rates and SPC, against its released peer group (`profile`), suppressed."""
     months = available_months(lake)
@@ -353,7 +361,7 @@ def provider_dashboard(
     starts, breaks = _phase_starts([m for m in window if exposure.get(m, 0) > 0], actions)
     phase_note = f" Limits recomputed after actions implemented in {', '.join(breaks)}." if breaks else ""
     dashboard = Dashboard("provider", "Your organisation", period, [], months=months)
-    dashboard.notes.append(release_line(profile, released))
+    dashboard.notes.append(release_line(profile, released, determination))
     dashboard.panels += [
         spc_panel(
             "rate",

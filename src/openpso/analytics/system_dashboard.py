@@ -13,6 +13,7 @@ carry the profile's dates (the year under release/1) and go through small-cell s
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import PER, RATE_MEASURE
@@ -45,6 +46,9 @@ from openpso.lake.months import month_range
 from openpso.nonid.profiles import RELEASE, Profile
 from openpso.nonid.release import PeerRelease, release_line
 
+if TYPE_CHECKING:
+    from openpso.nonid.models import ExpertDetermination
+
 # The pool holds affiliates by random code only, and only the PSO's logged re-identification turns a
 # code back into a provider (nonid.pseudonyms): the system's page shows its affiliates together,
 # never one by one from the pool. Each affiliate's own reports, by name, reach the system through
@@ -56,7 +60,12 @@ BY_NAME_NOTE = (
 
 
 def system_dashboard(
-    lake: Lake, affiliates: Collection[str], *, end_month: str | None = None, profile: Profile = RELEASE
+    lake: Lake,
+    affiliates: Collection[str],
+    *,
+    end_month: str | None = None,
+    profile: Profile = RELEASE,
+    determination: ExpertDetermination | None = None,
 ) -> Dashboard:
     """A health system's sharing affiliates together (`affiliates`: their pool codes, which the page
     never shows): the system's SPC, the system against pool peers, and its Paretos."""
@@ -79,7 +88,7 @@ def system_dashboard(
     released = peer_release(lake, profile)
     every = Scope(providers=frozenset(present), months=period)
     dashboard = Dashboard("system", "Your health system", period, [], months=months, notes=[BY_NAME_NOTE])
-    dashboard.notes.append(release_line(profile, released))
+    dashboard.notes.append(release_line(profile, released, determination))
     dashboard.panels += [
         spc_panel(
             "rate",

@@ -98,7 +98,9 @@ def provider_monthly(org: Organization, month: str, progress: Progress) -> Repor
     if lake is None:
         sections.append(Section("rates", "Your rates and control charts", notes=[NO_LAKE]))
     else:
-        dashboard = provider_dashboard(lake, provider_pseudonym(org), end_month=month, profile=profile)
+        dashboard = provider_dashboard(
+            lake, provider_pseudonym(org), end_month=month, profile=profile, determination=determination
+        )
         # The actions the provider shared with the PSO (codes only) belong with its actions below.
         pooled_actions = [p for p in dashboard.panels if p.id == "actions"]
         dashboard.panels = [p for p in dashboard.panels if p.id != "actions"]
@@ -320,7 +322,7 @@ def system_report(system: Organization, month: str, progress: Progress) -> Repor
         )
     else:
         sections += _dashboard_sections(
-            system_dashboard(lake, codes, end_month=month, profile=profile),
+            system_dashboard(lake, codes, end_month=month, profile=profile, determination=determination),
             own_title="Affiliates' rates and control charts",
         )
     progress(60, "Alert responses")
