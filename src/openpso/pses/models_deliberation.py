@@ -23,14 +23,11 @@ from django.db import models
 from django.utils import timezone
 
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
-from openpso.lib.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Organization
 from openpso.pses.models import SafetyEvent
+from openpso.pswp.guard import LedgerGuardedModel
 from openpso.pswp.status import PswpStatus
-
-# The only columns the PSWP ledger may set after creation (`pswp.ledger.mark_deliberation`
-# stamps them once, in the creating transaction; `deliberation` is a final status).
-LEDGER_FIELDS = frozenset({"pswp_status", "pswp_status_at"})
 
 
 class DeliberationKind(models.TextChoices):
@@ -39,16 +36,7 @@ class DeliberationKind(models.TextChoices):
     JUST_CULTURE = "just_culture", "Just Culture decision"
 
 
-class DeliberationQuerySet(AppendOnlyQuerySet):
-    """Append-only, except for the ledger's own status stamp."""
-
-    def update(self, **kwargs: Any) -> int:
-        if kwargs and set(kwargs) <= LEDGER_FIELDS:
-            return models.QuerySet.update(self, **kwargs)
-        raise AppendOnlyError("Deliberation rows are append-only: update is refused")
-
-
-class Deliberation(AppendOnlyModel):
+class Deliberation(LedgerGuardedModel, AppendOnlyModel):
     """One deliberation or analysis on a safety event: PSWP at creation, never edited."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -66,7 +54,9 @@ class Deliberation(AppendOnlyModel):
     pswp_status = models.CharField(max_length=24, choices=PswpStatus.choices, blank=True, default="")
     pswp_status_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[Any] = DeliberationQuerySet.as_manager()
+    # Append-only; `pswp.ledger.mark_deliberation` stamps the status once, in the creating
+    # transaction, through its own sanctioned write (pswp.guard), and `deliberation` is final.
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,9 +2,10 @@
 
 An artefact is any model instance with `pswp_status`, `pswp_status_at` and `provider_id`
 (an `anonymous` flag is honoured where present); this module imports no other app's models.
-Each accepted transition updates the artefact's denormalised status, writes one
-`PswpTransition` (the artefact's timeline entry) and one audit event, in one transaction.
-A refused transition writes nothing.
+Each accepted transition writes one `PswpTransition` (the artefact's timeline entry) and
+one audit event, then updates the artefact's denormalised status, in one transaction.
+A refused transition writes nothing. This module is the only writer of `pswp_status`
+(`pswp.guard` in Python, `pswp.triggers` in the database).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from openpso.audit import trail
 from openpso.organizations.timezones import zone_of
+from openpso.pswp.guard import adopt, ledger_write
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import ALLOWED_TRANSITIONS, NO_STATUS, REPORTED_STATUSES, PswpStatus
 
@@ -114,11 +116,9 @@ def _transition(
         if anonymous:
             # Invariant 2: no ledger time for an anonymous report is finer than the hour.
             moment = _to_the_hour(moment)
-        # A queryset update, not save(): the ledger is the record of PSWP changes, and a
-        # row-version save would stamp an anonymous report's history with the exact time.
-        model._default_manager.filter(pk=artefact.pk).update(pswp_status=to, pswp_status_at=moment)
-        artefact.pswp_status, artefact.pswp_status_at = to, moment
-        return _write(
+        # The ledger row first: the database refuses a status change that is not the
+        # artefact's newest ledger row (pswp.triggers).
+        entry = _write(
             artefact=artefact,
             current=current,
             to=to,
@@ -128,6 +128,11 @@ def _transition(
             anonymous=anonymous,
             reason=reason,
         )
+        # A queryset update, not save(): the ledger is the record of PSWP changes, and a
+        # row-version save would stamp an anonymous report's history with the exact time.
+        ledger_write(model, artefact.pk, status=to, at=moment)
+        adopt(artefact, status=to, at=moment)
+        return entry
 
 
 def _write(

@@ -17,6 +17,7 @@ from django.db import models
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
 from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.pswp.bases import BASIS_CODES, Basis
+from openpso.pswp.guard import LedgerGuardedModel, LedgerGuardedQuerySet
 from openpso.pswp.status import PswpStatus
 
 
@@ -93,7 +94,7 @@ class Obligation(models.TextChoices):
     OTHER = "other", "Other external obligation"
 
 
-class ExternalReport(models.Model):
+class ExternalReport(LedgerGuardedModel):
     """A mandatory report to a state, the FDA or an accreditor, made from original facts.
 
     There is deliberately no narrative and no link to any deliberation: 81 FR 32655 says
@@ -121,6 +122,8 @@ class ExternalReport(models.Model):
     # Never PSWP (42 CFR 3.20 para (2)); the ledger records it as such at creation.
     pswp_status = models.CharField(max_length=24, choices=PswpStatus.choices, default=PswpStatus.NOT_PSWP)
     pswp_status_at = models.DateTimeField()
+
+    objects: ClassVar[Any] = LedgerGuardedQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["due_on", "id"]

@@ -317,9 +317,11 @@ def rows(
 
 def assert_same(got: dict[str, Any], expected: dict[str, Any]) -> None:
     """Two snapshots equal, part by part; on a difference, the rows only one of them has (not a
-    long diff). The audit chain of each verifies."""
+    long diff). The audit chain of each verifies, and so does its PSWP ledger."""
     for found in (got, expected):
-        assert found["audit_verify"] == f"audit chain intact: {found['audit_events']} events", found["audit_verify"]
+        lines = found["audit_verify"].splitlines()
+        assert lines[0] == f"audit chain intact: {found['audit_events']} events", found["audit_verify"]
+        assert lines[1].startswith("PSWP ledger consistent: "), found["audit_verify"]
     assert got.keys() == expected.keys()
     for part in sorted(got):
         if got[part] == expected[part]:

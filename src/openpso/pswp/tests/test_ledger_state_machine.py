@@ -1,4 +1,6 @@
-"""Random sequences of PSWP actions on an event report (issue 4: tests that prove it)."""
+"""Random sequences of PSWP actions on an event report (issue 4: tests that prove it), with
+attempts to write the status around the ledger among them (issue 15 item 2): each is refused,
+and the status is always the last ledger row's."""
 
 from __future__ import annotations
 
@@ -7,14 +9,45 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from openpso.pswp import ledger
+from openpso.pswp.guard import LedgerBypassRefused
+from openpso.pswp.integrity import verify_ledger
 from openpso.pswp.status import REPORTED_STATUSES, PswpStatus
 from openpso.pswp.tests.helpers import file, ledger_audits, ledger_rows
+from openpso.reporting.models import EventReport
 from openpso.testing.cast import Cast
+
+
+def _save(report: EventReport, to: str) -> None:
+    report.pswp_status = to
+    report.save()
+
+
+def _queryset_update(report: EventReport, to: str) -> None:
+    EventReport.objects.filter(pk=report.pk).update(pswp_status=to)
+
+
+def _bulk_update(report: EventReport, to: str) -> None:
+    report.pswp_status = to
+    EventReport.objects.bulk_update([report], ["pswp_status"])
+
+
+def _base_manager_update(report: EventReport, to: str) -> None:
+    EventReport._base_manager.filter(pk=report.pk).update(pswp_status=to)
+
+
+def _raw_sql(report: EventReport, to: str) -> None:
+    table = connection.ops.quote_name(EventReport._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET pswp_status = %s", [to])  # noqa: S608
+
+
+BYPASSES = [_save, _queryset_update, _bulk_update, _base_manager_update, _raw_sql]
 
 REASONS = st.sampled_from(["", "   ", "Needed for the state report", "Entered by mistake"])
 
@@ -64,6 +97,22 @@ class PswpLedgerMachine(RuleBasedStateMachine):
     @rule()
     def deliberation(self) -> None:
         assert not self._attempt(ledger.mark_deliberation), "a report does not become a deliberation"
+
+    @rule(bypass=st.sampled_from(BYPASSES), to=st.sampled_from(PswpStatus.values))
+    def write_the_status_around_the_ledger(self, bypass: Callable[[EventReport, str], None], to: str) -> None:
+        report = EventReport.objects.get(pk=self.report.pk)
+        if to == report.pswp_status:
+            return  # writing the same value changes nothing; there is nothing to refuse
+        rows, audits = len(ledger_rows(report)), ledger_audits(report)
+        with pytest.raises((LedgerBypassRefused, IntegrityError)), transaction.atomic():
+            bypass(report, to)
+        assert EventReport.objects.get(pk=report.pk).pswp_status == self.report.pswp_status
+        assert (len(ledger_rows(report)), ledger_audits(report)) == (rows, audits)
+
+    @invariant()
+    def audit_verify_finds_the_ledger_consistent(self) -> None:
+        verdict = verify_ledger()
+        assert verdict.ok, verdict.problems
 
     @invariant()
     def never_dropped_out_after_reporting(self) -> None:

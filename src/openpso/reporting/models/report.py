@@ -12,12 +12,13 @@ from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.encryption.fields import EncryptedJSONField, EncryptedTextField
 from openpso.organizations.models import Organization, Unit
+from openpso.pswp.guard import LedgerGuardedModel, LedgerGuardedQuerySet
 from openpso.pswp.status import PswpStatus
 
 _HERF = herf_core()
 
 
-class EventReport(models.Model):
+class EventReport(LedgerGuardedModel):
     """One report of an incident, near miss or unsafe condition.
 
     Field names follow the AHRQ data elements they carry (DE3, DE9, DE15, DE21 …).
@@ -54,6 +55,9 @@ class EventReport(models.Model):
     # Random history ids: a sequential id would place an anonymous filing between
     # neighbouring rows whose exact times are known (invariant 2).
     history = HistoricalRecords(excluded_fields=["reporter"], history_id_field=models.UUIDField(default=uuid.uuid4))
+
+    # Only the PSWP ledger writes pswp_status/pswp_status_at (pswp.guard, issue 15 item 2).
+    objects = LedgerGuardedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]

@@ -1,4 +1,5 @@
-"""`openpso audit verify`: prove the audit log has not been edited or cut (DESIGN invariant 3)."""
+"""`openpso audit verify`: prove the audit log has not been edited or cut (DESIGN invariant 3),
+and that every PSWP artefact holds the status its ledger last recorded (issue 15 item 2)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openpso.audit.models import AuditChainHead
 from openpso.audit.trail import verify_chain
+from openpso.pswp.integrity import verify_ledger
+
+# The ledger problems a failed verify names; the count says how many more there are.
+SHOWN = 20
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `verify` re-hashes the whole chain and exits 1 at the first broken row."
+    help = (
+        "Audit log tools. `verify` re-hashes the whole chain and exits 1 at the first broken row, "
+        "or when a PSWP status differs from its last ledger transition."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
-        verify = subcommands.add_parser("verify", help="check every event's hash and link; exit 1 if any is broken")
+        verify = subcommands.add_parser(
+            "verify",
+            help="check every event's hash and link, and every PSWP status against its ledger; exit 1 if any is broken",
+        )
         verify.add_argument("--head", action="store_true", help="also print the newest event and its hash")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,3 +47,12 @@ class Command(BaseCommand):
             head = AuditChainHead.objects.filter(pk=1).first()
             if head is not None:
                 self.stdout.write(f"head: event {head.last_seq}, sha256 {head.last_hash}")
+        ledger = verify_ledger()
+        if not ledger.ok:
+            more = len(ledger.problems) - SHOWN
+            shown = "; ".join(ledger.problems[:SHOWN]) + (f"; and {more} more" if more > 0 else "")
+            raise CommandError(f"PSWP ledger broken: {shown}", returncode=1)
+        self.stdout.write(
+            f"PSWP ledger consistent: {ledger.checked} records, each at its last ledger transition "
+            f"({ledger.unrecorded} not yet in the ledger)"
+        )
