@@ -23,6 +23,20 @@ _FACILITY_WORDS = (
     r"|Imaging(?:\h+Center)?|Laboratories|Lab|Institute|University|College|School|Church|Prison|Jail"
     r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
 )
+# Businesses and other organisations that are no care provider: a name before one of these
+# words is hardly ever generic ("Dunmore Bakery", "Iron Temple Fitness", "Boston PD"), so any
+# capitalised word names it.
+_BUSINESS_WORDS = (
+    r"(?:VNA|LTACH|LTAC|PD|Police\h+Barracks|Barracks|Construction|Elementary|Middle\h+School|High\h+School"
+    r"|Early\h+Learning|Learning\h+Center|Daycare|Day\h+Care|Child\h+Care|Home\h+Care|Home\h+Health|Home\h+Medical"
+    r"|Medical\h+Supply|Medical\h+Transport|Transport(?:ation)?|Funeral\h+Home|Recovery\h+House|Sober\h+House"
+    r"|Group\h+Home|Treatment\h+Center|Dermatology|Cardiology|Counseling|Oncology|Podiatry|Dental|Dentistry"
+    r"|Psychiatry|Behavioral(?:\h+Health)?|Inn|Hotel|Motel|Apartments|Apts|Fitness|Gym|Swim\h+Club|Club|Hardware"
+    r"|Market|Supermarket|Restaurant|Cafe|Diner|Bakery|Pizzeria|Pizza|Grill|Tavern|Pub|Mart|Motors|Garage|Depot"
+    r"|Gas\h+&\h+Electric|Electric|Steel|Mills?|Farms?|Company|Corp(?:oration)?|Inc|LLC|Bros\.|Brothers|Services"
+    r"|Alliance|Foundation|Agency|Academy|Parish|Temple|Synagogue|Mosque|Cathedral|Chapel|Mall)"
+)
+_BUSINESS_HEAD = re.compile(rf"(?-i:\b{_BUSINESS_WORDS}\b)")
 # Only the facility word is matched by a pattern; the name around it is read word by word
 # (`_facility`), which keeps the cost linear however many capitalised words a note has.
 _FACILITY_HEAD = re.compile(rf"\b{_FACILITY_WORDS}\b")
@@ -51,7 +65,7 @@ _FACILITY_HEADS = word_set(
 _JOINERS = frozenset({"of", "and", "&", "the", "st", "saint"})
 
 
-def _facility(text: str, head_start: int, head_end: int, *, upper: bool) -> Span | None:
+def _facility(text: str, head_start: int, head_end: int, *, upper: bool, business: bool = False) -> Span | None:
     """The facility name around a facility word: capitalised words before it (rare ones in capitals)."""
 
     def specific(word: str) -> bool:
@@ -94,9 +108,20 @@ def _facility(text: str, head_start: int, head_end: int, *, upper: bool) -> Span
                 break
             end, taken = word.end(), taken + 1
     start = left[lo].start()
-    if _generic_facility(text[start:end]):
+    if business:
+        words = [w.lower() for w in WORD.findall(text[start:head_start])]
+        if not words or all(w in lexicon.generic_place_words() or w in _JOINERS for w in words):
+            return None
+        if _sentence_start(text, start) and len(words) == 1 and lexicon.zipf(words[0]) >= 4.0:
+            return None  # "Transport issue", "Cardiology consulted": a word opening the sentence
+    elif _generic_facility(text[start:end]):
         return None
     return Span(start, end, "FACILITY", "facility")
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[max(0, at - 8) : at].rstrip(" \t\"'(“")
+    return not before or before[-1] in ".!?:;\n•*-–"
 
 
 _SPACE_GAP = re.compile(r"\h+")
@@ -104,12 +129,75 @@ _TAIL_GAP = re.compile(r"\h+(?:of\h+)?|\h*[-–,]\h*")
 
 
 def find(text: str) -> list[Span]:
-    """Facility names and sub-state place names (cities, counties)."""
+    """Facility names and sub-state place names (cities, counties, roads)."""
     upper = is_upper_text(text)
     found = [s for m in _FACILITY_HEAD.finditer(text) if (s := _facility(text, m.start(), m.end(), upper=upper))]
+    found += [
+        s
+        for m in _BUSINESS_HEAD.finditer(text)
+        if (s := _facility(text, m.start(), m.end(), upper=upper, business=True))
+    ]
     found += [Span(m.start(), m.end(), "FACILITY", "saint") for m in _SAINT.finditer(text)]
+    for m in _SAINT_CAPITALS.finditer(text):
+        if lexicon.zipf(m.group(1).lower().removesuffix("'s").rstrip("s")) < 4.0:
+            found.append(Span(m.start(), m.end(), "FACILITY", "saint"))
+    for m in _ACRONYM.finditer(text):
+        if lexicon.zipf(m.group().lower()) >= 2.5:
+            continue  # "HIGH", "COUGH": a word written in capitals
+        bracketed = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
+        if upper and not bracketed and not _PLACE_CUE.search(text, max(0, m.start() - 20), m.start()):
+            continue  # a device report in capitals: only "TO SBMC", "AT HVMC", "… (HVMC)"
+        found.append(Span(m.start(), m.end(), "FACILITY", "acronym"))
+    found += [Span(m.start(), m.end(), "ADDRESS", "road") for m in _ROAD.finditer(text)]
+    if not upper:
+        found += [Span(m.start(), m.end(), "ADDRESS", "street") for m in _NAMED_STREET.finditer(text)]
     found += _cities(text)
+    found += _lower_cities(text)
+    found += _defined_acronyms(text, found)
     return found
+
+
+# "ST BRENDANS", "ST. ADALBERT'S": in capitals a saint's name is possessive and rare ("ST CHANGES"
+# and "ST ELEV" are ECG findings).
+_SAINT_CAPITALS = re.compile(r"\bST\.?\h+([A-Z]{3,}(?:'S|S))\b")
+# Hospital acronyms by their shape: "…MC" (medical centre), "…MH" (memorial hospital), "…GH"
+# (general hospital), "…UH" (university hospital). Clinical abbreviations of the same shape stay.
+_ACRONYM = re.compile(r"(?<![\w&/\-])(?!(?:CMC|PMH|FMH|HGH|SMH|OLMC)\b)[A-Z]{1,3}(?:MC|MH|GH|UH)(?![\w&/\-])")
+# Numbered roads: "Rte 2", "Route 30 EB near mm 212", "State Rd 46", "COUNTY RD 14", "RT 33 WB NEAR MM 118".
+_ROAD = re.compile(
+    r"\b(?:(?i:rte|route|hwy|highway|(?:state|county|town)\h+(?:rd|road|route|hwy))\.?\h*#?\d{1,4}[A-Z]?"
+    r"|(?i:rt)\.?\h*\d{1,4}(?=\h+(?i:eb|wb|nb|sb)\b))"
+    r"(?:\h+(?i:eb|wb|nb|sb|eastbound|westbound|northbound|southbound))?"
+    r"(?:\h+(?i:near|at|@)\h+(?i:mm|mile\h+marker)\h*\d+)?"
+)
+# A street named without its number after a place word: "on Dunstable Rd", "off Canal St".
+_NAMED_STREET = re.compile(
+    r"(?<=\b(?:on|off|at|near|along|to|from|of|crossing)\h+(?:the\h+)?)"
+    r"(?:\p{Lu}[\p{Ll}'’\-]+\h+){1,3}(?!Dr\.?\h+\p{Lu})"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Pike|Hwy|Ct|Court|Pl|Terr?|Terrace|Pkwy|Parkway)"
+    r"\b\.?"
+)
+# "Northfield University Hospital (NUH)": an acronym defined in brackets after a place's name.
+_BRACKETED = re.compile(r"\h*\((\p{Lu}{2,6})\)")
+
+
+def _defined_acronyms(text: str, found: list[Span]) -> list[Span]:
+    """Acronyms a note defines for a place, and every later use of them (in any case)."""
+    acronyms: set[str] = set()
+    for span in found:
+        if span.type == "FACILITY":
+            m = _BRACKETED.match(text, span.end)
+            if m:
+                acronyms.add(m.group(1))
+            if span.source == "acronym":
+                acronyms.add(text[span.start : span.end])
+    spans: list[Span] = []
+    for acronym in acronyms:
+        if len(acronym) < 3 or lexicon.zipf(acronym.lower()) >= 3.5:
+            continue
+        pattern = re.compile(r"(?<![\w&/\-])" + re.escape(acronym) + r"(?![\w&/\-])", re.IGNORECASE)
+        spans += [Span(m.start(), m.end(), "FACILITY", "acronym") for m in pattern.finditer(text)]
+    return spans
 
 
 def _generic_facility(name: str) -> bool:
@@ -124,23 +212,63 @@ def _generic_facility(name: str) -> bool:
     )
 
 
+_STRONG_PLACE_CUE = re.compile(
+    r"(?:\b(?:lives|living|resides|residing|moved|relocated|home|back|native|pcp|clinic|doctor|hospital)\h+"
+    r"(?:alone\h+|here\h+)?(?:in|to|of|from)\h+)$",
+    re.IGNORECASE,
+)
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2}")
+
+
 def _cities(text: str) -> list[Span]:
     found: list[Span] = []
     cities = lexicon.cities()
-    for m in re.finditer(r"\b[A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2}", text):
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", m.group()))
+        i = 0
+        while i < len(words):  # in capitals the run is the whole sentence: a city may start anywhere in it
+            span = _city_at(text, m.start(), [w.group() for w in words[i:]], [w.start() for w in words[i:]], cities)
+            if span:
+                found.append(span)
+                break
+            i += 1
+    return found
+
+
+def _city_at(text: str, base: int, words: list[str], offsets: list[int], cities: frozenset[str]) -> Span | None:
+    """The longest known city starting at words[0], if a cue says it is a place."""
+    start = base + offsets[0]
+    for n in range(len(words), 0, -1):
+        name = text[start : base + offsets[n - 1] + len(words[n - 1])]
+        if name.lower() not in cities:
+            continue
+        end = start + len(name)
+        state = _STATE_AFTER.match(text, end)
+        if state and state.group().strip(", ") in ("MD", "PA") and census_name(words[n - 1].lower()):
+            state = None  # "Pemberton, MD" is a physician before it is a town in Maryland
+        before = text[max(0, start - 24) : start]
+        strong = bool(_STRONG_PLACE_CUE.search(before))
+        cued = strong or bool(_PLACE_CUE.search(before)) or bool(state)
+        frequency = min(lexicon.zipf(w) for w in words[:n])
+        if cued and (frequency < 3.5 or state or (strong and frequency < 4.5)):
+            return Span(start, end, "ADDRESS", "city")
+        return None
+    return None
+
+
+# "went home to milford", "lives alone in fitchburg": a town in lower case needs a strong cue.
+_LOWER_CITY = re.compile(
+    r"(?<=\b(?:lives|living|resides|moved|relocated|home|back)\h+(?:alone\h+)?(?:in|to)\h+)\p{Ll}+(?:\h\p{Ll}+)?"
+)
+
+
+def _lower_cities(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _LOWER_CITY.finditer(text):
         words = m.group().split()
-        # Longest known city that starts the run.
-        for n in range(len(words), 0, -1):
+        for n in (2, 1):
             name = " ".join(words[:n])
-            if name.lower() not in cities:
-                continue
-            end = m.start() + len(name)
-            state = _STATE_AFTER.match(text, end)
-            if state and state.group().strip(", ") in ("MD", "PA") and census_name(words[n - 1].lower()):
-                state = None  # "Pemberton, MD" is a physician before it is a town in Maryland
-            cued = bool(_PLACE_CUE.search(text, max(0, m.start() - 20), m.start())) or bool(state)
-            common = all(lexicon.zipf(w) >= 3.5 for w in words[:n])
-            if cued and (not common or state):
-                found.append(Span(m.start(), end, "ADDRESS", "city"))
-            break
+            if len(words) >= n and name in lexicon.cities() and lexicon.zipf(name.split()[-1]) < 3.5:
+                found.append(Span(m.start(), m.start() + len(name), "ADDRESS", "city"))
+                break
     return found

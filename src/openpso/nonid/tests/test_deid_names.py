@@ -256,3 +256,75 @@ def test_signatures_at_the_end_of_a_line_are_found(text: str, value: str) -> Non
 
 def test_a_signature_dash_before_a_word_is_not_a_name() -> None:
     assert not find("Plan: cont abx.\n- ok per ID", use_model=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Transferred to Kettering Valley Medical Center (KVMC) overnight; KVMC cath lab aware.", "KVMC"),
+        ("report called to QRMC triage at 1410", "QRMC"),
+        ("old films requested from DLMH, pt followed there", "DLMH"),
+        ("TRANSFERRED FROM ST BONIFACES ER AT 0900", "ST BONIFACES"),
+    ],
+)
+def test_hospital_acronyms_and_saints_in_capitals_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PMH: HTN, DM2. FMH noncontributory.",
+        "CMC joint arthritis, thumb splint",
+        "contacted OLMC for orders",
+        "THE IMPEDANCE WAS TOO HIGH AND THE COUGH PERSISTED.",
+        "12 LEAD: ST ELEV II III AVF, ST CHANGES RESOLVED",
+    ],
+)
+def test_clinical_abbreviations_of_the_same_shape_stay(text: str) -> None:
+    assert not [s for s in find(text, use_model=False) if s.type in ("FACILITY", "ADDRESS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("works at Quillfeather Bakery on weekends", "Quillfeather Bakery"),
+        ("staying at the Gullhaven Inn across the street", "Gullhaven Inn"),
+        ("brought in by Tarrow Falls PD after the crash", "Tarrow Falls PD"),
+        ("home services: Brightmoor VNA for dressing changes", "Brightmoor VNA"),
+        ("accepted at Larkspur LTACH for vent weaning", "Larkspur LTACH"),
+        ("his kids attend Pinecrest Elementary", "Pinecrest Elementary"),
+    ],
+)
+def test_businesses_schools_and_agencies_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize("text", ["Transport arrived at 1400.", "Cardiology consulted for AF.", "Pharmacy called."])
+def test_a_department_word_opening_a_sentence_is_no_business(text: str) -> None:
+    assert not [s for s in find(text, use_model=False) if s.type == "FACILITY"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("unrestrained driver, rollover on Rte 9 eastbound", "Rte 9"),
+        ("MVC ON RT 21 WB NEAR MM 40, AIRBAGS DEPLOYED", "RT 21 WB NEAR MM 40"),
+        ("hiker found off State Rd 12 at dusk", "State Rd 12"),
+        ("found down on Wexley Rd near the bus stop", "Wexley Rd"),
+    ],
+)
+def test_roads_and_streets_without_numbers_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("went home to sturbridge after visiting", "sturbridge"),
+        ("pt lives alone in chicopee, no services", "chicopee"),
+        ("SON ON HIS WAY, LIVES IN WORCESTER.", "WORCESTER"),
+    ],
+)
+def test_towns_in_lower_case_and_capitals_after_a_cue_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
