@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -64,32 +65,60 @@ def _unit_of(provider: Organization, unit_id: int | None) -> Unit | None:
     return unit
 
 
-def file_report(*, user: Any, data: ReportIn, idempotency_key: str | None = None) -> tuple[EventReport, bool]:
-    """File a report for `user`; returns (report, created). Nothing is saved on any error."""
-    provider, unit = _resolve(user, data)
+def file_report(
+    *,
+    user: Any,
+    data: ReportIn,
+    idempotency_key: str | None = None,
+    checked: tuple[Organization, Unit | None] | None = None,
+) -> tuple[EventReport, bool]:
+    """File a report for `user`; returns (report, created). Nothing is saved on any error.
+
+    `checked`: the provider and unit the caller has already looked up for `user` with the same
+    rules (the web form: `reporting_providers_for` and the form's unit field), so that they are
+    not read twice; used only when they are the ones `data` names.
+    """
+    provider, unit = checked if checked is not None and _names(data, checked) else _resolve(user, data)
     module_keys = check_answers(provider=provider, data=data)
     digest = _idempotency_digest(user, idempotency_key) if idempotency_key else None
     request_hash = _request_hash(data)
     if digest:
-        earlier = _earlier_result(digest, request_hash)
-        if earlier:
-            return earlier, False
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            report = _create(user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys)
-            if digest:
-                IdempotencyKey.objects.create(
-                    key=digest, request_hash=request_hash, report=report, expires_at=now + IDEMPOTENCY_WINDOW
+        _prune_expired_keys(timezone.now())
+    # A retry whose key has expired (not yet pruned) finds it in the way once: it is removed
+    # and the filing runs again, as a new one.
+    for _attempt in range(2):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                # The key goes in first, for the report about to be created (the foreign key is
+                # checked at commit): a retry stops here at the unique key, before the report,
+                # the ledger and the audit chain's lock, and a new key costs no look-up first.
+                report_id = uuid.uuid4()
+                if digest:
+                    IdempotencyKey.objects.create(
+                        key=digest, request_hash=request_hash, report_id=report_id, expires_at=now + IDEMPOTENCY_WINDOW
+                    )
+                report = _create(
+                    user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys, pk=report_id
                 )
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its report.
-        if digest:
-            earlier = _earlier_result(digest, request_hash)
+        except IntegrityError:
+            if not digest:
+                raise
+            # The key is taken: by an earlier filing (answer with its report), by a concurrent
+            # retry that won the race (the same), or by an expired key (removed: file again).
+            earlier, expired = _earlier_result(digest, request_hash)
             if earlier:
                 return earlier, False
-        raise
-    return report, True
+            if not expired:
+                raise
+            continue
+        return report, True
+    raise IntegrityError("idempotency key still taken after removing the expired one")
+
+
+def _names(data: ReportIn, checked: tuple[Organization, Unit | None]) -> bool:
+    provider, unit = checked
+    return provider.slug == data.provider and (unit.pk if unit is not None else None) == data.unit
 
 
 def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventReport:
@@ -116,7 +145,7 @@ def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_
     unit = _unit_of(provider, data.unit)
     module_keys = check_answers(provider=provider, data=data)
     request_hash = _request_hash(data)
-    earlier = _earlier_result(source_key, request_hash)
+    earlier, _expired = _earlier_result(source_key, request_hash)  # imported documents' keys never expire
     if earlier:
         return earlier, False
     with transaction.atomic():
@@ -134,19 +163,19 @@ def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_
     return report, True
 
 
-def _earlier_result(digest: str, request_hash: str) -> EventReport | None:
+def _earlier_result(digest: str, request_hash: str) -> tuple[EventReport | None, bool]:
+    """The report filed earlier under this key, if still honoured; and whether an expired key was removed."""
     now = timezone.now()
-    _prune_expired_keys(now)
     earlier = IdempotencyKey.objects.filter(key=digest).select_related("report").first()
     if earlier is None:
-        return None
+        return None, False
     if earlier.expires_at is not None and earlier.expires_at <= now:
         # Expired but not yet pruned: never honoured, and removed so the key can be used again.
         IdempotencyKey.objects.filter(pk=earlier.pk, expires_at__lte=now).delete()
-        return None
+        return None, True
     if earlier.request_hash != request_hash:
         raise IdempotencyConflict("this key was already used with a different report")
-    return earlier.report
+    return earlier.report, False
 
 
 # Expired keys are pruned at most this often per process, not on every request (issue 13
@@ -164,11 +193,19 @@ def _prune_expired_keys(now: dt.datetime) -> None:
 
 
 def _create(
-    *, user: Any, data: ReportIn, provider: Organization, unit: Unit | None, now: dt.datetime, modules: list[str]
+    *,
+    user: Any,
+    data: ReportIn,
+    provider: Organization,
+    unit: Unit | None,
+    now: dt.datetime,
+    modules: list[str],
+    pk: uuid.UUID | None = None,
 ) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = _to_the_hour(now) if data.anonymous else now
     report = EventReport(
+        pk=pk or uuid.uuid4(),
         provider=provider,
         unit=unit,
         event_type=data.event_type,

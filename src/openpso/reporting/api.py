@@ -17,7 +17,7 @@ from openpso.reporting import actions, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.fhir_import import report_from_response, source_key
 from openpso.reporting.models import EventReport
-from openpso.reporting.queries import effective_answers
+from openpso.reporting.queries import apply_amendments, effective_answers
 from openpso.reporting.schemas import AnswerOut, ErrorOut, FieldError, ReportIn, ReportOut, ReportSummaryOut
 
 router = Router(tags=["reports"])
@@ -31,10 +31,14 @@ def _refused(errors: list[FieldError]) -> Status[ReportOut | ErrorOut]:
     return Status(422, ErrorOut(detail="The report was not saved.", errors=errors))
 
 
-def report_out(report: EventReport, *, include_identifying: bool = False) -> ReportOut:
+def report_out(report: EventReport, *, include_identifying: bool = False, just_filed: bool = False) -> ReportOut:
     """The report as the API shows it; identifying answers (names, dates of birth, record
-    numbers) only with `include_identifying`, for the provider's own PSES (42 CFR 3.212)."""
-    groups = answers_in_words(effective_answers(report), report.modules, include_identifying=include_identifying)
+    numbers) only with `include_identifying`, for the provider's own PSES (42 CFR 3.212).
+
+    `just_filed`: the report was created by this request, so its answers are the reporter's
+    with no amendment yet (amending is a later step by the safety team): no query for them."""
+    answers = apply_amendments(report.answers or {}, ()) if just_filed else effective_answers(report)
+    groups = answers_in_words(answers, report.modules, include_identifying=include_identifying)
     return ReportOut(
         id=report.pk,
         short_id=report.short_id,
@@ -82,7 +86,7 @@ def create_report(
     except IdempotencyConflict as exc:
         error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
         return _refused([error])
-    return Status(201 if created else 200, report_out(report))
+    return Status(201 if created else 200, report_out(report, just_filed=created))
 
 
 @router.post(

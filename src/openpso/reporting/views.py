@@ -63,16 +63,20 @@ def report_new(request: HttpRequest) -> HttpResponse:
         drafts.discard_draft(user=request.user, provider=provider)
         return channel_views.anonymous_new(request, provider=provider.slug)
     draft = drafts.draft_for(user=request.user, provider=provider) if request.method == "GET" else None
-    home_unit = home_unit_of(request.user, provider)
+    # The home unit is only the blank form's default: a posted form has its own unit.
+    home_unit = home_unit_of(request.user, provider) if request.method != "POST" else None
     errors: list[FieldError] = []
     if request.method == "POST":
         # Filing builds only the modules the posted categories call for; the page shown
         # again on an error is built below with every module, as on GET.
-        filing = ReportForm(request.POST, provider=provider, home_unit=home_unit, posted_modules_only=True)
+        filing = ReportForm(request.POST, provider=provider, posted_modules_only=True)
         if filing.is_valid():
             try:
                 data = ReportIn.model_validate(filing.report_data(provider))
-                report, _ = actions.file_report(user=request.user, data=data)
+                # The provider is one this person reports for and the form's unit field took
+                # only its active units: file_report need not look them up again.
+                checked = (provider, filing.cleaned_data.get("unit"))
+                report, _ = actions.file_report(user=request.user, data=data, checked=checked)
             except ValidationError as exc:
                 errors = field_errors(exc)
             except ReportInvalid as exc:

@@ -121,8 +121,9 @@ def test_expired_idempotency_keys_are_pruned_at_most_once_a_minute(cast, client_
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_the_reason(cast, client_for, overrides, field, code):
+    client = client_for("reporter")  # signing in is audited (session.signed_in): before counting
     before = EventReport.objects.count(), AuditEvent.objects.count()
-    response = _post(client_for("reporter"), _payload(cast, **overrides))
+    response = _post(client, _payload(cast, **overrides))
     assert response.status_code == 422, response.content
     errors = response.json()["errors"]
     assert any(e["field"] == field and e["code"] == code and e["message"] for e in errors), errors
