@@ -89,7 +89,17 @@ def document_rows(document: dict[str, Any]) -> list[Row]:
         rows.append(Row("Location detail (DE18)", document["location_detail"] or "—"))
     if "reporter_role" in document:
         rows.append(Row("Reporter's role (DE36)", document["reporter_role"] or "—"))
+    if "narrative" in document:
+        rows.append(Row("Narrative de-identification", _deid_words(document.get("narrative_review"))))
     return rows
+
+
+def _deid_words(entry: Any) -> str:
+    # How the pool will scrub the narrative (nonid.approved): counts only, never the spans' text.
+    if not isinstance(entry, dict) or not isinstance(entry.get("spans"), list):
+        return "by the engine before pooling (the provider approved no review of this narrative)"
+    count = len(entry["spans"])
+    return f"as the provider's reviewer approved it: {count} span{'s' if count != 1 else ''} replaced before pooling"
 
 
 def answer_groups(document: dict[str, Any]) -> list[ModuleAnswers]:

@@ -319,3 +319,18 @@ def test_under_a_functional_grant_an_approval_sends_the_spans_at_once(cast, djan
         review.approve(review=draft, by=cast.users["safety_manager"])
     document = Submission.objects.get(event_id=report.pk, current=True).document
     assert document["narrative_review"]["review"] == draft.pk
+
+
+def test_the_pso_inbox_says_how_the_narrative_will_be_scrubbed(cast, client_for):
+    plain, reviewed = make_report(cast), make_report(cast)
+    review.approve(review=make_review(reviewed), by=None)
+    _submit(cast, plain)
+    _submit(cast, reviewed)
+    client = client_for("pso_analyst")
+    for report, words in (
+        (plain, "by the engine before pooling"),
+        (reviewed, "as the provider&#x27;s reviewer approved it: 3 spans replaced before pooling"),
+    ):
+        submission = Submission.objects.get(event_id=report.pk, current=True)
+        page = client.get(f"/pso/inbox/{submission.pk}/").content.decode()
+        assert words in page
