@@ -48,6 +48,7 @@ from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import dashboard_queries, recent_words
 from openpso.analytics.system_dashboard import system_dashboard
 from openpso.lake.months import month_range
+from openpso.nonid.release import POOL_LINE
 from openpso.nonid.suppression import suppress_counts
 
 __all__ = [
@@ -181,6 +182,7 @@ def pso_dashboard(
             panel.suppressed = panel.id in hidden
         dashboard.notes.append("Counts from too few events or providers are hidden (small-cell suppression).")
         return dashboard
+    dashboard.notes.append(POOL_LINE)  # the analyst's own screen: the pool as it is, not a release (issue 14 item 5)
     dashboard.notes.append(
         f"Funnel and ranking compare {type_words(focus)} over {recent_words(period)}, "
         f"per {PER:,} {measure_words(RATE_MEASURE.get(focus, 'encounters'))}."

@@ -59,8 +59,8 @@ GROUP_WORDS = {
     SUPPRESSED: "providers of every type",
 }
 POOL_LINE = (
-    "PSO internal: protected, pseudonymised PSWP (pso-pool/1), dates to the month and every peer "
-    "attribute. Not a release; nothing on this page may leave the PSO as it is."
+    "Protected, pseudonymised PSWP — PSO internal (pso-pool/1): dates to the month and every peer "
+    "attribute, under random provider codes. Not a release: nothing on this page leaves the PSO as it is."
 )
 
 
