@@ -31,7 +31,10 @@ from benchmarks.deid.score import Note
 ROOT = Path(__file__).resolve().parents[1]
 
 TOOLS = {
+    # The engine as `openpso deid` runs it: rules and word lists, no model (issue 14: start-up).
     "openpso": [str(Path(sys.executable).with_name("openpso")), "deid", "--jsonl"],
+    # The same with spaCy's small model over doubtful words, as the review pipeline runs it.
+    "openpso-model": [str(Path(sys.executable).with_name("openpso")), "deid", "--jsonl", "--model"],
     "presidio": [sys.executable, str(ROOT / "benchmarks" / "deid" / "presidio_baseline.py"), "--jsonl"],
 }
 # The corpora the recall and precision targets are judged on (issue 14: on each clinical corpus).
@@ -76,7 +79,9 @@ def startup(tool: str, timeout: float, tries: int = 3) -> float | None:
 
     The best, not the mean: on a shared machine the slower tries measure the neighbours.
     """
-    note = Note(id="startup", text="Pt fell at 0300, no injury.")
+    # A report with something to find (a name, a relative, a date), so a tool that loads parts
+    # only when a note needs them is timed with them loaded.
+    note = Note(id="startup", text="Pt Ilse Marchetti fell at 0300 on 3/14, no injury. Dtr carol called.")
     try:
         return min(run_command(TOOLS[tool], [note], timeout=timeout).seconds for _ in range(tries))
     except ContractError:
@@ -109,13 +114,13 @@ def tuning_lines(tuned: tuple[str, ...] = TUNED_ON_DEV_SET, engine: Path = ENGIN
 
 
 def headline_table(results: list[dict[str, Any]]) -> None:
-    out(f"{'corpus':<18} {'tool':<9} {'notes':>5} {'span rec':>8} {'char rec':>8} {'char prec':>9} {'notes/s':>8}")
+    out(f"{'corpus':<18} {'tool':<13} {'notes':>5} {'span rec':>8} {'char rec':>8} {'char prec':>9} {'notes/s':>8}")
     for r in results:
         if "error" in r:
-            out(f"{r['corpus']:<18} {r['tool']:<9} FAILED: {r['error']}")
+            out(f"{r['corpus']:<18} {r['tool']:<13} FAILED: {r['error']}")
             continue
         out(
-            f"{r['corpus']:<18} {r['tool']:<9} {r['notes']:>5} {figure(r['span_recall']):>8}"
+            f"{r['corpus']:<18} {r['tool']:<13} {r['notes']:>5} {figure(r['span_recall']):>8}"
             f" {figure(r['char_recall']):>8} {figure(r['char_precision']):>9} {r['notes_per_s']:>8.1f}"
             + (f"  ({r['errors']} error lines)" if r["errors"] else "")
         )
@@ -163,7 +168,7 @@ def maude_lines(results: list[dict[str, Any]]) -> None:
         load = figure(r["predicted_chars_per_1k"], 1)
         per_words = figure(r["predicted_per_1k_words"], 1)
         out(
-            f"  {r['tool']:<9} false positives per 1,000 words: {per_words}; predicted chars per 1,000: {load};"
+            f"  {r['tool']:<13} false positives per 1,000 words: {per_words}; predicted chars per 1,000: {load};"
             f" damaged markers: {markers}"
         )
 

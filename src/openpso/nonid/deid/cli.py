@@ -36,6 +36,14 @@ def main(argv: list[str]) -> int:
             "a date of birth, or a year that would show an age over 89, is [DATE] either way"
         ),
     )
+    parser.add_argument(
+        "--model",
+        action="store_true",
+        help=(
+            "also read doubtful words with spaCy's small English model (names the word lists do not know); "
+            "adds seconds of start-up, so it suits batches"
+        ),
+    )
     parser.add_argument("--progress", action="store_true", help="report progress on stderr")
     parser.add_argument("--version", action="version", version=VERSION)
     options = parser.parse_args(argv)
@@ -47,6 +55,7 @@ def main(argv: list[str]) -> int:
             workers=options.workers,
             policy=Policy(dates=options.dates),
             progress=sys.stderr if options.progress else None,
+            use_model=options.model,
         )
     except BrokenPipeError:
         return 0  # the reader went away (`| head`); nothing left to tell

@@ -7,6 +7,7 @@ whatever the input size, and a reader sees output while the input is still arriv
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -28,13 +29,13 @@ BLOCK_CHARS = 64 * 1024  # plain text per task, cut at paragraph or line ends
 _CONTEXT_KEYS = ("patient_names", "staff_names", "other_names", "facility_names", "identifiers")
 
 
-def scrub_jsonl_chunk(lines: list[bytes], policy: Policy = DEFAULT_POLICY) -> bytes:
+def scrub_jsonl_chunk(lines: list[bytes], policy: Policy = DEFAULT_POLICY, use_model: bool = False) -> bytes:
     """One chunk of `--jsonl` input lines → the same number of output lines."""
     parsed: list[tuple[Any, str | None, ScrubContext | None, str | None]] = [_parse(line) for line in lines]
     ok = [i for i, (_, text, _, error) in enumerate(parsed) if error is None and text is not None]
     texts = [parsed[i][1] or "" for i in ok]
     contexts = [parsed[i][2] for i in ok]
-    found = dict(zip(ok, find_many(texts, contexts=contexts), strict=True))
+    found = dict(zip(ok, find_many(texts, contexts=contexts, use_model=use_model), strict=True))
     out: list[str] = []
     for i, (note_id, text, _, error) in enumerate(parsed):
         if error is not None:
@@ -77,8 +78,8 @@ def _parse(line: bytes) -> tuple[Any, str | None, ScrubContext | None, str | Non
     return note_id, text, ScrubContext.of(**{k: context.get(k, ()) for k in _CONTEXT_KEYS}), None
 
 
-def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY) -> bytes:
-    (spans,) = find_many([block])
+def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY, use_model: bool = False) -> bytes:
+    (spans,) = find_many([block], use_model=use_model)
     return redact(block, spans, policy).encode("utf-8")
 
 
@@ -115,6 +116,16 @@ def _ordered(
     work: Callable[[Any], Any], items: Iterable[Any], workers: int, *, on_done: Callable[[int], None]
 ) -> Iterator[Any]:
     """`map(work, items)` over a process pool, in order, with at most 2 × workers items in flight."""
+    # Input that fits in one item (one report, a short batch) is done here: starting a pool
+    # would cost more than the work (issue 14: the first scrubbed report under 0.5 s).
+    items = iter(items)
+    first = next(items, None)
+    if first is None:
+        return
+    second = next(items, None) if workers > 1 else None
+    if second is None:
+        workers = 1
+    items = itertools.chain([first] if second is None else [first, second], items)
     if workers <= 1:
         for n, item in enumerate(items, 1):
             yield work(item)
@@ -145,12 +156,14 @@ def run(
     stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | None = None,
     progress: IO[str] | None = None,
+    use_model: bool = False,
 ) -> None:
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
     workers = workers or os.cpu_count() or 1
     lexicon.warm()
-    ner.warm()
+    if use_model:  # spaCy costs seconds to load: only when asked for (issue 14, start-up)
+        ner.warm()
     started = time.monotonic()
     last_report = [started]
 
@@ -165,9 +178,9 @@ def run(
     work: Callable[[Any], bytes]
     items: Iterator[Any]
     if jsonl:
-        work, items = partial(scrub_jsonl_chunk, policy=policy), _jsonl_chunks(source)
+        work, items = partial(scrub_jsonl_chunk, policy=policy, use_model=use_model), _jsonl_chunks(source)
     else:
-        work, items = partial(scrub_plain_block, policy=policy), _plain_blocks(source)
+        work, items = partial(scrub_plain_block, policy=policy, use_model=use_model), _plain_blocks(source)
     for data in _ordered(work, items, workers, on_done=report):
         sink.write(data)
         sink.flush()

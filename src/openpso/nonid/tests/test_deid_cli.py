@@ -132,3 +132,29 @@ def test_bad_options_are_refused_with_a_message(args: list[str]) -> None:
     )
     assert done.returncode == 2
     assert args[0] in done.stderr.decode()
+
+
+def test_one_item_is_done_without_a_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started for one item")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor.__init__", no_pool)
+    assert list(stream._ordered(_double, iter([21]), 2, on_done=lambda done: None)) == [42]
+
+
+def test_the_cli_does_not_load_the_model_unless_asked() -> None:
+    # spaCy costs seconds of start-up (issue 14); the rules run without it.
+    line = json.dumps({"id": 1, "text": EXAMPLE}) + "\n"
+    probe = (
+        "import sys, io; from openpso.nonid.deid import stream; "
+        f"stream.run(jsonl=True, stdin=io.BytesIO({line.encode()!r}), stdout=io.BytesIO()); "
+        "print('spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120, check=True)  # noqa: S603
+    assert done.stdout.strip() == b"False"
+
+
+def test_the_model_flag_is_accepted_and_keeps_the_contract() -> None:
+    (result,) = jsonl([json.dumps({"id": 1, "text": EXAMPLE}).encode()], "--model")
+    assert result["id"] == 1
+    assert "[STAFF]" in result["text"]
