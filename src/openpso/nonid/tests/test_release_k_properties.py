@@ -81,3 +81,25 @@ def test_measure_k_counts_providers_not_rows():
     assert measure_k(table, ["provider_type"]) == 1
     assert measure_k(table, []) == 2
     assert measure_k(table.iloc[0:0], ["provider_type"]) is None
+
+
+MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, len(MONTHS) - 1),
+    st.integers(1, 24),
+    st.sampled_from([RELEASE, RELEASE_ED]),
+    st.dictionaries(st.sampled_from(MONTHS), st.integers(0, 50)),
+)
+def test_no_peer_series_carries_a_date_finer_than_its_profile(start, length, profile, counts):
+    from openpso.analytics.member_dashboards import by_period, periods_of
+
+    window = MONTHS[start : start + length]
+    periods = periods_of(window, profile)
+    summed = by_period(counts, window, profile)
+    width = 4 if profile.date_precision == "year" else 7
+    assert all(len(p) == width for p in [*periods, *summed])
+    assert set(summed) <= set(periods)
+    assert sum(summed.values()) == sum(v for m, v in counts.items() if m in window)  # nothing lost or invented
