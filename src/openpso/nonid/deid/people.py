@@ -26,6 +26,12 @@ from openpso.nonid.deid.types import ScrubContext, Span
 # Below this Zipf value a Census name is taken as a name on its own; at or above it the
 # word is common English too ("Brown" 5.0, "Hall" 4.9) and needs context.
 RARE = 4.0
+# Cut-offs added for issue 14 while reading clinical-notes-dev's misses, so they count as tuned
+# on it: benchmarks/deid/loso.py scores them leave-one-setting-out.
+RELATIVE_NAME_MAX = 6.2  # a capitalised first name after a relative ("Son Mark", not "son Will")
+RELATIVE_NAME_MAX_PLAIN = 5.5  # the same in lower case or in capitals, where case says less
+LOWER_FIRST_NAME_MAX = 4.0  # a lower-case first name after dr/rn/pt ("rn kathy")
+LOWER_SURNAME_MAX = 3.5  # a lower-case surname there ("dr. feeney")
 
 _TITLES_STAFF = frozenset(
     {"dr", "doctor", "nurse", "prof", "professor", "ofc", "officer", "det", "sgt", "tpr", "trooper", "lt", "capt", "fr"}
@@ -199,12 +205,14 @@ def _lower_name(token: _Token, *, relative: bool) -> bool:
         return False
     frequency = lexicon.zipf(lower)
     if relative:
-        return lower in lexicon.first_names() and lower not in _NOT_AFTER_RELATIVE and frequency < 5.5
+        return (
+            lower in lexicon.first_names() and lower not in _NOT_AFTER_RELATIVE and frequency < RELATIVE_NAME_MAX_PLAIN
+        )
     if lower in lexicon.not_names() or lower in lexicon.common_word_names():
         return False
     if lower in lexicon.first_names():
-        return frequency < 4.0
-    return lower in lexicon.last_names() and frequency < 3.5
+        return frequency < LOWER_FIRST_NAME_MAX
+    return lower in lexicon.last_names() and frequency < LOWER_SURNAME_MAX
 
 
 def _lower_surname(token: _Token) -> bool:
@@ -212,7 +220,7 @@ def _lower_surname(token: _Token) -> bool:
     return (
         not token.capitalised
         and lower in lexicon.last_names()
-        and lexicon.zipf(lower) < 4.0
+        and lexicon.zipf(lower) < LOWER_FIRST_NAME_MAX
         and lower not in lexicon.not_names()
         and lower not in lexicon.drugs()
     )
@@ -262,7 +270,7 @@ def _relative_first_name(token: _Token, *, upper: bool) -> bool:
         return False
     if lower in _CUE_WORDS or (token.text.isupper() and not upper and len(lower) < 4):
         return False  # "father MI at 52": short capitals in ordinary text are abbreviations
-    return lexicon.zipf(lower) < (5.5 if upper or token.text.isupper() else 6.2)
+    return lexicon.zipf(lower) < (RELATIVE_NAME_MAX_PLAIN if upper or token.text.isupper() else RELATIVE_NAME_MAX)
 
 
 def strip_cues(text: str, span: Span) -> Span:
