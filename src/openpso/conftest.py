@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from openpso.lib.api_throttle import windows as api_rate_windows
 from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
 
@@ -15,10 +16,13 @@ from openpso.testing.cast import Cast, build_cast
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: rate-limit counters and allauth's record of
-    used TOTP codes must not leak between tests (user ids repeat after each rollback)."""
+    used TOTP codes must not leak between tests (user ids repeat after each rollback); the
+    API's rate windows live in files of their own (openpso.lib.api_throttle)."""
     cache.clear()
+    api_rate_windows().clear()
     yield
     cache.clear()
+    api_rate_windows().clear()
 
 
 @pytest.fixture

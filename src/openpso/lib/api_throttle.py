@@ -3,22 +3,33 @@
 Runs after authentication (ninja checks throttles once a credential has been accepted), so a
 caller is counted by who it is, not by address: people behind one hospital's NAT do not
 share a budget, and one runaway client or scraping session cannot take the whole API. A
-request with no accepted credential is refused with 401 before it is counted. The counts
-live in Django's cache (a file cache shared by the server's processes), in ninja's sliding
-window; the limit is read from settings on each request (OPENPSO_API_RATE, lib/api_rate.py).
+request with no accepted credential is refused with 401 before it is counted. Each caller's
+sliding window (the times of its requests within the period, as ninja's SimpleRateThrottle
+keeps them) is one small file shared by the server's processes, read and rewritten in place
+under a lock (`WindowFiles`); the limit is read from settings on each request
+(OPENPSO_API_RATE, lib/api_rate.py).
 """
 
 from __future__ import annotations
 
+import array
+import fcntl
+import hashlib
+import os
+import shutil
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
-from ninja.throttling import BaseThrottle, SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from openpso.lib.api_rate import Rate, parse_rate
+
+_SLOT = array.array("d").itemsize  # one request time: a C double
 
 
 def caller_key(auth: Any) -> str | None:
@@ -33,33 +44,82 @@ def current_rate() -> Rate:
     return parse_rate(settings.OPENPSO_API_RATE)
 
 
-class _Window(SimpleRateThrottle):
-    """ninja's sliding window for one caller and one request (its state lives on the instance)."""
+class WindowFiles:
+    """Each caller's sliding window in a file of its own, under `directory`: the times of its
+    requests within the period, newest first, as C doubles.
 
-    def __init__(self, rate: Rate, key: str) -> None:
-        self.key_for_caller = key
-        super().__init__(f"{rate.requests}/{rate.seconds}")
+    Checking and recording happen under one exclusive lock of that file, so two processes
+    cannot both take the last request of a budget. The file is rewritten in place: Django's file
+    cache, which held the windows before (issue 13 item 9), wrote a new file, renamed it over
+    the old one and listed its directory on every API request — file-system metadata work that
+    cost about as much as a database round trip. One file per person or API key that used the
+    API; a file whose window has passed holds nothing that counts.
+    """
 
-    def get_cache_key(self, request: HttpRequest) -> str:
-        return self.key_for_caller
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / (hashlib.sha256(key.encode()).hexdigest()[:40] + ".window")
+
+    def take(self, key: str, *, now: float, limit: int, period: float) -> tuple[bool, list[float]]:
+        """Count one request at `now` if fewer than `limit` fall within `period` before it:
+        returns whether it was counted (allowed) and the window, newest first."""
+        try:
+            fd = os.open(self._path(key), os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._path(key), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            raw = os.pread(fd, os.fstat(fd).st_size, 0)
+            stored = array.array("d", raw[: len(raw) // _SLOT * _SLOT])  # whole slots only
+            window = [t for t in stored if now - period < t <= now + period]  # a clock set back: still counted
+            allowed = len(window) < limit
+            if allowed:
+                window.insert(0, now)
+            data = array.array("d", window).tobytes()
+            if data != raw:
+                os.pwrite(fd, data, 0)
+                os.ftruncate(fd, len(data))
+            return allowed, window
+        finally:
+            os.close(fd)  # and with it the lock
+
+    def clear(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def windows() -> WindowFiles:
+    # Beside the file cache, and like it left out of backups: counts that rebuild themselves.
+    return WindowFiles(Path(settings.DATA_DIR) / "cache" / "api-rate")
 
 
 class CallerRateThrottle(BaseThrottle):
-    """One instance serves every request of the API, from several threads; the window of the
+    """One instance serves every request of the API, from several threads; the wait of the
     request at hand is kept per thread, for wait() to read right after allow_request()."""
 
     def __init__(self) -> None:
         self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self._local.window = None
+        self._local.wait = None
         key = caller_key(getattr(request, "auth", None))
         if key is None:
             return True
-        window = _Window(current_rate(), key)
-        self._local.window = window
-        return bool(window.allow_request(request))
+        rate = current_rate()
+        now = time.time()
+        allowed, window = windows().take(key, now=now, limit=rate.requests, period=rate.seconds)
+        self._local.wait = _wait(window, now=now, limit=rate.requests, period=rate.seconds)
+        return allowed
 
     def wait(self) -> float | None:
-        window: _Window | None = getattr(self._local, "window", None)
-        return None if window is None else window.wait()
+        wait: float | None = getattr(self._local, "wait", None)
+        return wait
+
+
+def _wait(window: list[float], *, now: float, limit: int, period: float) -> float | None:
+    """Seconds to wait before the next request, as ninja's SimpleRateThrottle.wait() says it."""
+    remaining = period - (now - window[-1]) if window else period
+    available = limit - len(window) + 1
+    return None if available <= 0 else remaining / available
