@@ -17,7 +17,7 @@ from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.pswp.ledger import record_entry_at_creation
 from openpso.pswp.status import PswpStatus
-from openpso.reporting import hooks, queries
+from openpso.reporting import drafts, hooks, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
 from openpso.reporting.modules import check_answers
@@ -71,12 +71,15 @@ def file_report(
     data: ReportIn,
     idempotency_key: str | None = None,
     checked: tuple[Organization, Unit | None] | None = None,
+    discard_draft: bool = False,
 ) -> tuple[EventReport, bool]:
     """File a report for `user`; returns (report, created). Nothing is saved on any error.
 
     `checked`: the provider and unit the caller has already looked up for `user` with the same
     rules (the web form: `reporting_providers_for` and the form's unit field), so that they are
-    not read twice; used only when they are the ones `data` names.
+    not read twice; used only when they are the ones `data` names. `discard_draft`: the
+    person's unfinished report for this provider goes in the same transaction (the web form):
+    filed and draft gone together, or neither.
     """
     provider, unit = checked if checked is not None and _names(data, checked) else _resolve(user, data)
     module_keys = check_answers(provider=provider, data=data)
@@ -98,6 +101,8 @@ def file_report(
                     IdempotencyKey.objects.create(
                         key=digest, request_hash=request_hash, report_id=report_id, expires_at=now + IDEMPOTENCY_WINDOW
                     )
+                if discard_draft:
+                    drafts.discard_draft(user=user, provider=provider)  # before the audit chain's lock
                 report = _create(
                     user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys, pk=report_id
                 )

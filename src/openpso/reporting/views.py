@@ -76,13 +76,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 # The provider is one this person reports for and the form's unit field took
                 # only its active units: file_report need not look them up again.
                 checked = (provider, filing.cleaned_data.get("unit"))
-                report, _ = actions.file_report(user=request.user, data=data, checked=checked)
+                report, _ = actions.file_report(user=request.user, data=data, checked=checked, discard_draft=True)
             except ValidationError as exc:
                 errors = field_errors(exc)
             except ReportInvalid as exc:
                 errors = exc.errors
             else:
-                drafts.discard_draft(user=request.user, provider=provider)
                 messages.success(request, f"Thank you. Report {report.short_id} was received by the safety team.")
                 return redirect("reporting:report-detail", report_id=report.pk)
     form = ReportForm(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.db import connection
 
 from openpso.reporting.models import ReportDraft
@@ -40,6 +41,22 @@ def test_filing_the_report_removes_the_draft(cast, client_for):
     client.post(_draft_url(cast), {"narrative": "half typed"})
     client.post("/reports/new/", _form(cast))
     assert not ReportDraft.objects.exists()
+
+
+def test_a_filing_that_fails_on_the_way_keeps_the_draft(cast, client_for, monkeypatch):
+    # The draft goes in the filing's transaction: a filing that does not commit leaves it.
+    from openpso.reporting import actions
+    from openpso.reporting.tests.test_report_pages import _form
+
+    def failing_create(**kwargs):
+        raise RuntimeError("the database went away mid-filing")
+
+    client = client_for("reporter")
+    client.post(_draft_url(cast), {"narrative": "half typed"})
+    monkeypatch.setattr(actions, "_create", failing_create)
+    with pytest.raises(RuntimeError):
+        client.post("/reports/new/", _form(cast))
+    assert ReportDraft.objects.filter(user=cast.users["reporter"]).exists()
 
 
 def test_discarding_a_draft_starts_afresh(cast, client_for):
