@@ -6,7 +6,9 @@ rows/s at least 60% of a bare Django view inserting the same row; a 30-minute so
 What runs:
 - PostgreSQL: the script runs itself again under `scripts/with-postgres.sh`, which starts a
   throw-away server; `--database-url URL` uses an empty scratch database instead (never a
-  `DATABASE_URL` merely set in the environment: the run writes thousands of reports).
+  `DATABASE_URL` merely set in the environment: the run writes thousands of reports). The
+  throw-away server runs with fsync off for speed; `--durable` turns fsync and full-page writes
+  on, so each commit waits for the disk as in production.
 - The server: `openpso serve --no-migrate` as shipped (gunicorn, 2 sync workers by default, the
   access log, each worker warmed, and the task worker; `--no-tasks` leaves the worker out), with
   `openpso.testing.load_settings`, which are OpenPSO's settings plus one URL for the bare view.
@@ -65,6 +67,8 @@ from benchmarks.load.server import MemorySampler, Server, free_port, slope_per_h
 
 BARE_INTAKE_URL = "/bench/bare-intake"  # openpso.testing.bare_intake.BARE_INTAKE_PATH (a test checks)
 _UNDER_THROWAWAY = "OPENPSO_BENCH_LOAD_THROWAWAY_PG"  # set before re-running under with-postgres.sh
+# with-postgres.sh turns fsync and full-page writes off for test speed; --durable turns them back on.
+DURABLE_PG_OPTIONS = "-c fsync=on -c full_page_writes=on"
 P95_TARGET_S = 0.050
 RATE_TARGET = 0.60
 PASSWORD = "load-bench-" + secrets.token_urlsafe(12)
@@ -143,6 +147,18 @@ def set_up_network(reporters: int = 1) -> Intake:
         user.save(update_fields=["password"])
         emails.append(user.email)
     return Intake(provider=provider.slug, unit=unit.pk, zone=zone_of(provider), email=emails[0], emails=tuple(emails))
+
+
+def durability() -> str:
+    """The server's fsync and full_page_writes, as it reports them (the run's figures depend on them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW fsync")
+        fsync = cursor.fetchone()[0]
+        cursor.execute("SHOW full_page_writes")
+        pages = cursor.fetchone()[0]
+    return f"fsync={fsync}, full_page_writes={pages}"
 
 
 def rows_filed(intake: Intake) -> int:
@@ -353,11 +369,17 @@ def main() -> int:
     parser.add_argument("--soak-minutes", type=float, help="run the soak instead of the phases")
     parser.add_argument("--sample-every", type=float, default=30.0, help="soak: seconds between memory samples")
     parser.add_argument("--database-url", help="an empty scratch PostgreSQL database (default: a throw-away server)")
+    parser.add_argument(
+        "--durable", action="store_true",
+        help="the throw-away server with fsync and full-page writes on, as production runs (default: off, for speed)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     elif os.environ.get(_UNDER_THROWAWAY) != "1":
         os.environ[_UNDER_THROWAWAY] = "1"
+        if args.durable:
+            os.environ["OPENPSO_PG_OPTIONS"] = DURABLE_PG_OPTIONS
         script = str(ROOT / "scripts" / "with-postgres.sh")
         os.execv(script, [script, sys.executable, __file__, *sys.argv[1:]])  # noqa: S606 - our own script
     with tempfile.TemporaryDirectory(prefix="openpso-bench-load-") as tmp:
@@ -374,6 +396,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     out(f"intake load benchmark: machine {machine}; {args.clients} clients; {args.workers} gunicorn workers")
     intake = set_up_network(reporters=args.clients)
+    out(f"PostgreSQL: {durability()}")
     server = Server(port=free_port(), workers=args.workers, tasks=not args.no_tasks, log=workdir / "server.log")
     server.start(env)
     try:
