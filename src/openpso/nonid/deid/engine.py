@@ -12,7 +12,7 @@ from openpso.nonid.deid.replace import redact
 from openpso.nonid.deid.text import is_upper_text
 from openpso.nonid.deid.types import DEFAULT_POLICY, Policy, ScrubContext, ScrubResult, Span
 
-VERSION = "openpso-deid 1.3"
+VERSION = "openpso-deid 1.4"
 
 # When spans overlap they are merged into one; the merged span takes the type that says
 # most about what was there.
@@ -55,7 +55,23 @@ def find_many(
             if spans:
                 found[i] += spans
                 found[i] += people.propagate(texts[i], spans)
-    return [merge(_outside_foia_markers(text, spans)) for text, spans in zip(texts, found, strict=True)]
+    return [
+        merge(_without_possessive(text, _outside_foia_markers(text, spans)))
+        for text, spans in zip(texts, found, strict=True)
+    ]
+
+
+_NAMED = frozenset({"PATIENT", "STAFF", "PERSON", "FACILITY"})
+
+
+def _without_possessive(text: str, spans: list[Span]) -> list[Span]:
+    """A name's possessive "'s" is no part of it ("Gina's cell" keeps "'s cell")."""
+    return [
+        Span(s.start, s.end - 2, s.type, s.source)
+        if s.type in _NAMED and s.end - s.start > 3 and text[s.end - 2 : s.end] in ("'s", "’s", "'S", "’S")
+        else s
+        for s in spans
+    ]
 
 
 def _rules(text: str, context: ScrubContext | None) -> list[Span]:

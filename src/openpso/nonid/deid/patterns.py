@@ -367,7 +367,7 @@ def rooms(text: str) -> list[Span]:
 
 _STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|circle|cir|place|pl|way|pike|highway|hwy"
-    r"|parkway|pkwy|terrace|ter|trail|trl|square|sq|route|rte|turnpike|tpke|alley|aly|row|loop|crossing|xing|run|path"
+    r"|parkway|pkwy|terrace|terr|ter|trail|trl|square|sq|route|rte|turnpike|tpke|alley|aly|row|loop|crossing|xing|run|path"
     r"|plaza|plz|expressway|expy|freeway|fwy|heights|hts|point|pt|ridge|bend|creek|hollow|walk|mews|close|crescent)"
 )
 _UNIT = r"(?:\s*,?\s*(?:apt|apartment|unit|suite|ste|#|fl|floor|bldg|building|rm|room)\.?\s*#?\s*[A-Z0-9\-]+)?"

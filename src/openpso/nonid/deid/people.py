@@ -70,6 +70,7 @@ _PATIENT_CUES = frozenset({"patient", "pt", "resident", "res", "client", "decede
 # Cue words written in lower case that still vouch for the name after them ("dtr carol", "rn kathy").
 _LOWER_ROLES = frozenset({"rn", "lpn", "lvn", "cna", "np", "md", "rph", "crna", "aprn"})
 _LOWER_CUES = _LOWER_ROLES | _PATIENT_CUES | {"dr", "doctor"}
+_WORD_ENDINGS = ("ing", "ed", "ful", "ize", "izes", "ise", "ly", "ness", "ment", "able", "ous", "ive")
 # Words a relative cue is often followed by that are in the name lists ("son per his wish").
 _NOT_AFTER_RELATIVE = frozenset({"per", "an", "al", "ma", "pa", "rn", "md", "do"})
 _PARTICLES = frozenset({"van", "von", "de", "del", "della", "di", "da", "la", "le", "st", "bin", "al", "el"})
@@ -106,11 +107,14 @@ def _tokens(text: str) -> list[_Token]:
     starts = {m.end() for m in _SENTENCE_START.finditer(text)}
     starts.add(len(text) - len(text.lstrip(_OPENERS)))
     tokens: list[_Token] = []
+    after_relative = -1  # where the word after a relative may start ("son oluwaseun")
     for m in WORD.finditer(text):
         word = m.group()
         capitalised = word[0].isupper()
         lower = word.lower().replace("’", "'")
-        if not (capitalised or upper or lower in _CUE_WORDS or census_name(lower)):
+        follows_relative = m.start() - after_relative in (1, 2)
+        after_relative = m.end() if lower in _RELATIVES else -1
+        if not (capitalised or upper or lower in _CUE_WORDS or census_name(lower) or follows_relative):
             continue  # a lower-case word can matter only as a cue or as a name after one ("dtr carol")
         after = text[m.end() : m.end() + 1]
         tokens.append(_Token(m.start(), m.end(), word, lower, capitalised, m.start() in starts, after, upper))
@@ -205,9 +209,16 @@ def _lower_name(token: _Token, *, relative: bool) -> bool:
         return False
     frequency = lexicon.zipf(lower)
     if relative:
-        return (
-            lower in lexicon.first_names() and lower not in _NOT_AFTER_RELATIVE and frequency < RELATIVE_NAME_MAX_PLAIN
-        )
+        if lower not in lexicon.first_names():
+            # "son rajesh": a word no English list knows, after a relative, is a name from elsewhere
+            return (
+                frequency == 0  # no English word at all, and no verb or adjective shape ("wife verbalizes")
+                and len(lower) > 2
+                and lower.isalpha()
+                and not lower.endswith(_WORD_ENDINGS)
+                and lower not in lexicon.not_names()
+            )
+        return lower not in _NOT_AFTER_RELATIVE and frequency < RELATIVE_NAME_MAX_PLAIN
     if lower in lexicon.not_names() or lower in lexicon.common_word_names():
         return False
     if lower in lexicon.first_names():
@@ -346,6 +357,24 @@ _SIGNATURE = re.compile(
 _SIGNATURE_TAIL = _ROLES | _STAFF_SUFFIXES | word_set("qa charge night day evening shift unit case clinical staff lead")
 
 
+# What a person is called: 'goes by "KJ"', 'known as "Ray-Ray"', 'calling for "HENRI"'.
+_NICKNAME = re.compile(
+    r"(?i:\b(?:goes\h+by|go\h+by|known\h+(?:(?:in|around|on|at)\h+[\p{L}\h]{1,30}\h+)?as|prefers\h+to\h+be\h+called"
+    r"|likes\h+to\h+be\h+called|nicknamed?|a\.?k\.?a\.?|calling\h+(?:out\h+)?for|asking\h+for|calls\h+(?:him|her)self))"
+    r"\h+[\"“'‘]?(\p{Lu}[\p{L}'’]*(?:-\p{Lu}?[\p{L}'’]+)?)[\"”'’]?"
+)
+
+
+def _nicknames(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _NICKNAME.finditer(text):
+        word = m.group(1)
+        quoted = text[m.start(1) - 1 : m.start(1)] in ('"', "“", "'", "‘")
+        if quoted or census_name(word.lower()) or lexicon.zipf(word.lower()) < 3.0:
+            found.append(Span(m.start(1), m.end(1), "PERSON", "nickname"))
+    return found
+
+
 def _signatures(text: str) -> list[Span]:
     found: list[Span] = []
     for m in _SIGNATURE.finditer(text):
@@ -399,6 +428,7 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
                     found.append(Span(tokens[lo].start, prior.end, "PERSON", "relative"))
     found += _runs(tokens, text, upper=upper)
     found += _signatures(text)
+    found += _nicknames(text)
     if not upper:
         found += _rare_pairs(tokens, text)
         found += _before_demographics(tokens, text)
@@ -564,5 +594,9 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _joins_word(text: str, index: int) -> bool:
-    """Whether the character at `index` would make a match part of a longer word."""
-    return 0 <= index < len(text) and (text[index].isalpha() or text[index] in "'’-")
+    """Whether the character at `index` would make a match part of a longer word ("hazel's" is no longer word)."""
+    if not 0 <= index < len(text):
+        return False
+    if text[index] in "'’" and text[index + 1 : index + 2] in ("s", "S") and not text[index + 2 : index + 3].isalpha():
+        return False  # a possessive
+    return text[index].isalpha() or text[index] in "'’-"

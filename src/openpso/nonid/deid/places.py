@@ -18,7 +18,7 @@ _FACILITY_WORDS = (
     r"|Nursing\h+(?:Home|Center|Facility)|Care\h+Center|Rehabilitation\h+(?:Center|Hospital)|Rehab(?:ilitation)?"
     r"|Surgery\h+Center|Surgical\h+(?:Center|Hospital)|Cancer\h+(?:Center|Institute)|Infirmary|Hospice|Pharmacy"
     r"|Drug(?:store)?|Ambulance(?:\h+(?:Service|Corps))?|EMS|Fire\h+(?:Department|Dept\.?|Rescue|District|Company)"
-    r"|Rescue\h+Squad|Medical\h+Group|Physicians|Associates|Urgent\h+Care|Manor|Senior\h+Living|Assisted\h+Living"
+    r"|Rescue\h+Squad|Medical\h+Group|Physicians|Associates|(?-i:Memorial|General|FHC|CHC)|Urgent\h+Care|Manor|Senior\h+Living|Assisted\h+Living"
     r"|Health|Medicine|Pediatrics|Orthopedics|Family\h+Practice|Family\h+Medicine|Dialysis(?:\h+Center)?"
     r"|Imaging(?:\h+Center)?|Laboratories|Lab|Institute|University|College|School|Church|Prison|Jail"
     r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
@@ -36,7 +36,10 @@ _BUSINESS_WORDS = (
     r"|Gas\h+&\h+Electric|Electric|Steel|Mills?|Farms?|Company|Corp(?:oration)?|Inc|LLC|Bros\.|Brothers|Services"
     r"|Alliance|Foundation|Agency|Academy|Parish|Temple|Synagogue|Mosque|Cathedral|Chapel|Mall)"
 )
-_BUSINESS_HEAD = re.compile(rf"(?-i:\b{_BUSINESS_WORDS}\b)")
+# A few are written in lower case after the name too: "the Golden Lotus restaurant".
+_BUSINESS_HEAD = re.compile(
+    rf"(?-i:\b{_BUSINESS_WORDS}\b)|\b(?:restaurant|cafe|diner|bakery|pizzeria|hotel|motel|bar|pub|gym|store|shelter)\b"
+)
 # Only the facility word is matched by a pattern; the name around it is read word by word
 # (`_facility`), which keeps the cost linear however many capitalised words a note has.
 _FACILITY_HEAD = re.compile(rf"\b{_FACILITY_WORDS}\b")
@@ -63,6 +66,7 @@ _FACILITY_HEADS = word_set(
     prison jail correctional shelter police sheriff healthcare"""
 )
 _JOINERS = frozenset({"of", "and", "&", "the", "st", "saint"})
+_ABBREVIATIONS = frozenset({"st", "bros", "co", "mt", "ft"})  # "St. Luke's", "Bolt Bros. Hardware"
 
 
 def _facility(text: str, head_start: int, head_end: int, *, upper: bool, business: bool = False) -> Span | None:
@@ -86,7 +90,7 @@ def _facility(text: str, head_start: int, head_end: int, *, upper: bool, busines
     while lo > 0:
         word = left[lo - 1]
         gap = text[word.end() : edge]
-        if not (_SPACE_GAP.fullmatch(gap) or (gap.startswith(".") and word.group().lower() == "st")):
+        if not (_SPACE_GAP.fullmatch(gap) or (gap.startswith(".") and word.group().lower() in _ABBREVIATIONS)):
             break
         if not specific(word.group()):
             break

@@ -328,3 +328,40 @@ def test_roads_and_streets_without_numbers_are_found(text: str, value: str) -> N
 )
 def test_towns_in_lower_case_and_capitals_after_a_cue_are_found(text: str, value: str) -> None:
     assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('Pt (goes by "DJ") asks for more blankets.', "DJ"),
+        ('known around the shelter as "Boo-Boo", pt was calm', "Boo-Boo"),
+        ('CONFUSED, CALLING FOR "MARGIT" ALL NIGHT', "MARGIT"),
+        ("res Otis Pruett (goes by Skip) refused lunch", "Skip"),
+    ],
+)
+def test_nicknames_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+def test_a_name_no_list_knows_after_a_relative_is_found() -> None:
+    assert covered("called son oluwaseun at 1400", "oluwaseun")
+
+
+def test_a_possessive_stays_outside_the_name_and_a_second_mention_with_one_is_found() -> None:
+    text = "res ottilie brandauer fell. ottilie's son notified."
+    second = text.index("ottilie's")
+    spans = find(text, use_model=False)
+    assert any(s.start == second and s.end == second + len("ottilie") for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ate a dumpling at the Jade Pavilion restaurant", "Jade Pavilion"),
+        ("records requested from Quarrytown Memorial", "Quarrytown Memorial"),
+        ("admitted to Fennimore General overnight", "Fennimore General"),
+        ("works at Dace Bros. Roofing and Hardware", "Dace Bros. Roofing and Hardware"),
+    ],
+)
+def test_more_places_by_their_head_word_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
