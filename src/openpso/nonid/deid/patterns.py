@@ -273,7 +273,7 @@ _PLATE = re.compile(
     r"(?-i:((?=[A-Z0-9\s\-]*\d)(?=[A-Z0-9\s\-]*[A-Z])[A-Z0-9]{3,4}[\s\-]?[A-Z0-9]{2,4}))\b",
     _I,
 )
-# "#4471" after a name or in brackets: a badge, an interpreter's or a store's number. Short
+# "#5120" after a name or in brackets: a badge, an interpreter's or a store's number. Short
 # ones ("#8 Shiley", "#2 of 3") are sizes and counts.
 _HASH_NUMBER = re.compile(r"(?<![\w&#])#\s?(\d{3,})(?![\d.,]\d|\s*(?:mg|mcg|ml|units|fr|french)\b)", _I)
 # "#120" after a prescription is the quantity dispensed.
@@ -343,7 +343,7 @@ _ROOM = re.compile(
     _I,
 )
 _ONE_ROOM = re.compile(_ROOM_NUMBER)
-# Where a person is, written without the word "room": "res in 207", "pt in 5N-514", "moved to 220A".
+# Where a person is, written without the word "room": "res in 312", "pt in 6S-221", "moved to 514A".
 _ROOM_BY_PLACE = re.compile(
     r"(?<=\b(?:pt|patient|res|resident)\s+in\s+)(?-i:\d{3,4}[A-F]?\b|\d[A-Z]-\d{2,4}\b)"
     r"|(?<=\b(?:moved|transferred|from|to)\s+(?:pt\s+)?(?:from\s+|to\s+)?)(?-i:\d{3,4}[A-F])\b",

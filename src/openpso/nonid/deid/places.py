@@ -24,7 +24,7 @@ _FACILITY_WORDS = (
     r"|Correctional\h+Facility|Shelter|Police\h+Department|Sheriff'?s\h+Office)"
 )
 # Businesses and other organisations that are no care provider: a name before one of these
-# words is hardly ever generic ("Dunmore Bakery", "Iron Temple Fitness", "Boston PD"), so any
+# words is hardly ever generic ("Quillfeather Bakery", "Gullhaven Inn", "Tarrow Falls PD"), so any
 # capitalised word names it.
 _BUSINESS_WORDS = (
     r"(?:VNA|LTACH|LTAC|PD|Police\h+Barracks|Barracks|Construction|Elementary|Middle\h+School|High\h+School"
@@ -36,7 +36,7 @@ _BUSINESS_WORDS = (
     r"|Gas\h+&\h+Electric|Electric|Steel|Mills?|Farms?|Company|Corp(?:oration)?|Inc|LLC|Bros\.|Brothers|Services"
     r"|Alliance|Foundation|Agency|Academy|Parish|Temple|Synagogue|Mosque|Cathedral|Chapel|Mall)"
 )
-# A few are written in lower case after the name too: "the Golden Lotus restaurant".
+# A few are written in lower case after the name too: "the Jade Pavilion restaurant".
 _BUSINESS_HEAD = re.compile(
     rf"(?-i:\b{_BUSINESS_WORDS}\b)|\b(?:restaurant|cafe|diner|bakery|pizzeria|hotel|motel|bar|pub|gym|store|shelter)\b"
 )
@@ -66,7 +66,7 @@ _FACILITY_HEADS = word_set(
     prison jail correctional shelter police sheriff healthcare"""
 )
 _JOINERS = frozenset({"of", "and", "&", "the", "st", "saint"})
-_ABBREVIATIONS = frozenset({"st", "bros", "co", "mt", "ft"})  # "St. Luke's", "Bolt Bros. Hardware"
+_ABBREVIATIONS = frozenset({"st", "bros", "co", "mt", "ft"})  # "St. Luke's", "Dace Bros. Roofing"
 
 
 def _facility(text: str, head_start: int, head_end: int, *, upper: bool, business: bool = False) -> Span | None:
@@ -150,7 +150,7 @@ def find(text: str) -> list[Span]:
             continue  # "HIGH", "COUGH": a word written in capitals
         bracketed = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
         if upper and not bracketed and not _PLACE_CUE.search(text, max(0, m.start() - 20), m.start()):
-            continue  # a device report in capitals: only "TO SBMC", "AT HVMC", "… (HVMC)"
+            continue  # a device report in capitals: only "TO QRMC", "AT KVMC", "… (KVMC)"
         found.append(Span(m.start(), m.end(), "FACILITY", "acronym"))
     found += [Span(m.start(), m.end(), "ADDRESS", "road") for m in _ROAD.finditer(text)]
     if not upper:
@@ -161,27 +161,27 @@ def find(text: str) -> list[Span]:
     return found
 
 
-# "ST BRENDANS", "ST. ADALBERT'S": in capitals a saint's name is possessive and rare ("ST CHANGES"
+# "ST BONIFACES", "ST. EULALIA'S": in capitals a saint's name is possessive and rare ("ST CHANGES"
 # and "ST ELEV" are ECG findings).
 _SAINT_CAPITALS = re.compile(r"\bST\.?\h+([A-Z]{3,}(?:'S|S))\b")
 # Hospital acronyms by their shape: "…MC" (medical centre), "…MH" (memorial hospital), "…GH"
 # (general hospital), "…UH" (university hospital). Clinical abbreviations of the same shape stay.
 _ACRONYM = re.compile(r"(?<![\w&/\-])(?!(?:CMC|PMH|FMH|HGH|SMH|OLMC)\b)[A-Z]{1,3}(?:MC|MH|GH|UH)(?![\w&/\-])")
-# Numbered roads: "Rte 2", "Route 30 EB near mm 212", "State Rd 46", "COUNTY RD 14", "RT 33 WB NEAR MM 118".
+# Numbered roads: "Rte 9", "Route 12 EB near mm 40", "State Rd 12", "COUNTY RD 7", "RT 21 WB NEAR MM 40".
 _ROAD = re.compile(
     r"\b(?:(?i:rte|route|hwy|highway|(?:state|county|town)\h+(?:rd|road|route|hwy))\.?\h*#?\d{1,4}[A-Z]?"
     r"|(?i:rt)\.?\h*\d{1,4}(?=\h+(?i:eb|wb|nb|sb)\b))"
     r"(?:\h+(?i:eb|wb|nb|sb|eastbound|westbound|northbound|southbound))?"
     r"(?:\h+(?i:near|at|@)\h+(?i:mm|mile\h+marker)\h*\d+)?"
 )
-# A street named without its number after a place word: "on Dunstable Rd", "off Canal St".
+# A street named without its number after a place word: "on Wexley Rd", "off Tanner St".
 _NAMED_STREET = re.compile(
     r"(?<=\b(?:on|off|at|near|along|to|from|of|crossing)\h+(?:the\h+)?)"
     r"(?:\p{Lu}[\p{Ll}'’\-]+\h+){1,3}(?!Dr\.?\h+\p{Lu})"
     r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Pike|Hwy|Ct|Court|Pl|Terr?|Terrace|Pkwy|Parkway)"
     r"\b\.?"
 )
-# "Northfield University Hospital (NUH)": an acronym defined in brackets after a place's name.
+# "Kettering Valley Medical Center (KVMC)": an acronym defined in brackets after a place's name.
 _BRACKETED = re.compile(r"\h*\((\p{Lu}{2,6})\)")
 
 
@@ -217,7 +217,7 @@ def _generic_facility(name: str) -> bool:
 
 
 # A town after "lives in", "home to", "PCP in" may be a commoner word than after a bare "in"
-# ("Hudson"). Set for issue 14 while reading clinical-notes-dev: scored leave-one-setting-out
+# ("Milton"). Set for issue 14 while reading clinical-notes-dev: scored leave-one-setting-out
 # by benchmarks/deid/loso.py.
 STRONG_CUE_TOWN_MAX = 4.5
 _STRONG_PLACE_CUE = re.compile(
@@ -264,7 +264,7 @@ def _city_at(text: str, base: int, words: list[str], offsets: list[int], cities:
     return None
 
 
-# "went home to milford", "lives alone in fitchburg": a town in lower case needs a strong cue.
+# "went home to sturbridge", "lives alone in chicopee": a town in lower case needs a strong cue.
 _LOWER_CITY = re.compile(
     r"(?<=\b(?:lives|living|resides|moved|relocated|home|back)\h+(?:alone\h+)?(?:in|to)\h+)\p{Ll}+(?:\h\p{Ll}+)?"
 )
