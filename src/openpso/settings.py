@@ -293,6 +293,9 @@ OPENPSO_API_RATE = parse_rate(env_str("OPENPSO_API_RATE", DEFAULT_API_RATE)).tex
 SMALL_CELL_MIN_COUNT = env_int("OPENPSO_SMALL_CELL_MIN_COUNT", 11, minimum=1)
 SMALL_CELL_MIN_PROVIDERS = env_int("OPENPSO_SMALL_CELL_MIN_PROVIDERS", 3, minimum=1)
 
+# Worker processes scrubbing the lake refresh's free text (openpso.lake.refresh); 0: one per core.
+LAKE_WORKERS = env_int("OPENPSO_LAKE_WORKERS", 0, minimum=0)
+
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # axes warns when lockout ignores the client address; OPENPSO_LOCKOUT_BY=account chooses

@@ -10,23 +10,31 @@ The database entries of a month are updated after its files, in one transaction,
 refresh stopped half-way leaves every finished month done and redoes the rest next time
 (event keys are keyed hashes, so redoing a month cannot duplicate a row).
 
+Non-identification runs on every core (`OPENPSO_LAKE_WORKERS`, one worker per core by default):
+this process reads the submissions and drafts each chunk of events (`nonid.pipeline.draft_many`,
+everything that touches the database), worker processes scrub the chunk's free text
+(`scrub_texts`, a pure function of plain data), and this process finishes the rows and writes
+each month as soon as its last chunk is back (`openpso.lib.pool`: results in order, at most
+2 × workers chunks out). The rows are the same whatever the number of workers.
+
 When the profile, the narrative engine, the pseudonym scheme or the event-key key differs from
 the one the lake was made with, every partition is rebuilt from the submissions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -34,10 +42,20 @@ from django.utils import timezone
 from openpso.lake import files, schema
 from openpso.lake.aggregates import AGGREGATES, month_aggregates
 from openpso.lake.models import LakeEntry, LakeState
+from openpso.lib.pool import default_workers, ordered_map
 from openpso.lib.test_pause import pause_for_crash_test
-from openpso.nonid.deid import VERSION
+from openpso.nonid.deid import VERSION, lexicon, ner
 from openpso.nonid.geography import census_region
-from openpso.nonid.pipeline import NonidStats, PooledEvent, ProviderFacts, nonidentify_many, provider_facts
+from openpso.nonid.pipeline import (
+    Drafts,
+    NonidStats,
+    PooledEvent,
+    ProviderFacts,
+    TextJobs,
+    draft_many,
+    provider_facts,
+    scrub_texts,
+)
 from openpso.nonid.profiles import LAKE_PROFILE, Profile
 from openpso.nonid.pseudonyms import pool_keys_fingerprint, provider_pseudonyms
 from openpso.organizations.models import Denominator, Organization, OrgKind
@@ -46,7 +64,7 @@ from openpso.submissions.models import Submission
 # Test-only (openpso.lib.test_pause): seconds to wait after each month, so the crash test can
 # kill a refresh between months (lake/tests/test_refresh_crash.py).
 MONTH_PAUSE_ENV = "OPENPSO_TEST_LAKE_MONTH_PAUSE_S"
-BATCH = 256  # events per call into the narrative engine (its model reads a batch at once)
+BATCH = 64  # events per chunk: the engine's model reads a chunk at once; a worker takes one at a time
 Progress = Callable[[int, int], None]
 
 
@@ -63,6 +81,7 @@ class RefreshSummary:
     seconds: float = 0.0
     nonid_seconds: float = 0.0  # in the non-identification pipeline, the engine included
     deid_seconds: float = 0.0  # in the narrative de-identification engine alone
+    workers: int = 1  # processes that scrubbed free text (the largest PSO's refresh)
 
     @property
     def events(self) -> int:
@@ -77,19 +96,25 @@ class RefreshSummary:
 
 
 def refresh_lake(
-    *, progress: Progress | None = None, full: bool = False, pso: Organization | None = None
+    *,
+    progress: Progress | None = None,
+    full: bool = False,
+    pso: Organization | None = None,
+    workers: int | None = None,
 ) -> RefreshSummary:
     """Refresh the lake of every PSO with submissions (or of `pso` only) and say what it did.
 
     `progress(done, total)` is called as events go through non-identification; `full`
-    rebuilds every partition.
+    rebuilds every partition; `workers` processes scrub free text (default
+    `settings.LAKE_WORKERS`, 0 meaning one per core).
     """
     started = time.perf_counter()
     summary = RefreshSummary()
+    workers = workers if workers is not None else settings.LAKE_WORKERS
     with files.refresh_lock():
         files.sweep(files.lake_root())  # what a refresh killed mid-file left
         for one in [pso] if pso is not None else _psos():
-            _Refresh(one, summary=summary, progress=progress, full=full).run()
+            _Refresh(one, summary=summary, progress=progress, full=full, workers=workers or default_workers()).run()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -104,11 +129,6 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _batched(rows: Iterator[Submission], size: int) -> Iterator[list[Submission]]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 @dataclass
 class _Plan:
     months: set[dt.date] = field(default_factory=set)
@@ -117,9 +137,32 @@ class _Plan:
     total: int = 0
 
 
+class _Row(NamedTuple):
+    """A new lake row and what its entry needs (not the submission: a month's rows stay in memory)."""
+
+    event: PooledEvent
+    record: dict[str, Any]
+    submission_id: uuid.UUID
+    provider_id: int
+    event_id: uuid.UUID
+
+
+@dataclass
+class _Sent:
+    """A chunk whose free text is with the workers: what this process keeps meanwhile."""
+
+    month: dt.date
+    drafts: Drafts
+    versions: dict[uuid.UUID, int]
+    rows: list[tuple[uuid.UUID, int, uuid.UUID]]  # submission, provider and event ids
+
+
 class _Refresh:
-    def __init__(self, pso: Organization, *, summary: RefreshSummary, progress: Progress | None, full: bool) -> None:
+    def __init__(
+        self, pso: Organization, *, summary: RefreshSummary, progress: Progress | None, full: bool, workers: int
+    ) -> None:
         self.pso, self.summary, self.progress, self.full = pso, summary, progress, full
+        self.workers = workers
         self.profile: Profile = LAKE_PROFILE
         self.root = files.lake_dir(pso.slug)
         self.facts: dict[int, ProviderFacts] = {}
@@ -135,9 +178,7 @@ class _Refresh:
         plan = self._plan()
         if self.progress:
             self.progress(0, plan.total)
-        for month in sorted(plan.months):
-            self._month(month, plan)
-            pause_for_crash_test(MONTH_PAUSE_ENV)  # test-only: a month done, the next not begun
+        self._months(sorted(plan.months), plan)
         self._small_tables(state)
         state.layout, state.profile, state.engine_version, state.key_fingerprint = made_with
         state.refreshed_at = timezone.now()
@@ -186,30 +227,68 @@ class _Refresh:
             plan.months.add(month)
         return plan
 
-    # One month partition ----------------------------------------------------------------
+    # Month partitions --------------------------------------------------------------------
 
-    def _month(self, month: dt.date, plan: _Plan) -> None:
-        rows = self._to_add().filter(event_month__gte=month, event_month__lt=_next_month(month)).order_by("pk")
-        pooled: list[tuple[PooledEvent, dict[str, Any], Submission]] = []
-        for chunk in _batched(rows.select_related("provider").iterator(chunk_size=BATCH), BATCH):
-            results = nonidentify_many(
-                chunk,
-                profile=self.profile,
-                facts=self._facts(chunk),
-                stats=self.stats,
-                version_numbers=_versions(chunk),
-            )
-            pooled += [(event, record, sub) for (event, record), sub in zip(results, chunk, strict=True)]
-            self.done += len(chunk)
-            if self.progress:
-                self.progress(self.done, plan.total)
+    def _months(self, months: list[dt.date], plan: _Plan) -> None:
+        """Every month in order, each written as soon as its last new event is non-identified.
+
+        The chunks of the months ahead are drafted here and scrubbed by the workers while a
+        finished month is written, so neither side waits for the other.
+        """
+        # One chunk or less: a pool would have nothing to share out, and forking costs.
+        workers = self.workers if plan.total > BATCH else 1
+        if workers > 1:
+            lexicon.warm()  # before the pool forks, so every worker shares the lists and model
+            ner.warm()
+        self.summary.workers = max(self.summary.workers, workers)
+        sent: deque[_Sent] = deque()
+
+        def texts() -> Iterator[TextJobs]:
+            for month in months:
+                for chunk in self._chunks(month):
+                    drafts = draft_many(chunk, profile=self.profile, facts=self._facts(chunk))
+                    rows = [(sub.pk, sub.provider_id, sub.event_id) for sub in chunk]
+                    sent.append(_Sent(month, drafts, _versions(chunk), rows))
+                    yield drafts.texts()
+
+        ahead = iter(months)
+        month: dt.date | None = None
+        pooled: list[_Row] = []
+        # closing(): an error here stops the pool at once, not when the generator is collected.
+        with contextlib.closing(ordered_map(scrub_texts, texts(), workers=workers)) as scrubbed_chunks:
+            for scrubbed in scrubbed_chunks:
+                chunk = sent.popleft()
+                while month != chunk.month:  # the months before this chunk's are complete
+                    if month is not None:
+                        self._month(month, pooled, plan)
+                    month, pooled = next(ahead), []
+                results = chunk.drafts.finish(scrubbed, stats=self.stats, version_numbers=chunk.versions)
+                pooled += [_Row(event, record, *ids) for (event, record), ids in zip(results, chunk.rows, strict=True)]
+                self.done += len(results)
+                if self.progress:
+                    self.progress(self.done, plan.total)
+        if month is not None:
+            self._month(month, pooled, plan)
+        for rest in ahead:  # months with nothing new: rows withdrawn or moved out
+            self._month(rest, [], plan)
+
+    def _chunks(self, month: dt.date) -> Iterator[list[Submission]]:
+        """The month's submissions to add, BATCH at a time, each chunk read whole: no cursor
+        stays open while a finished month is written."""
+        rows = self._to_add().filter(event_month__gte=month, event_month__lt=_next_month(month))
+        pks = list(rows.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), BATCH):
+            # No select_related("provider"): a provider is read once, for its facts (_facts).
+            yield list(Submission.objects.filter(pk__in=pks[start : start + BATCH]).order_by("pk"))
+
+    def _month(self, month: dt.date, pooled: list[_Row], plan: _Plan) -> None:
         withdrawn = plan.withdrawn.get(month, [])
-        new_keys = {event.event_key for event, _, _ in pooled}
+        new_keys = {row.event.event_key for row in pooled}
         keep: set[str] = set()
         if not self.rebuild:
             in_month = LakeEntry.objects.filter(pso=self.pso, month=month).exclude(pk__in=withdrawn)
             keep = set(in_month.values_list("event_key", flat=True)) - new_keys - plan.moved_out.get(month, set())
-        fresh = schema.event_tables([event for event, _, _ in pooled])
+        fresh = schema.event_tables([row.event for row in pooled])
         final: dict[str, Any] = {}
         for name, new in fresh.items():
             path = files.partition_path(self.root, name, month)
@@ -229,34 +308,41 @@ class _Refresh:
         else:
             self.summary.partitions_removed += 1
         self._record(month, pooled, withdrawn)
+        pause_for_crash_test(MONTH_PAUSE_ENV)  # test-only: a month done, the next not begun
 
-    def _record(
-        self, month: dt.date, pooled: Sequence[tuple[PooledEvent, dict[str, Any], Submission]], withdrawn: list[int]
-    ) -> None:
+    def _record(self, month: dt.date, pooled: Sequence[_Row], withdrawn: list[int]) -> None:
         now = timezone.now()
         with transaction.atomic():
-            existing = {
-                e.event_key: e
-                for chunk in _chunks([event.event_key for event, _, _ in pooled], 500)
-                for e in LakeEntry.objects.filter(event_key__in=chunk)
+            existing: dict[str, int] = {
+                key: pk
+                for chunk in _chunks([row.event.event_key for row in pooled], 500)
+                for key, pk in LakeEntry.objects.filter(event_key__in=chunk).values_list("event_key", "pk")
             }
-            created, updated = [], []
-            for event, record, sub in pooled:
-                entry = existing.get(event.event_key)
-                if entry is None:
-                    entry = LakeEntry(
-                        pso=self.pso, provider_id=sub.provider_id, event_id=sub.event_id, event_key=event.event_key
-                    )
-                    created.append(entry)
-                else:
-                    updated.append(entry)
-                entry.submission_id, entry.month, entry.removal_record, entry.refreshed_at = sub.pk, month, record, now
-            LakeEntry.objects.bulk_create(created, batch_size=500)
-            LakeEntry.objects.bulk_update(
-                updated, ["submission", "month", "removal_record", "refreshed_at"], batch_size=500
-            )
+            entries = [
+                # An event key is a keyed hash of provider and event id: an existing entry is of
+                # the same provider and event.
+                LakeEntry(
+                    pk=existing.get(row.event.event_key),
+                    pso=self.pso,
+                    provider_id=row.provider_id,
+                    event_id=row.event_id,
+                    event_key=row.event.event_key,
+                    submission_id=row.submission_id,
+                    month=month,
+                    removal_record=row.record,
+                    refreshed_at=now,
+                )
+                for row in pooled
+            ]
+            # Not bulk_update, which writes a CASE per field and row (a rebuild spent a quarter of
+            # its time there): nothing refers to an entry, so a changed one is deleted and created
+            # again under its id, in this transaction.
+            updated = [entry.pk for entry in entries if entry.pk is not None]
+            for chunk in _chunks(updated, 500):
+                LakeEntry.objects.filter(pk__in=chunk).delete()
+            LakeEntry.objects.bulk_create(entries, batch_size=500)
             removed, _ = LakeEntry.objects.filter(pk__in=withdrawn).delete()
-        self.summary.added += len(created)
+        self.summary.added += len(entries) - len(updated)
         self.summary.changed += len(updated)
         self.summary.removed += removed
 

@@ -173,8 +173,17 @@ def nonidentify_many(
     """`nonidentify` for a batch: the narrative engine reads every free text of the batch at once.
 
     `facts` by provider id (looked up with `provider_facts` where missing); `version_numbers`
-    by submission id (1 where missing).
+    by submission id (1 where missing). The same as `draft_many`, `scrub_texts` and
+    `Drafts.finish` in turn, which the lake refresh calls apart to scrub on every core.
     """
+    drafts = draft_many(submissions, profile=profile, facts=facts)
+    return drafts.finish(scrub_texts(drafts.texts()), stats=stats, version_numbers=version_numbers)
+
+
+def draft_many(
+    submissions: Sequence[Any], *, profile: Profile = LAKE_PROFILE, facts: Mapping[int, ProviderFacts] | None = None
+) -> Drafts:
+    """Every part of a batch's pooled rows but its free texts, which wait for `scrub_texts`."""
     started = time.perf_counter()
     known = dict(facts or {})
     jobs = _Jobs()
@@ -183,21 +192,59 @@ def nonidentify_many(
         if submission.provider_id not in known:
             known[submission.provider_id] = provider_facts(submission.provider)
         drafts.append(_draft(submission, known[submission.provider_id], profile, jobs, group=len(drafts)))
-    deid_started = time.perf_counter()
-    jobs.run()
-    deid_seconds = time.perf_counter() - deid_started
-    results = []
-    for submission, (event, record) in zip(submissions, drafts, strict=True):
-        number = (version_numbers or {}).get(submission.pk, 1)
-        results.append(_finish(event, record, jobs, version_number=number))
-    if stats is not None:
-        stats.events += len(submissions)
-        stats.deid_seconds += deid_seconds
-        stats.total_seconds += time.perf_counter() - started
-        for _, record in results:
-            for counts in record["spans"].values():
-                stats.spans.update(counts)
-    return results
+    return Drafts([s.pk for s in submissions], drafts, jobs, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class TextJobs:
+    """A batch's free texts and, per event, its context and which texts are its: plain data,
+    so `scrub_texts` can run in another process (the lake refresh's workers)."""
+
+    texts: tuple[str, ...]
+    groups: tuple[tuple[ScrubContext, tuple[int, ...]], ...]
+    fixed: tuple[tuple[int, tuple[Span, ...]], ...] = ()  # a reviewer's approved spans, by text
+
+
+@dataclass(frozen=True)
+class ScrubbedTexts:
+    done: list[tuple[str, Counter[str]]]  # each text of the batch scrubbed, and its spans by type
+    seconds: float  # in the narrative engine
+
+
+@dataclass
+class Drafts:
+    """A batch drafted by `draft_many`, waiting for its free texts."""
+
+    keys: list[Any]  # submission ids, for the version numbers
+    drafts: list[tuple[PooledEvent, dict[str, Any]]]
+    jobs: _Jobs
+    seconds: float  # drafting, and then finishing
+
+    def texts(self) -> TextJobs:
+        return self.jobs.work()
+
+    def finish(
+        self,
+        scrubbed: ScrubbedTexts,
+        *,
+        stats: NonidStats | None = None,
+        version_numbers: Mapping[Any, int] | None = None,
+    ) -> list[tuple[PooledEvent, dict[str, Any]]]:
+        """The pooled rows and removal records, once `scrubbed` holds the batch's free texts."""
+        started = time.perf_counter()
+        self.jobs.done = scrubbed.done
+        results = [
+            _finish(event, record, self.jobs, version_number=(version_numbers or {}).get(key, 1))
+            for key, (event, record) in zip(self.keys, self.drafts, strict=True)
+        ]
+        if stats is not None:
+            stats.events += len(results)
+            stats.deid_seconds += scrubbed.seconds
+            stats.total_seconds += self.seconds + time.perf_counter() - started + scrubbed.seconds
+            for _, record in results:
+                for counts in record["spans"].values():
+                    stats.spans.update(counts)
+        return results
 
 
 class _Jobs:
@@ -227,33 +274,48 @@ class _Jobs:
             self.fixed[len(self.texts) - 1] = spans
         return Pending(len(self.texts) - 1)
 
-    def run(self) -> None:
+    def work(self) -> TextJobs:
         # Events with the same context side by side: the engine's compiled patterns stay warm.
         groups = sorted(self.groups.values(), key=lambda group: id(group[0]))
-        combined = [self.SEPARATOR.join(self.texts[i] for i in members) for _, members in groups]
-        contexts = [_present(context, text) for (context, _), text in zip(groups, combined, strict=True)]
-        found = find_many(combined, contexts=contexts) if combined else []
-        spans_of: dict[int, list[Span]] = {}
-        for (_, members), text, engine_spans in zip(groups, combined, found, strict=True):
-            spans = _with_first_names(text, engine_spans)
-            start = 0
-            for i in members:
-                end = start + len(self.texts[i])
-                spans_of[i] = [
-                    Span(max(s.start, start) - start, min(s.end, end) - start, s.type, s.source)
-                    for s in spans
-                    if s.start < end and s.end > start
-                ]
-                start = end + len(self.SEPARATOR)
-        for i, fixed in self.fixed.items():
-            spans_of[i] = list(fixed)  # the reviewer's word is final (nonid.approved)
-        self.done = [
-            (approved.redact_text(text, spans_of[i]), Counter(s.type for s in spans_of[i]))
-            for i, text in enumerate(self.texts)
-        ]
+        return TextJobs(
+            tuple(self.texts),
+            tuple((context, tuple(members)) for context, members in groups),
+            tuple(self.fixed.items()),
+        )
 
     def text(self, pending: Pending) -> str:
         return self.done[pending.index][0]
+
+
+def scrub_texts(jobs: TextJobs) -> ScrubbedTexts:
+    """Each free text of a batch scrubbed: the engine reads an event's texts as one (see `_Jobs`).
+
+    A pure function of plain data: it touches no database, so it can run in a worker process.
+    """
+    started = time.perf_counter()
+    separator = _Jobs.SEPARATOR
+    combined = [separator.join(jobs.texts[i] for i in members) for _, members in jobs.groups]
+    contexts = [_present(context, text) for (context, _), text in zip(jobs.groups, combined, strict=True)]
+    found = find_many(combined, contexts=contexts) if combined else []
+    spans_of: dict[int, list[Span]] = {}
+    for (_, members), text, engine_spans in zip(jobs.groups, combined, found, strict=True):
+        spans = _with_first_names(text, engine_spans)
+        start = 0
+        for i in members:
+            end = start + len(jobs.texts[i])
+            spans_of[i] = [
+                Span(max(s.start, start) - start, min(s.end, end) - start, s.type, s.source)
+                for s in spans
+                if s.start < end and s.end > start
+            ]
+            start = end + len(separator)
+    for i, fixed in jobs.fixed:
+        spans_of[i] = list(fixed)  # the reviewer's word is final (nonid.approved)
+    done = [
+        (approved.redact_text(text, spans_of[i]), Counter(s.type for s in spans_of[i]))
+        for i, text in enumerate(jobs.texts)
+    ]
+    return ScrubbedTexts(done, time.perf_counter() - started)
 
 
 _PARTS = re.compile(r"[\s,]+")

@@ -1,18 +1,20 @@
 """`openpso lake refresh` killed with SIGKILL after some month partitions are done, then run
 again, leaves the lake one uninterrupted refresh leaves (issue 13, item 10): the same Parquet
 rows in the same files, the same lake entries, and no stray file. A month's entries are saved
-after its files, so a killed refresh redoes the months it had not finished."""
+after its files, so a killed refresh redoes the months it had not finished. The killed refresh
+scrubs on two worker processes (issue 14, item 7); they leave with it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from openpso.lake.refresh import MONTH_PAUSE_ENV
-from openpso.testing.crash import Site, assert_same, kill_midway, prepare, rows, snapshot
+from openpso.testing.crash import Site, Watch, assert_same, kill_midway, prepare, rows, snapshot
 
 MONTHS, PER_MONTH = 4, 25
 SEED = "openpso.lake.tests.test_refresh_crash:seed"
@@ -69,6 +71,23 @@ def lake_contents(site: Site) -> dict[str, Any]:
     return found
 
 
+def processes_of(site: Site) -> set[int]:
+    """Live processes running in `site` (its data dir in their environment): a forked worker
+    inherits its parent's. A zombie counts as gone: it has exited, only its reaping is left."""
+    marker = f"OPENPSO_DATA_DIR={site.data_dir}".encode()
+    found = set()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if state != "Z":
+            found.add(int(proc.name))
+    return found
+
+
 def test_a_lake_refresh_killed_midway_then_run_again_leaves_the_lake_one_refresh_leaves(tmp_path: Path) -> None:
     reference, crashed = prepare(tmp_path, seed=SEED)
     command = ("lake", "refresh")
@@ -79,14 +98,22 @@ def test_a_lake_refresh_killed_midway_then_run_again_leaves_the_lake_one_refresh
     # A month's entries appear once its files are written: the kill comes after the first month,
     # during the test pause that follows it (without one, a fast machine finished all four months
     # between two looks at the table).
-    kill_midway(
-        crashed,
-        *command,
-        when=lambda w: w.site.count("lake_lakeentry") > 0,
-        env={MONTH_PAUSE_ENV: "5"},
-    )
+    running: set[int] = set()
+
+    def first_month_done(watch: Watch) -> bool:
+        if watch.site.count("lake_lakeentry") == 0:
+            return False
+        running.update(processes_of(crashed))  # the refresh and its workers, at the kill
+        return True
+
+    kill_midway(crashed, *command, when=first_month_done, env={MONTH_PAUSE_ENV: "5", "OPENPSO_LAKE_WORKERS": "2"})
     done_before = crashed.count("lake_lakeentry")
     assert 0 < done_before < total, f"the kill came at {done_before} of {total} lake entries, not mid-way"
+    assert len(running) == 3, f"the refresh and two workers ran, not {len(running)} processes"
+    deadline = time.monotonic() + 15
+    while processes_of(crashed) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_of(crashed), "a worker outlived the killed refresh"
     crashed.openpso(*command)
 
     expected, got = snapshot(reference, STATE), snapshot(crashed, STATE)

@@ -253,3 +253,15 @@ def test_aggregates_follow_adds_moves_and_withdrawals(pool):
     assert_aggregates_match_the_events(root)
     total = sum(t["n"].to_numpy().sum() for (name, _), t in aggregates_on_disk(root).items() if name == "agg_monthly")
     assert total == len(events_in(root)) == 78
+
+
+def test_a_changed_event_keeps_its_lake_entry_which_now_names_the_new_version(pool):
+    old = pool.submissions[5]
+    before = LakeEntry.objects.get(submission=old)
+    new = new_version(old, narrative="Third look: no injury.")
+    refresh_lake()
+    after = LakeEntry.objects.get(event_key=before.event_key)
+    assert after.pk == before.pk
+    assert after.submission_id == new.pk
+    assert after.refreshed_at > before.refreshed_at
+    assert LakeEntry.objects.filter(pso=pool.pso).count() == 80

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import multiprocessing
-import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from typing import IO, Any
 
+from openpso.lib.pool import default_workers, ordered_map
 from openpso.nonid.deid import lexicon, ner
 from openpso.nonid.deid.engine import find_many
 from openpso.nonid.deid.replace import redact
@@ -115,7 +112,8 @@ def _plain_blocks(stream: IO[bytes]) -> Iterator[str]:
 def _ordered(
     work: Callable[[Any], Any], items: Iterable[Any], workers: int, *, on_done: Callable[[int], None]
 ) -> Iterator[Any]:
-    """`map(work, items)` over a process pool, in order, with at most 2 × workers items in flight."""
+    """`map(work, items)` over a process pool (openpso.lib.pool), in order, with at most
+    2 × workers items in flight; `on_done(n)` after the n-th result."""
     # Input that fits in one item (one report, a short batch) is done here: starting a pool
     # would cost more than the work (issue 14: the first scrubbed report under 0.5 s).
     items = iter(items)
@@ -126,26 +124,9 @@ def _ordered(
     if second is None:
         workers = 1
     items = itertools.chain([first] if second is None else [first, second], items)
-    if workers <= 1:
-        for n, item in enumerate(items, 1):
-            yield work(item)
-            on_done(n)
-        return
-    # Fork after warming, so every worker shares the loaded word lists and model.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[Any]] = deque()
-        done = 0
-        for item in items:
-            pending.append(pool.submit(work, item))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-                done += 1
-                on_done(done)
-        while pending:
-            yield pending.popleft().result()
-            done += 1
-            on_done(done)
+    for done, result in enumerate(ordered_map(work, items, workers=workers), 1):
+        yield result
+        on_done(done)
 
 
 def run(
@@ -160,7 +141,8 @@ def run(
 ) -> None:
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_workers()
+    # Warm before the pool forks, so every worker shares the loaded word lists and model.
     lexicon.warm()
     if use_model:  # spaCy costs seconds to load: only when asked for (issue 14, start-up)
         ner.warm()

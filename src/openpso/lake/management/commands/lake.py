@@ -115,6 +115,8 @@ class Command(BaseCommand):
 
 def summary_text(summary: RefreshSummary) -> str:
     share = summary.deid_seconds / summary.seconds if summary.seconds else 0.0
+    # On several workers the engine's seconds add up across them: a share of the wall time says nothing.
+    spent = f"({share:.0%})" if summary.workers == 1 else f"summed over {summary.workers} workers"
     tables = ", ".join(summary.tables_written) or "none"
     return "\n".join(
         [
@@ -123,7 +125,7 @@ def summary_text(summary: RefreshSummary) -> str:
             f"partitions: {summary.partitions_written:,} written, {summary.partitions_removed:,} removed;"
             f" other tables written: {tables}",
             f"time: {summary.seconds:.2f} s, {summary.events_per_s:,.1f} events/s;"
-            f" de-identification {summary.deid_seconds:.2f} s ({share:.0%}),"
+            f" de-identification {summary.deid_seconds:.2f} s {spent},"
             f" non-identification in all {summary.nonid_seconds:.2f} s",
         ]
     )
