@@ -86,3 +86,21 @@ def test_the_members_learning_report_gives_the_pool_by_year(cast, cast_lake, kin
         assert not MONTH.search(text), (name, MONTH.findall(text))
     assert "Events in the pool per year" in report.html
     assert Release.objects.get(object_id=str(report.pk)).recipient is None
+
+
+def test_evidence_leaves_out_a_signal_naming_a_provider_type_with_fewer_than_k_providers():
+    import pandas as pd  # type: ignore[import-untyped]
+
+    from openpso.feedback.evidence import releasable
+    from openpso.nonid.profiles import RELEASE
+    from openpso.nonid.release import release_peers
+
+    types = ["hospital"] * 6 + ["nursing_home"] * 5 + ["ems_agency"] * 2
+    frame = pd.DataFrame({"provider": [f"P-{i}" for i in range(len(types))], "provider_type": types})
+    released = release_peers(frame, profile=RELEASE, k=5)
+    # Two EMS agencies are suppressed; the suppressed class then takes the nursing homes to reach 5.
+    assert releasable("category:A48|provider_type:hospital", released)
+    assert not releasable("category:A48|provider_type:nursing_home", released)
+    assert not releasable("category:A48|provider_type:ems_agency", released)
+    assert releasable("category:A44|unit_type:icu", released)
+    assert not releasable("category:A44|unit_type:icu", None)  # a pool under k releases no signal
