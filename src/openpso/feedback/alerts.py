@@ -87,6 +87,7 @@ def publish(*, actor: Any, alert: SafetyAlert, providers: Iterable[Organization]
     chosen = sorted({p.pk for p in providers} & eligible)
     if not chosen:
         raise AlertStateError("Choose at least one member that receives safety alerts.")
+    released = _released_evidence(alert)
     with transaction.atomic():
         locked = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != AlertStatus.DRAFT:
@@ -95,8 +96,49 @@ def publish(*, actor: Any, alert: SafetyAlert, providers: Iterable[Organization]
         locked.status, locked.published_at = AlertStatus.PUBLISHED, timezone.now()
         locked.save(update_fields=["status", "published_at"])
         _audit(actor=actor, action="feedback.alert_published", obj=locked, org_id=locked.pso_id, targets=len(chosen))
+        if released is not None:
+            from openpso.nonid.release import record_release
+
+            profile, peers, determination = released
+            record_release(
+                pso=locked.pso,
+                what="feedback.alert_evidence",
+                object_id=str(locked.pk),
+                profile=profile,
+                peers=peers,
+                determination=determination,
+                actor=actor,
+            )
     alert.refresh_from_db()
     return len(chosen)
+
+
+def _released_evidence(alert: SafetyAlert) -> tuple[Any, Any, Any] | None:
+    """The release a pooled signal in the evidence was made under, as it stands at publication.
+
+    Evidence attached under release-ed/1 (the month) may be published only while a determination
+    still authorises it: one that expired between writing and publishing refuses the publication
+    (issue 14 item 5). None: the evidence carries no pooled signal."""
+    from openpso.nonid.profiles import RELEASE_ED
+    from openpso.nonid.release import release_profile
+
+    if "(released under " not in alert.evidence:
+        return None
+    profile, determination = release_profile(alert.pso)
+    if f"(released under {RELEASE_ED.id})" in alert.evidence and determination is None:
+        raise AlertStateError(
+            "The evidence gives a month under an expert determination that is no longer in force: "
+            "attach the signal again (it will give the year)."
+        )
+    if f"(released under {RELEASE_ED.id})" not in alert.evidence:
+        from openpso.nonid.profiles import RELEASE
+
+        profile, determination = RELEASE, None
+    from openpso.analytics.engine import Lake
+    from openpso.analytics.member_dashboards import peer_release
+
+    lake = Lake.for_pso(alert.pso.slug)
+    return profile, peer_release(lake, profile) if lake.exists() else None, determination
 
 
 def withdraw(*, actor: Any, alert: SafetyAlert) -> None:

@@ -104,3 +104,45 @@ def test_evidence_leaves_out_a_signal_naming_a_provider_type_with_fewer_than_k_p
     assert not releasable("category:A48|provider_type:ems_agency", released)
     assert releasable("category:A44|unit_type:icu", released)
     assert not releasable("category:A44|unit_type:icu", None)  # a pool under k releases no signal
+
+
+def _alert_with(cast, evidence):
+    from openpso.feedback import alerts
+    from openpso.feedback.models import SafetyAlert
+
+    give_products(cast)
+    alert = SafetyAlert(
+        pso=cast.orgs["pso1"], title="Falls", hazard="Night.", evidence=evidence, recommended_actions="Rounds."
+    )
+    return alerts.save_draft(actor=cast.users["pso_analyst"], alert=alert, changed=["title"])
+
+
+SIGNAL = "Pooled signal (poisson cusum): Fall: 40 events in {when} across the pool, 2.0 times (released under {p})."
+
+
+def test_publishing_evidence_from_a_signal_records_the_release(cast, cast_lake):  # noqa: F811
+    from openpso.feedback import alerts
+
+    alert = _alert_with(cast, SIGNAL.format(when="a month of 2026", p="release/1"))
+    alerts.publish(actor=cast.users["pso_analyst"], alert=alert, providers=[cast.orgs["p1"]])
+    release = Release.objects.get(what="feedback.alert_evidence")
+    assert (release.object_id, release.profile, release.determination) == (str(alert.pk), "release/1", None)
+    assert release.k_measured is not None
+    assert release.k_measured >= 5
+
+
+def test_evidence_given_by_month_is_not_published_once_its_determination_has_expired(cast):
+    from openpso.feedback import alerts
+
+    alert = _alert_with(cast, SIGNAL.format(when="2026-10", p="release-ed/1"))
+    with pytest.raises(alerts.AlertStateError, match="no longer in force"):
+        alerts.publish(actor=cast.users["pso_analyst"], alert=alert, providers=[cast.orgs["p1"]])
+    assert not Release.objects.exists()
+
+
+def test_evidence_written_by_hand_is_not_a_recorded_release(cast):
+    from openpso.feedback import alerts
+
+    alert = _alert_with(cast, "Falls rose in our members' reports.")
+    alerts.publish(actor=cast.users["pso_analyst"], alert=alert, providers=[cast.orgs["p1"]])
+    assert not Release.objects.exists()
