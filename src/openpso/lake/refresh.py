@@ -11,11 +11,12 @@ refresh stopped half-way leaves every finished month done and redoes the rest ne
 (event keys are keyed hashes, so redoing a month cannot duplicate a row).
 
 Non-identification runs on every core (`OPENPSO_LAKE_WORKERS`, one worker per core by default):
-this process reads the submissions and drafts each chunk of events (`nonid.pipeline.draft_many`,
-everything that touches the database), worker processes scrub the chunk's free text
-(`scrub_texts`, a pure function of plain data), and this process finishes the rows and writes
-each month as soon as its last chunk is back (`openpso.lib.pool`: results in order, at most
-2 × workers chunks out). The rows are the same whatever the number of workers.
+this process reads each chunk of submissions and what non-identification needs to know of
+them (provider facts, version numbers: everything that touches the database), worker processes
+non-identify the chunk (`nonid.pipeline.nonidentify_many` over plain data: the documents and
+those facts), and this process writes each month as soon as its last chunk is back
+(`openpso.lib.pool`: results in order, at most 2 × workers chunks out). The rows are the same
+whatever the number of workers.
 
 When the profile, the narrative engine, the pseudonym scheme or the event-key key differs from
 the one the lake was made with, every partition is rebuilt from the submissions.
@@ -46,16 +47,7 @@ from openpso.lib.pool import default_workers, ordered_map
 from openpso.lib.test_pause import pause_for_crash_test
 from openpso.nonid.deid import VERSION, lexicon, ner
 from openpso.nonid.geography import census_region
-from openpso.nonid.pipeline import (
-    Drafts,
-    NonidStats,
-    PooledEvent,
-    ProviderFacts,
-    TextJobs,
-    draft_many,
-    provider_facts,
-    scrub_texts,
-)
+from openpso.nonid.pipeline import NonidStats, PooledEvent, ProviderFacts, nonidentify_many, provider_facts
 from openpso.nonid.profiles import LAKE_PROFILE, Profile
 from openpso.nonid.pseudonyms import pool_keys_fingerprint, provider_pseudonyms
 from openpso.organizations.models import Denominator, Organization, OrgKind
@@ -147,14 +139,36 @@ class _Row(NamedTuple):
     event_id: uuid.UUID
 
 
-@dataclass
-class _Sent:
-    """A chunk whose free text is with the workers: what this process keeps meanwhile."""
+@dataclass(frozen=True)
+class _Doc:
+    """What non-identification reads of a submission: plain data, so a worker can take it."""
 
-    month: dt.date
-    drafts: Drafts
+    pk: uuid.UUID
+    provider_id: int
+    event_id: uuid.UUID
+    event_month: dt.date
+    method: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One chunk of work for a worker: its documents and all the database had to say of them."""
+
+    docs: list[_Doc]
+    facts: dict[int, ProviderFacts]
     versions: dict[uuid.UUID, int]
-    rows: list[tuple[uuid.UUID, int, uuid.UUID]]  # submission, provider and event ids
+    profile: Profile
+
+
+def _nonidentify(chunk: _Chunk) -> tuple[list[tuple[PooledEvent, dict[str, Any]]], NonidStats]:
+    """In a worker: the chunk's pooled rows and removal records. Touches no database (every
+    provider's facts are given, so `provider_facts` is never called)."""
+    stats = NonidStats()
+    results = nonidentify_many(
+        chunk.docs, profile=chunk.profile, facts=chunk.facts, stats=stats, version_numbers=chunk.versions
+    )
+    return results, stats
 
 
 class _Refresh:
@@ -232,7 +246,7 @@ class _Refresh:
     def _months(self, months: list[dt.date], plan: _Plan) -> None:
         """Every month in order, each written as soon as its last new event is non-identified.
 
-        The chunks of the months ahead are drafted here and scrubbed by the workers while a
+        The chunks of the months ahead are read here and non-identified by the workers while a
         finished month is written, so neither side waits for the other.
         """
         # One chunk or less: a pool would have nothing to share out, and forking costs.
@@ -241,29 +255,37 @@ class _Refresh:
             lexicon.warm()  # before the pool forks, so every worker shares the lists and model
             ner.warm()
         self.summary.workers = max(self.summary.workers, workers)
-        sent: deque[_Sent] = deque()
+        sent: deque[tuple[dt.date, list[_Doc]]] = deque()  # the chunks with the workers, in order
 
-        def texts() -> Iterator[TextJobs]:
+        def chunks() -> Iterator[_Chunk]:
             for month in months:
-                for chunk in self._chunks(month):
-                    drafts = draft_many(chunk, profile=self.profile, facts=self._facts(chunk))
-                    rows = [(sub.pk, sub.provider_id, sub.event_id) for sub in chunk]
-                    sent.append(_Sent(month, drafts, _versions(chunk), rows))
-                    yield drafts.texts()
+                for subs in self._chunks(month):
+                    docs = [
+                        _Doc(s.pk, s.provider_id, s.event_id, s.event_month, str(s.method), s.document or {})
+                        for s in subs
+                    ]
+                    facts = self._facts(subs)
+                    sent.append((month, docs))
+                    yield _Chunk(
+                        docs, {p: facts[p] for p in {d.provider_id for d in docs}}, _versions(subs), self.profile
+                    )
 
         ahead = iter(months)
         month: dt.date | None = None
         pooled: list[_Row] = []
         # closing(): an error here stops the pool at once, not when the generator is collected.
-        with contextlib.closing(ordered_map(scrub_texts, texts(), workers=workers)) as scrubbed_chunks:
-            for scrubbed in scrubbed_chunks:
-                chunk = sent.popleft()
-                while month != chunk.month:  # the months before this chunk's are complete
+        with contextlib.closing(ordered_map(_nonidentify, chunks(), workers=workers)) as done_chunks:
+            for results, stats in done_chunks:
+                chunk_month, docs = sent.popleft()
+                while month != chunk_month:  # the months before this chunk's are complete
                     if month is not None:
                         self._month(month, pooled, plan)
                     month, pooled = next(ahead), []
-                results = chunk.drafts.finish(scrubbed, stats=self.stats, version_numbers=chunk.versions)
-                pooled += [_Row(event, record, *ids) for (event, record), ids in zip(results, chunk.rows, strict=True)]
+                pooled += [
+                    _Row(event, record, doc.pk, doc.provider_id, doc.event_id)
+                    for (event, record), doc in zip(results, docs, strict=True)
+                ]
+                self._add_stats(stats)
                 self.done += len(results)
                 if self.progress:
                     self.progress(self.done, plan.total)
@@ -271,6 +293,12 @@ class _Refresh:
             self._month(month, pooled, plan)
         for rest in ahead:  # months with nothing new: rows withdrawn or moved out
             self._month(rest, [], plan)
+
+    def _add_stats(self, stats: NonidStats) -> None:
+        self.stats.events += stats.events
+        self.stats.deid_seconds += stats.deid_seconds
+        self.stats.total_seconds += stats.total_seconds
+        self.stats.spans.update(stats.spans)
 
     def _chunks(self, month: dt.date) -> Iterator[list[Submission]]:
         """The month's submissions to add, BATCH at a time, each chunk read whole: no cursor

@@ -1,6 +1,6 @@
 """The refresh scrubs free text on several worker processes (issue 14 item 7) and writes the lake
 one process writes: the same Parquet rows and lake entries, month by month, with a bounded
-number of chunks drafted ahead of the ones finished, and its progress reported."""
+number of chunks read ahead of the ones finished, and its progress reported."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from openpso.lake import refresh as refresh_module
 from openpso.lake.files import lake_dir
 from openpso.lake.models import LakeEntry
 from openpso.lake.refresh import refresh_lake
-from openpso.nonid import pipeline
 from openpso.nonid.tests.pipeline_fixtures import build_pool, new_version
 from openpso.organizations.models import Organization
 from openpso.submissions.models import Submission
@@ -84,21 +83,21 @@ def test_progress_counts_every_event_through_the_workers() -> None:
     assert len(seen) >= 100 // CHUNK  # once per chunk at least, not once at the end
 
 
-def test_no_more_chunks_are_drafted_than_may_be_out_with_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Memory stays bounded: the refresh drafts a chunk only when one comes back, at most
+def test_no_more_chunks_are_read_than_may_be_out_with_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays bounded: the refresh reads a chunk only when one comes back, at most
     2 × workers chunks ahead of the events it has finished."""
     build_pool(events=160)
-    drafted = [0]
-    draft_many = pipeline.draft_many
+    read = [0]
+    versions = refresh_module._versions
 
-    def counting(chunk: Any, **kwargs: Any) -> Any:
-        drafted[0] += len(chunk)
-        return draft_many(chunk, **kwargs)
+    def counting(chunk: Any) -> Any:  # called once for each chunk read, in this process
+        read[0] += len(chunk)
+        return versions(chunk)
 
-    monkeypatch.setattr(refresh_module, "draft_many", counting)
+    monkeypatch.setattr(refresh_module, "_versions", counting)
     ahead: list[int] = []
-    refresh_lake(workers=2, progress=lambda done, _: ahead.append(drafted[0] - done))
-    assert drafted[0] == 160
+    refresh_lake(workers=2, progress=lambda done, _: ahead.append(read[0] - done))
+    assert read[0] == 160
     assert max(ahead) <= 2 * 2 * CHUNK
 
 
