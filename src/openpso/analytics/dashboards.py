@@ -165,7 +165,7 @@ def pso_dashboard(
             title="Contributing factors",
             counts=_counts(frames["factor_counts"], "factor"),
             kind="factor",
-            caption="Events per contributing factor recorded in their investigations (SIR).",
+            caption="Events per contributing factor recorded in their investigations.",
         ),
     ]
     if not for_members:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cache
 
 from openpso.commonformats.answers_display import option_words
-from openpso.commonformats.catalogue import form
 from openpso.commonformats.definitions import INCIDENT, NEAR_MISS, UNSAFE_CONDITION, herf_core
+from openpso.commonformats.factors import factor_words
 
 # The volume each provider type's rates are per (lake `denominators.measure`).
 RATE_MEASURE: dict[str, str] = {
@@ -30,8 +30,6 @@ HARM_CODES: tuple[str, ...] = ("LA20747-4", "LA20748-2", "LA20749-0", "LA21150-0
 
 EVENT_TYPES = (INCIDENT, NEAR_MISS, UNSAFE_CONDITION)
 FALLS, MEDICATION, DEVICE = "A48", "A54", "A44"
-
-_FACTORS_FORM, _FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
 
 
 @cache
@@ -52,8 +50,8 @@ def event_type_labels() -> dict[str, str]:
 
 @cache
 def factor_labels() -> dict[str, str]:
-    item = form(_FACTORS_FORM).item(_FACTORS_ITEM)
-    return {a.code: option_words(a.display) for a in item.answers}
+    # OpenPSO's list, not AHRQ's: each OPSO- code's label says "(OpenPSO extension)" (issue 15 item 8).
+    return factor_words(marked=True)
 
 
 def label(kind: str, code: str | None) -> str:

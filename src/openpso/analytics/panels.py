@@ -19,6 +19,7 @@ from openpso.analytics.measures import PER, label
 from openpso.analytics.stats.funnel import Funnel, poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
+from openpso.commonformats.model import EXTENSION_CODE
 from openpso.lake.months import shift_month
 from openpso.lib.spreadsheet import safe_cell
 
@@ -198,6 +199,9 @@ def pareto_panel(
     panel_id: str, *, title: str, counts: Mapping[str, int], kind: str, caption: str, drill: str | None = None
 ) -> Panel:
     """A Pareto of codes of `kind` (category, factor); the table lists every code, the chart the top ones."""
+    if kind == "factor":
+        # The factor list is OpenPSO's own: no chart of it may pass for AHRQ's (issue 15 item 8).
+        caption = f"{caption} Factor codes OPSO-…: {EXTENSION_CODE}."
     counts = {k: int(v) for k, v in counts.items() if v > 0}
     if not counts:
         return empty_panel(panel_id, title=title, caption=caption)

@@ -39,6 +39,9 @@ class AnswerRow:
     codes: tuple[str, ...] = ()  # AHRQ / OpenPSO answer codes of a coded answer, in answer order
     identifying: bool = False
     known: bool = True  # False: no definition of the report knows this linkId
+    # The codes that are OpenPSO's own (OPSO-…): shown as "OpenPSO extension (not an AHRQ
+    # Common Formats code)" wherever the codes are shown (issue 15 item 8).
+    extension_codes: tuple[str, ...] = ()
 
     @property
     def codes_text(self) -> str:
@@ -154,7 +157,12 @@ def _row(item: Item, answers: Mapping[str, Any], *, prefix: str) -> AnswerRow | 
         value=words,
         codes=codes,
         identifying=item.identifying,
+        extension_codes=tuple(c for c in codes if _is_openpso(item, c)),
     )
+
+
+def _is_openpso(item: Item, code: str) -> bool:
+    return any(option.code == code and option.system == "openpso" for option in item.answers)
 
 
 def _words(item: Item, value: Any, other: Any) -> tuple[str, tuple[str, ...]]:

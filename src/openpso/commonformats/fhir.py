@@ -3,9 +3,12 @@
 AHRQ publishes no FHIR code-system URIs for its data-element and answer IDs (HL7's SDC
 renderings use per-question `http://example.org/AHRQ/...` example URIs), and NEMSIS none we
 could verify, so the systems below are OpenPSO URNs that say whose codes they carry. LOINC
-codes use LOINC's own system. OpenPSO extension modules and provisional definitions are
-marked as such in the title, `useContext`, `status` and an extension, so no one mistakes them
-for AHRQ Common Formats.
+codes use LOINC's own system. OpenPSO's own answer codes (OPSO-…) carry the system
+`urn:openpso:codesystem:openpso-extension` and say in an extension that they are an OpenPSO
+extension, not AHRQ Common Formats codes. OpenPSO extension modules and provisional
+definitions are marked as such in the title, `useContext`, `status` and an extension, so no one
+mistakes them for AHRQ Common Formats. The CFER-H v2.0 core flags go out as `core-provisional`:
+our reading of v2.0, not AHRQ's designation.
 """
 
 from __future__ import annotations
@@ -15,23 +18,26 @@ from typing import Any
 
 from openpso.commonformats.answers import OTHER_SUFFIX, describe
 from openpso.commonformats.catalogue import find_item
-from openpso.commonformats.model import AnswerOption, Condition, FormDefinition, Item
+from openpso.commonformats.model import EXTENSION_CODE, AnswerOption, Condition, FormDefinition, Item
 
 LOINC = "http://loinc.org"
 AHRQ_DATA_ELEMENT = "urn:openpso:codesystem:ahrq-data-element"
 AHRQ_ANSWER = "urn:openpso:codesystem:ahrq-answer"
 NEMSIS_ELEMENT = "urn:openpso:codesystem:nemsis-v3.5-element"
 NEMSIS = "urn:openpso:codesystem:nemsis-v3.5"
-OPENPSO_PROVISIONAL = "urn:openpso:codesystem:provisional"
+# Was "urn:openpso:codesystem:provisional"; renamed so the URI itself says whose codes these are.
+OPENPSO_EXTENSION = "urn:openpso:codesystem:openpso-extension"
 FORM_KEY_SYSTEM = "urn:openpso:form"
 QUESTIONNAIRE_BASE = "urn:openpso:questionnaire:"
-ANSWER_SYSTEMS = {"ahrq": AHRQ_ANSWER, "loinc": LOINC, "nemsis": NEMSIS, "openpso": OPENPSO_PROVISIONAL}
+ANSWER_SYSTEMS = {"ahrq": AHRQ_ANSWER, "loinc": LOINC, "nemsis": NEMSIS, "openpso": OPENPSO_EXTENSION}
 
 _EXT = "urn:openpso:fhir:extension:"
 EXT_EXTENSION_MODULE = _EXT + "extension-module"  # valueBoolean: OpenPSO's own, not AHRQ's
 EXT_PROVISIONAL = _EXT + "provisional"  # valueBoolean: codes or wording not from an official source
 EXT_IDENTIFYING = _EXT + "identifying"  # valueBoolean: encrypted, stripped before pooling
-EXT_CORE = _EXT + "core"  # valueBoolean: CFER-H v2.0 core (true) or supplemental (false)
+# valueBoolean: CFER-H v2.0 core (true) or supplemental (false), as we provisionally read v2.0.
+EXT_CORE = _EXT + "core-provisional"
+EXT_EXTENSION_CODE = _EXT + "extension-code"  # valueString: an OpenPSO code, not an AHRQ one
 EXT_EXTERNAL_ENABLE_WHEN = _EXT + "external-enable-when"  # valueString: a condition on another form
 EXT_OPTION_ENABLE_WHEN = _EXT + "option-enable-when"  # valueString: when this answer may be chosen
 EXT_OPTION_LOINC = _EXT + "option-loinc"  # valueCoding: the LOINC answer code of an AHRQ answer
@@ -149,6 +155,8 @@ def _option(option: AnswerOption) -> dict[str, Any]:
     extensions: list[dict[str, Any]] = []
     if option.loinc and option.system != "loinc":
         extensions.append({"url": EXT_OPTION_LOINC, "valueCoding": {"system": LOINC, "code": option.loinc}})
+    if option.system == "openpso":
+        extensions.append({"url": EXT_EXTENSION_CODE, "valueString": EXTENSION_CODE})
     if option.provisional:
         extensions.append({"url": EXT_PROVISIONAL, "valueBoolean": True})
     if option.enable_when:

@@ -25,6 +25,7 @@ from openpso.commonformats.model import (
     Item,
     Rendering,
     Triggers,
+    iter_items,
 )
 
 # A code may only look like a standard's code if it is one: AHRQ answer IDs (A…, UNK, M, F),
@@ -39,7 +40,7 @@ LINK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
 
 _FORM_KEYS = {
     "key", "family", "version", "form_id", "title", "kind", "source", "items", "loinc_panel",
-    "extension", "provisional", "notes", "triggers", "depends_on", "renderings",
+    "extension", "provisional", "core_provisional", "notes", "triggers", "depends_on", "renderings",
 }  # fmt: skip
 _ITEM_KEYS = {
     "link_id", "type", "text", "de", "loinc", "nemsis", "required", "repeats", "core", "identifying",
@@ -95,6 +96,7 @@ class _Reader:
             loinc_panel=raw.get("loinc_panel"),
             extension=bool(raw.get("extension", False)),
             provisional=bool(raw.get("provisional", False)),
+            core_provisional=bool(raw.get("core_provisional", False)),
             notes=tuple(raw.get("notes", ())),
             triggers=Triggers(tuple(triggers.get("categories", ())), tuple(triggers.get("provider_types", ()))),
             depends_on=tuple(raw.get("depends_on", ())),
@@ -104,6 +106,10 @@ class _Reader:
         )
         if not form.source:
             raise self.fail("(form)", "source is required: cite where the codes came from")
+        flagged = next((i.link_id for i in iter_items(form) if i.core is not None), None)
+        if flagged is not None and not form.core_provisional:
+            # The v2.0 data dictionary was not available: a core flag is our reading, and says so.
+            raise self.fail(flagged, "a core flag needs the form marked core_provisional")
         return form
 
     def rendering(self, raw: Any) -> Rendering:

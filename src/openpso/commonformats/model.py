@@ -35,6 +35,8 @@ OPERATORS = frozenset({"=", "!=", "exists", "in"})
 BEHAVIORS = frozenset({"all", "any"})
 # Where an answer code comes from. `openpso` codes are ours (OPSO-…) and always provisional.
 ANSWER_SYSTEMS = frozenset({"ahrq", "loinc", "nemsis", "openpso"})
+# What every display, export and document says of an `openpso` code (issue 15 item 8).
+EXTENSION_CODE = "OpenPSO extension (not an AHRQ Common Formats code)"
 
 ConditionValue = str | bool | int | float | tuple[str, ...] | None
 
@@ -79,7 +81,9 @@ class Item:
     nemsis: str | None = None  # NEMSIS v3.5 element, e.g. "eProcedures.07"
     required: bool = False
     repeats: bool = False
-    core: bool | None = None  # CFER-H v2.0 core (True) vs supplemental (False); None before v2.0
+    # CFER-H v2.0 core (True) vs supplemental (False), None before v2.0: our provisional reading
+    # of v2.0 (the form must say `core_provisional`); nothing is refused or dropped because of it.
+    core: bool | None = None
     identifying: bool = False  # patient/reporter/staff identifier: encrypted, stripped before pooling
     hidden: bool = False  # filled by the system, not shown to reporters
     prefill: str | None = None  # what fills a hidden item, e.g. "event_id", "initial_report_date"
@@ -160,6 +164,7 @@ class FormDefinition:
     loinc_panel: str | None = None
     extension: bool = False  # OpenPSO's own module, not an AHRQ Common Format
     provisional: bool = False
+    core_provisional: bool = False  # its items' `core` flags are a provisional reading
     notes: tuple[str, ...] = ()
     triggers: Triggers = Triggers()
     depends_on: tuple[str, ...] = ()  # forms whose answers our skip logic reads (e.g. HERF/DE3)

@@ -55,10 +55,13 @@ AGG_CATEGORIES = pa.schema(
     ]
 )
 
+# OpenPSO's contributing-factor list, not AHRQ's (openpso-ext/contributing-factors-1.0).
+_FACTOR = "Contributing-factor code: OpenPSO extension (not an AHRQ Common Formats code)"
+
 AGG_FACTORS = pa.schema(
     [
         *_PEERS,
-        _field("factor", "Common Formats contributing-factor code (SIR)", nullable=False),
+        _field("factor", _FACTOR, nullable=False),
         _field("category", "HERF DE21 category code of the event; null for an event with no category"),
         _field("n", "Events with the factor, once per category of each event", kind=pa.int64(), nullable=False),
     ]
@@ -69,7 +72,7 @@ AGG_FACTORS = pa.schema(
 AGG_FACTOR_TOTALS = pa.schema(
     [
         *_PEERS,
-        _field("factor", "Common Formats contributing-factor code (SIR)", nullable=False),
+        _field("factor", _FACTOR, nullable=False),
         _field("n", "Events with the factor (one per event)", kind=pa.int64(), nullable=False),
     ]
 )

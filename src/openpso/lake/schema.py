@@ -54,11 +54,14 @@ EVENTS = pa.schema(
     ]
 )
 
+# OpenPSO's contributing-factor list, not AHRQ's (openpso-ext/contributing-factors-1.0).
+_FACTOR = "Contributing-factor code: OpenPSO extension (not an AHRQ Common Formats code)"
+
 CONTRIBUTING_FACTORS = pa.schema(
     [
         _field("event_key", pa.string(), "The event (events.event_key)", nullable=False),
         _field("event_month", pa.string(), "The event's month, YYYY-MM (its partition)"),
-        _field("factor", pa.string(), "Common Formats contributing-factor code (SIR)", nullable=False),
+        _field("factor", pa.string(), _FACTOR, nullable=False),
         _PROFILE,
     ]
 )

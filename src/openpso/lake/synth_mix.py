@@ -2,7 +2,8 @@
 
 Plain tables (no Django), read by `lake.synth`. The weights are plausible, not measured; they
 follow the demo's (`demo.mix`) where the demo has them. Codes are the lake's own: HERF DE3 and
-DE21, the AHRQ harm scale (LOINC answers), Common Formats SIR contributing factors, the RCA²
+DE21, the AHRQ harm scale (LOINC answers), OpenPSO's contributing factors (an OpenPSO
+extension, not AHRQ Common Formats codes), the RCA²
 action hierarchy.
 """
 
@@ -72,7 +73,8 @@ HARM_MIX = (0.5, 3.5, 12, 27, 52, 5)
 HARMED_MIX = (0.5, 7.5, 35, 50, 0, 7)  # pressure injuries, infections and VTE are harm by definition
 HARMED_CATEGORIES = {"A51", "A60", "A64"}
 
-# Common Formats SIR contributing factors (cfer-h-1.2/sir "SIR/factors").
+# OpenPSO's contributing factors (openpso-ext/contributing-factors-1.0 "CF/factors"): an OpenPSO
+# extension, not AHRQ Common Formats codes.
 FACTORS = (
     "OPSO-SIR-CF-COMMUNICATION",
     "OPSO-SIR-CF-ENVIRONMENT",

@@ -25,6 +25,7 @@ from typing import Any
 from openpso.commonformats.answers import OTHER_SUFFIX
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.definitions import herf_core
+from openpso.commonformats.factors import FACTORS_ITEM
 from openpso.commonformats.model import CODED_TYPES, Item, iter_items
 from openpso.nonid.profiles import Profile
 from openpso.pses.models_rca import ACTION_STRENGTH, ActionStatus
@@ -39,7 +40,6 @@ class Pending:
 
 Scrub = Callable[[str], Pending]
 _DROP = object()
-FACTORS_ITEM = "SIR/factors"
 # Unique codes the definitions do not mark identifying but Safe Harbor and 3.212(a)(2)(D) do:
 # device identifiers and serial numbers (164.514(b)(2)(i)(M)) and a blood unit's donation
 # number, which names one donor. Vaccine and drug lot numbers are shared by many patients
@@ -84,7 +84,8 @@ def known_from_answers(answers: Any) -> dict[str, list[str]]:
 
 
 def factor_codes() -> frozenset[str]:
-    """The Common Formats contributing-factor codes (SIR), the only factors the pool keeps."""
+    """The codes of OpenPSO's contributing-factor list (an OpenPSO extension, not AHRQ Common
+    Formats codes), the only factors the pool keeps."""
     item = _items().get(FACTORS_ITEM)
     return item.codes if item is not None else frozenset()
 

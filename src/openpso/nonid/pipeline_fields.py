@@ -58,7 +58,7 @@ def codes(values: Any, fields: dict[str, str], name: str) -> tuple[str, ...]:
 
 
 def factors(values: Any, fields: dict[str, str]) -> tuple[str, ...]:
-    """Contributing-factor codes of the Common Formats list (SIR); labels and anything else go."""
+    """Codes of OpenPSO's contributing-factor list (not AHRQ's); labels and anything else go."""
     if not values:
         return ()
     items = values if isinstance(values, list | tuple) else [values]

@@ -61,8 +61,9 @@ class Investigation(models.Model):
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Codes of the Common Formats contributing-factor list (cfer-h-1.2/sir "SIR/factors",
-    # provisional there); codes, not narrative, so they stay unencrypted.
+    # Codes of OpenPSO's contributing-factor list (openpso-ext/contributing-factors-1.0
+    # "CF/factors": an OpenPSO extension, not AHRQ Common Formats codes, and provisional);
+    # codes, not narrative, so they stay unencrypted.
     contributing_factors = models.JSONField(default=list, blank=True)
 
     class Meta:

@@ -35,7 +35,6 @@ from openpso.pses.rca_queries import default_target, factor_choices, provider_us
 
 TEXT_MAX = 4000
 PURPOSE = "pses.rca"
-FACTORS_FORM, FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
 
 
 # --- lookups (tenancy) ---------------------------------------------------------------------
@@ -218,7 +217,7 @@ def set_contributing_factors(
     allowed = dict(factor_choices())
     unknown = [c for c in codes if c not in allowed]
     if unknown:
-        raise PsesInvalid("choose factors from the Common Formats list")
+        raise PsesInvalid("choose factors from the contributing-factor list")
     with transaction.atomic():
         investigation = Investigation.objects.select_for_update().select_related("event").get(pk=investigation.pk)
         _open(investigation)

@@ -68,7 +68,10 @@ class FactorsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Contributing factors",
-        help_text="Common Formats contributing-factor list (AHRQ SIR v1.2 as reconstructed; provisional).",
+        help_text=(
+            "OpenPSO's provisional contributing-factor list: OpenPSO extension codes, "
+            "not AHRQ Common Formats codes (AHRQ's SIR list was not available)."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

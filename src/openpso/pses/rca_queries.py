@@ -12,8 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
-from openpso.commonformats.answers_display import option_words
-from openpso.commonformats.catalogue import form
+from openpso.commonformats.factors import factor_words
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.clocks import active_rules, clocks_for_reports
@@ -25,9 +24,6 @@ from openpso.pses.models_rca import (
     Investigation,
     ReviewConclusion,
 )
-
-FACTORS_FORM, FACTORS_ITEM = "cfer-h-1.2/sir", "SIR/factors"
-
 
 # --- lookups (tenancy) ---------------------------------------------------------------------
 
@@ -55,14 +51,17 @@ def provider_users(provider_id: int) -> QuerySet[Any]:
 
 
 def factor_choices() -> list[tuple[str, str]]:
-    """The Common Formats contributing-factor list (provisional in cfer-h-1.2/sir); "Unknown"
-    is a reporting answer, not an analysis finding, so it is left out."""
-    item = form(FACTORS_FORM).item(FACTORS_ITEM)
-    return [(a.code, option_words(a.display)) for a in item.answers if a.code != "UNK"]
+    """OpenPSO's contributing-factor list (openpso-ext/contributing-factors-1.0: an OpenPSO
+    extension, not AHRQ Common Formats codes); "Unknown" is a reporting answer, not an
+    analysis finding, so it is left out."""
+    return [(code, words) for code, words in factor_words().items() if code != "UNK"]
 
 
-def factor_labels(codes: list[str]) -> list[str]:
-    labels = dict(factor_choices())
+def factor_labels(codes: list[str], *, marked: bool = False) -> list[str]:
+    """Each code in words; `marked` adds "(OpenPSO extension)" to OpenPSO's codes, for pages.
+    The submission document keeps the plain words: its version is a digest of its content, and
+    a changed label would send every analysed event again."""
+    labels = {code: words for code, words in factor_words(marked=marked).items() if code != "UNK"}
     return [labels.get(code, code) for code in codes]
 
 

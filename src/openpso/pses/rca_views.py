@@ -62,7 +62,7 @@ def investigation(request: HttpRequest, event_id: str) -> HttpResponse:
                 "facts": inv.facts.all(),
                 "statements": inv.causal_statements.all(),
                 "root_causes": inv.root_causes.all(),
-                "factors": rca_queries.factor_labels(inv.contributing_factors),
+                "factors": rca_queries.factor_labels(inv.contributing_factors, marked=True),
                 "actions": inv.actions.select_related("owner"),
                 "team_form": rca_forms.TeamMemberForm(event=event, prefix="team"),
                 "fact_form": rca_forms.FactForm(prefix="fact"),

@@ -3,8 +3,8 @@
 `build_document` is the only place that decides what leaves the provider. It follows the
 member agreement: the always-sent core (Common Formats codes, dates, harm, the patient's age
 and sex, module answers) plus the optional groups the agreement shares (`SharedField`).
-The reporter's identity and every answer a Common Formats definition marks identifying,
-hidden (system-filled) or supplemental stay at the provider. Deliberations and Just Culture
+The reporter's identity and every answer a Common Formats definition marks identifying or
+hidden (system-filled) stay at the provider. Deliberations and Just Culture
 records are never read here (pses keeps them to itself, docs/decisions/0009); the analysis
 comes from the RCA² investigation only, as codes. Where the narrative goes and a person
 approved its de-identification review, the approved spans go with it (`narrative_review`,
@@ -69,14 +69,15 @@ def shared_answers(answers: Mapping[str, Any], modules: Iterable[str]) -> dict[s
     """Answers that may leave the provider, by linkId.
 
     Left out: items a definition marks `identifying` (names, dates of birth, record numbers,
-    the reporter's contact details, the EMS run number), `hidden` items the system fills,
-    supplemental items (`core` false in CFER-H v2.0), and anything no definition knows.
+    the reporter's contact details, the EMS run number), `hidden` items the system fills, and
+    anything no definition knows. The CFER-H v2.0 `core` flag is our provisional reading of
+    v2.0, so no answer is kept back because of it (issue 15 item 8).
     """
     modules = list(modules)
     kept: dict[str, Any] = {}
     for link_id, value in answers.items():
         item = _item(link_id, modules)
-        if item is None or item.identifying or item.hidden or item.core is False:
+        if item is None or item.identifying or item.hidden:
             continue
         kept[link_id] = value
     return dict(sorted(kept.items()))
@@ -85,7 +86,8 @@ def shared_answers(answers: Mapping[str, Any], modules: Iterable[str]) -> dict[s
 def analyses_for(report_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Analysis]:
     """The RCA² analysis of each report's safety event, in a fixed number of queries.
 
-    Contributing factors (codes with their Common Formats labels) and the action plan's
+    Contributing factors (OpenPSO extension codes with their labels, not AHRQ Common Formats
+    codes: openpso-ext/contributing-factors-1.0) and the action plan's
     types, strengths, statuses and dates; never action texts, causal statements, facts or
     anything from deliberations.
     """

@@ -78,3 +78,16 @@ def test_a_repeating_group_answered_flat_shows_its_answers_in_words() -> None:
         rows = [(r.question, r.value, r.codes) for r in flat_rows(groups)]
         assert ("Generic name or investigational drug name", "Heparin", ()) in rows
         assert ("Was this medication/substance prescribed for this patient?", "Yes", ("A15",)) in rows
+
+
+def test_a_row_names_the_codes_that_are_openpso_s_own_and_only_those():
+    # Issue 15 item 8: whoever shows the codes can say which are OpenPSO extensions.
+    from openpso.commonformats.answers_display import answers_in_words
+
+    rows = {
+        r.link_id: r
+        for g in answers_in_words({"Fall/assisted": "OPSO-FALL-ASSISTED", "Fall/injury": "A15"}, ["cfer-h-1.2/fall"])
+        for r in g.rows
+    }
+    assert rows["Fall/assisted"].extension_codes == ("OPSO-FALL-ASSISTED",)
+    assert rows["Fall/injury"].extension_codes == ()

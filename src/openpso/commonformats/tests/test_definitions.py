@@ -23,6 +23,7 @@ EXPECTED = {
     "cfer-h-1.2/surgery-anesthesia",
     "cfer-h-1.2/vte",
     "cfer-h-2.0/generic",
+    "openpso-ext/contributing-factors-1.0",
     "openpso-ext/ems-1.0",
 }
 # What a code that is not marked provisional may look like, by the standard it claims.
@@ -90,11 +91,11 @@ def test_forms_with_parts_not_from_an_official_source_say_so():
         assert not any(i.provisional or any(o.provisional for o in i.answers) for i in iter_items(definition))
 
 
-def test_the_ems_module_is_marked_as_an_openpso_extension():
-    ems = form("openpso-ext/ems-1.0")
-    assert ems.extension
-    assert ems.family == "openpso-ext"
-    assert not any(d.extension for k, d in catalogue().items() if k != "openpso-ext/ems-1.0")
+def test_openpso_extensions_and_only_they_sit_under_openpso_ext():
+    for key, definition in catalogue().items():
+        assert definition.extension == key.startswith("openpso-ext/"), key
+        assert definition.extension == (definition.family == "openpso-ext"), key
+    assert form("openpso-ext/ems-1.0").extension
 
 
 def test_identifying_items_are_flagged():
@@ -109,6 +110,14 @@ def test_v2_generic_items_say_whether_they_are_core_and_v1_2_items_do_not():
     assert all(i.core is not None for i in generic.questions())
     assert {i.core for i in generic.questions()} == {True, False}
     assert all(i.core is None for i in form("cfer-h-1.2/medication").questions())
+
+
+def test_a_core_flag_is_refused_unless_the_form_says_core_flags_are_provisional(tmp_path):
+    items = [{"link_id": "X/q", "type": "string", "core": True}]
+    with pytest.raises(DefinitionError, match="X/q: a core flag needs the form marked core_provisional"):
+        load_file(_write(tmp_path, items))
+    assert load_file(_write(tmp_path, items, core_provisional=True)).item("X/q").core is True
+    assert all(d.core_provisional for d in catalogue().values() if any(i.core is not None for i in iter_items(d)))
 
 
 def _write(tmp_path, items, **extra):

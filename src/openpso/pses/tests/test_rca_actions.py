@@ -244,3 +244,19 @@ def test_the_default_target_is_the_report_the_event_was_made_from_not_an_earlier
     earlier = make_report(cast, event_type="A9", categories=["A54"], days_ago=0.5, unit=None)
     actions.link_report(user=manager, event=event, report=earlier)
     assert rca_queries.default_target(event) == ("A48", cast.units["p1"])
+
+
+def test_the_investigation_page_says_the_factor_list_is_an_openpso_extension(cast, client_for):
+    # Issue 15 item 8: the factor codes are OpenPSO's, not AHRQ Common Formats codes.
+    client = client_for("safety_manager")
+    event = create_event(user=None, report=cast.reports["r1"])
+    client.post(reverse("pses:rca-start", kwargs={"event_id": event.pk}))
+    rca.set_contributing_factors(
+        user=None, investigation=Investigation.objects.get(event=event), codes=["OPSO-SIR-CF-STAFFING", "A66"]
+    )
+    page = client.get(reverse("pses:rca-investigation", kwargs={"event_id": event.pk})).content.decode()
+    assert "<li>Staffing or workload (OpenPSO extension)</li>" in page
+    assert "<li>Other</li>" in page
+    assert "OpenPSO extension codes (not AHRQ Common Formats codes)" in page
+    assert "Common Formats contributing-factor list" not in page
+    assert rca_queries.factor_labels(["OPSO-SIR-CF-STAFFING"]) == ["Staffing or workload"]  # the document's words

@@ -176,6 +176,8 @@ def test_the_reporter_reads_their_answers_without_codes_and_the_safety_team_with
     assert "(A3)" not in mine  # 'Incident', not 'Incident (A3)'
     theirs = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
     assert "[OPSO-FALL-INJ-SKIN]" in theirs
+    assert "OPSO-FALL-INJ-SKIN: OpenPSO extension (not an AHRQ Common Formats code)" in theirs  # issue 15 item 8
+    assert "A15: OpenPSO extension" not in theirs
     assert "(A3)" in theirs
 
 

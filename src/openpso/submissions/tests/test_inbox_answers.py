@@ -18,6 +18,9 @@ def test_the_inbox_shows_each_answer_as_the_question_and_its_words_with_the_code
     assert "A18 · Fall/injury" in body
     assert "<td>Was the fall assisted or unassisted?</td><td>Unassisted</td>" in body
     assert "OPSO-FALL-UNASSISTED · Fall/assisted" in body
+    # Issue 15 item 8: an OpenPSO code says it is not AHRQ's; an AHRQ code says nothing of the kind.
+    assert "Fall/assisted · OPSO-FALL-UNASSISTED: OpenPSO extension (not an AHRQ Common Formats code)" in body
+    assert "A18: OpenPSO extension" not in body
     assert "<td>Fall/injury</td>" not in body  # never the linkId in place of the question
 
 
