@@ -127,8 +127,8 @@ def _released_evidence(alert: SafetyAlert) -> tuple[Any, Any, Any] | None:
     profile, determination = release_profile(alert.pso)
     if f"(released under {RELEASE_ED.id})" in alert.evidence and determination is None:
         raise AlertStateError(
-            "The evidence gives a month under an expert determination that is no longer in force: "
-            "attach the signal again (it will give the year)."
+            "The evidence gives a month, which only a determination in force allows, and the PSO's is no "
+            "longer in force: attach the signal again (it will give the year)."
         )
     if f"(released under {RELEASE_ED.id})" not in alert.evidence:
         from openpso.nonid.profiles import RELEASE
