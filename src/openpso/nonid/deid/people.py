@@ -565,24 +565,33 @@ def _known_pattern(value: str) -> re.Pattern[str]:
 
 
 def propagate(text: str, spans: list[Span]) -> list[Span]:
-    """Every other occurrence of a word already found as a person's name in this note."""
+    """Every other occurrence of a word already found as a person's name in this note.
+
+    A name that is also a common word ("Mark", "Hope") is looked for again only as written,
+    capitalised and not opening a sentence ("… after Mark and the family left"), and only when
+    a title, role or relative vouched for it."""
     words: dict[str, str] = {}
+    capitalised: dict[str, str] = {}
     for span in spans:
         if span.type in ("PATIENT", "STAFF", "PERSON"):
             for m in WORD.finditer(text, span.start, span.end):
                 word = m.group().lower()
-                if len(word) > 2 and lexicon.zipf(word) < RARE + 0.5 and word not in lexicon.not_names():
+                if len(word) <= 2 or word in lexicon.not_names():
+                    continue
+                if lexicon.zipf(word) < RARE + 0.5:
                     words.setdefault(word, span.type)
+                elif span.source == "title-role" and m.group()[0].isupper() and not m.group().isupper():
+                    capitalised.setdefault(m.group(), span.type)
+    found = _capitalised_mentions(text, capitalised) if capitalised else []
     if not words:
-        return []
+        return found
     folded = text.lower()
     if len(folded) != len(text):  # a few letters lengthen when lowered ("İ"): walk the words instead
-        return [
+        return found + [
             Span(m.start(), m.end(), kind, "same-name")
             for m in WORD.finditer(text)
             if (kind := words.get(m.group().lower()))
         ]
-    found: list[Span] = []
     for word, kind in words.items():
         at = folded.find(word)
         while at >= 0:
@@ -590,6 +599,20 @@ def propagate(text: str, spans: list[Span]) -> list[Span]:
             if not _joins_word(text, at - 1) and not _joins_word(text, end):
                 found.append(Span(at, end, kind, "same-name"))
             at = folded.find(word, end)
+    return found
+
+
+def _capitalised_mentions(text: str, names: dict[str, str]) -> list[Span]:
+    found: list[Span] = []
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    for name, kind in names.items():
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            opens = at in starts or not text[:at].strip()
+            if not opens and not _joins_word(text, at - 1) and not _joins_word(text, end):
+                found.append(Span(at, end, kind, "same-name"))
+            at = text.find(name, end)
     return found
 
 

@@ -158,7 +158,35 @@ def find(text: str) -> list[Span]:
     found += _cities(text)
     found += _lower_cities(text)
     found += _defined_acronyms(text, found)
+    found += _same_place(text, found)
     return found
+
+
+def _same_place(text: str, found: list[Span]) -> list[Span]:
+    """Other mentions of a place's distinctive word in the same note: "at Larkspur Dialysis …
+    call the social worker at Larkspur" (a rare, capitalised word that is no facility word)."""
+    words: set[str] = set()
+    for span in found:
+        if span.type != "FACILITY" or span.source == "acronym":
+            continue
+        for m in WORD.finditer(text, span.start, span.end):
+            word = m.group()
+            lower = word.lower()
+            if (
+                word[0].isupper()
+                and not word.isupper()  # in capitals a rare word is as often a clinical one
+                and len(lower) > 3
+                and lexicon.zipf(lower) < 3.0
+                and lower not in lexicon.generic_place_words()
+                and lower not in _FACILITY_HEADS
+                and lower not in lexicon.not_names()
+            ):
+                words.add(word)
+    spans: list[Span] = []
+    for word in words:
+        pattern = re.compile(r"(?<![\p{L}\d'’\-])" + re.escape(word) + r"(?![\p{L}\d\-])")
+        spans += [Span(m.start(), m.end(), "FACILITY", "same-place") for m in pattern.finditer(text)]
+    return spans
 
 
 # "ST BONIFACES", "ST. EULALIA'S": in capitals a saint's name is possessive and rare ("ST CHANGES"

@@ -365,3 +365,22 @@ def test_a_possessive_stays_outside_the_name_and_a_second_mention_with_one_is_fo
 )
 def test_more_places_by_their_head_word_are_found(text: str, value: str) -> None:
     assert covered(text, value)
+
+
+def test_a_common_word_name_vouched_for_by_a_relative_is_found_again_as_written() -> None:
+    text = "Son Mark visited at noon. Plan reviewed with Mark and his wife. Will mark the chart."
+    second = text.index("Mark and")
+    spans = find(text, use_model=False)
+    assert any(s.start <= second < s.end for s in spans)
+    assert not any(s.start <= text.index("mark the") < s.end for s in spans)
+
+
+def test_a_place_named_once_in_full_is_found_again_by_its_own_word() -> None:
+    text = "Goes to Quillmere Dialysis on MWF. Social worker from Quillmere will call."
+    second = text.index("Quillmere will")
+    assert any(s.start == second and s.type == "FACILITY" for s in find(text, use_model=False))
+
+
+def test_words_of_a_place_in_capitals_are_not_looked_for_again() -> None:
+    text = "TAKEN TO THE CATHETERIZATION LAB AT KESTREL HOSPITAL. CATHETERIZATION WAS NORMAL."
+    assert not [s for s in find(text, use_model=False) if s.source == "same-place"]
