@@ -202,33 +202,98 @@ def _common(basis: Basis) -> Check:
     return check
 
 
+IDENTIFIED_KINDS = ("organization", "clinician")
+AUTHORIZATION_FIELDS = ("signer", "signed_on", "scope", "document")
+_HEX = frozenset("0123456789abcdef")
+
+
+def provider_key(kind: str, name: str) -> tuple[str, str]:
+    """How an identified provider is matched to its authorisation: kind and name, case and
+    spacing ignored (a clinician need not be a user, so a name is all there is)."""
+    return (kind, " ".join(str(name).split()).casefold())
+
+
+def _label(kind: str, name: str) -> str:
+    return f"{'clinician' if kind == 'clinician' else 'organisation'} \u201c{' '.join(str(name).split())}\u201d"
+
+
+def identified_providers(req: DisclosureRequest) -> list[dict[str, str]]:
+    """Every provider the PSWP identifies: this provider always, then those the discloser named."""
+    stated = req.conditions.get("identified_providers") or []
+    found = [{"kind": "organization", "name": req.provider_slug, "role": ""}]
+    seen = {provider_key("organization", req.provider_slug)}
+    for entry in stated if isinstance(stated, list) else []:
+        if isinstance(entry, Mapping):
+            key = provider_key(str(entry.get("kind", "")), str(entry.get("name", "")))
+            if key not in seen:
+                seen.add(key)
+                found.append({k: str(entry.get(k, "")).strip() for k in ("kind", "name", "role")})
+    return found
+
+
+def authorization_problem(entry: Mapping[str, Any]) -> str | None:
+    """Why one authorisation record is not valid under 3.206(b)(3), or None when it is."""
+    if str(entry.get("kind", "")) not in IDENTIFIED_KINDS:
+        return "say whether the provider is an organisation or a clinician"
+    if not str(entry.get("provider", "")).strip():
+        return "missing provider"
+    missing = [k for k in AUTHORIZATION_FIELDS if not str(entry.get(k, "")).strip()]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    try:
+        signed_on = dt.date.fromisoformat(str(entry["signed_on"]))
+    except ValueError:
+        return "signed_on is not a date (YYYY-MM-DD)"
+    if signed_on > timezone.localdate():
+        return "signed in the future"
+    digest = str(entry.get("sha256", "") or "").lower()
+    if digest and (len(digest) != 64 or not set(digest) <= _HEX):
+        return "sha256 is not 64 hexadecimal digits"
+    return None
+
+
 def _authorizations(req: DisclosureRequest) -> Errors:
-    """3.206(b)(3): a signed authorisation from each identified provider, this one included."""
+    """3.206(b)(3): a valid signed authorisation from each identified provider — this one, the
+    other organisations and each clinician the PSWP names — and none from anyone else."""
+    errors: Errors = {}
+    stated = req.conditions.get("identified_providers") or []
+    if not isinstance(stated, list) or not all(
+        isinstance(e, Mapping) and e.get("kind") in IDENTIFIED_KINDS and str(e.get("name", "")).strip() for e in stated
+    ):
+        errors["identified_providers"] = (
+            "each identified provider needs its kind (organisation or clinician) and its name"
+        )
+        return errors
     entries = req.conditions.get("authorizations") or []
-    if not isinstance(entries, list) or not entries:
-        return {
-            "authorizations": "PROVIDER_AUTHORIZATION (3.206(b)(3)) needs a signed authorisation "
-            "from each identified provider"
-        }
-    today = timezone.localdate()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, Mapping):
-            return {"authorizations": f"authorisation {n}: not a record"}
-        missing = [k for k in ("provider", "signer", "signed_on", "document") if not str(entry.get(k, "")).strip()]
-        if missing:
-            return {"authorizations": f"authorisation {n}: missing {', '.join(missing)}"}
-        try:
-            signed_on = dt.date.fromisoformat(str(entry["signed_on"]))
-        except ValueError:
-            return {"authorizations": f"authorisation {n}: signed_on is not a date (YYYY-MM-DD)"}
-        if signed_on > today:
-            return {"authorizations": f"authorisation {n}: signed in the future"}
-    if not any(str(e.get("provider")) == req.provider_slug for e in entries):
-        return {
-            "authorizations": "PROVIDER_AUTHORIZATION (3.206(b)(3)): this provider's own signed "
-            "authorisation is missing"
-        }
-    return {}
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        return {"authorizations": "authorisations: not a list of records"}
+    identified = identified_providers(req)
+    wanted = {provider_key(p["kind"], p["name"]): p for p in identified}
+    own = provider_key("organization", req.provider_slug)
+    covered: set[tuple[str, str]] = set()
+    problems: list[str] = []
+    own_problems: list[str] = []
+    for entry in entries:
+        key = provider_key(str(entry.get("kind", "")), str(entry.get("provider", "")))
+        who = _label(*key) if key[1] else "an authorisation"
+        problem = authorization_problem(entry)
+        if problem:
+            (own_problems if key == own else problems).append(f"{who}: {problem}")
+        elif key not in wanted:
+            problems.append(f"{who} is not among the identified providers")
+        else:
+            covered.add(key)
+    if problems:
+        errors["authorizations"] = "; ".join(problems)
+    if own_problems or own not in covered:
+        errors["own_authorization"] = "; ".join(own_problems) or (
+            "PROVIDER_AUTHORIZATION (3.206(b)(3)): this provider's own signed authorisation is missing"
+        )
+    missing = [_label(p["kind"], p["name"]) for key, p in wanted.items() if key not in covered and key != own]
+    if missing:
+        message = "PROVIDER_AUTHORIZATION (3.206(b)(3)): no signed authorisation from " + ", ".join(missing)
+        errors["authorizations"] = f"{errors['authorizations']}; {message}" if "authorizations" in errors else message
+    return errors
 
 
 def _research(req: DisclosureRequest) -> Errors:

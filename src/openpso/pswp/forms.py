@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from openpso.organizations.models import Organization
 from openpso.pswp.bases import BASES, DisclosureRequest
-from openpso.pswp.models import Obligation
+from openpso.pswp.models import IdentifiedKind, Obligation, ProviderAuthorization
 
 
 class DropOutForm(forms.Form):
@@ -35,6 +38,11 @@ class PolicyForm(forms.Form):
     what_enters = forms.CharField(label="What enters the PSES, and when", widget=forms.Textarea(attrs={"rows": 4}))
     who_may_see = forms.CharField(label="Who may see PSES information", widget=forms.Textarea(attrs={"rows": 3}))
     when_reported = forms.CharField(label="When it is reported to the PSO", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AuthorizationChoiceField(forms.ModelMultipleChoiceField[ProviderAuthorization]):
+    def label_from_instance(self, obj: Any) -> str:
+        return _authorization_label(obj)
 
 
 def _basis_choices() -> list[tuple[str, str]]:
@@ -67,21 +75,95 @@ class DisclosureForm(forms.Form):
         "non-identification run — as the basis asks.",
     )
     attested = forms.BooleanField(label="I confirm the condition of this basis is met", required=False)
-    authorization_signer = forms.CharField(label="Authorisation signed by", required=False, max_length=200)
+    identified_providers = forms.CharField(
+        label="Other providers the PSWP identifies",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This provider is always one. One more per line: 'organisation: name' or "
+        "'clinician: name, role' — every clinician named is an identified provider (3.206(b)(3)).",
+    )
+    authorization_signer = forms.CharField(
+        label="This provider's authorisation signed by", required=False, max_length=200
+    )
     authorization_signed_on = forms.DateField(
         label="Signed on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    authorization_scope = forms.CharField(
+        label="Nature and scope it authorises",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="As the signed authorisation states it: what may be disclosed, to whom, for what.",
     )
     authorization_document = forms.CharField(
         label="Where the signed authorisation is kept", required=False, max_length=300
     )
-    other_authorizations = forms.CharField(
-        label="Authorisations of other identified providers",
+    authorization_scan = forms.FileField(
+        label="Scan of the signed authorisation (optional)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One per line: provider; signer; YYYY-MM-DD; where the document is kept.",
+        help_text="Only its sha256 is kept, so the document produced later can be shown to be this one.",
+    )
+    other_authorizations = forms.CharField(
+        label="Authorisations of the other identified providers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: 'clinician: name; signer; YYYY-MM-DD; where the document is kept; "
+        "nature and scope' (or 'organisation: name; …').",
+    )
+    earlier_authorizations = AuthorizationChoiceField(
+        label="Authorisations already on file to rely on",
+        queryset=ProviderAuthorization.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     contains_iihi = forms.BooleanField(label="Contains individually identifiable health information", required=False)
     hipaa_reference = forms.CharField(label="IRB or privacy-board waiver", required=False, max_length=300)
+
+    def __init__(self, *args: Any, provider: Organization | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this provider's authorisations on file can be relied on; none, no field.
+        on_file = ProviderAuthorization.objects.filter(provider=provider) if provider else None
+        if on_file is None or not on_file.exists():
+            del self.fields["earlier_authorizations"]
+        else:
+            earlier = self.fields["earlier_authorizations"]
+            assert isinstance(earlier, forms.ModelMultipleChoiceField)
+            earlier.queryset = on_file
+
+    def clean_identified_providers(self) -> list[dict[str, str]]:
+        found = []
+        for n, line in enumerate(self.cleaned_data.get("identified_providers", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            kind, name = _kind_and_rest(line)
+            if kind is None or not name:
+                raise forms.ValidationError(f"line {n}: write 'organisation: name' or 'clinician: name, role'")
+            role = ""
+            if kind == "clinician" and "," in name:
+                name, role = (part.strip() for part in name.split(",", 1))
+            found.append({"kind": kind, "name": name, "role": role})
+        return found
+
+    def clean_other_authorizations(self) -> list[dict[str, str]]:
+        entries = []
+        for n, line in enumerate(self.cleaned_data.get("other_authorizations", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            kind, rest = _kind_and_rest(line)
+            if kind is None:
+                raise forms.ValidationError(f"line {n}: start with 'organisation:' or 'clinician:'")
+            parts = [p.strip() for p in rest.split(";", 4)] + [""] * 5
+            entries.append(
+                {
+                    "kind": kind,
+                    "provider": parts[0],
+                    "signer": parts[1],
+                    "signed_on": parts[2],
+                    "document": parts[3],
+                    "scope": parts[4],
+                }
+            )
+        return entries
 
     def to_request(self, provider_slug: str) -> DisclosureRequest:
         data: dict[str, Any] = self.cleaned_data
@@ -91,6 +173,7 @@ class DisclosureForm(forms.Form):
         if data.get("attested"):
             conditions["attested"] = True
         if data["basis"] == "PROVIDER_AUTHORIZATION":
+            conditions["identified_providers"] = data.get("identified_providers") or []
             conditions["authorizations"] = self._authorizations(provider_slug)
         if data["basis"] == "RESEARCH":
             conditions["contains_iihi"] = bool(data.get("contains_iihi"))
@@ -105,27 +188,48 @@ class DisclosureForm(forms.Form):
             conditions=conditions,
         )
 
-    def _authorizations(self, provider_slug: str) -> list[dict[str, str]]:
+    def _authorizations(self, provider_slug: str) -> list[dict[str, Any]]:
         data = self.cleaned_data
-        entries = []
-        if data.get("authorization_signer") or data.get("authorization_document"):
+        entries: list[dict[str, Any]] = []
+        own = ("authorization_signer", "authorization_signed_on", "authorization_scope", "authorization_document")
+        if any(data.get(k) for k in own):
             signed = data.get("authorization_signed_on")
+            scan = data.get("authorization_scan")
             entries.append(
                 {
+                    "kind": "organization",
                     "provider": provider_slug,
                     "signer": data.get("authorization_signer", ""),
                     "signed_on": signed.isoformat() if signed else "",
+                    "scope": data.get("authorization_scope", ""),
                     "document": data.get("authorization_document", ""),
+                    "sha256": _sha256(scan) if scan else "",
                 }
             )
-        for line in (data.get("other_authorizations") or "").splitlines():
-            if line.strip():
-                parts = [p.strip() for p in line.split(";")] + ["", "", "", ""]
-                entries.append({"provider": parts[0], "signer": parts[1], "signed_on": parts[2], "document": parts[3]})
+        entries += data.get("other_authorizations") or []
+        entries += [{"id": a.pk} for a in data.get("earlier_authorizations") or []]
         return entries
 
     def add_errors(self, errors: dict[str, str]) -> None:
-        aliases = {"authorizations": "authorization_signer"}
+        aliases = {"own_authorization": "authorization_signer", "authorizations": "other_authorizations"}
         for name, message in errors.items():
             field = aliases.get(name, name)
             self.add_error(field if field in self.fields else None, message)
+
+
+def _kind_and_rest(line: str) -> tuple[str | None, str]:
+    head, sep, rest = line.partition(":")
+    kinds = {"organisation": "organization", "organization": "organization", "clinician": "clinician"}
+    return (kinds.get(head.strip().casefold()) if sep else None), rest.strip()
+
+
+def _authorization_label(auth: ProviderAuthorization) -> str:
+    kind = IdentifiedKind(auth.identified_kind).label.lower()
+    return f"{auth.identified_name} ({kind}), signed by {auth.signed_by} on {auth.signed_on.isoformat()}: {auth.scope}"
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()

@@ -8,6 +8,7 @@ each fit an exception, which only a log that cannot be edited can show afterward
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -169,3 +170,85 @@ class Disclosure(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Disclosure {self.pk} ({self.basis})"
+
+
+class IdentifiedKind(models.TextChoices):
+    ORGANIZATION = "organization", "Organisation"
+    CLINICIAN = "clinician", "Individual clinician"
+
+
+# 42 CFR 3.206(b)(3)(ii): kept six years from the last disclosure made in reliance on it.
+RETENTION_YEARS = 6
+
+
+def retention_end(relied_on: dt.date) -> dt.date:
+    """`relied_on` plus six years; 29 February runs to 1 March (keeping a day longer, never shorter)."""
+    try:
+        return relied_on.replace(year=relied_on.year + RETENTION_YEARS)
+    except ValueError:
+        return dt.date(relied_on.year + RETENTION_YEARS, 3, 1)
+
+
+class ProviderAuthorizationQuerySet(AppendOnlyQuerySet):
+    def with_retention(self) -> ProviderAuthorizationQuerySet:
+        """Each authorisation with `last_relied_on` and `retain_until` (six years after it)."""
+        annotated: ProviderAuthorizationQuerySet = self.annotate(
+            last_relied_on=models.Max("reliances__relied_on"), retain_until=models.Max("reliances__retain_until")
+        )
+        return annotated
+
+
+class ProviderAuthorization(AppendOnlyModel):
+    """A signed written authorisation from one identified provider (42 CFR 3.206(b)(3)).
+
+    The identified provider is this provider, another organisation, or an individual clinician
+    (a provider in Part 3) named in the PSWP; a clinician need not be a user, so name and role
+    are text. Names, signer and scope identify people and are encrypted (invariant 6). The
+    signed paper (or scan) stays where `document_location` says; OpenPSO keeps no files, only
+    the scan's sha256 when one was given, so the document later produced to the Secretary can
+    be shown to be the one relied on. Retention follows from the disclosures made in reliance
+    on it (`AuthorizationReliance`), each of which extends it.
+    """
+
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    identified_kind = models.CharField(max_length=16, choices=IdentifiedKind.choices)
+    identified_name = EncryptedTextField()
+    identified_role = EncryptedTextField(blank=True)
+    signed_by = EncryptedTextField()
+    signed_on = models.DateField()
+    scope = EncryptedTextField(help_text="The nature and scope of the disclosure, as the authorisation states it")
+    document_location = EncryptedTextField(help_text="Where the signed authorisation is kept")
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects: ClassVar[Any] = ProviderAuthorizationQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Authorisation {self.pk} ({self.identified_kind}, signed {self.signed_on})"
+
+
+class AuthorizationReliance(AppendOnlyModel):
+    """A disclosure made in reliance on an authorisation; the authorisation is kept until six
+    years after the last one (3.206(b)(3)(ii))."""
+
+    authorization = models.ForeignKey(ProviderAuthorization, on_delete=models.PROTECT, related_name="reliances")
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="reliances")
+    relied_on = models.DateField()
+    retain_until = models.DateField()
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["authorization", "disclosure"], name="authorization_relied_on_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Authorisation {self.authorization_id} relied on by disclosure {self.disclosure_id}"

@@ -85,7 +85,7 @@ def policy(request: HttpRequest, provider: str) -> HttpResponse:
 def disclose(request: HttpRequest, report_id: str) -> HttpResponse:
     report = queries.get_pses_report_for_user(request.user, report_id)
     activate_zone_of(report.provider)
-    form = DisclosureForm(request.POST or None)
+    form = DisclosureForm(request.POST or None, request.FILES or None, provider=report.provider)
     if request.method == "POST" and form.is_valid():
         try:
             actions.disclose(

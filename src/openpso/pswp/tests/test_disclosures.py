@@ -15,7 +15,7 @@ from openpso.lib.appendonly import AppendOnlyError
 from openpso.pswp import actions
 from openpso.pswp.bases import BASES, DisclosureRequest, check_disclosure
 from openpso.pswp.forms import DisclosureForm
-from openpso.pswp.models import Disclosure
+from openpso.pswp.models import Disclosure, ProviderAuthorization
 from openpso.pswp.tests.helpers import file
 
 SLUG = "t-p1"
@@ -30,7 +30,14 @@ def _valid(code: str) -> DisclosureRequest:
         conditions["attested"] = True
     if code == "PROVIDER_AUTHORIZATION":
         conditions["authorizations"] = [
-            {"provider": SLUG, "signer": "Dr Chief", "signed_on": "2024-05-01", "document": "Vault 7/12"}
+            {
+                "kind": "organization",
+                "provider": SLUG,
+                "signer": "Dr Chief",
+                "signed_on": "2024-05-01",
+                "scope": "The fall review, to the board",
+                "document": "Vault 7/12",
+            }
         ]
     return DisclosureRequest(
         basis=code,
@@ -52,7 +59,8 @@ def _without(req: DisclosureRequest, key: str) -> DisclosureRequest:
         return dataclasses.replace(req, recipient_organization="")
     if key == "purpose":
         return dataclasses.replace(req, purpose="")
-    return dataclasses.replace(req, conditions={k: v for k, v in req.conditions.items() if k != key})
+    condition = "authorizations" if key == "own_authorization" else key
+    return dataclasses.replace(req, conditions={k: v for k, v in req.conditions.items() if k != condition})
 
 
 @pytest.mark.parametrize("code", sorted(BASES))
@@ -66,7 +74,7 @@ def test_each_basis_refuses_a_disclosure_missing_any_of_its_conditions(code):
     required = ["recipient_name", "recipient_organization", "purpose"]
     required += ["reference"] * bool(basis.reference) + ["attested"] * bool(basis.attestation)
     required += ["onward_use_limit"] * basis.needs_onward_limit
-    required += ["authorizations"] * (code == "PROVIDER_AUTHORIZATION")
+    required += ["own_authorization"] * (code == "PROVIDER_AUTHORIZATION")
     for key in required:
         errors = check_disclosure(_without(_valid(code), key))
         assert key in errors, f"{code} accepted a disclosure without {key}"
@@ -78,23 +86,48 @@ def test_business_operations_needs_a_recorded_recipient_and_onward_use_limit():
 
 
 def test_provider_authorization_needs_this_providers_own_signed_authorization():
-    other = {"provider": "t-p2", "signer": "Dr Other", "signed_on": "2024-05-01", "document": "File 3"}
-    req = dataclasses.replace(_valid("PROVIDER_AUTHORIZATION"), conditions={"authorizations": [other]})
-    assert "own signed authorisation is missing" in check_disclosure(req)["authorizations"]
+    other = {
+        "kind": "organization",
+        "provider": "t-p2",
+        "signer": "Dr Other",
+        "signed_on": "2024-05-01",
+        "scope": "S",
+        "document": "File 3",
+    }
+    req = dataclasses.replace(
+        _valid("PROVIDER_AUTHORIZATION"),
+        conditions={"identified_providers": [{"kind": "organization", "name": "t-p2"}], "authorizations": [other]},
+    )
+    assert "own signed authorisation is missing" in check_disclosure(req)["own_authorization"]
+
+
+_OWN = {
+    "kind": "organization",
+    "provider": SLUG,
+    "signer": "S",
+    "signed_on": "2024-05-01",
+    "scope": "X",
+    "document": "F",
+}
 
 
 @pytest.mark.parametrize(
-    ("entry", "message"),
+    ("change", "message"),
     [
-        ({"provider": SLUG, "signer": "", "signed_on": "2024-05-01", "document": "F"}, "missing signer"),
-        ({"provider": SLUG, "signer": "S", "signed_on": "yesterday", "document": "F"}, "not a date"),
-        ({"provider": SLUG, "signer": "S", "signed_on": "2999-01-01", "document": "F"}, "future"),
-        ({"provider": SLUG, "signer": "S", "signed_on": "2024-05-01", "document": ""}, "missing document"),
+        ({"signer": ""}, "missing signer"),
+        ({"signed_on": "yesterday"}, "not a date"),
+        ({"signed_on": "2999-01-01"}, "future"),
+        ({"document": ""}, "missing document"),
+        ({"scope": " "}, "missing scope"),
+        ({"kind": "person"}, "organisation or a clinician"),
+        ({"sha256": "abc"}, "64 hexadecimal"),
     ],
 )
-def test_provider_authorization_needs_signer_date_and_document_for_each_authorization(entry, message):
-    req = dataclasses.replace(_valid("PROVIDER_AUTHORIZATION"), conditions={"authorizations": [entry]})
-    assert message in check_disclosure(req)["authorizations"]
+def test_provider_authorization_needs_signer_date_scope_and_document_for_each_authorization(change, message):
+    req = dataclasses.replace(_valid("PROVIDER_AUTHORIZATION"), conditions={"authorizations": [_OWN | change]})
+    errors = check_disclosure(req)
+    assert "own_authorization" in errors
+    assert message in " ".join(errors.values())
 
 
 def test_research_with_identifiable_health_information_needs_the_hipaa_waiver():
@@ -191,12 +224,20 @@ def test_the_disclose_page_takes_a_provider_authorization(cast, client_for):
         "purpose": "Peer review",
         "authorization_signer": "Dr Chief",
         "authorization_signed_on": "2024-05-01",
+        "authorization_scope": "The fall review, to the board",
         "authorization_document": "Vault 7/12",
     }
     response = client_for("safety_manager").post(f"/pswp/reports/{report.pk}/disclose/", form)
     assert response.status_code == 302
-    [auth] = Disclosure.objects.get().conditions["authorizations"]
-    assert auth == {"provider": "t-p1", "signer": "Dr Chief", "signed_on": "2024-05-01", "document": "Vault 7/12"}
+    disclosure = Disclosure.objects.get()
+    [auth] = ProviderAuthorization.objects.all()
+    assert disclosure.conditions["authorization_ids"] == [auth.pk]
+    assert (auth.identified_kind, auth.identified_name, auth.signed_by) == ("organization", "t-p1", "Dr Chief")
+    assert (auth.signed_on, auth.scope, auth.document_location) == (
+        dt.date(2024, 5, 1),
+        "The fall review, to the board",
+        "Vault 7/12",
+    )
 
 
 def test_the_disclosure_log_counts_by_basis_and_period_and_downloads_as_csv(cast, client_for):
