@@ -292,6 +292,9 @@ OPENPSO_API_RATE = parse_rate(env_str("OPENPSO_API_RATE", DEFAULT_API_RATE)).tex
 # suppression): counts below the first, or drawn from fewer providers than the second, are hidden.
 SMALL_CELL_MIN_COUNT = env_int("OPENPSO_SMALL_CELL_MIN_COUNT", 11, minimum=1)
 SMALL_CELL_MIN_PROVIDERS = env_int("OPENPSO_SMALL_CELL_MIN_PROVIDERS", 3, minimum=1)
+# k of every release (openpso.nonid.release, docs/nonid.md): each combination of released provider
+# peer attributes holds at least this many providers. Below 5 is refused: it is the floor we document.
+OPENPSO_RELEASE_MIN_PROVIDERS = env_int("OPENPSO_RELEASE_MIN_PROVIDERS", 5, minimum=5)
 
 # Worker processes scrubbing the lake refresh's free text (openpso.lake.refresh); 0: one per core.
 LAKE_WORKERS = env_int("OPENPSO_LAKE_WORKERS", 0, minimum=0)

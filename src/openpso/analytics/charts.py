@@ -305,16 +305,18 @@ def small_multiples(
     )
 
 
-def series_chart(rows: Sequence[Mapping[str, Any]], *, title: str, y_title: str, series: Sequence[str]) -> ChartSpec:
-    """Monthly lines for a few named series (e.g. own rate and peer rate); a null value (a
-    suppressed peer month) leaves a gap rather than a guess."""
+def series_chart(
+    rows: Sequence[Mapping[str, Any]], *, title: str, y_title: str, series: Sequence[str], x_title: str = "Month"
+) -> ChartSpec:
+    """Lines by period (months, or years under a release profile) for a few named series (e.g. own
+    rate and peer rate); a null value (a suppressed peer period) leaves a gap rather than a guess."""
     labels = sorted({str(r["label"]) for r in rows})
     dashes = [[1, 0], [5, 3], [2, 2], [8, 2]]
     return (
         alt.Chart(data(rows))
         .mark_line(point=True)
         .encode(
-            x=_months_axis(labels),
+            x=_months_axis(labels, x_title),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color(
                 "series:N", title=None, scale=alt.Scale(domain=list(series), range=[ACCENT, INK, WARN, CALM])

@@ -154,7 +154,13 @@ def comparison_panel(
             }
         )
     hidden = sum(bool(t[f"{names[1]}: suppressed"]) for t in table)
-    chart = charts.series_chart(rows, title=title, y_title=f"per {PER:,} {measure_words(measure)}", series=names)
+    chart = charts.series_chart(
+        rows,
+        title=title,
+        y_title=f"per {PER:,} {measure_words(measure)}",
+        series=names,
+        x_title="Month" if unit == "month" else "Year",
+    )
     every = "Monthly" if unit == "month" else "Yearly"
     description = f"{every} event rates per {PER:,} {measure_words(measure)}: {names[0]} against {names[1]}."
     if hidden:
