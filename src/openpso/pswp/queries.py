@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import PSES_ROLES, Role
-from openpso.pswp.models import Disclosure, ExternalReport, PsesPolicy
+from openpso.pswp.models import Disclosure, ExternalReport, ProviderAuthorization, PsesPolicy
 from openpso.reporting.models import EventReport
 
 
@@ -64,3 +64,11 @@ def external_reports_of(provider: Organization) -> QuerySet[ExternalReport]:
 def disclosures_of(provider: Organization) -> QuerySet[Disclosure]:
     disclosures: QuerySet[Disclosure] = Disclosure.objects.filter(provider=provider)
     return disclosures.select_related("disclosed_by")
+
+
+def authorizations_of(provider: Organization) -> QuerySet[ProviderAuthorization]:
+    """The provider's signed authorisations, each with its last reliance and retention end."""
+    authorizations: QuerySet[ProviderAuthorization] = (
+        ProviderAuthorization.objects.filter(provider=provider).with_retention().order_by("-retain_until", "-id")
+    )
+    return authorizations

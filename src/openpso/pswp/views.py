@@ -139,6 +139,7 @@ def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
         "counts": _counts(disclosures, period),
         "period": period,
         "bases": BASES,
+        "authorizations": queries.authorizations_of(org),
     }
     return render(request, "pswp/disclosure_log.html", context)
 

@@ -341,3 +341,18 @@ def test_the_disclose_page_offers_authorizations_on_file_and_relies_on_them(cast
     assert client.post(f"/pswp/reports/{report.pk}/disclose/", form).status_code == 302
     assert ProviderAuthorization.objects.count() == 2
     assert AuthorizationReliance.objects.filter(authorization__in=[own, lab]).count() == 4
+
+
+def test_the_disclosure_log_lists_each_authorization_with_its_retention(cast, client_for):
+    report = file(cast.users["reporter"])
+    assert (
+        client_for("safety_manager")
+        .post(f"/pswp/reports/{report.pk}/disclose/", PAGE_FORM | {"identified_providers": "organisation: Mercy Lab"})
+        .status_code
+        == 302
+    )
+    page = client_for("pses_committee").get("/pswp/t-p1/disclosures/").content.decode()
+    keep_until = retention_end(timezone.localdate()).isoformat()
+    assert "Mercy Lab (organisation)" in page
+    assert "Lab director, 2024-05-02" in page
+    assert page.count(keep_until) == 2
