@@ -131,7 +131,8 @@ def _resolve_earlier(provider: Organization, request: DisclosureRequest) -> tupl
     ids = [e["id"] for e in entries if isinstance(e, Mapping) and e.get("id") is not None]
     if not ids:
         return request, {}
-    held = {str(a.pk): a for a in ProviderAuthorization.objects.filter(provider=provider, pk__in=ids)}
+    numeric = [i for i in ids if str(i).isdigit()]
+    held = {str(a.pk): a for a in ProviderAuthorization.objects.filter(provider=provider, pk__in=numeric)}
     unknown = [str(i) for i in ids if str(i) not in held]
     if unknown:
         return request, {"authorizations": f"no authorisation {', '.join(unknown)} on file for this provider"}

@@ -247,6 +247,17 @@ def test_relying_again_on_an_authorization_extends_its_retention(cast):
     assert AuthorizationReliance.objects.filter(authorization=earlier).count() == 2
 
 
+def test_an_authorization_id_that_is_not_a_number_is_refused_not_an_error(cast):
+    with pytest.raises(actions.DisclosureInvalid) as refused:
+        actions.disclose(
+            provider=cast.orgs["p1"],
+            reports=[cast.reports["r1"]],
+            actor=cast.users["safety_manager"],
+            request=_request([], [{"id": "1 OR 1=1"}]),
+        )
+    assert refused.value.errors["authorizations"] == "no authorisation 1 OR 1=1 on file for this provider"
+
+
 def test_another_providers_authorization_cannot_be_relied_on(cast):
     foreign = ProviderAuthorization.objects.create(
         provider=cast.orgs["p2"],
