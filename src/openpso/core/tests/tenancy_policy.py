@@ -60,6 +60,7 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     # Re-identifying a pool pseudonym (42 CFR 3.212(c); issue 12 item 5): the PSO's administrators
     # only, among their own members; analysts study the pool by pseudonym and never see the page.
     "pseudonyms:reidentify": {"pso_admin", "admin_pso2"},
+    "pseudonyms:determinations": {"pso_admin", "admin_pso2"},
     # The compliance register (issue 6 item 6) is the PSO administrator's alone.
     "compliance:overview": {"pso_admin", "admin_pso2"},
     "compliance:listing": {"pso_admin", "admin_pso2"},
