@@ -18,10 +18,11 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from openpso.commonformats.definitions import herf_core
 from openpso.lake import schema
 from openpso.lake import synth_mix as mix
-from openpso.nonid.deid.engine import VERSION as ENGINE  # as if the narratives went through it
+from openpso.nonid.deid.engine import VERSION
 from openpso.nonid.profiles import LAKE_PROFILE
 
 PROFILE = LAKE_PROFILE.id
+ENGINE = VERSION  # as if the narratives went through the engine
 _BASE32 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", dtype=np.uint8)
 _AGE_BANDS = ("0-17", "18-44", "45-64", "65-74", "75-84", "85-89", "90+")
 _AGE_EDGES = (18, 45, 65, 75, 85, 90)
