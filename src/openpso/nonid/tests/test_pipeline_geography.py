@@ -39,8 +39,9 @@ def test_every_state_the_organisations_use_has_a_region():
 
 
 def test_profiles_are_versioned_and_the_lake_uses_the_pool_profile():
-    assert set(PROFILES) == {"pso-pool/1", "release/1"}
+    assert set(PROFILES) == {"pso-pool/1", "release/1", "release-ed/1"}
     assert profile("release/1") is RELEASE
+    assert profile("release-ed/1").date_precision == "month"  # only under an expert determination
     assert LAKE_PROFILE is PSO_POOL
     with pytest.raises(KeyError, match="no non-identification profile"):
         profile("pso-pool/0")
