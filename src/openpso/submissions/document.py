@@ -26,7 +26,6 @@ from django.utils import timezone
 from openpso.commonformats.answers import OTHER_SUFFIX
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.model import Item
-from openpso.nonid import approved, review
 from openpso.organizations.models import MemberAgreement, SharedField
 from openpso.organizations.timezones import local_date
 from openpso.pses.models import EventReportLink
@@ -159,6 +158,8 @@ def build_document(
         "answers": shared_answers(effective_answers(report) if answers is None else answers, report.modules),
     }
     if agreement.shares(SharedField.NARRATIVE):
+        from openpso.nonid import approved, review  # the engine's modules: loaded by the warm-up, not at start
+
         document["narrative"] = report.narrative
         standing = review.standing_of(report)
         if standing.pooling == review.APPROVED_SPANS and standing.review is not None:
@@ -231,6 +232,8 @@ def refusal_of(report: EventReport, agreement: MemberAgreement | None, *, comple
             f"categories {', '.join(outside)} are outside the member agreement (it covers {covered})",
         )
     if agreement.shares(SharedField.NARRATIVE):
+        from openpso.nonid import approved, review  # as above
+
         standing = review.standing_of(report)
         if standing.waits:
             return Refusal(approved.DOCUMENT_FIELD, review.waiting_reason(report, standing))

@@ -17,9 +17,12 @@ from django.utils import timezone
 from openpso.organizations.models import MemberAgreement
 from openpso.pses import actions as pses_actions
 from openpso.pswp import ledger
+from openpso.reporting.actions import file_anonymous_report
 from openpso.reporting.models import EventReport
+from openpso.reporting.schemas import ReportIn
 from openpso.submissions.models import Submission
 from openpso.testing.cast import Cast, build_cast
+from openpso.testing.payloads import fall_report
 
 NOW = dt.datetime(2026, 12, 7, 3, 3, tzinfo=dt.UTC)  # 22:03 EST on Sunday 6 December
 
@@ -136,10 +139,8 @@ def test_an_anonymous_report_shows_its_hour_and_no_minutes_in_a_half_hour_zone(n
     p1 = cast.orgs["p1"]
     p1.time_zone = "America/St_Johns"  # UTC-3:30: 03:00 UTC is 23:30 local
     p1.save(update_fields=["time_zone"])
-    anonymous = cast.reports["r1anon"]
-    EventReport.objects.filter(pk=anonymous.pk).update(
-        reported_at=NOW.replace(minute=0), pswp_status_at=NOW.replace(minute=0)
-    )
+    # Filed as the anonymous page files it (the hour only), at 03:03 UTC = 23:33 NST.
+    anonymous = file_anonymous_report(provider=p1, data=ReportIn.model_validate(fall_report(cast)))
     page = _text(_page(_client(cast, "safety_manager"), f"/reports/{anonymous.pk}/"))
     assert "Reported 2026-12-06 23h NST (anonymous, to the hour)" in page
     assert "23:30" not in page

@@ -40,8 +40,9 @@ def test_openpso_urls_do_not_route_to_the_bare_view():
 
 @override_settings(ROOT_URLCONF="openpso.testing.bare_intake")
 def test_the_bare_view_inserts_the_row_without_ledger_or_audit(cast, client_for):
+    reporter = client_for("reporter")  # signing in is audited: count after it
     audit_before, ledger_before = AuditEvent.objects.count(), PswpTransition.objects.count()
-    response = client_for("reporter").post(
+    response = reporter.post(
         f"/{BARE_INTAKE_PATH}", json.dumps(_body(cast)), content_type="application/json"
     )
     assert response.status_code == 201, response.content
