@@ -130,11 +130,29 @@ def check_regressions(*, provider: Organization | None = None) -> Iterator[Revie
     reviews = (item for item in approved_reviews(provider=provider) if item.corrections.exists())
     while batch := list(islice(reviews, _BATCH)):
         narratives = [item.report.narrative for item in batch]
+        _audit_reads(batch)
         contexts = [review.context_for(item.report) for item in batch]
         for item, narrative, engine in zip(batch, narratives, find_many(narratives, contexts=contexts), strict=True):
             checks = _checks(item, narrative, engine)
             if checks:
                 yield ReviewCheck(item.pk, item.report_id, item.report.provider_id, checks)
+
+
+def _audit_reads(batch: list[NarrativeReview]) -> None:
+    """The narratives are PSWP read outside any page: say whose, as the export does (ids only)."""
+    by_provider: dict[int, list[int]] = {}
+    for item in batch:
+        by_provider.setdefault(item.report.provider_id, []).append(item.pk)
+    for provider_id, review_ids in by_provider.items():
+        record(
+            actor=None,
+            action="deid.regressions_checked",
+            object_type="organizations.organization",
+            object_id=provider_id,
+            organization_id=provider_id,
+            purpose="nonid.engine_improvement",
+            detail={"reviews": review_ids, "count": len(review_ids)},
+        )
 
 
 def _checks(item: NarrativeReview, narrative: str, engine: tuple[Span, ...]) -> tuple[CorrectionCheck, ...]:

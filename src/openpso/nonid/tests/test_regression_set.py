@@ -115,3 +115,14 @@ def test_one_provider_only_and_an_unknown_provider_is_named(cast):
     _, error = _run("--provider", "nobody-here")
     assert error is not None
     assert "provider: no provider with the slug 'nobody-here'" in str(error)
+
+
+def test_reading_the_narratives_for_the_check_is_audited_by_provider_with_ids_only(cast):
+    from openpso.audit.models import AuditEvent
+
+    approved, _, _ = _approved_with_corrections(cast)
+    _run()
+    event = AuditEvent.objects.get(action="deid.regressions_checked")
+    assert (event.organization_id, event.detail) == (cast.orgs["p1"].pk, {"reviews": [approved.pk], "count": 1})
+    for word in PHI_WORDS:
+        assert word not in str(event.detail)
