@@ -57,7 +57,13 @@ def report_out(report: EventReport, *, include_identifying: bool = False, just_f
         pswp_status=report.pswp_status,
         modules=list(report.modules),
         answers=[
-            AnswerOut(link_id=row.link_id, question=row.question, value=row.value, codes=list(row.codes))
+            AnswerOut(
+                link_id=row.link_id,
+                question=row.question,
+                value=row.value,
+                codes=list(row.codes),
+                extension_codes=list(row.extension_codes),
+            )
             for row in flat_rows(groups)
         ],
     )

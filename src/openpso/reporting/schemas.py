@@ -242,6 +242,12 @@ class AnswerOut(BaseModel):
     question: str
     value: str
     codes: list[str]
+    extension_codes: list[str] = Field(
+        description=(
+            "Those of `codes` that are OpenPSO extensions (OPSO-…), not AHRQ Common Formats codes: "
+            "provisional answer codes of OpenPSO's own, to be mapped to AHRQ's when published"
+        )
+    )
 
 
 class ReportOut(BaseModel):

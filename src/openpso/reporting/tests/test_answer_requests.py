@@ -137,7 +137,9 @@ def test_the_api_shows_the_answers_in_words_identifying_ones_to_the_safety_team_
         "question": "Was the fall assisted or unassisted?",
         "value": "Unassisted",
         "codes": ["OPSO-FALL-UNASSISTED"],
+        "extension_codes": ["OPSO-FALL-UNASSISTED"],  # OpenPSO's own, not an AHRQ code (issue 15 item 8)
     }
+    assert rows["Fall/injury"]["extension_codes"] == []  # A18 is AHRQ's
     assert rows["HERF/DE46"]["value"] == "Jane CANARY-NAME"
     own = client_for("reporter").get(f"/api/v1/reports/{report.pk}").json()
     assert "CANARY-NAME" not in str(own)
