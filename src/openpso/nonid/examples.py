@@ -63,23 +63,14 @@ def export_examples(*, out: Path, provider: Organization | None = None) -> int:
     """Write the examples to `out` (a new file, mode 0600); returns how many were written."""
     # O_EXCL: never write over (or through a link to) a file someone else may read.
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    written: dict[int, list[int]] = {}
+    written: dict[int, list[int]] = {}  # ids only: the narratives are not held
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             for item in approved_reviews(provider=provider):
                 handle.write(json.dumps(example_of(item), ensure_ascii=False) + "\n")
-                written.setdefault(item.report.provider_id, []).append(item.pk)
-        for provider_id, review_ids in written.items():
-            record(
-                actor=None,
-                action="deid.examples_exported",
-                object_type="organizations.organization",
-                object_id=provider_id,
-                organization_id=provider_id,
-                purpose="nonid.engine_improvement",
-                detail={"reviews": review_ids, "count": len(review_ids), "file": out.name},
-            )
+                _note_read(written, item)
+        _audit_reads(written, action="deid.examples_exported", file=out.name)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -130,7 +121,10 @@ def check_regressions(*, provider: Organization | None = None) -> Iterator[Revie
     reviews = (item for item in approved_reviews(provider=provider) if item.corrections.exists())
     while batch := list(islice(reviews, _BATCH)):
         narratives = [item.report.narrative for item in batch]
-        _audit_reads(batch)
+        read: dict[int, list[int]] = {}
+        for item in batch:
+            _note_read(read, item)
+        _audit_reads(read, action="deid.regressions_checked")
         contexts = [review.context_for(item.report) for item in batch]
         for item, narrative, engine in zip(batch, narratives, find_many(narratives, contexts=contexts), strict=True):
             checks = _checks(item, narrative, engine)
@@ -138,20 +132,22 @@ def check_regressions(*, provider: Organization | None = None) -> Iterator[Revie
                 yield ReviewCheck(item.pk, item.report_id, item.report.provider_id, checks)
 
 
-def _audit_reads(batch: list[NarrativeReview]) -> None:
-    """The narratives are PSWP read outside any page: say whose, as the export does (ids only)."""
-    by_provider: dict[int, list[int]] = {}
-    for item in batch:
-        by_provider.setdefault(item.report.provider_id, []).append(item.pk)
+def _note_read(by_provider: dict[int, list[int]], item: NarrativeReview) -> None:
+    by_provider.setdefault(item.report.provider_id, []).append(item.pk)
+
+
+def _audit_reads(by_provider: dict[int, list[int]], *, action: str, **detail: str) -> None:
+    """Narratives are PSWP read outside any page: one audit event per provider whose reviews
+    were read, with the review ids only (the export also names its file)."""
     for provider_id, review_ids in by_provider.items():
         record(
             actor=None,
-            action="deid.regressions_checked",
+            action=action,
             object_type="organizations.organization",
             object_id=provider_id,
             organization_id=provider_id,
             purpose="nonid.engine_improvement",
-            detail={"reviews": review_ids, "count": len(review_ids)},
+            detail={"reviews": review_ids, "count": len(review_ids), **detail},
         )
 
 
