@@ -30,7 +30,8 @@ import re
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from openpso.audit.models import AuditEvent, AuditEventQuerySet
 from openpso.nonid.models import NarrativeReview
@@ -58,8 +59,12 @@ def events_for_orgs(org_ids: list[int]) -> AuditEventQuerySet:
 
 
 def account_events(org_ids: list[int]) -> Q:
-    people = Membership.objects.filter(organization_id__in=org_ids).values_list("user_id", flat=True).distinct()
-    return Q(organization_id__isnull=True, object_type="accounts.user", object_id__in=[str(pk) for pk in people])
+    # A subquery, not a list read first: an organisation may have thousands of people. The
+    # audit row keeps the user id as text, so the ids are cast to match.
+    people = Membership.objects.filter(organization_id__in=org_ids).values_list(
+        Cast("user_id", output_field=CharField()), flat=True
+    )
+    return Q(organization_id__isnull=True, object_type="accounts.user", object_id__in=people)
 
 
 def ids_about(object_id: str) -> tuple[str, ...]:
