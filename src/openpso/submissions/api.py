@@ -15,13 +15,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django_ratelimit.core import _split_rate, is_ratelimited  # type: ignore[import-untyped]
+from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
+from openpso.lib.api_rate import parse_rate
 from openpso.reporting.schemas import ErrorOut
 from openpso.submissions import queries
 from openpso.submissions.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
@@ -106,9 +107,8 @@ def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[Submit
     if is_ratelimited(request, group="openpso.submissions", key=lambda g, r: who, rate=RATE, increment=True):
         # The window is at most one period long: a client that waits that long is let through
         # (RFC 9110 section 10.2.3; the API's own throttle answers the same way).
-        _, period = _split_rate(RATE)
         detail = f"Too many submissions; at most {RATE.replace('/m', ' a minute')}. Retry after Retry-After seconds."
-        return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(period)})
+        return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(parse_rate(RATE).seconds)})
     results = submit_events(event_ids=[str(e) for e in payload.events], provider_ids=providers, channel=channel)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("accepted", "unchanged", "refused")}
     out = [
