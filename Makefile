@@ -39,7 +39,7 @@ test-sqlite: $(INSTALLED)
 	$(PYTEST)
 
 test-postgres: $(INSTALLED)
-	scripts/with-postgres.sh $(PYTEST)
+	scripts/with-postgres.sh $(PYTEST) --database-tests-only
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
