@@ -3,7 +3,11 @@
 Called by the demo seeding (it does not edit the demo's files itself). Idempotent: a PSO that
 already has a listing gets nothing. The register it leaves shows each level: the listing is
 due for renewal (amber), two or more providers have contracts (green), one relationship
-disclosure is pending (amber) and the yearly security assessment is current (green).
+disclosure is pending (amber), the yearly security assessment is current (green), every member
+in force and the backup contractor have a current business associate agreement (green), one
+person's security training falls due within the month (amber) and the written policies are within
+review (green). No delisting runbook is seeded: the demo PSO is listed, and a delisting on record
+would be a false statement about it; the runbook's tests open one through the same form.
 """
 
 from __future__ import annotations
@@ -14,8 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpso.compliance.actions import save_entry
-from openpso.compliance.models import Listing, RelationshipDisclosure, RelationshipKind, SecurityAssessment
-from openpso.compliance.queries import network_providers
+from openpso.compliance.models import (
+    BusinessAssociateAgreement,
+    Listing,
+    RelationshipDisclosure,
+    RelationshipKind,
+    SecurityAssessment,
+    SecurityPolicy,
+    TrainingRecord,
+)
+from openpso.compliance.queries import member_providers, network_providers
 from openpso.compliance.register import LISTING_YEARS, add_months, add_years
 from openpso.organizations.models import Organization
 
@@ -69,4 +81,45 @@ def seed_compliance(pso: Organization, *, today: dt.date | None = None) -> bool:
                 next_due=add_years(performed, 1),
             ),
         )
+        _seed_security_records(pso, today)
     return True
+
+
+def _seed_security_records(pso: Organization, today: dt.date) -> None:
+    signed = add_months(today, -20)
+    for provider in member_providers(pso, today):
+        baa = BusinessAssociateAgreement(
+            pso=pso,
+            counterparty=provider.name,
+            provider=provider,
+            signed_on=signed,
+            scope="PHI in event reports the member sends to the PSO for patient safety activities.",
+            review_on=add_years(signed, 3),
+        )
+        save_entry(actor=None, entry=baa)
+    contractor = BusinessAssociateAgreement(
+        pso=pso,
+        counterparty="Offsite Backup Co. (synthetic)",
+        signed_on=add_months(today, -8),
+        scope="Encrypted backups of the PSO's database (subcontractor business associate).",
+        review_on=add_years(add_months(today, -8), 2),
+    )
+    save_entry(actor=None, entry=contractor)
+    trainings = (
+        ("A. Analyst (synthetic)", "PSO analyst", add_months(today, -4)),
+        ("B. Administrator (synthetic)", "PSO administrator", add_years(today, -1) + dt.timedelta(days=20)),
+    )
+    for person, role, completed in trainings:
+        course = "Patient Safety Act, Patient Safety Rule and the PSO's confidentiality and security policies"
+        record = TrainingRecord(
+            pso=pso, person=person, role=role, course=course, completed_on=completed, due_again=add_years(completed, 1)
+        )
+        save_entry(actor=None, entry=record)
+    for title, version, adopted in (
+        ("PSWP confidentiality and security policy", "3.1", add_months(today, -6)),
+        ("Access control and audit policy", "2.0", add_months(today, -2)),
+    ):
+        policy = SecurityPolicy(
+            pso=pso, title=title, version=version, adopted_on=adopted, next_review=add_years(adopted, 1)
+        )
+        save_entry(actor=None, entry=policy)

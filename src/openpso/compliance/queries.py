@@ -6,12 +6,17 @@ for a page that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from openpso.compliance.models import RelationshipDisclosure, SecurityAssessment
+from openpso.compliance.models import (
+    DelistingMember,
+    RelationshipDisclosure,
+    SecurityAssessment,
+)
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
@@ -47,3 +52,26 @@ def get_assessment_for_user(user: Any, assessment_id: int) -> SecurityAssessment
 
 def network_providers(pso: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(network=pso, kind=OrgKind.PROVIDER)
+
+
+def member_providers(pso: Organization, day: dt.date) -> QuerySet[Organization]:
+    """Providers with a member agreement with `pso` in force on `day`."""
+    in_force = Q(agreements__pso=pso, agreements__effective_from__lte=day) & (
+        Q(agreements__effective_to__isnull=True) | Q(agreements__effective_to__gte=day)
+    )
+    return Organization.objects.filter(in_force, kind=OrgKind.PROVIDER).distinct().order_by("name")
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_entry_for_user(user: Any, model: type[M], entry_id: int) -> M:
+    """A register entry of a PSO `user` administers, else 404 (as for a page that does not exist)."""
+    if model is DelistingMember:
+        where = Q(runbook__pso__in=administered_psos(user))
+    else:
+        where = Q(pso__in=administered_psos(user))
+    found = model._default_manager.filter(where, pk=entry_id).first()  # type: ignore[attr-defined]
+    if found is None:
+        raise Http404("No such entry")
+    return found

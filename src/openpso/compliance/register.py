@@ -14,7 +14,15 @@ from enum import StrEnum
 
 from django.db.models import Q
 
-from openpso.compliance.models import Listing, RelationshipDisclosure, SecurityAssessment
+from openpso.compliance.models import (
+    BusinessAssociateAgreement,
+    DelistingRunbook,
+    Listing,
+    RelationshipDisclosure,
+    SecurityAssessment,
+    SecurityPolicy,
+    TrainingRecord,
+)
 from openpso.organizations.models import MemberAgreement, Organization
 
 CONTRACT_PERIOD_MONTHS = 24  # 3.102(b)(1)(i)(C): contracts with 2+ providers in each 24 months
@@ -25,6 +33,7 @@ RENEWAL_WARNING_DAYS = 90
 # relationship began (regulatory-notes §4.2, [verify] against the final rule).
 DISCLOSURE_DAYS_AFTER_MONTH_END = 45
 ASSESSMENT_WARNING_DAYS = 30
+REVIEW_WARNING_DAYS = 30  # BAAs, training and policies: amber this long before they fall due
 
 
 class Level(StrEnum):
@@ -39,7 +48,7 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Flag:
-    code: str  # listing, contracts, disclosures, security
+    code: str  # listing, contracts, disclosures, security, baas, training, policies, delisting
     level: Level
     title: str
     text: str
@@ -116,6 +125,10 @@ def register_for(*, pso: Organization, today: dt.date) -> Register:
         _contracts_flag(period, today),
         _disclosures_flag(pso, today),
         _security_flag(pso, today),
+        _baa_flag(pso, today),
+        _training_flag(pso, today),
+        _policies_flag(pso, today),
+        _delisting_flag(pso, today),
     )
     return Register(pso=pso, today=today, listing=listing, period=period, flags=flags)
 
@@ -187,3 +200,121 @@ def _security_flag(pso: Organization, today: dt.date) -> Flag:
     if days <= ASSESSMENT_WARNING_DAYS:
         return Flag("security", Level.AMBER, title, f"The next assessment is due on {latest.next_due}, in {days} days.")
     return Flag("security", Level.GREEN, title, f"Last assessed on {latest.performed_on}; next due {latest.next_due}.")
+
+
+def current_baas(pso: Organization) -> dict[str, BusinessAssociateAgreement]:
+    """The latest agreement with each counterparty (by name, case ignored): a renewal replaces it."""
+    latest: dict[str, BusinessAssociateAgreement] = {}
+    for baa in BusinessAssociateAgreement.objects.filter(pso=pso).order_by("signed_on", "pk"):
+        latest[baa.counterparty.strip().casefold()] = baa
+    return latest
+
+
+def _baa_flag(pso: Organization, today: dt.date) -> Flag:
+    title = "Business associate agreements (HIPAA, with 42 CFR 3.106)"
+    latest = current_baas(pso)
+    if not latest:
+        return Flag("baas", Level.RED, title, "No business associate agreement recorded.")
+    expired = sorted((b for b in latest.values() if b.review_on < today), key=lambda b: b.review_on)
+    covered = {b.provider_id for b in latest.values() if b.provider_id and b.review_on >= today}
+    in_force = {a.provider_id: a.provider for a in agreements_overlapping(pso=pso, start=today, end=today)}
+    missing = sorted((p.name for pid, p in in_force.items() if pid not in covered))
+    problems = []
+    if expired:
+        names = ", ".join(f"{b.counterparty} ({b.review_on})" for b in expired)
+        problems.append(f"{len(expired)} expired or past review: {names}.")
+    if missing:
+        problems.append(f"No current agreement with member{'s' if len(missing) != 1 else ''}: {', '.join(missing)}.")
+    if problems:
+        return Flag("baas", Level.RED, title, " ".join(problems))
+    soon = sorted(
+        (b for b in latest.values() if (b.review_on - today).days <= REVIEW_WARNING_DAYS), key=lambda b: b.review_on
+    )
+    if soon:
+        return Flag(
+            "baas",
+            Level.AMBER,
+            title,
+            f"The agreement with {soon[0].counterparty} is due for review on {soon[0].review_on}.",
+        )
+    return Flag("baas", Level.GREEN, title, f"{len(latest)} agreement{'s' if len(latest) != 1 else ''} current.")
+
+
+def _training_flag(pso: Organization, today: dt.date) -> Flag:
+    title = "Workforce security training (42 CFR 3.106(b)(1))"
+    latest: dict[tuple[str, str], TrainingRecord] = {}
+    for t in TrainingRecord.objects.filter(pso=pso, completed_on__lte=today).order_by("completed_on", "pk"):
+        latest[(t.person.strip().casefold(), t.course.strip().casefold())] = t
+    if not latest:
+        return Flag("training", Level.RED, title, "No training record.")
+    overdue = sorted((t for t in latest.values() if t.due_again < today), key=lambda t: t.due_again)
+    if overdue:
+        first = overdue[0]
+        text = f"{len(overdue)} overdue; the first, {first.person}'s {first.course}, was due on {first.due_again}."
+        return Flag("training", Level.RED, title, text)
+    soon = sorted(
+        (t for t in latest.values() if (t.due_again - today).days <= REVIEW_WARNING_DAYS), key=lambda t: t.due_again
+    )
+    if soon:
+        return Flag(
+            "training",
+            Level.AMBER,
+            title,
+            f"{len(soon)} due within {REVIEW_WARNING_DAYS} days; the first on {soon[0].due_again}.",
+        )
+    return Flag(
+        "training", Level.GREEN, title, f"{len(latest)} training record{'s' if len(latest) != 1 else ''} current."
+    )
+
+
+def current_policies(pso: Organization, today: dt.date) -> dict[str, SecurityPolicy]:
+    """The version in force of each policy (by title, case ignored): the latest adopted by today."""
+    latest: dict[str, SecurityPolicy] = {}
+    for p in SecurityPolicy.objects.filter(pso=pso, adopted_on__lte=today).order_by("adopted_on", "pk"):
+        latest[p.title.strip().casefold()] = p
+    return latest
+
+
+def _policies_flag(pso: Organization, today: dt.date) -> Flag:
+    title = "Written security policies (42 CFR 3.106(b)(1))"
+    latest = current_policies(pso, today)
+    if not latest:
+        return Flag("policies", Level.RED, title, "No written security policy recorded.")
+    late = sorted((p for p in latest.values() if p.next_review < today), key=lambda p: p.next_review)
+    if late:
+        names = ", ".join(f"{p.title} v{p.version} (due {p.next_review})" for p in late)
+        return Flag("policies", Level.RED, title, f"{len(late)} past review: {names}.")
+    soon = sorted(
+        (p for p in latest.values() if (p.next_review - today).days <= REVIEW_WARNING_DAYS), key=lambda p: p.next_review
+    )
+    if soon:
+        return Flag("policies", Level.AMBER, title, f"{soon[0].title} is due for review on {soon[0].next_review}.")
+    return Flag(
+        "policies", Level.GREEN, title, f"{len(latest)} polic{'ies' if len(latest) != 1 else 'y'} within review."
+    )
+
+
+def _delisting_flag(pso: Organization, today: dt.date) -> Flag:
+    title = "Delisting runbook (42 CFR 3.108(b))"
+    runbook = DelistingRunbook.objects.filter(pso=pso, closed_on__isnull=True).first()
+    if runbook is None:
+        return Flag("delisting", Level.GREEN, title, "No delisting under way.")
+    members = list(runbook.members.all())
+    unnotified = sum(m.notified_on is None for m in members)
+    open_ = sum(not m.is_done for m in members)
+    if open_ == 0:
+        text = f"Delisted on {runbook.triggered_on}: every member notified and its PSWP disposed of; close the runbook."
+        return Flag("delisting", Level.GREEN, title, text)
+    days = (runbook.deadline - today).days
+    left = (
+        f"{unnotified} member{'s' if unnotified != 1 else ''} not yet notified, {open_} without a recorded disposition"
+    )
+    if days < 0:
+        text = f"The 90-day deadline passed on {runbook.deadline} ({-days} days ago): {left}."
+        return Flag("delisting", Level.RED, title, text)
+    return Flag(
+        "delisting",
+        Level.AMBER,
+        title,
+        f"Delisted on {runbook.triggered_on}; deadline {runbook.deadline}, in {days} days: {left}.",
+    )

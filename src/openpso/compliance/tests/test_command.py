@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from openpso.cli import main
-from openpso.compliance.models import SecurityAssessment
+from openpso.compliance.models import BusinessAssociateAgreement, SecurityAssessment, SecurityPolicy, TrainingRecord
 from openpso.compliance.tests.helpers import contract, make_pso
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,24 @@ pytestmark = pytest.mark.django_db
 
 def compliant_pso(slug="fine-pso"):
     pso = make_pso(slug)
-    contract(pso, "a", dt.date(2025, 1, 1))
-    contract(pso, "b", dt.date(2025, 1, 1))
+    for name in ("a", "b"):
+        member = contract(pso, name, dt.date(2025, 1, 1)).provider
+        BusinessAssociateAgreement.objects.create(
+            pso=pso,
+            counterparty=name,
+            provider=member,
+            signed_on=dt.date(2025, 1, 1),
+            scope="PHI",
+            review_on=dt.date(2028, 1, 1),
+        )
     SecurityAssessment.objects.create(
         pso=pso, performed_on=dt.date(2026, 6, 1), scope="all", assessor="t", result="ok", next_due=dt.date(2027, 6, 1)
+    )
+    TrainingRecord.objects.create(
+        pso=pso, person="x", course="PSQIA", completed_on=dt.date(2026, 6, 1), due_again=dt.date(2027, 6, 1)
+    )
+    SecurityPolicy.objects.create(
+        pso=pso, title="Security", version="1", adopted_on=dt.date(2026, 6, 1), next_review=dt.date(2027, 6, 1)
     )
     return pso
 
@@ -36,6 +50,10 @@ def test_the_command_exits_zero_and_prints_each_flag_when_nothing_is_red():
         ["fine-pso", "GREEN", "contracts"],
         ["fine-pso", "GREEN", "disclosures"],
         ["fine-pso", "GREEN", "security"],
+        ["fine-pso", "GREEN", "baas"],
+        ["fine-pso", "GREEN", "training"],
+        ["fine-pso", "GREEN", "policies"],
+        ["fine-pso", "GREEN", "delisting"],
     ]
 
 

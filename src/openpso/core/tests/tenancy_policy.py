@@ -66,6 +66,11 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "compliance:listing": {"pso_admin", "admin_pso2"},
     "compliance:disclosure-new": {"pso_admin", "admin_pso2"},
     "compliance:assessment-new": {"pso_admin", "admin_pso2"},
+    # Issue 15 item 9: BAAs, training, policies and the delisting runbook, the same audience.
+    "compliance:baa-new": {"pso_admin", "admin_pso2"},
+    "compliance:training-new": {"pso_admin", "admin_pso2"},
+    "compliance:policy-new": {"pso_admin", "admin_pso2"},
+    "compliance:delisting-new": {"pso_admin", "admin_pso2"},
     # Analytics (issue 7): PSO analysts and administrators study their own PSO's pool; a provider's
     # safety team and a system's safety officer open their own organisation's dashboard.
     "analytics:index": {

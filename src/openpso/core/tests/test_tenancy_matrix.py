@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from openpso.compliance.testing import cast_assessments, cast_disclosures
+from openpso.compliance.testing import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
 from openpso.core.tests import tenancy_policy as policy
 from openpso.feedback.testing import cast_alerts, cast_reports, cast_targets
 from openpso.pses.rca_testing import cast_actions
@@ -58,6 +58,7 @@ KNOWN_PARAMS = {
     ("question_id",),  # PSO questions to providers
     ("disclosure_id",),  # compliance register: relationship disclosures of a PSO
     ("assessment_id",),  # compliance register: security risk assessments of a PSO
+    *((name,) for name in REGISTER_PARAMS),  # compliance register: BAAs, training, policies, delisting
     ("panel_id",),  # analytics: a panel's CSV of the PSO's pool
     ("panel_id", "slug"),  # analytics: a panel's CSV of a provider's or a system's dashboard
     ("signal_id",),  # analytics: the pooled events behind a pool signal
@@ -108,6 +109,7 @@ def test_pages_without_parameters_show_each_role_only_its_own(cast, client_for, 
     cast_questions(cast)  # every cast report submitted, with a question on each: lists are not empty
     cast_disclosures(cast)  # the compliance register lists them
     cast_assessments(cast)
+    cast_register_entries(cast)
     client = client_for(who)
     for route in ALL_ROUTES:
         if route.params:
@@ -160,6 +162,9 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("assessment_id",):
         for key, assessment in cast_assessments(cast).items():
             yield reverse(route.name, kwargs={"assessment_id": assessment.pk}), f"compliance:{key}"
+    elif len(route.params) == 1 and route.params[0] in REGISTER_PARAMS:
+        for key, entry in cast_register_entries(cast)[route.params[0]].items():
+            yield reverse(route.name, kwargs={route.params[0]: entry.pk}), f"compliance:{key}"
     elif route.params == ("alert_id",):
         for key, alert in cast_alerts(cast).items():
             yield reverse(route.name, kwargs={"alert_id": alert.pk}), f"alert:{key}"
