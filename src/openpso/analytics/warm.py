@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Collection
-from typing import Any
 
 from openpso.lake.models import LakeState
 from openpso.organizations.models import Membership, Organization, OrgKind
@@ -56,11 +55,3 @@ def warm_dashboards(*, limit: int = MEMBER_LIMIT, only: Collection[int] | None =
             warmed += 1
         log.info("analytics: dashboards of PSO %s built in %.1f s", pso.pk, time.perf_counter() - started)
     return warmed
-
-
-def warm_after_refresh(sender: Any, **kwargs: Any) -> None:
-    """`lake_refreshed` receiver. A failure here must not fail the refresh that already succeeded."""
-    try:
-        warm_dashboards()
-    except Exception:  # the page builds the dashboard itself when it finds none cached
-        log.exception("warming the analytics dashboards failed")

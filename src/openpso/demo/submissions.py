@@ -110,7 +110,7 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
 def _submit_through_the_action(recent: list[tuple[EventReport, dt.datetime]]) -> int:
     """Send each recent report as its provider's safety manager would, dated when it was sent.
 
-    The demo pools once itself after seeding, so no refresh is queued per report."""
+    The demo pools once itself after seeding (it does not call `openpso.flows.events_submitted`)."""
     managers: dict[int, Any] = {}
     accepted = 0
     for report, at in recent:
@@ -121,7 +121,6 @@ def _submit_through_the_action(recent: list[tuple[EventReport, dt.datetime]]) ->
             provider_ids=[report.provider_id],
             channel=Channel(actor=managers[report.provider_id]),
             at=at,
-            pool=False,
         )
         accepted += result.status == ACCEPTED
     return accepted

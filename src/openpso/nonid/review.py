@@ -354,17 +354,7 @@ def approve(*, review: NarrativeReview, by: Any) -> NarrativeReview:
             "removed": sum(c.action == CorrectionAction.REMOVE for c in corrections),
         }
         _audit(by=by, action="deid.review_approved", review=review, detail=detail)
-        report_id = review.report_id
-        transaction.on_commit(lambda: _report_functionally(report_id))
     return review
-
-
-def _report_functionally(report_id: Any) -> None:
-    # The approved spans change the document: where the PSO has functional access, it gets the
-    # new version now rather than at the next change (push submitters send it again themselves).
-    from openpso.submissions.functional import report_filed  # the later stage, reached only from here
-
-    report_filed(report_id)
 
 
 def occurrences(narrative: str, text: str) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from openpso import flows
 from openpso.nonid import queries, review
 from openpso.nonid.approved import redact_text
 from openpso.nonid.deid import Span
@@ -180,6 +181,7 @@ def approve(request: HttpRequest, report_id: str) -> HttpResponse:
         except review.ReviewInvalid as exc:
             messages.error(request, f"Not approved: {exc}.")
         else:
+            flows.review_approved(report.pk)
             messages.success(
                 request,
                 "Approved: the PSO will pool the scrubbed text exactly as approved here, from the next "

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Status
 from ninja.pagination import paginate
 
+from openpso import flows
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.organizations.queries import reporting_providers_for
@@ -92,6 +93,8 @@ def create_report(
     except IdempotencyConflict as exc:
         error = FieldError(field="Idempotency-Key", code="conflict", message=str(exc))
         return _refused([error])
+    if created:
+        flows.report_filed(report.pk)
     return Status(201 if created else 200, report_out(report, just_filed=created))
 
 
@@ -141,6 +144,8 @@ def create_report_from_fhir(
     except IdempotencyConflict as exc:
         error = FieldError(field="id", code="conflict", message=f"{exc} (a changed resend of the same response)")
         return _refused([error])
+    if created:
+        flows.report_filed(report.pk)
     return Status(201 if created else 200, report_out(report))
 
 

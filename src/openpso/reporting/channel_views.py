@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
+from openpso import flows
 from openpso.organizations.timezones import activate_zone_of
 from openpso.reporting import channel
 from openpso.reporting.channel_forms import (
@@ -168,6 +169,7 @@ def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
         try:
             data = ReportIn.model_validate(form.report_data(organization))
             new = channel.file_anonymous(provider=organization, data=data)
+            flows.report_filed(new.report.pk)
         except ValidationError as exc:
             form.add_field_errors(field_errors(exc))
         except ReportInvalid as exc:

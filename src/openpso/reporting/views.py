@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from openpso import flows
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
 from openpso.organizations.timezones import activate_zone_of
 from openpso.reporting import actions, channel_views, drafts, queries
@@ -76,7 +77,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 # The provider is one this person reports for and the form's unit field took
                 # only its active units: file_report need not look them up again.
                 checked = (provider, filing.cleaned_data.get("unit"))
-                report, _ = actions.file_report(user=request.user, data=data, checked=checked, discard_draft=True)
+                report, created = actions.file_report(user=request.user, data=data, checked=checked, discard_draft=True)
+                if created:
+                    flows.report_filed(report.pk)
             except ValidationError as exc:
                 errors = field_errors(exc)
             except ReportInvalid as exc:

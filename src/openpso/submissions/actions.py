@@ -60,28 +60,17 @@ def submit_events(
     provider_ids: Iterable[int],
     channel: Channel,
     at: dt.datetime | None = None,
-    pool: bool = True,
 ) -> list[EventResult]:
     """Submit each event of the batch in its own transaction; one result per id, in order.
 
-    `at` dates the submission (default now) and `pool` queues the lake refresh: the demo
-    replays a provider's past submissions through this same action, dated when they happened,
-    and pools once itself when it has seeded them all.
+    `at` dates the submission (default now): the demo replays a provider's past submissions
+    through this same action, dated when they happened. What follows an accepted event (the pool
+    refresh) is the caller's to start, through `openpso.flows.events_received`.
     """
     if len(event_ids) > MAX_BATCH:
         raise ValueError(f"events: at most {MAX_BATCH} per batch")
     scope = list(provider_ids)
-    results = [_submit_one(str(raw), provider_ids=scope, channel=channel, at=at) for raw in event_ids]
-    if pool and any(result.status == ACCEPTED for result in results):
-        pool_soon()
-    return results
-
-
-def pool_soon() -> None:
-    """Queue a lake refresh (background task, after commit) so new events reach the pool."""
-    from openpso.lake.tasks import enqueue_refresh  # the later stage, reached only from here
-
-    enqueue_refresh()
+    return [_submit_one(str(raw), provider_ids=scope, channel=channel, at=at) for raw in event_ids]
 
 
 def _submit_one(raw: str, *, provider_ids: list[int], channel: Channel, at: dt.datetime | None) -> EventResult:

@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
+from openpso import flows
 from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.lib.api_rate import parse_rate
@@ -110,6 +111,7 @@ def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[Submit
         detail = f"Too many submissions; at most {RATE.replace('/m', ' a minute')}. Retry after Retry-After seconds."
         return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(parse_rate(RATE).seconds)})
     results = submit_events(event_ids=[str(e) for e in payload.events], provider_ids=providers, channel=channel)
+    flows.events_submitted(results)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("accepted", "unchanged", "refused")}
     out = [
         EventResultOut(event_id=r.event_id, status=r.status, version=r.version, reason=r.reason, field=r.field)

@@ -4,15 +4,14 @@ From `effective_from`, every report in the grant's scope (its categories and uni
 means all) counts as reported at the moment it comes into scope — the 2008 final rule's
 "functional reporting" (regulatory-notes §1.4). `functionally_report` makes the PSO's
 `Submission` (method=functional) of each one and moves it to `functionally_reported` in the
-ledger. It is idempotent, so the same call serves the hook after filing and the catch-up
-command; a changed event gets a new version. Revoking a grant stops new ones; what was
+ledger. It is idempotent, so the same call serves the step after filing (`openpso.flows`) and the
+catch-up command; a changed event gets a new version. Revoking a grant stops new ones; what was
 reported stays reported (42 CFR 3.20).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +24,11 @@ from openpso.organizations.models import Organization
 from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import ACCEPTED, Channel, pool_soon, receive
+from openpso.submissions.actions import ACCEPTED, Channel, receive
 from openpso.submissions.document import build_document, refusal_of
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
 from openpso.submissions.revoke import revoke
 
-logger = logging.getLogger(__name__)
 CHUNK = 500
 
 
@@ -126,8 +124,6 @@ def functionally_report(*, grant: FunctionalReportingGrant) -> FunctionalRun:
         for report in _candidates(grant).filter(pk__in=ids[start : start + CHUNK]):
             if in_scope(grant, report):
                 _one(report, grant=grant, channel=channel, run=run)
-    if run.accepted:
-        pool_soon()
     return run
 
 
@@ -149,28 +145,21 @@ def _one(report: EventReport, *, grant: FunctionalReportingGrant, channel: Chann
         run.unchanged += 1
 
 
-def report_filed(report_id: Any) -> None:
-    """After a report is filed (or changed): report it functionally if a grant covers it.
-
-    Runs after the filing commits; a failure here never undoes the filing. The catch-up
-    command (`openpso submissions functional`) repairs anything missed.
-    """
-    try:
-        # Most providers grant nothing: ask for the grants first, by the report's provider in
-        # one statement, and read the report back only when there is a grant to check it against.
-        provider_of_report = EventReport.objects.filter(pk=report_id).values("provider_id")[:1]
-        grants = list(active_grants().filter(provider_id=Subquery(provider_of_report)))
-        if not grants:
-            return
-        report = EventReport.objects.select_related("provider", "unit").filter(pk=report_id).first()
-        if report is None:
-            return
-        for grant in grants:
-            if in_scope(grant, report):
-                run = FunctionalRun()
-                _one(report, grant=grant, channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant), run=run)
-                if run.accepted:
-                    pool_soon()  # received by the PSO: the pool must learn of it, as after a batch
-                return
-    except Exception:  # log ids only (invariant 4); the catch-up command reports it later
-        logger.exception("functional reporting after filing failed", extra={"report": str(report_id)})
+def report_one(report_id: Any) -> bool:
+    """Report one filed or changed report functionally if a grant covers it; True when the PSO
+    received a new version (`openpso.flows` calls this after the filing commits)."""
+    # Most providers grant nothing: ask for the grants first, by the report's provider in one
+    # statement, and read the report back only when there is a grant to check it against.
+    provider_of_report = EventReport.objects.filter(pk=report_id).values("provider_id")[:1]
+    grants = list(active_grants().filter(provider_id=Subquery(provider_of_report)))
+    if not grants:
+        return False
+    report = EventReport.objects.select_related("provider", "unit").filter(pk=report_id).first()
+    if report is None:
+        return False
+    for grant in grants:
+        if in_scope(grant, report):
+            run = FunctionalRun()
+            _one(report, grant=grant, channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant), run=run)
+            return run.accepted > 0
+    return False

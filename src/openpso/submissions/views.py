@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from openpso import flows
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.nonid import review
@@ -46,6 +47,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.getlist("events")[:MAX_BATCH]
         ids = list(providers.values_list("id", flat=True))
         results = submit_events(event_ids=chosen, provider_ids=ids, channel=Channel(actor=request.user))
+        flows.events_submitted(results)
         if not chosen:
             messages.info(request, "Choose the reports to submit.")
     show = request.GET.get("show", "waiting")
@@ -189,7 +191,7 @@ def grants(request: HttpRequest, provider: str) -> HttpResponse:
             categories=list(form.cleaned_data["categories"]),
             unit_ids=[u.pk for u in form.cleaned_data["units"]],
         )
-        run = functional.functionally_report(grant=grant)
+        run = flows.grant_scope_reported(grant)
         messages.success(
             request,
             f"Access granted. {run.accepted} report{'s' if run.accepted != 1 else ''} functionally reported now.",

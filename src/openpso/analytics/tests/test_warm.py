@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from openpso import flows
 from openpso.analytics import pages
 from openpso.analytics.dashboards import pso_dashboard
 from openpso.analytics.tasks import warm_dashboards_task
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.analytics.warm import members_to_warm, warm_dashboards
 from openpso.lake.models import LakeState
-from openpso.lake.refresh import RefreshSummary
-from openpso.lake.signals import lake_refreshed
 from openpso.nonid.pseudonyms import provider_pseudonym
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def test_a_background_refresh_warms_the_analysts_dashboard(client_for, cast, cas
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pages, "pso_dashboard", counting)
-    lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))
+    flows.pool_refreshed()
     assert len(built) == 1
     page = client_for("pso_analyst").get("/analytics/pso/")
     assert page.status_code == 200
@@ -41,7 +40,7 @@ def test_a_failure_while_warming_does_not_fail_the_refresh(cast, cast_lake, monk
         raise RuntimeError("chart renderer missing")
 
     monkeypatch.setattr(pages, "pso_dashboard", broken)
-    lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))  # does not raise
+    flows.pool_refreshed()  # does not raise
     assert "warming the analytics dashboards failed" in caplog.text
 
 
@@ -62,7 +61,7 @@ def test_a_background_refresh_warms_every_dashboard_a_member_may_open(client_for
     LakeState.objects.create(pso=cast.orgs["pso1"])
     providers = _counting(monkeypatch, "provider_dashboard")
     systems = _counting(monkeypatch, "system_dashboard")
-    lake_refreshed.send(sender=None, summary=RefreshSummary(added=1))
+    flows.pool_refreshed()
     # p1 and p2 have a safety manager; p1b has nobody who may open its dashboard, nor has sys2.
     pseudonyms = {args[1] for args in providers}
     assert pseudonyms == {provider_pseudonym(cast.orgs["p1"]), provider_pseudonym(cast.orgs["p2"])}

@@ -51,9 +51,7 @@ def filed(cast: Cast, data_dir: Path) -> list[EventReport]:
     """Reports filed and submitted through the actions the pages and the API call, then pooled."""
     manager = cast.users["safety_manager"]
     reports = [file(manager, narrative=f"Fell near the bed. DRILL-NARRATIVE-{n}") for n in range(3)]
-    submit_events(
-        event_ids=[str(r.pk) for r in reports], provider_ids=[cast.orgs["p1"].pk], channel=Channel(), pool=False
-    )
+    submit_events(event_ids=[str(r.pk) for r in reports], provider_ids=[cast.orgs["p1"].pk], channel=Channel())
     refresh_lake()
     return reports
 

@@ -16,7 +16,6 @@ from openpso.lake.aggregates import AGGREGATES
 from openpso.lake.files import lake_dir
 from openpso.lake.models import LakeEntry
 from openpso.lake.refresh import refresh_lake
-from openpso.lake.tasks import enqueue_refresh, refresh_lake_task
 from openpso.nonid.pseudonyms import provider_pseudonym
 from openpso.nonid.tests.pipeline_fixtures import build_pool
 
@@ -132,29 +131,3 @@ def test_the_command_refreshes_with_a_summary_and_progress_on_stderr():
     status = StringIO()
     call_command("lake", "status", stdout=status)
     assert "demo-pso\trefreshed" in status.getvalue()
-
-
-def test_the_task_runs_the_refresh_returns_its_summary_and_tells_the_apps_downstream():
-    from openpso.lake.signals import lake_refreshed
-
-    heard = []
-
-    def listener(sender, summary, **kwargs):
-        heard.append(summary.added)
-
-    lake_refreshed.connect(listener)
-    try:
-        build_pool(events=5)
-        result = refresh_lake_task.call()
-    finally:
-        lake_refreshed.disconnect(listener)
-    assert (result["added"], result["events_in_lake"]) == (5, 5)
-    assert heard == [5]
-
-
-def test_a_refresh_is_queued_when_the_transaction_commits(django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
-    with django_capture_on_commit_callbacks(execute=True):
-        enqueue_refresh()
-    assert DBTaskResult.objects.filter(task_path="openpso.lake.tasks.refresh_lake_task").count() == 1

@@ -43,8 +43,8 @@ def seed() -> dict[str, int]:
     sent = []
     for start in range(0, len(ids), 100):
         batch = ids[start : start + 100]
-        # pool=False: no refresh queued; the test runs the command itself.
-        sent += submit_events(event_ids=batch, provider_ids=[provider_id], channel=Channel(actor=manager), pool=False)
+        # No refresh is queued (only openpso.flows does that); the test runs the command itself.
+        sent += submit_events(event_ids=batch, provider_ids=[provider_id], channel=Channel(actor=manager))
     assert all(result.status == ACCEPTED for result in sent), {r.reason for r in sent}
     return {"submitted": len(sent)}
 

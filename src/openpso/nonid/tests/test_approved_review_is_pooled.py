@@ -13,6 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from openpso import flows
 from openpso.nonid import approved, review
 from openpso.nonid.deid import SPAN_TYPES
 from openpso.nonid.pipeline import nonidentify
@@ -34,7 +35,6 @@ def _submit(cast, report) -> EventResult:
         event_ids=[str(report.pk)],
         provider_ids=[report.provider_id],
         channel=Channel(actor=cast.users["safety_manager"]),
-        pool=False,
     )
     return result
 
@@ -317,6 +317,7 @@ def test_under_a_functional_grant_an_approval_sends_the_spans_at_once(cast, djan
     assert "narrative_review" not in Submission.objects.get(event_id=report.pk, current=True).document
     with django_capture_on_commit_callbacks(execute=True):
         review.approve(review=draft, by=cast.users["safety_manager"])
+        flows.review_approved(report.pk)  # what the review page does after approving
     document = Submission.objects.get(event_id=report.pk, current=True).document
     assert document["narrative_review"]["review"] == draft.pk
 

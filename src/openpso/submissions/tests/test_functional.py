@@ -8,6 +8,7 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
+from openpso import flows
 from openpso.pswp.models import PswpTransition
 from openpso.reporting.models import EventReport
 from openpso.submissions.functional import functionally_report, grant_access, revoke_access
@@ -69,6 +70,7 @@ def test_a_report_filed_under_a_grant_is_reported_once_the_filing_commits(cast, 
     _grant(cast)
     with django_capture_on_commit_callbacks(execute=True):
         report = file(cast.users["reporter"])
+        flows.report_filed(report.pk)
     report.refresh_from_db()
     assert report.pswp_status == "functionally_reported"
     assert Submission.objects.get(event_id=report.pk).method == "functional"
@@ -78,18 +80,18 @@ def test_a_report_filed_under_a_grant_queues_a_pool_refresh(cast, django_capture
     # Issue 16: the filed report became functionally reported but never reached the pool — no
     # refresh was queued, and the catch-up command then found nothing new to send.
     queued: list[bool] = []
-    monkeypatch.setattr("openpso.lake.tasks.enqueue_refresh", lambda *, full=False: queued.append(full))
+    monkeypatch.setattr(flows, "events_received", lambda: queued.append(True))
     _grant(cast)
     with django_capture_on_commit_callbacks(execute=True):
-        file(cast.users["reporter"])
-    assert queued == [False]
+        flows.report_filed(file(cast.users["reporter"]).pk)
+    assert queued == [True]
 
 
 def test_a_report_filed_with_no_grant_queues_no_pool_refresh(cast, django_capture_on_commit_callbacks, monkeypatch):
     queued: list[bool] = []
-    monkeypatch.setattr("openpso.lake.tasks.enqueue_refresh", lambda *, full=False: queued.append(full))
+    monkeypatch.setattr(flows, "events_received", lambda: queued.append(True))
     with django_capture_on_commit_callbacks(execute=True):
-        file(cast.users["reporter"])
+        flows.report_filed(file(cast.users["reporter"]).pk)
     assert queued == []
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from openpso import flows
 from openpso.organizations.models import Organization, OrgKind
 from openpso.reporting import actions
 from openpso.reporting.errors import ReportInvalid
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for where, data, key in ready:
                     report, created = actions.import_report(actor=None, provider=provider, data=data, source_key=key)
+                    if created:
+                        flows.report_filed(report.pk)
                     state = "imported as" if created else "already imported as"
                     self.stdout.write(f"{where}: {state} report {report.short_id} ({report.pk})")
         except ReportInvalid as exc:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from openpso.submissions.functional import active_grants, functionally_report
+from openpso import flows
+from openpso.submissions.functional import active_grants
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 grants = grants.filter(provider__slug=options["provider"])
             totals = [0, 0, 0]
             for grant in grants:
-                run = functionally_report(grant=grant)
+                run = flows.grant_scope_reported(grant)
                 totals = [totals[0] + run.accepted, totals[1] + run.unchanged, totals[2] + run.refused]
                 self.stdout.write(
                     f"{grant.provider.slug}\tgrant {grant.pk}\taccepted {run.accepted}\tunchanged {run.unchanged}"
