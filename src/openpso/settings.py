@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "openpso.submissions",
     "openpso.lake",
     "openpso.compliance",
+    "openpso.privilege",
     "openpso.analytics",
     "openpso.feedback",
     "openpso.core",

@@ -66,6 +66,12 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "compliance:listing": {"pso_admin", "admin_pso2"},
     "compliance:disclosure-new": {"pso_admin", "admin_pso2"},
     "compliance:assessment-new": {"pso_admin", "admin_pso2"},
+    # The PSO's own disclosure log, HIPAA accounting, subpoenas and breaches (issue 15 items 5-6).
+    "privilege:pso-disclosures": {"pso_admin", "admin_pso2"},
+    "privilege:pso-disclosure-new": {"pso_admin", "admin_pso2"},
+    "privilege:pso-accounting": {"pso_admin", "admin_pso2"},
+    "privilege:pso-subpoenas": {"pso_admin", "admin_pso2"},
+    "privilege:pso-breaches": {"pso_admin", "admin_pso2"},
     # Issue 15 item 9: BAAs, training, policies and the delisting runbook, the same audience.
     "compliance:baa-new": {"pso_admin", "admin_pso2"},
     "compliance:training-new": {"pso_admin", "admin_pso2"},
@@ -254,6 +260,8 @@ def rca_action_visible(cast: Cast, who: str, report_key: str) -> bool:
 PSO_STAFF = {"pso_analyst", "pso_admin"}
 PSO_SUBMISSION_PAGES = {"inbox:inbox", "inbox:detail", "submissions:questions", "submissions:question"}
 SAFETY_MANAGER_PROVIDER_ROUTES = {"submissions:api-keys", "submissions:grants"}
+# A provider's subpoenas, breach register and HIPAA accounting (issue 15 item 6): its safety manager.
+SAFETY_MANAGER_PROVIDER_ROUTES |= {"privilege:subpoenas", "privilege:breaches", "privilege:accounting"}
 
 
 def submission_visible_to_pso(cast: Cast, who: str, report_key: str) -> bool:

@@ -21,6 +21,7 @@ from openpso.demo.users import DemoLogin, demo_logins, otpauth_uri
 from openpso.lake.refresh import RefreshSummary, refresh_lake
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
+from openpso.privilege.demo import seed_privilege
 
 
 def _date(value: str) -> dt.date:
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         for pso in Organization.objects.filter(kind=OrgKind.PSO, slug=PSO_SLUG):
             seed_compliance(pso, today=options["today"])
             seed_feedback(pso, today=options["today"])  # issue 7: one safety alert, two members answered
+            seed_privilege(pso, today=options["today"])  # issue 15: a PSO disclosure, a subpoena, a breach
         self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:
