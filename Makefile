@@ -44,6 +44,7 @@ test-postgres: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 bench: $(INSTALLED)
 	$(BIN)/openpso bench

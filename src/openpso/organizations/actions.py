@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
-from openpso.accounts.models import User
 from openpso.audit.trail import record
 from openpso.organizations.models import Membership, Organization
 
@@ -30,9 +30,9 @@ def grant_role(
 ) -> Membership:
     """Give a person a role, creating their account (without a password) if needed."""
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
+        user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+            user = get_user_model().objects.create_user(email=email, first_name=first_name, last_name=last_name)
             user.set_unusable_password()  # they set one through the password-reset e-mail
             user.save(update_fields=["password"])
         membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role)
