@@ -70,7 +70,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
     ProviderSpec("Harrow Valley Senior Living Ashby Falls", NURSING_HOME, _HV, "PA", RURAL),
     _e("Harrow Valley EMS", _HV, "PA", URBAN, EmsVolumeBand.R20K_50K),
     # The practice keeps its identified reports from the system: the health-system
-    # view must show that a member agreement can say no (42 CFR 3.206(b)(9) is opt-in).
+    # view must show that a member agreement can say no (42 CFR 3.206(b)(4)(iii) is opt-in).
     ProviderSpec("Harrow Valley Primary Care Wexcombe", AMBULATORY, _HV, "PA", URBAN, system_may_view=False),
     _h("Cedar Gap Regional Medical Center", _CG, "PA", URBAN, BedSizeBand.B300_499),
     _h("Cedar Gap Hospital Larkmoor", _CG, "WV", RURAL, BedSizeBand.UNDER_50),

@@ -232,7 +232,7 @@ class MemberAgreement(models.Model):
     """The contract between the PSO and a provider (42 CFR 3.102(b)(1)(i)(C) 'bona fide contract').
 
     It decides what the provider reports, which feedback it receives, and whether its
-    health system may see its identified data (a PSA_AFFILIATED disclosure, 3.206(b)(9)).
+    health system may see its identified data (a PSA_AFFILIATED disclosure, 3.206(b)(4)(iii)).
     """
 
     pso = models.ForeignKey(

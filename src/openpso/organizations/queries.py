@@ -45,10 +45,6 @@ def get_reporting_provider_for_user(user: Any, slug: str) -> Organization:
         raise Http404("No such provider") from None
 
 
-def units_of(provider: Organization) -> QuerySet[Unit]:
-    return Unit.objects.filter(provider=provider, active=True)
-
-
 def home_unit_of(user: Any, provider: Organization) -> Unit | None:
     membership = (
         Membership.objects.filter(user=user, organization=provider, unit__isnull=False).select_related("unit").first()

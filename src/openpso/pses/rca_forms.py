@@ -18,10 +18,6 @@ _HERF = herf_core()
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class StartForm(forms.Form):
-    pass
-
-
 class TeamMemberForm(forms.Form):
     member = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(), label="Team member", empty_label="— choose who —"

@@ -21,7 +21,7 @@ def reports_for(user: Any) -> QuerySet[EventReport]:
     - PSES roles (safety manager, committee) read every report of their provider;
     - a reporter reads the reports they filed under their name;
     - a health-system safety officer reads affiliates' reports where the affiliate's
-      agreement shares them (a PSA_AFFILIATED disclosure, 42 CFR 3.206(b)(9));
+      agreement shares them (a PSA_AFFILIATED disclosure, 42 CFR 3.206(b)(4)(iii));
     - PSO roles read nothing here: the PSO sees only what providers submit to it.
     """
     if not getattr(user, "is_authenticated", False):
