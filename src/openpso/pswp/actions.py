@@ -12,16 +12,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
-from openpso.organizations.models import Organization
+from openpso.organizations.models import Organization, Unit
 from openpso.pswp.bases import BASES, DisclosureRequest, Errors, check_disclosure, identified_providers, provider_key
 from openpso.pswp.ledger import mark_not_pswp
 from openpso.pswp.models import (
+    ORIGINAL_FACTS,
+    REQUIRED_FACTS,
     AuthorizationReliance,
     Disclosure,
     ExternalReport,
     Obligation,
+    PatientSex,
     ProviderAuthorization,
     PsesPolicy,
+    fact_label,
     retention_end,
 )
 from openpso.reporting.models import EventReport
@@ -35,48 +39,109 @@ class DisclosureInvalid(Exception):
         self.errors = errors
 
 
-def build_external_report(
-    *, report: EventReport, actor: Any, obligation: str, due_on: dt.date, obligation_detail: str = ""
-) -> ExternalReport:
-    """A mandatory report built from the event's original facts only, marked not PSWP.
+class ExternalReportInvalid(Exception):
+    """The external report names no original record, lacks a fact its obligation needs, or
+    names another provider's unit; nothing was saved."""
 
-    The narrative, free-text fields and anything from the PSES's deliberations are left out
-    on purpose: 81 FR 32655 says external obligations must be met from non-PSWP records.
-    What is copied are the original facts recorded at intake (what, when, where, harm, the
-    patient's age and sex).
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclasses.dataclass(frozen=True)
+class OriginalFacts:
+    """The facts of an event as the provider's staff enter them from original records.
+
+    Nothing here is read from an event report or any other PSES record: this is the only
+    input `build_external_report` takes facts from (81 FR 32655).
     """
+
+    agency_category: str = ""
+    event_description: str = ""
+    discovered_at: dt.datetime | None = None
+    unit: Unit | None = None
+    outcome: str = ""
+    patient_age_years: int | None = None
+    patient_sex: str = ""
+
+    def given(self) -> list[str]:
+        """The names of the facts entered (a blank text, no unit or no age is not entered)."""
+        return [f for f in ORIGINAL_FACTS if getattr(self, f) not in (None, "")]
+
+
+def _external_errors(provider: Organization, obligation: str, source: str, facts: OriginalFacts) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if obligation not in Obligation.values:
-        raise ValueError(f"obligation: {obligation!r} is not one of {Obligation.values}")
+        errors["obligation"] = f"{obligation!r} is not one of {', '.join(Obligation.values)}"
+    if not source.strip():
+        errors["source"] = (
+            "name the original records the facts come from (e.g. the medical record and chart note); "
+            "an external obligation cannot be met from PSWP (81 FR 32655)"
+        )
+    given = set(facts.given())
+    for name in REQUIRED_FACTS.get(obligation, ()):
+        if name not in given:
+            errors[name] = f"this obligation needs it ({fact_label(name)}), from the original records"
+    if facts.unit is not None and facts.unit.provider_id != provider.pk:
+        errors["unit"] = "this unit is not one of the provider's units"
+    if facts.patient_sex and facts.patient_sex not in PatientSex.values:
+        errors["patient_sex"] = f"one of {', '.join(PatientSex.values)}"
+    return errors
+
+
+def build_external_report(
+    *,
+    provider: Organization,
+    actor: Any,
+    obligation: str,
+    due_on: dt.date,
+    source: str,
+    facts: OriginalFacts,
+    obligation_detail: str = "",
+) -> ExternalReport:
+    """A mandatory report (state, FDA, accreditor) from original records, marked not PSWP.
+
+    81 FR 32655: external obligations are met from records kept outside the PSES. Every fact
+    is one the user entered from original records (`facts`), `source` names those records,
+    and nothing is read from, or linked to, an event report. Refused (ExternalReportInvalid,
+    nothing saved) without a source or without a fact the obligation needs.
+    """
+    errors = _external_errors(provider, obligation, source, facts)
+    if errors:
+        raise ExternalReportInvalid(errors)
     now = timezone.now()
     with transaction.atomic():
         external = ExternalReport.objects.create(
-            provider_id=report.provider_id,
-            source_report=report,
+            provider=provider,
             obligation=obligation,
-            obligation_detail=obligation_detail,
+            obligation_detail=obligation_detail.strip(),
             due_on=due_on,
-            event_type=report.event_type,
-            categories=list(report.categories),
-            discovered_at=report.discovered_at,
-            unit_id=report.unit_id,
-            harm=report.harm,
-            patient_age_years=report.patient_age_years,
-            patient_sex=report.patient_sex,
+            source=source.strip(),
+            agency_category=facts.agency_category.strip(),
+            event_description=facts.event_description.strip(),
+            discovered_at=facts.discovered_at,
+            unit=facts.unit,
+            outcome=facts.outcome.strip(),
+            patient_age_years=facts.patient_age_years,
+            patient_sex=facts.patient_sex,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             created_at=now,
             pswp_status_at=now,
         )
         mark_not_pswp(
-            artefact=external, actor=actor, reason=f"External obligation: {external.get_obligation_display()}"
+            artefact=external,
+            actor=actor,
+            reason=f"External obligation ({external.get_obligation_display()}) met from original records",
         )
+        # Which facts were entered, by name only: the values may identify the patient.
         record(
             actor=actor,
             action="external_report.created",
             object_type="pswp.externalreport",
             object_id=external.pk,
-            organization_id=report.provider_id,
+            organization_id=provider.pk,
             purpose="external_obligation",
-            detail={"obligation": obligation, "source_report": str(report.pk)},
+            detail={"obligation": obligation, "facts": facts.given()},
         )
     return external
 
@@ -89,8 +154,12 @@ def add_policy_version(
     what_enters: str,
     who_may_see: str,
     when_reported: str,
+    non_pses_purposes: str = "",
 ) -> PsesPolicy:
-    """A new version of the provider's PSES policy; earlier versions stay as they were."""
+    """A new version of the provider's PSES policy; earlier versions stay as they were.
+
+    `non_pses_purposes`: one purpose a line for which the provider collects information
+    outside the PSES (81 FR 32655), which intake may then record as not PSWP from the start."""
     with transaction.atomic():
         # Lock the provider row so two editors cannot both take the same version number.
         Organization.objects.select_for_update().get(pk=provider.pk)
@@ -103,6 +172,7 @@ def add_policy_version(
             what_enters=what_enters.strip(),
             who_may_see=who_may_see.strip(),
             when_reported=when_reported.strip(),
+            non_pses_purposes="\n".join(p.strip() for p in non_pses_purposes.splitlines() if p.strip()),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             created_at=timezone.now(),
         )

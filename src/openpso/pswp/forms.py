@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from typing import Any
 
@@ -9,9 +10,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from openpso.organizations.models import Organization
+from openpso.organizations.models import Organization, Unit
+from openpso.pswp.actions import OriginalFacts
 from openpso.pswp.bases import BASES, DisclosureRequest
-from openpso.pswp.models import IdentifiedKind, Obligation, ProviderAuthorization
+from openpso.pswp.models import ORIGINAL_FACTS, IdentifiedKind, Obligation, PatientSex, ProviderAuthorization
 
 
 class DropOutForm(forms.Form):
@@ -24,11 +26,66 @@ class DropOutForm(forms.Form):
 
 
 class ExternalReportForm(forms.Form):
+    """Facts typed from original records. Never given initial values from an event report:
+    an external obligation is met from records outside the PSES (81 FR 32655)."""
+
     obligation = forms.ChoiceField(label="Obligation", choices=Obligation.choices)
     obligation_detail = forms.CharField(
         label="Agency or form", required=False, max_length=200, help_text="e.g. the state agency's name"
     )
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(
+        label="Original records the facts come from",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. 'medical record MRN …, nursing note 2026-11-03 14:10; wound-care log'. "
+        "Not the event report or anything the safety team wrote: those are PSWP.",
+    )
+    agency_category = forms.CharField(
+        label="Event category in the agency's own list", required=False, max_length=200, help_text="e.g. NQF SRE 4F"
+    )
+    event_description = forms.CharField(
+        label="What happened, as the original record states it",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    discovered_at = forms.DateTimeField(
+        label="When it happened or was found, per the original record",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    unit = forms.ModelChoiceField(label="Unit", queryset=Unit.objects.none(), required=False)
+    outcome = forms.CharField(
+        label="Patient outcome as the medical record documents it",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="In the record's words (e.g. 'transferred to ICU'); not a PSES harm score.",
+    )
+    patient_age_years = forms.IntegerField(label="Patient's age in years", required=False, min_value=0, max_value=130)
+    patient_sex = forms.ChoiceField(label="Patient's sex", required=False, choices=[("", "—"), *PatientSex.choices])
+
+    def __init__(self, *args: Any, provider: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(provider=provider, active=True).order_by("name")
+
+    def facts(self) -> OriginalFacts:
+        data = self.cleaned_data
+        # An age of 0 is a fact (a newborn); only a field left empty takes the default.
+        return OriginalFacts(
+            **{name: _EMPTY[name] if data.get(name) in (None, "") else data[name] for name in ORIGINAL_FACTS}
+        )
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+# What an empty form field means for each fact (OriginalFacts' defaults).
+_EMPTY: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(OriginalFacts)}
 
 
 class PolicyForm(forms.Form):
@@ -38,6 +95,13 @@ class PolicyForm(forms.Form):
     what_enters = forms.CharField(label="What enters the PSES, and when", widget=forms.Textarea(attrs={"rows": 4}))
     who_may_see = forms.CharField(label="Who may see PSES information", widget=forms.Textarea(attrs={"rows": 3}))
     when_reported = forms.CharField(label="When it is reported to the PSO", widget=forms.Textarea(attrs={"rows": 3}))
+    non_pses_purposes = forms.CharField(
+        label="Information collected outside the PSES, for other purposes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One purpose a line, e.g. 'Quality department incident log'. Information collected for one "
+        "of these is not PSWP (81 FR 32655): intake can record it so from the start, citing this version.",
+    )
 
 
 class AuthorizationChoiceField(forms.ModelMultipleChoiceField[ProviderAuthorization]):

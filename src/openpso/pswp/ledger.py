@@ -83,6 +83,12 @@ def _refusal(artefact: Any, current: str, to: str) -> str:
             f"Drop-out refused: {name} is {shown}. 42 CFR 3.20 allows drop-out only of "
             "information in the PSES for reporting (a candidate) that has not been reported."
         )
+    if to == PswpStatus.NOT_PSWP and current == PswpStatus.CANDIDATE:
+        return (
+            f"{name} is in the PSES (a PSWP candidate) and cannot be declared not PSWP. To use it for an "
+            "external obligation, drop it out of the PSES first, with the reason documented "
+            "(42 CFR 3.20, PSWP para (2)(ii); 81 FR 32655); better, meet the obligation from the original records."
+        )
     if current in REPORTED_STATUSES:
         return (
             f"{name} was {PswpStatus(current).label.lower()}; after reporting its PSWP status can no longer "
@@ -209,6 +215,35 @@ def record_entry_at_creation(*, artefact: Any, actor: Any, also: Sequence[trail.
     )
 
 
+def record_not_pswp_at_creation(
+    *, artefact: Any, actor: Any, reason: str, also: Sequence[trail.Entry] = ()
+) -> PswpTransition:
+    """Record that an artefact inserted in this transaction is not PSWP from its creation.
+
+    Information collected for another purpose (an external obligation, the quality department's
+    own log) is not PSWP even where it is also kept in the PSES (81 FR 32655). It never was a
+    candidate, so its first ledger row goes from no status to `not_pswp`, with the reason (which
+    names the PSES policy version that says so). Same shape as `record_entry_at_creation`.
+    """
+    if not reason.strip():
+        raise PswpTransitionRefused(f"{PswpStatus.NOT_PSWP.label}: a reason is required (42 CFR 3.20).")
+    if not transaction.get_connection().in_atomic_block:
+        raise PswpTransitionRefused("the status of a new artefact is recorded in the transaction that created it")
+    if artefact.pswp_status != PswpStatus.NOT_PSWP or artefact.pswp_status_at is None:
+        raise PswpTransitionRefused(_refusal(artefact, str(artefact.pswp_status or NO_STATUS), PswpStatus.NOT_PSWP))
+    return _write(
+        artefact=artefact,
+        current=NO_STATUS,
+        to=PswpStatus.NOT_PSWP,
+        actor=actor,
+        moment=artefact.pswp_status_at,
+        provider_id=artefact.provider_id,
+        anonymous=bool(getattr(artefact, "anonymous", False)),
+        reason=reason,
+        also=also,
+    )
+
+
 def mark_reported(
     *, artefact: Any, actor: Any, functional: bool = False, at: dt.datetime | None = None
 ) -> PswpTransition:
@@ -220,12 +255,17 @@ def mark_reported(
 
 
 def drop_out(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
-    """Remove a not-yet-reported candidate from the PSES; it is then no longer PSWP (42 CFR 3.20)."""
+    """Remove a not-yet-reported candidate from the PSES; it is then no longer PSWP (42 CFR 3.20).
+
+    The documented drop-out (act, date, who and the required reason) is the only way a
+    candidate leaves the PSES, e.g. before it is used for an external obligation."""
     return _transition(artefact=artefact, to=PswpStatus.DROPPED_OUT, actor=actor, reason=reason)
 
 
 def mark_not_pswp(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
-    """An original or external-obligation record, not PSWP (3.20 para (2); 81 FR 32655)."""
+    """Record a new original or external-obligation record as not PSWP (3.20 para (2); 81 FR 32655).
+
+    Only as a first status: a candidate is refused (it leaves the PSES by `drop_out`)."""
     return _transition(artefact=artefact, to=PswpStatus.NOT_PSWP, actor=actor, reason=reason)
 
 

@@ -71,6 +71,13 @@ class PsesPolicy(AppendOnlyModel):
     what_enters = models.TextField(help_text="What information enters the PSES, and when")
     who_may_see = models.TextField(help_text="Who may see PSES information (the PSES roles)")
     when_reported = models.TextField(help_text="When and how PSES information is reported to the PSO")
+    # 81 FR 32655: information collected for another purpose is not PSWP. One purpose a line
+    # (e.g. "Quality department incident log"); intake may record such information as not
+    # PSWP from the start, citing this version (reporting.actions.file_report).
+    non_pses_purposes = models.TextField(
+        blank=True,
+        help_text="Purposes for which the provider collects information outside the PSES, one per line",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -87,6 +94,14 @@ class PsesPolicy(AppendOnlyModel):
     def __str__(self) -> str:
         return f"PSES policy v{self.version}"
 
+    def purposes_outside_pses(self) -> list[str]:
+        return [line.strip() for line in self.non_pses_purposes.splitlines() if line.strip()]
+
+    def names_purpose(self, purpose: str) -> str | None:
+        """The purpose as this version words it, matched ignoring case and spacing; else None."""
+        wanted = " ".join(purpose.split()).casefold()
+        return next((p for p in self.purposes_outside_pses() if " ".join(p.split()).casefold() == wanted), None)
+
 
 class Obligation(models.TextChoices):
     STATE = "state_adverse_event", "State adverse-event report"
@@ -95,27 +110,61 @@ class Obligation(models.TextChoices):
     OTHER = "other", "Other external obligation"
 
 
-class ExternalReport(LedgerGuardedModel):
-    """A mandatory report to a state, the FDA or an accreditor, made from original facts.
+class PatientSex(models.TextChoices):
+    # As the medical record has it (the same three values intake uses, but typed from the record).
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "UNK", "Unknown"
 
-    There is deliberately no narrative and no link to any deliberation: 81 FR 32655 says
-    external obligations must be met from records kept outside the PSES, not from PSWP.
-    The fields below are the original facts of the event (what, when, where, harm, who the
-    patient is by age and sex), copied as recorded at intake — never the PSES narrative.
+
+# The original facts each obligation needs (ExternalReport field names). A report missing one
+# is refused; the form lists them. Kept small and generic: an agency's own form decides the rest.
+REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
+    Obligation.STATE: ("agency_category", "discovered_at", "event_description", "outcome"),
+    Obligation.FDA_MEDWATCH: ("discovered_at", "event_description", "outcome", "patient_age_years", "patient_sex"),
+    Obligation.ACCREDITOR: ("agency_category", "discovered_at", "event_description"),
+    Obligation.OTHER: ("event_description",),
+}
+# Every fact a user may enter, in form order (all are ExternalReport fields).
+ORIGINAL_FACTS: tuple[str, ...] = (
+    "agency_category",
+    "event_description",
+    "discovered_at",
+    "unit",
+    "outcome",
+    "patient_age_years",
+    "patient_sex",
+)
+
+
+class ExternalReport(LedgerGuardedModel):
+    """A mandatory report to a state, the FDA or an accreditor, made from original records.
+
+    81 FR 32655: external obligations must be met from records kept outside the PSES, not
+    from PSWP. So every fact here is one the provider's staff enter from the medical record
+    or another non-PSES record, named in `source`; nothing is copied from an event report (a
+    PSES record: its harm score and Common Formats classification are PSES assessments) and
+    there is no link to one. Which facts an obligation needs: `REQUIRED_FACTS`.
     """
 
     provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
-    source_report = models.ForeignKey("reporting.EventReport", on_delete=models.PROTECT, related_name="+")
     obligation = models.CharField(max_length=24, choices=Obligation.choices)
     obligation_detail = models.CharField(max_length=200, blank=True, help_text="e.g. the state agency or form")
     due_on = models.DateField()
-    event_type = models.CharField(max_length=4)
-    categories = models.JSONField(default=list)
-    discovered_at = models.DateTimeField()
+    # Where the facts come from, e.g. "medical record MRN …, chart note 2026-11-03". Required
+    # (check constraint): an external report must be traceable to original records.
+    source = EncryptedTextField(verbose_name="original records the facts come from")
+    agency_category = models.CharField(
+        "event category in the agency's own list", max_length=200, blank=True, help_text="e.g. NQF SRE 4F"
+    )
+    event_description = EncryptedTextField("what happened, as the original record states it", blank=True)
+    discovered_at = models.DateTimeField(
+        "when it happened or was found, per the original record", null=True, blank=True
+    )
     unit = models.ForeignKey("organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    harm = models.CharField(max_length=10, blank=True)
-    patient_age_years = models.PositiveSmallIntegerField(null=True, blank=True)
-    patient_sex = models.CharField(max_length=3, blank=True)
+    outcome = EncryptedTextField("patient outcome as the medical record documents it", blank=True)
+    patient_age_years = models.PositiveSmallIntegerField("patient's age in years", null=True, blank=True)
+    patient_sex = models.CharField("patient's sex", max_length=3, blank=True, choices=PatientSex.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -132,10 +181,19 @@ class ExternalReport(LedgerGuardedModel):
             models.CheckConstraint(
                 condition=models.Q(pswp_status=PswpStatus.NOT_PSWP), name="external_report_not_pswp"
             ),
+            models.CheckConstraint(condition=~models.Q(source=""), name="external_report_names_its_source"),
         ]
 
     def __str__(self) -> str:
         return f"External report {self.pk} ({self.obligation})"
+
+    def required_facts(self) -> tuple[str, ...]:
+        return REQUIRED_FACTS.get(self.obligation, ())
+
+
+def fact_label(name: str) -> str:
+    """An original fact's name in words (its ExternalReport field's verbose name)."""
+    return str(getattr(ExternalReport._meta.get_field(name), "verbose_name", name))
 
 
 class Disclosure(AppendOnlyModel):

@@ -26,14 +26,15 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     # record that is never PSWP (para (2); 81 FR 32655).
     NO_STATUS: frozenset({PswpStatus.CANDIDATE, PswpStatus.DELIBERATION, PswpStatus.NOT_PSWP}),
     # Before reporting, a candidate may be reported (by transmission or by giving the PSO
-    # access — functional reporting, 2008 preamble), dropped out with the act and date
-    # documented (para (2)(ii)), or found to be an external-obligation record (81 FR 32655).
+    # access — functional reporting, 2008 preamble) or dropped out with the act, date and
+    # reason documented (para (2)(ii)). It never becomes `not_pswp` directly: information in
+    # the PSES that is needed for an external obligation leaves it by a documented drop-out
+    # (81 FR 32655); `not_pswp` is a status a record starts in (collected for another purpose).
     PswpStatus.CANDIDATE: frozenset(
         {
             PswpStatus.REPORTED,
             PswpStatus.FUNCTIONALLY_REPORTED,
             PswpStatus.DROPPED_OUT,
-            PswpStatus.NOT_PSWP,
         }
     ),
     # The PSO already has access; a later transmission changes nothing legally but is recorded.

@@ -5,9 +5,9 @@ from openpso.pswp import views
 app_name = "pswp"
 urlpatterns = [
     path("reports/<uuid:report_id>/drop-out/", views.drop_out, name="drop-out"),
-    path("reports/<uuid:report_id>/external/", views.external_new, name="external-new"),
     path("reports/<uuid:report_id>/disclose/", views.disclose, name="disclose"),
     path("<slug:provider>/external/", views.external_list, name="external-list"),
+    path("<slug:provider>/external/new/", views.external_new, name="external-new"),
     path("<slug:provider>/policy/", views.policy, name="policy"),
     path("<slug:provider>/disclosures/", views.disclosure_log, name="disclosure-log"),
     path("<slug:provider>/disclosures.csv", views.disclosure_report_csv, name="disclosure-csv"),

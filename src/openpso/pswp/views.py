@@ -18,7 +18,7 @@ from openpso.organizations.timezones import activate_zone_of
 from openpso.pswp import actions, ledger, queries
 from openpso.pswp.bases import BASES
 from openpso.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
-from openpso.pswp.models import Disclosure
+from openpso.pswp.models import REQUIRED_FACTS, Disclosure, Obligation, fact_label
 
 PERIODS = {"month": "%Y-%m", "year": "%Y"}
 
@@ -42,15 +42,36 @@ def drop_out(request: HttpRequest, report_id: str) -> HttpResponse:
 
 
 @login_required
-def external_new(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = queries.get_pses_report_for_user(request.user, report_id)
-    activate_zone_of(report.provider)
-    form = ExternalReportForm(request.POST or None)
+def external_new(request: HttpRequest, provider: str) -> HttpResponse:
+    """An external report from original records. The page is the provider's, not a report's:
+    nothing is read from an event report, so nothing of one can be prefilled (81 FR 32655)."""
+    org = queries.get_pses_provider_for_user(request.user, provider)
+    activate_zone_of(org)
+    form = ExternalReportForm(request.POST or None, provider=org)
     if request.method == "POST" and form.is_valid():
-        actions.build_external_report(report=report, actor=request.user, **form.cleaned_data)
-        messages.success(request, "The external report was recorded from the original facts (not PSWP).")
-        return redirect("pswp:external-list", provider=report.provider.slug)
-    return render(request, "pswp/external_new.html", {"report": report, "form": form})
+        data = form.cleaned_data
+        try:
+            actions.build_external_report(
+                provider=org,
+                actor=request.user,
+                obligation=data["obligation"],
+                obligation_detail=data["obligation_detail"],
+                due_on=data["due_on"],
+                source=data["source"],
+                facts=form.facts(),
+            )
+        except actions.ExternalReportInvalid as exc:
+            form.add_errors(exc.errors)
+        else:
+            messages.success(request, "The external report was recorded from the original records (not PSWP).")
+            return redirect("pswp:external-list", provider=org.slug)
+    context = {"provider": org, "form": form, "required": _required_facts()}
+    return render(request, "pswp/external_new.html", context)
+
+
+def _required_facts() -> list[tuple[str, list[str]]]:
+    """Each obligation with the labels of the facts it needs, for the form's guidance."""
+    return [(str(Obligation(o).label), [fact_label(f) for f in facts]) for o, facts in REQUIRED_FACTS.items()]
 
 
 @login_required

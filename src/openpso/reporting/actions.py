@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,9 @@ from openpso.audit import trail
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
-from openpso.pswp.ledger import record_entry_at_creation
+from openpso.organizations.timezones import zone_of
+from openpso.pswp.ledger import record_entry_at_creation, record_not_pswp_at_creation
+from openpso.pswp.queries import current_policy, is_safety_manager
 from openpso.pswp.status import PswpStatus
 from openpso.reporting import drafts, hooks, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
@@ -38,7 +41,54 @@ def _idempotency_digest(user: Any, key: str) -> str:
 
 
 def _request_hash(data: ReportIn) -> str:
-    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    # `collected_for` counts only when given, so a body without it hashes as it did before it existed.
+    dumped = data.model_dump(mode="json", exclude=set() if data.collected_for else {"collected_for"})
+    return hashlib.sha256(json.dumps(dumped, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class OutsidePses:
+    """Why a new report is not PSWP from the start: the purpose it was collected for, as the
+    provider's PSES policy version in effect names it (81 FR 32655)."""
+
+    purpose: str
+    policy_id: int
+    policy_version: int
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"Collected for another purpose ({self.purpose}), outside the PSES under PSES policy "
+            f"v{self.policy_version}: not PSWP from the start, never reported to a PSO as PSWP (81 FR 32655)"
+        )
+
+
+def _outside_pses(user: Any, provider: Organization, data: ReportIn) -> OutsidePses | None:
+    """The policy basis for recording `data` as not PSWP, or None for an ordinary PSES report.
+
+    Only the provider's safety manager, identified, and only for a purpose its current PSES
+    policy names: whether information enters the PSES is the provider's policy, not the
+    filer's choice of the moment."""
+    if not data.collected_for:
+        return None
+    if data.anonymous:
+        raise ReportInvalid.one(
+            "collected_for", "not_with_anonymous", "information kept outside the PSES is not anonymous"
+        )
+    if user is None or not is_safety_manager(user, provider):
+        raise ReportInvalid.one(
+            "collected_for", "not_allowed", "only the provider's safety manager records information outside the PSES"
+        )
+    policy = current_policy(provider, timezone.localdate(timezone.now(), zone_of(provider)))
+    named = policy.names_purpose(data.collected_for) if policy is not None else None
+    if policy is None or named is None:
+        listed = ", ".join(policy.purposes_outside_pses()) if policy is not None else ""
+        raise ReportInvalid.one(
+            "collected_for",
+            "not_in_policy",
+            f"the PSES policy in effect does not name this purpose (it names: {listed or 'none'})",
+        )
+    return OutsidePses(purpose=named, policy_id=policy.pk, policy_version=policy.version)
 
 
 def _resolve(user: Any, data: ReportIn) -> tuple[Organization, Unit | None]:
@@ -82,6 +132,7 @@ def file_report(
     filed and draft gone together, or neither.
     """
     provider, unit = checked if checked is not None and _names(data, checked) else _resolve(user, data)
+    outside = _outside_pses(user, provider, data)
     module_keys = check_answers(provider=provider, data=data)
     digest = _idempotency_digest(user, idempotency_key) if idempotency_key else None
     request_hash = _request_hash(data)
@@ -104,7 +155,14 @@ def file_report(
                 if discard_draft:
                     drafts.discard_draft(user=user, provider=provider)  # before the audit chain's lock
                 report = _create(
-                    user=user, data=data, provider=provider, unit=unit, now=now, modules=module_keys, pk=report_id
+                    user=user,
+                    data=data,
+                    provider=provider,
+                    unit=unit,
+                    now=now,
+                    modules=module_keys,
+                    pk=report_id,
+                    outside=outside,
                 )
         except IntegrityError:
             if not digest:
@@ -134,6 +192,7 @@ def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventRep
     creation as `file_report`; the report is anonymous whatever `data` says.
     """
     data = data.model_copy(update={"anonymous": True, "reporter_role": ""})
+    _outside_pses(None, provider, data)  # nobody signed in: never outside the PSES
     unit = _unit_of(provider, data.unit)
     module_keys = check_answers(provider=provider, data=data)
     with transaction.atomic():
@@ -147,6 +206,8 @@ def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_
     (invariant 7); the same document changed since is refused rather than silently ignored.
     The report has no reporter account; `actor` (None from the command line) is audited.
     """
+    if data.collected_for:
+        raise ReportInvalid.one("collected_for", "not_allowed", "an imported report enters the PSES")
     unit = _unit_of(provider, data.unit)
     module_keys = check_answers(provider=provider, data=data)
     request_hash = _request_hash(data)
@@ -206,6 +267,7 @@ def _create(
     now: dt.datetime,
     modules: list[str],
     pk: uuid.UUID | None = None,
+    outside: OutsidePses | None = None,
 ) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = _to_the_hour(now) if data.anonymous else now
@@ -228,8 +290,9 @@ def _create(
         reporter=None if data.anonymous else user,
         reporter_role="" if data.anonymous else data.reporter_role,
         reported_at=reported_at,
-        # 42 CFR 3.20: a report is PSWP-candidate the moment it enters the PSES.
-        pswp_status=PswpStatus.CANDIDATE,
+        # 42 CFR 3.20: a report is PSWP-candidate the moment it enters the PSES; information
+        # collected for another purpose under the PSES policy never was PSWP (81 FR 32655).
+        pswp_status=PswpStatus.CANDIDATE if outside is None else PswpStatus.NOT_PSWP,
         pswp_status_at=reported_at,
     )
     if data.anonymous:
@@ -251,7 +314,22 @@ def _create(
         detail={"event_type": report.event_type, "categories": report.categories},
         at=reported_at if data.anonymous else None,
     )
-    record_entry_at_creation(artefact=report, actor=None if data.anonymous else user, also=[filed])
+    if outside is None:
+        record_entry_at_creation(artefact=report, actor=None if data.anonymous else user, also=[filed])
+    else:
+        kept_outside = trail.Entry(
+            actor=user,
+            action="report.recorded_outside_pses",
+            object_type="reporting.eventreport",
+            object_id=str(report.pk),
+            organization_id=provider.pk,
+            purpose="pses.policy",
+            # Ids only (invariant 4): the purpose in words is in the ledger row's encrypted reason.
+            detail={"policy": outside.policy_id, "policy_version": outside.policy_version},
+        )
+        record_not_pswp_at_creation(artefact=report, actor=user, reason=outside.reason, also=[filed, kept_outside])
+        # Never reported to a PSO: the later stages' hooks (functional reporting) are not told.
+        return report
     hooks.report_filed(report.pk)  # e.g. functional reporting to the PSO, after commit
     return report
 

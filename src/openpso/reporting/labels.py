@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "anonymous": "Report anonymously",
     "answers": "Answers",
     "reporter_role": "Your job or position",
+    "collected_for": "Collected for (outside the PSES)",
 }
 
 # DE3 answers as a phrase after "for": "not collected for a near miss".

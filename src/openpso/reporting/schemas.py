@@ -100,6 +100,17 @@ class ReportIn(BaseModel):
         ),
     )
     reporter_role: str = Field("", max_length=100, description="DE36 reporter's job or position")
+    collected_for: str = Field(
+        "",
+        max_length=200,
+        description=(
+            "Leave empty for a report to the PSES (a PSWP candidate). Otherwise: information collected for "
+            "another purpose, named in the provider's current PSES policy as collected outside the PSES (e.g. "
+            "'Quality department incident log'). It is then recorded as not PSWP from the start, citing that "
+            "policy version, and never reported to the PSO as PSWP (81 FR 32655). Only the provider's safety "
+            "manager; not with `anonymous`."
+        ),
+    )
 
     @field_validator("*", mode="before")
     @classmethod

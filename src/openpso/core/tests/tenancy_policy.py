@@ -201,7 +201,6 @@ def reports_for_provider(cast: Cast, who: str, org_key: str) -> bool:
 # Reporters and health-system officers who may read a report do not reach these.
 PSES_REPORT_ROUTES = {
     "pswp:drop-out",
-    "pswp:external-new",
     "pswp:disclose",
     # Review of a scrubbed narrative (issue 5 item 5): reading the identified narrative and
     # correcting what leaves the provider is PSES work, so the same audience.
@@ -212,7 +211,15 @@ PSES_REPORT_ROUTES = {
     # Completing or correcting a report's coded answers (issue 12 item 1) is PSES work too.
     "reporting:report-answers",
 }
-PSES_PROVIDER_ROUTES = {"pswp:external-list", "pswp:policy", "pswp:disclosure-log", "pswp:disclosure-csv"}
+# An external report is built from original records, not from a report (issue 15 item 1):
+# its form is the provider's page.
+PSES_PROVIDER_ROUTES = {
+    "pswp:external-list",
+    "pswp:external-new",
+    "pswp:policy",
+    "pswp:disclosure-log",
+    "pswp:disclosure-csv",
+}
 
 
 def report_in_pses(cast: Cast, who: str, report_key: str) -> bool:

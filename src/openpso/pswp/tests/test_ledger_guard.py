@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from openpso.pswp import ledger
-from openpso.pswp.actions import build_external_report
+from openpso.pswp.actions import OriginalFacts, build_external_report
 from openpso.pswp.guard import LedgerBypassRefused
 from openpso.pswp.models import ExternalReport, PswpTransition
 from openpso.pswp.status import PswpStatus
@@ -176,9 +176,13 @@ def test_a_report_cannot_be_created_already_reported(cast):
 
 @pytest.fixture
 def external(cast):
-    report = file(cast.users["reporter"])
     return build_external_report(
-        report=report, actor=cast.users["safety_manager"], obligation="state_adverse_event", due_on=timezone.localdate()
+        provider=cast.orgs["p1"],
+        actor=cast.users["safety_manager"],
+        obligation="other",
+        due_on=timezone.localdate(),
+        source="Medical record, nursing note",
+        facts=OriginalFacts(event_description="Fall documented in the nursing note"),
     )
 
 

@@ -90,9 +90,8 @@ class PswpLedgerMachine(RuleBasedStateMachine):
 
     @rule(reason=REASONS)
     def not_pswp(self, reason: str) -> None:
-        accepted = self._attempt(ledger.mark_not_pswp, reason=reason)
-        if self.ever_reported:
-            assert not accepted, "a reported report became not-PSWP"
+        # Issue 15 item 1: a report in the PSES leaves it only by a documented drop-out.
+        assert not self._attempt(ledger.mark_not_pswp, reason=reason), "a filed report was declared not PSWP"
 
     @rule()
     def deliberation(self) -> None:

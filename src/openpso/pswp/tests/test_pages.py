@@ -58,38 +58,91 @@ def test_drop_out_without_a_reason_is_refused_on_the_page(cast, client_for):
     assert report.pswp_status == PswpStatus.CANDIDATE
 
 
-def test_an_external_report_holds_no_narrative_and_is_not_pswp(cast, client_for):
+def test_an_external_report_is_made_on_the_providers_page_from_typed_facts_and_is_not_pswp(cast, client_for):
     report = file(cast.users["reporter"])
     client = client_for("safety_manager")
-    form_page = client.get(f"/pswp/reports/{report.pk}/external/").content.decode()
+    url = f"/pswp/{cast.orgs['p1'].slug}/external/new/"
+    form_page = client.get(url).content.decode()
+    # Nothing of any event report is offered: no narrative, no id, no PSES classification.
     assert "SECRET-NARRATIVE" not in form_page
+    assert report.short_id not in form_page
+    assert "LA21150-0" not in form_page
+    assert "State adverse-event report" in form_page
+    assert "what happened, as the original record states it" in form_page
     response = client.post(
-        f"/pswp/reports/{report.pk}/external/",
-        {"obligation": "state_adverse_event", "obligation_detail": "PA PSRS", "due_on": "2030-01-10"},
+        url,
+        {
+            "obligation": "state_adverse_event",
+            "obligation_detail": "PA PSRS",
+            "due_on": "2030-01-10",
+            "source": "Medical record, nursing note 2026-11-03 14:10",
+            "agency_category": "Fall with injury",
+            "event_description": "Patient found on the floor beside the bed",
+            "discovered_at": "2026-11-03T14:05",
+            "outcome": "X-ray: no fracture",
+            "unit": cast.units["p1"].pk,
+        },
     )
     assert response.status_code == 302
     external = ExternalReport.objects.get()
     assert external.pswp_status == PswpStatus.NOT_PSWP
-    assert (external.event_type, external.categories, external.harm) == ("A3", ["A48"], "LA21150-0")
-    assert (external.discovered_at, external.patient_age_years) == (report.discovered_at, 81)
-    assert not any("narrative" in f.name for f in ExternalReport._meta.get_fields())
+    assert (external.source, external.agency_category, external.unit) == (
+        "Medical record, nursing note 2026-11-03 14:10",
+        "Fall with injury",
+        cast.units["p1"],
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM pswp_externalreport")
-        assert "SECRET-NARRATIVE" not in repr(cursor.fetchall())
+        stored = repr(cursor.fetchall())
+    assert "SECRET-NARRATIVE" not in stored
+    assert "nursing note" not in stored
     [entry] = ledger.history(external)
     assert (entry.from_status, entry.to_status) == ("", PswpStatus.NOT_PSWP)
     listing = client.get(response["Location"]).content.decode()
     assert "PA PSRS" in listing
+    assert "Medical record, nursing note" in listing
     assert "SECRET-NARRATIVE" not in listing
-
-
-def test_the_external_report_keeps_the_pswp_report_untouched(cast, client_for):
-    report = file(cast.users["reporter"])
-    client_for("safety_manager").post(
-        f"/pswp/reports/{report.pk}/external/", {"obligation": "fda_medwatch_3500a", "due_on": "2030-01-10"}
-    )
     report.refresh_from_db()
     assert report.pswp_status == PswpStatus.CANDIDATE
+
+
+def test_the_external_report_form_refuses_a_report_without_its_source_or_a_needed_fact(cast, client_for):
+    response = client_for("safety_manager").post(
+        f"/pswp/{cast.orgs['p1'].slug}/external/new/",
+        {"obligation": "fda_medwatch_3500a", "due_on": "2030-01-10", "source": "  ", "event_description": "x"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This field is required" in page  # the source
+    assert not ExternalReport.objects.exists()
+    response = client_for("safety_manager").post(
+        f"/pswp/{cast.orgs['p1'].slug}/external/new/",
+        {"obligation": "fda_medwatch_3500a", "due_on": "2030-01-10", "source": "Chart", "event_description": "x"},
+    )
+    assert "this obligation needs it (patient&#x27;s age in years)" in response.content.decode()
+    assert not ExternalReport.objects.exists()
+
+
+def test_the_report_page_offers_the_drop_out_as_its_own_step_and_links_the_external_form(cast, client_for):
+    report = file(cast.users["reporter"])
+    page = client_for("safety_manager").get(f"/reports/{report.pk}/").content.decode()
+    assert f"/pswp/{cast.orgs['p1'].slug}/external/new/" in page
+    assert "drop it out of the PSES first" in page
+
+
+def test_the_policy_page_records_and_shows_the_purposes_outside_the_pses(cast, client_for):
+    client = client_for("safety_manager")
+    url = f"/pswp/{cast.orgs['p1'].slug}/policy/"
+    form = {
+        "effective_from": timezone.localdate().isoformat(),
+        "what_enters": "Event reports, at filing",
+        "who_may_see": "Safety manager",
+        "when_reported": "Monthly",
+        "non_pses_purposes": "Quality department incident log\n\n  State survey log  ",
+    }
+    assert client.post(url, form).status_code == 302
+    assert PsesPolicy.objects.get().purposes_outside_pses() == ["Quality department incident log", "State survey log"]
+    assert "Quality department incident log" in client.get(url).content.decode()
 
 
 def test_the_safety_manager_adds_policy_versions_and_the_newest_in_effect_is_current(cast, client_for):
