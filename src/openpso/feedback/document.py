@@ -54,6 +54,8 @@ class ReportDocument:
     # report with no pooled data.
     release_line: str = ""
     release: tuple[Any, Any, Any] | None = None
+    # Its PSWP label (pswp.labels.feedback_report_label), set when the report is generated.
+    pswp_label: Any = None
 
 
 def cell(value: Any) -> str:

@@ -21,6 +21,7 @@ from openpso.feedback.document import ReportDocument
 from openpso.feedback.models import FeedbackReport, ReportStatus
 from openpso.organizations.models import Organization
 from openpso.organizations.timezones import zone_of
+from openpso.pswp.labels import feedback_report_label
 
 log = logging.getLogger(__name__)
 PURPOSE = "feedback"
@@ -86,6 +87,8 @@ def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) 
         # month's boundaries and every date the report shows.
         with timezone.override(zone_of(report.organization)):
             document = BUILDERS[report.kind](report.organization, report.month, progress)
+            released_under = document.release[0].id if document.release else None
+            document.pswp_label = feedback_report_label(report.kind, released_under)
             progress(80, "Laying out the pages")
             report.html = render_html(document)
             progress(85, "Writing the PDF")

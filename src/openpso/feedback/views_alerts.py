@@ -18,6 +18,7 @@ from openpso.feedback.evidence import signal_texts
 from openpso.feedback.forms import NON_IDENTIFIED, AlertForm, TargetForm
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
 from openpso.lib.spreadsheet import safe_cell
+from openpso.pswp.labels import label_for
 
 
 @login_required
@@ -139,6 +140,7 @@ CSV_COLUMNS = [
     "action_status",
     "action_note",
     "action_date",
+    "pswp_status",  # each row is PSWP the PSO developed (pswp.labels), marked in the file itself
 ]
 
 
@@ -170,6 +172,7 @@ def alert_csv(request: HttpRequest, alert_id: int) -> HttpResponse:
                 t.action_status,
                 t.action_note,
                 t.action_date.isoformat() if t.action_date else "",
+                str(label_for(t)),
             ]
         )
     return response

@@ -21,12 +21,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from openpso.audit.trail import record
-from openpso.nonid.models import ExpertDetermination
+from openpso.nonid.models import ExpertDetermination, Release
 from openpso.nonid.profiles import RELEASE_ED
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 
+RECENT_RELEASES = 20  # releases listed on the page, newest first
 SCOPES = [(RELEASE_ED.id, f"{RELEASE_ED.id}: event month in releases")]
 MAX_YEARS = 3  # a determination looked at again at least this often (docs/nonid.md)
 
@@ -135,4 +136,7 @@ def determinations_page(request: HttpRequest) -> HttpResponse:
         for d in ExpertDetermination.objects.filter(pso=pso)
     ]
     status = 400 if request.method == "POST" else 200
-    return render(request, "nonid/determinations.html", {"form": form, "pso": pso, "listed": listed}, status=status)
+    # The latest releases with the PSWP label each carries (pswp.labels.release_label).
+    releases = Release.objects.filter(pso=pso).select_related("recipient")[:RECENT_RELEASES]
+    context = {"form": form, "pso": pso, "listed": listed, "releases": releases}
+    return render(request, "nonid/determinations.html", context, status=status)
