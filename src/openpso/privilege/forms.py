@@ -111,13 +111,19 @@ class PsoDisclosureForm(FieldErrorsForm):
             identified.append({"kind": KINDS.get(head.strip().casefold(), head.strip()), "name": name.strip()})
         if identified:
             conditions["identified_providers"] = identified
+        provider = data.get("provider")
+        # The member's own authorisation is matched by its slug (pswp.bases); people type its name.
+        own_names = {provider.name.casefold(), provider.slug.casefold()} if provider else set()
         authorizations = []
         for line in _lines(data.get("authorizations") or ""):
             head, _, rest = line.partition(":")
             parts = [p.strip() for p in rest.split("|")] + [""] * 5
+            kind = KINDS.get(head.strip().casefold(), head.strip())
+            if provider and kind == "organization" and parts[0].casefold() in own_names:
+                parts[0] = provider.slug
             authorizations.append(
                 {
-                    "kind": KINDS.get(head.strip().casefold(), head.strip()),
+                    "kind": kind,
                     "provider": parts[0],
                     "signer": parts[1],
                     "signed_on": parts[2],
@@ -127,7 +133,6 @@ class PsoDisclosureForm(FieldErrorsForm):
             )
         if authorizations:
             conditions["authorizations"] = authorizations
-        provider = data.get("provider")
         return DisclosureRequest(
             basis=data.get("basis") or "",
             provider_slug=provider.slug if provider else "",

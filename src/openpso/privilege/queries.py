@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from openpso.compliance.queries import get_administered_pso, network_providers
@@ -29,7 +29,12 @@ def get_managed_provider(user: Any, slug: str) -> Organization:
 
 
 def pso_disclosures(pso: Organization) -> QuerySet[PsoDisclosure]:
-    return PsoDisclosure.objects.filter(pso=pso).select_related("provider", "disclosed_by")
+    disclosures: QuerySet[PsoDisclosure] = (
+        PsoDisclosure.objects.filter(pso=pso)
+        .select_related("provider", "disclosed_by")
+        .annotate(accounted=Count("accounting"))
+    )
+    return disclosures
 
 
 def subpoenas_of(org: Organization) -> QuerySet[Subpoena]:

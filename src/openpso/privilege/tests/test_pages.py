@@ -150,3 +150,25 @@ def test_the_pso_records_a_breach_and_the_notice_sent(cast, client_for):
     assert n.sent_on == today()
     page = client_for("safety_manager").get(reverse("privilege:breaches", kwargs={"provider": "t-p1"}))
     assert "Export sent to the wrong member" in page.content.decode()
+
+
+def test_a_disclosure_under_provider_authorisations_needs_the_members_own(cast, client_for):
+    p1 = cast.orgs["p1"]
+    data = {
+        "basis": "PROVIDER_AUTHORIZATION",
+        "provider": p1.pk,
+        "recipient_kind": "other_pso",
+        "recipient_name": "A",
+        "recipient_organization": "Another PSO",
+        "purpose": "Joint review",
+        "description": "One event and its analysis",
+        "disclosed_on": today().isoformat(),
+        "identified_providers": "clinician: Dr Jane Roe",
+        "authorizations": f"clinician: Dr Jane Roe | Jane Roe | {days_ago(9)} | this event's review | HR file 12",
+    }
+    client = client_for("pso_admin")
+    refused = client.post(NEW, data)
+    assert "own_authorization" in refused.context["form"].errors["authorizations"][0]
+    data["authorizations"] += f"\norganisation: {p1.name} | CEO | {days_ago(8)} | this event's review | Legal file 3"
+    assert client.post(NEW, data).status_code == 302
+    assert PsoDisclosure.objects.get().conditions["authorizations"][1]["provider"] == p1.slug
