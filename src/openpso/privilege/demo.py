@@ -29,11 +29,16 @@ def seed_privilege(pso: Organization, *, today: dt.date | None = None) -> bool:
     """Write the demo entries for `pso`; False when it already has a disclosure logged."""
     # The actions refuse dates after the real today; a demo anchored later uses the real one.
     today = min(today or timezone.localdate(), timezone.localdate())
-    member = (
-        Organization.objects.filter(network=pso, kind=OrgKind.PROVIDER, memberships__role=Role.SAFETY_MANAGER)
-        .order_by("name")
+    # The member whose safety manager signed up first: the demo's own "manager" login.
+    first = (
+        Membership.objects.filter(
+            role=Role.SAFETY_MANAGER, organization__network=pso, organization__kind=OrgKind.PROVIDER
+        )
+        .order_by("id")
+        .select_related("organization")
         .first()
     )
+    member = first.organization if first else None
     if member is None:
         return False
     with transaction.atomic():

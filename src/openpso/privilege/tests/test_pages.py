@@ -108,6 +108,10 @@ def test_a_safety_manager_answers_a_subpoena_through_the_page(cast, client_for):
     )
     subpoena.refresh_from_db()
     assert subpoena.status == "privilege_asserted"
+    close = {"form": "close", "id": subpoena.pk, f"c{subpoena.pk}-outcome": "quashed"}
+    client.post(url, close | {f"c{subpoena.pk}-outcome_on": today().isoformat()})
+    page = client.get(url).content.decode()
+    assert "Nothing was disclosed: the PSWP stays privileged and confidential" in page
 
 
 def test_another_organisations_subpoena_answers_404(cast, client_for):
