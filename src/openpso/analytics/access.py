@@ -18,13 +18,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from openpso.organizations.models import Organization, OrgKind
-from openpso.organizations.queries import orgs_where, providers_shared_with_system
-from openpso.organizations.roles import Role
-
-PSO_ROLES = [Role.PSO_ANALYST, Role.PSO_ADMIN]
-PROVIDER_ROLES = [Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]
-SYSTEM_ROLES = [Role.SYSTEM_SAFETY_OFFICER]
+from openpso.organizations import queries as organizations
+from openpso.organizations.models import Organization
+from openpso.organizations.queries import providers_shared_with_system, pses_providers_for, pso_staff_psos_for
 
 
 @dataclass(frozen=True)
@@ -35,16 +31,16 @@ class Choice:
 
 
 def psos_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, PSO_ROLES).filter(kind=OrgKind.PSO)
+    return pso_staff_psos_for(user)
 
 
 def providers_for(user: Any) -> QuerySet[Organization]:
     # A provider outside any PSO network has no pool to compare with.
-    return orgs_where(user, PROVIDER_ROLES).filter(kind=OrgKind.PROVIDER, network__isnull=False)
+    return pses_providers_for(user).filter(network__isnull=False)
 
 
 def systems_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, SYSTEM_ROLES).filter(kind=OrgKind.HEALTH_SYSTEM, network__isnull=False)
+    return organizations.systems_for(user).filter(network__isnull=False)
 
 
 def _get(queryset: QuerySet[Organization], slug: str, what: str) -> Organization:

@@ -18,6 +18,7 @@ from collections.abc import Collection
 
 from openpso.lake.models import LakeState
 from openpso.organizations.models import Membership, Organization, OrgKind
+from openpso.organizations.roles import PSES_ROLES, SYSTEM_ROLES
 
 log = logging.getLogger(__name__)
 MEMBER_LIMIT = 100  # provider and health-system dashboards per PSO; about 1 s each on 2 cores
@@ -28,9 +29,8 @@ def members_to_warm(
 ) -> list[Organization]:
     """The health systems, then the providers, of `pso`'s network that someone may open a dashboard of
     (of those in `only`, when given)."""
-    from openpso.analytics.access import PROVIDER_ROLES, SYSTEM_ROLES
 
-    opened = Membership.objects.filter(role__in=[*SYSTEM_ROLES, *PROVIDER_ROLES]).values("organization_id")
+    opened = Membership.objects.filter(role__in=[*SYSTEM_ROLES, *PSES_ROLES]).values("organization_id")
     members = Organization.objects.filter(network=pso, pk__in=opened).select_related("network")
     if only is not None:
         members = members.filter(pk__in=list(only))

@@ -25,15 +25,16 @@ from openpso.organizations.queries import (
     agreement_in_force,
     orgs_where,
     providers_shared_with_system,
+    pso_staff_psos_for,
+    systems_for,
 )
-from openpso.organizations.roles import Role
+from openpso.organizations.roles import PSO_STAFF_ROLES, Role
 
-PSO_STAFF = [Role.PSO_ANALYST, Role.PSO_ADMIN]
 MEMBER_SAFETY_TEAM = [Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]
 REPORTING_ROLES = [Role.REPORTER, Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]
 SENT = [AlertStatus.PUBLISHED, AlertStatus.WITHDRAWN]
 # Roles that may hold some feedback report (auditors read the audit log, not reports).
-REPORT_READERS = [*REPORTING_ROLES, Role.SYSTEM_SAFETY_OFFICER, *PSO_STAFF]
+REPORT_READERS = [*REPORTING_ROLES, Role.SYSTEM_SAFETY_OFFICER, *PSO_STAFF_ROLES]
 
 
 def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
@@ -67,7 +68,7 @@ def network_members(pso: Organization) -> QuerySet[Organization]:
 
 
 def alert_psos_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, PSO_STAFF).filter(kind=OrgKind.PSO)
+    return pso_staff_psos_for(user)
 
 
 def get_alert_pso(user: Any) -> Organization:
@@ -106,10 +107,6 @@ def get_member_target_for_user(user: Any, target_id: int) -> AlertTarget:
 
 
 # --- health system ------------------------------------------------------------------------------
-
-
-def systems_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, [Role.SYSTEM_SAFETY_OFFICER]).filter(kind=OrgKind.HEALTH_SYSTEM)
 
 
 def system_targets_for(user: Any) -> QuerySet[AlertTarget]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openpso.feedback import alerts, queries
 from openpso.feedback.forms import ResponseForm
 from openpso.feedback.models import AlertStatus
+from openpso.organizations.queries import systems_for
 
 
 @login_required
@@ -52,7 +53,7 @@ def member_acknowledge(request: HttpRequest, target_id: int) -> HttpResponse:
 @login_required
 def system_alerts(request: HttpRequest) -> HttpResponse:
     """Affiliates' responses to alerts, only for affiliates whose agreement shares with the system."""
-    if not queries.systems_for(request.user).exists():
+    if not systems_for(request.user).exists():
         raise Http404("No health-system view for you")
     targets = queries.system_targets_for(request.user).order_by("-alert__published_at", "provider__name")
     rows = [(t.alert, t) for t in targets]

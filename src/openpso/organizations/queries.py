@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from openpso.organizations.models import MemberAgreement, Membership, Organization, OrgKind, Unit
-from openpso.organizations.roles import Role
+from openpso.organizations.roles import PSES_ROLES, PSO_STAFF_ROLES, SYSTEM_ROLES, Role
 from openpso.organizations.timezones import local_date
 
 
@@ -31,6 +31,21 @@ def orgs_where(user: Any, roles: Iterable[str]) -> QuerySet[Organization]:
     if not getattr(user, "is_authenticated", False):
         return Organization.objects.none()
     return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct()
+
+
+def pso_staff_psos_for(user: Any) -> QuerySet[Organization]:
+    """PSOs in which `user` is staff (analyst or administrator)."""
+    return orgs_where(user, PSO_STAFF_ROLES).filter(kind=OrgKind.PSO)
+
+
+def pses_providers_for(user: Any) -> QuerySet[Organization]:
+    """Providers in whose PSES `user` works (safety manager, PSES committee)."""
+    return orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
+
+
+def systems_for(user: Any) -> QuerySet[Organization]:
+    """Health systems in which `user` is a safety officer."""
+    return orgs_where(user, SYSTEM_ROLES).filter(kind=OrgKind.HEALTH_SYSTEM)
 
 
 def reporting_providers_for(user: Any) -> QuerySet[Organization]:

@@ -1,4 +1,5 @@
-"""Roles a person holds in one organisation, and which of them the law treats as PSES roles."""
+"""Roles a person holds in one organisation, and the sets of them the policy speaks of (defined once:
+every app asks `organizations.queries` for "organisations of kind K where the user holds one of R")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ ROLE_KINDS: dict[str, set[str]] = {
 # Roles that work inside a provider's Patient Safety Evaluation System (42 CFR 3.20) and
 # therefore read identified event reports of that provider.
 PSES_ROLES = {Role.SAFETY_MANAGER, Role.PSES_COMMITTEE}
+
+# The PSO's own staff: they work with the pool, the inbox, alerts and feedback of their PSO.
+PSO_STAFF_ROLES = {Role.PSO_ANALYST, Role.PSO_ADMIN}
+
+# Roles held in a health system that oversee its affiliates.
+SYSTEM_ROLES = {Role.SYSTEM_SAFETY_OFFICER}
 
 # Every role but the frontline reporter must use TOTP (issue 2; 42 CFR 3.106 security).
 MFA_EXEMPT_ROLES = {Role.REPORTER}

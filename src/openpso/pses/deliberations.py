@@ -21,7 +21,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from openpso.audit.trail import record
-from openpso.pses import justculture, queries
+from openpso.organizations.queries import pses_providers_for
+from openpso.pses import justculture
 from openpso.pses.models import SafetyEvent, TimelineEntry, TimelineKind
 from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.pswp import ledger
@@ -42,7 +43,7 @@ class DeliberationInvalid(ValueError):
 
 def _all_for(user: Any) -> QuerySet[Deliberation]:
     # The PSES roles of the provider, exactly as for its events (pses.queries).
-    providers = queries.pses_providers_for(user)
+    providers = pses_providers_for(user)
     result: QuerySet[Deliberation] = Deliberation.objects.filter(provider__in=providers)
     return result.select_related("author", "event")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, Unit
+from openpso.organizations.queries import pses_providers_for
 from openpso.organizations.roles import PSES_ROLES
 from openpso.pses import queries
 from openpso.pses.actions import ADDENDUM_MAX, TITLE_MAX
@@ -57,7 +58,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        providers = queries.pses_providers_for(user)
+        providers = pses_providers_for(user)
         provider_field: Any = self.fields["provider"]
         provider_field.queryset = providers
         unit_field: Any = self.fields["unit"]
@@ -137,7 +138,7 @@ class BulkForm(forms.Form):
         fields: Any = self.fields
         fields["events"].choices = []
         fields["events"].valid_value = lambda value: True  # checked against the user's events in `bulk`
-        providers = queries.pses_providers_for(user)
+        providers = pses_providers_for(user)
         members = get_user_model().objects.filter(
             memberships__organization__in=providers, memberships__role__in=list(PSES_ROLES)
         )

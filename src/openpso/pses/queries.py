@@ -20,16 +20,11 @@ from django.utils import timezone
 
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
-from openpso.organizations.queries import orgs_where
+from openpso.organizations.queries import orgs_where, pses_providers_for
 from openpso.organizations.roles import PSES_ROLES, Role
 from openpso.pses.ids import dashed, id_prefix
 from openpso.pses.models import ClockRule, EventReportLink, EventStatus, Notification, SafetyEvent, SavedFilter
 from openpso.reporting.models import EventReport
-
-
-def pses_providers_for(user: Any) -> QuerySet[Organization]:
-    """Providers in whose PSES `user` works."""
-    return orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
 
 
 def managed_providers_for(user: Any) -> QuerySet[Organization]:

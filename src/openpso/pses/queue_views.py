@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from openpso.audit.trail import record
+from openpso.organizations.queries import pses_providers_for
 from openpso.pses import bulk, clock_outcomes, forms, queries
 from openpso.pses.actions import PsesInvalid
 from openpso.pses.models import SavedFilter
@@ -66,7 +67,7 @@ def queue_context(request: HttpRequest, data: QueryDict | None) -> dict[str, Any
 def record_text_search(request: HttpRequest, *, matched: int) -> None:
     """A search by words decrypts narratives (PSWP) to match them: a use, logged (42 CFR
     3.206; invariant 3) by count and providers only — never the words (invariant 4)."""
-    providers = sorted(queries.pses_providers_for(request.user).values_list("pk", flat=True))
+    providers = sorted(pses_providers_for(request.user).values_list("pk", flat=True))
     record(
         actor=request.user,
         action="queue.text_searched",
@@ -81,7 +82,7 @@ def record_text_search(request: HttpRequest, *, matched: int) -> None:
 @login_required
 @require_POST
 def saved_filter_save(request: HttpRequest) -> HttpResponse:
-    if not queries.pses_providers_for(request.user).exists():
+    if not pses_providers_for(request.user).exists():
         raise Http404("No safety queue for you")
     form = forms.SavedFilterForm(request.POST, prefix="save")
     if not form.is_valid():
@@ -133,7 +134,7 @@ def saved_filter_delete(request: HttpRequest) -> HttpResponse:
 @require_POST
 def queue_bulk(request: HttpRequest) -> HttpResponse:
     """Assign or close the ticked events, one by one through the single-event actions."""
-    if not queries.pses_providers_for(request.user).exists():
+    if not pses_providers_for(request.user).exists():
         raise Http404("No safety queue for you")
     form = forms.BulkForm(request.POST, user=request.user, prefix="bulk")
     back = request.POST.get("back", "")

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from openpso.organizations.queries import pses_providers_for
 from openpso.pses import queries
 from openpso.pses.clock_outcomes import outcomes_for, with_outcomes
 from openpso.pses.clocks import RANK_LABELS, Clock, clocks_for_report, harm_rank
@@ -141,9 +142,7 @@ def _searched(reports: QuerySet[EventReport], raw: str, words: str) -> list[Even
 
 def _rows(user: Any, reports: Iterable[EventReport], filters: QueueFilters, now: dt.datetime) -> list[QueueRow]:
     rules: dict[int, list[ClockRule]] = defaultdict(list)
-    for rule in ClockRule.objects.filter(provider__in=queries.pses_providers_for(user), active=True).select_related(
-        "provider"
-    ):
+    for rule in ClockRule.objects.filter(provider__in=pses_providers_for(user), active=True).select_related("provider"):
         rules[rule.provider_id].append(rule)
 
     rows = []

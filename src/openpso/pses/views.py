@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.organizations.queries import pses_providers_for
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import actions, forms, queries, queue_views, timeline
 from openpso.pses.actions import PsesInvalid
@@ -33,7 +34,7 @@ def _event_url(event: SafetyEvent, anchor: str = "") -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     """GET: the coded filters in the URL (or ?saved=id); POST: a search with words, which
     must stay out of URLs and access logs (see `queue_views`)."""
-    providers = queries.pses_providers_for(request.user)
+    providers = pses_providers_for(request.user)
     if not providers.exists():
         raise Http404("No safety queue for you")
     for provider in providers:

@@ -11,16 +11,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from openpso.organizations.models import Organization, OrgKind
-from openpso.organizations.queries import orgs_where
-from openpso.organizations.roles import PSES_ROLES, Role
+from openpso.organizations.models import Organization
+from openpso.organizations.queries import orgs_where, pses_providers_for
+from openpso.organizations.roles import Role
 from openpso.pswp.models import Disclosure, ExternalReport, ProviderAuthorization, PsesPolicy
 from openpso.reporting.models import EventReport
-
-
-def pses_providers_for(user: Any) -> QuerySet[Organization]:
-    """Providers in whose PSES `user` works (safety manager, PSES committee)."""
-    return orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
 
 
 def get_pses_provider_for_user(user: Any, slug: str) -> Organization:

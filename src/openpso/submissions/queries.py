@@ -18,13 +18,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from openpso.organizations.models import Organization, OrgKind
-from openpso.organizations.queries import orgs_where, providers_shared_with_system
+from openpso.organizations.queries import orgs_where, providers_shared_with_system, pso_staff_psos_for, systems_for
 from openpso.organizations.roles import Role
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Question, Submission
-
-PSO_INBOX_ROLES = [Role.PSO_ANALYST, Role.PSO_ADMIN]
 
 
 def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
@@ -77,7 +75,7 @@ def provider_submissions(provider_ids: Any) -> QuerySet[Submission]:
 
 
 def inbox_psos_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, PSO_INBOX_ROLES).filter(kind=OrgKind.PSO)
+    return pso_staff_psos_for(user)
 
 
 def inbox_for(user: Any) -> QuerySet[Submission]:
@@ -103,10 +101,6 @@ def versions_of(submission: Submission) -> QuerySet[Submission]:
 
 
 # --- health system -------------------------------------------------------------------------
-
-
-def systems_for(user: Any) -> QuerySet[Organization]:
-    return orgs_where(user, [Role.SYSTEM_SAFETY_OFFICER]).filter(kind=OrgKind.HEALTH_SYSTEM)
 
 
 def system_submissions_for(user: Any) -> QuerySet[Submission]:

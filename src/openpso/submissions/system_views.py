@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openpso.organizations.models import Organization
+from openpso.organizations.queries import systems_for
 from openpso.submissions import queries, threads
 from openpso.submissions.display import category_labels
 from openpso.submissions.inbox_views import _detail_context
@@ -18,7 +19,7 @@ PAGE = 50
 
 
 def _systems(request: HttpRequest) -> list[Organization]:
-    systems = list(queries.systems_for(request.user))
+    systems = list(systems_for(request.user))
     if not systems:
         raise Http404("No health system for you")
     return systems

@@ -11,6 +11,7 @@ from django import template
 
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
+from openpso.organizations.queries import pses_providers_for
 from openpso.pses import queries
 from openpso.pses.clocks import DEATH, HARM_LABELS, Clock
 from openpso.pses.forms import EventNewForm
@@ -31,7 +32,7 @@ def _user(context: Any) -> Any:
 def pses_nav(context: Any) -> dict[str, Any]:
     """Queue and notifications links (with the unread count) for PSES roles."""
     user = _user(context)
-    show = user is not None and queries.pses_providers_for(user).exists()
+    show = user is not None and pses_providers_for(user).exists()
     return {"show": show, "unread": queries.unread_count(user) if show else 0}
 
 
