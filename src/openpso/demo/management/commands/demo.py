@@ -22,6 +22,7 @@ from openpso.lake.refresh import RefreshSummary, refresh_lake
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
 from openpso.privilege.demo import seed_privilege
+from openpso.pswp.demo import seed_obligations
 
 
 def _date(value: str) -> dt.date:
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             seed_compliance(pso, today=options["today"])
             seed_feedback(pso, today=options["today"])  # issue 7: one safety alert, two members answered
             seed_privilege(pso, today=options["today"])  # issue 15: a PSO disclosure, a subpoena, a breach
+            seed_obligations(pso, today=options["today"])  # issue 15: a state report from original records
         self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:
