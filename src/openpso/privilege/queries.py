@@ -11,19 +11,24 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from openpso.compliance.queries import get_administered_pso, network_providers
+from openpso.compliance.queries import administered_psos, get_administered_pso, network_providers
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 from openpso.privilege.models import Breach, BreachNotification, PsoDisclosure, Subpoena
 
-__all__ = ["get_administered_pso", "network_providers"]
+__all__ = ["administered_psos", "get_administered_pso", "network_providers"]
+
+
+def managed_providers(user: Any) -> QuerySet[Organization]:
+    """Providers whose safety manager `user` is."""
+    return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER).order_by("name")
 
 
 def get_managed_provider(user: Any, slug: str) -> Organization:
     """A provider whose safety manager `user` is, else 404."""
     try:
-        return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER).get(slug=slug)
+        return managed_providers(user).get(slug=slug)
     except Organization.DoesNotExist:
         raise Http404("No such provider") from None
 

@@ -4,6 +4,7 @@ from openpso.privilege import views
 
 app_name = "privilege"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("pso/disclosures/", views.pso_disclosures, name="pso-disclosures"),
     path("pso/disclosures/new/", views.pso_disclosure_new, name="pso-disclosure-new"),
     path("pso/accounting/", views.pso_accounting, name="pso-accounting"),

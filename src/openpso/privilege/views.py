@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -46,6 +46,16 @@ def _apply(form: FieldErrorsForm, call: Callable[..., object]) -> bool:
 
 def _target(request: HttpRequest, name: str, pk: int) -> bool:
     return request.method == "POST" and request.POST.get("form") == name and request.POST.get("id") == str(pk)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the menu's "Privilege" leads: the registers this person keeps, or 404."""
+    psos = list(queries.administered_psos(request.user))
+    providers = list(queries.managed_providers(request.user))
+    if not psos and not providers:
+        raise Http404("No such page")
+    return render(request, "privilege/index.html", {"psos": psos, "providers": providers})
 
 
 # --- The PSO's disclosure log and accounting -------------------------------------------------

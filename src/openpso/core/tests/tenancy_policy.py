@@ -67,6 +67,7 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "compliance:disclosure-new": {"pso_admin", "admin_pso2"},
     "compliance:assessment-new": {"pso_admin", "admin_pso2"},
     # The PSO's own disclosure log, HIPAA accounting, subpoenas and breaches (issue 15 items 5-6).
+    "privilege:index": {"pso_admin", "admin_pso2", "safety_manager", "manager_p2"},
     "privilege:pso-disclosures": {"pso_admin", "admin_pso2"},
     "privilege:pso-disclosure-new": {"pso_admin", "admin_pso2"},
     "privilege:pso-accounting": {"pso_admin", "admin_pso2"},

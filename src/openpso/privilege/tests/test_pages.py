@@ -176,3 +176,13 @@ def test_a_disclosure_under_provider_authorisations_needs_the_members_own(cast, 
     data["authorizations"] += f"\norganisation: {p1.name} | CEO | {days_ago(8)} | this event's review | Legal file 3"
     assert client.post(NEW, data).status_code == 302
     assert PsoDisclosure.objects.get().conditions["authorizations"][1]["provider"] == p1.slug
+
+
+def test_the_menu_leads_each_keeper_to_their_own_registers(cast, client_for):
+    body = client_for("safety_manager").get(reverse("privilege:index")).content.decode()
+    assert reverse("privilege:subpoenas", kwargs={"provider": "t-p1"}) in body
+    assert "t-p2" not in body
+    assert (
+        reverse("privilege:pso-disclosures") in client_for("pso_admin").get(reverse("privilege:index")).content.decode()
+    )
+    assert client_for("pses_committee").get(reverse("privilege:index")).status_code == 404
