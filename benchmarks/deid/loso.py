@@ -38,6 +38,9 @@ KNOBS: tuple[tuple[str, str, tuple[float, ...]], ...] = (
     ("people", "LOWER_FIRST_NAME_MAX", (3.5, 4.0, 4.5)),
     ("people", "LOWER_SURNAME_MAX", (3.0, 3.5, 4.0)),
     ("places", "STRONG_CUE_TOWN_MAX", (3.5, 4.5, 5.0)),
+    ("people", "CAPS_FULL_NAME_MAX", (3.5, 4.0, 4.5)),
+    ("people", "SPELLED_NAME_MAX", (4.5, 5.0, 5.5)),
+    ("places", "FOREIGN_TOWN_MAX", (3.0, 3.3, 3.6, 4.0)),
 )
 
 

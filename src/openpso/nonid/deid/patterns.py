@@ -47,6 +47,8 @@ _DATE_SHAPES = re.compile(
             # Jul 22, July 22nd 2019, Jul-22, Jul 22 '19, July of 2019, July 2019, mid-July
             rf"\b{_MON}(?:-|\s+)(?:the\s+)?{_DAY}{_ORD}?(?:(?:,|\s)\s*(?:{_YEAR4}|'\d\d))?(?![\d:])",
             rf"\b{_MON}(?:,?\s+|\s+of\s+|-){_YEAR4}\b",
+            # Oct '98, Sept ’04: a month and a two-digit year with its apostrophe
+            rf"\b{_MON}\s*['’]\d\d(?![\d'’])",
             # 07/2019, 7/19 is handled below; 2019-07 (a month of a year)
             rf"(?<![\d/.\-])(?:0?[1-9]|1[0-2])/{_YEAR4}(?![\d/])",
         )
@@ -91,10 +93,18 @@ _ORDINAL_DAY = re.compile(
     r"|intercostal|nerve|percentile|and\s+\d|or\s+\d|[-–]\s*\d))",
     _I,
 )
+# A holiday is a date element (the day of a year). Capitalised, or in any case where the
+# words can be nothing else ("xmas eve", "new year's day" in a note typed in lower case).
 _HOLIDAY = re.compile(
     r"\b(?:Christmas(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Eve|Day))?|Easter(?:\s+Sunday)?"
     r"|Halloween|Independence\s+Day|Memorial\s+Day|Labor\s+Day|Veterans\s+Day|Valentine'?s\s+Day|Fourth\s+of\s+July)\b"
 )
+_HOLIDAY_ANY_CASE = re.compile(
+    r"\b(?:x-?mas|christmas)(?:\s+(?:eve|day))?\b|\bnew\s+year['’]?s\s+(?:eve|day)\b|\bthanksgiving\s+day\b"
+    r"|\bfourth\s+of\s+july\b|\bjuly\s+4th\b|\bhalloween\b",
+    _I,
+)
+_HOLIDAY_WORDS = ("xmas", "x-mas", "christmas", "new year", "thanksgiving", "july", "halloween")
 _UNIT_AFTER = (
     r"(?!\s*(?:mg|mcg|µg|ug|g|gm|grams?|kg|lbs?|ml|mL|cc|l|units?|u|iu|meq|mmol|mm|cm|m|ft|in|%|/|x\b|mg/|"
     r"calories|kcal|hrs?\b|hours|minutes|mins?|seconds|secs?|patients|beds|cases|events|reports|steps|times))"
@@ -134,6 +144,9 @@ def dates(text: str) -> list[Span]:
             found.append(Span(m.start(), m.end(), "DATE", "month-day"))
     found += [Span(m.start(1), m.end(1), "DATE", "ordinal-day") for m in _ORDINAL_DAY.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "holiday") for m in _HOLIDAY.finditer(text)]
+    folded = text.lower()
+    if any(word in folded for word in _HOLIDAY_WORDS):  # a cheap test first: most notes name no holiday
+        found += [Span(m.start(), m.end(), "DATE", "holiday") for m in _HOLIDAY_ANY_CASE.finditer(text)]
     found += [Span(m.start(), m.end(), "DATE", "birth-year") for m in _BIRTH_YEAR.finditer(text)]
     return found
 
@@ -213,6 +226,27 @@ _PHONE_LOCAL = re.compile(
 # "555-0147" with no area code and no cue: three digits, a dash, four digits is how a local
 # number is written; ranges of values have a dash too but not this shape ("100-110", "0700-1900").
 _PHONE_SEVEN = re.compile(r"(?<![\w\-/.:])[2-9]\d{2}-\d{4}(?![\w\-/:]|\.\d)")
+# Numbers in other countries' groupings ("0612 44 87 10", "+44 (0)20 7946 0958"): a plus and a
+# country code, or a phone word just before, and at least seven digits in groups.
+_PHONE_GROUPS = r"\(?\d[\d\h().\-]{5,20}\d(?:\h?(?:x|ext\.?)\h?\d{1,5})?"
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}[\h.\-]?" + _PHONE_GROUPS + r"(?![\w\-]|\.\d)")
+_PHONE_CUED = re.compile(
+    r"\b(?:phone|tel|telephone|cell|cellphone|mobile|fax|desk|pager|call\h+(?:me\h+)?(?:at|on)"
+    r"|reach\h+(?:me\h+)?(?:at|on)|text\h+(?:me\h+)?(?:at|on)|messages\h+to|answering\h+at)\h?[:#]?\h{0,3}"
+    r"(" + _PHONE_GROUPS + r")(?![\w\-/:]|\.\d)",
+)
+# The same written before its kind: "0612 44 87 10 office", "(555) 201 4477 mobile". The kind
+# word is looked for first and the number just before it, which is cheaper than trying a number
+# at every digit.
+_PHONE_KIND = re.compile(r"\b(?:office|fax|mobile|cell|home|work)\b")
+_PHONE_BEFORE_KIND = re.compile(r"(?<![\w+\-/.:])\+?(" + _PHONE_GROUPS + r")\h?-?\h?$")
+
+
+def _phone_digits(value: str) -> bool:
+    """Seven to fifteen digits (ITU E.164's longest), so scores, doses and times stay."""
+    return 7 <= sum(ch.isdigit() for ch in value) <= 15
+
+
 _EXTENSION = re.compile(
     r"\b(?:ext|extension|x|pager|beeper|pgr|pg|vocera|spectralink|phone|tel|cell|fax)\.?\s*(?:#|no\.?|number)?\s*:?\s*"
     r"(\d{3,6})(?![\d\-.:/]|\s*(?:mg|ml|units|%))",
@@ -232,11 +266,39 @@ _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2
 _IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b", _I)
 
 
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """A number's end without the spaces, full stops or brackets it may have taken at its end."""
+    while end > start and text[end - 1] in " \t.-(":
+        end -= 1
+    return end
+
+
 def contacts(text: str) -> list[Span]:
     found = [Span(m.start(), m.end(), "PHONE", "phone") for m in _PHONE.finditer(text)]
     found += [Span(m.start(), m.end(), "PHONE", "phone-local") for m in _PHONE_LOCAL.finditer(text)]
     found += [Span(m.start(), m.end(), "PHONE", "phone-local") for m in _PHONE_SEVEN.finditer(text)]
     found += [Span(m.start(), m.end(), "PHONE", "phone") for m in _PHONE_BRACKETED.finditer(text)]
+    if "+" in text:
+        found += [
+            Span(m.start(), _trimmed_end(text, m.start(), m.end()), "PHONE", "phone-grouped")
+            for m in _PHONE_INTERNATIONAL.finditer(text)
+            if _phone_digits(m.group())
+        ]
+    # The cue words are matched in the lower-cased text (same offsets), which runs faster than a
+    # case-blind pattern; where lowering changes the length ("İ"), in the text as written.
+    folded = text.lower()
+    if len(folded) != len(text):
+        folded = text
+    found += [
+        Span(m.start(1), _trimmed_end(text, m.start(1), m.end(1)), "PHONE", "phone-grouped")
+        for m in _PHONE_CUED.finditer(folded)
+        if _phone_digits(m.group(1))
+    ]
+    for kind in _PHONE_KIND.finditer(folded):
+        number = _PHONE_BEFORE_KIND.search(text, max(0, kind.start() - 32), kind.start())
+        if number and _phone_digits(number.group(1)):
+            start = number.start() if text[number.start()] == "+" else number.start(1)
+            found.append(Span(start, _trimmed_end(text, start, number.end(1)), "PHONE", "phone-grouped"))
     found += [Span(m.start(1), m.end(1), "PHONE", "extension") for m in _EXTENSION.finditer(text)]
     found += [Span(m.start(), m.end(), "EMAIL", "email") for m in _EMAIL.finditer(text)]
     for m in _URL.finditer(text):
@@ -392,17 +454,35 @@ _ZIP = re.compile(
     r"|(?<=\b(?:zip|zipcode|zip\scode|postal\scode)\s)\d{5}(?:-\d{4})?\b"
     r"|(?<=\b(?:zip|zipcode):\s)\d{5}(?:-\d{4})?\b"
 )
+# After a postal-code label any country's shape counts: "zip code is 0216", "Postcode: 7412 SL",
+# "postal code K1A 0B1", "ZIP: 394 13".
+_POSTAL_CUED = re.compile(
+    r"(?<=\b(?i:zip|zipcode|zip\h+code|postal\h+code|postcode|post\h+code)(?:\h*:|\h+(?i:is|was))?\h{1,3})"
+    r"(?:\p{Lu}\d\p{Lu}\h?\d\p{Lu}\d|\d{3,5}(?:[\h\-]\d{2,4}|\h\p{Lu}{2})?)(?![\w\-])"
+)
+
+
+_POSTAL_WORDS = ("zip", "postal", "postcode", "post code")
+_LEADING_NUMBER = re.compile(r"(?<![\w\-/.:,])\d{1,6}\h$")
 
 
 def addresses(text: str) -> list[Span]:
     found: list[Span] = []
     for m in _STREET.finditer(text):
-        end = m.end()
+        start, end = m.start(), m.end()
+        lead = _LEADING_NUMBER.search(text, max(0, start - 8), start)
+        if lead:
+            start = lead.start()  # "0896 69 Farnell St": a building or box number before the house number
         tail = _TOWN_TAIL.match(text, end)
         if tail:
             end = tail.end()
-        found.append(Span(m.start(), end, "ADDRESS", "street"))
+        found.append(Span(start, end, "ADDRESS", "street"))
     found += [Span(m.start(), m.end(), "ADDRESS", "zip") for m in _ZIP.finditer(text)]
+    folded = text.lower()
+    if any(
+        word in folded for word in _POSTAL_WORDS
+    ):  # the look-behind is tried at every position: only where a label is
+        found += [Span(m.start(), m.end(), "ADDRESS", "zip") for m in _POSTAL_CUED.finditer(text)]
     return found
 
 

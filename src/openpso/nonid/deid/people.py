@@ -32,6 +32,9 @@ RELATIVE_NAME_MAX = 6.2  # a capitalised first name after a relative ("Son Mark"
 RELATIVE_NAME_MAX_PLAIN = 5.5  # the same in lower case or in capitals, where case says less
 LOWER_FIRST_NAME_MAX = 4.0  # a lower-case first name after dr/rn/pt ("rn marisela")
 LOWER_SURNAME_MAX = 3.5  # a lower-case surname there ("dr. pellegrino")
+# Added for issue 14 items 1-3 while reading the dev set's remaining misses, so also tuned on it.
+CAPS_FULL_NAME_MAX = 4.0  # each word of a first name + surname after PT in capitals ("PT ELLIOTT VANCE")
+SPELLED_NAME_MAX = 5.0  # a name spelled out by an e-mail address or "my name is", unless commoner ("will.h@")
 
 _TITLES_STAFF = frozenset(
     {"dr", "doctor", "nurse", "prof", "professor", "ofc", "officer", "det", "sgt", "tpr", "trooper", "lt", "capt", "fr"}
@@ -269,10 +272,30 @@ def _after(
     titled = title and not (upper and tokens[i].lower in _PATIENT_CUES)
     if relative and _relative_first_name(first, upper=upper):
         pass  # "DTR OPAL", "Son Mark": a relative's first name, even one that is also a word
+    elif upper and kind == "PATIENT" and _full_name_in_capitals(tokens, j, text):
+        pass  # "PT ELLIOTT VANCE." : a first name and a surname, both uncommon as words
     elif not _could_start_name(first, titled=titled):
         return None
     _, hi = _extend_run(tokens, j, text, upper=upper)
     return Span(tokens[j].start, tokens[hi - 1].end, kind, "title-role")
+
+
+def _full_name_in_capitals(tokens: list[_Token], j: int, text: str) -> bool:
+    """Whether tokens[j] and the next are a first name and a surname ("PT ELLIOTT VANCE"), where
+    capitals say nothing and a single rare-ish name is as often a verb ("PT COURSED")."""
+    if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] != " ":
+        return False
+    first, last = tokens[j].lower, tokens[j + 1].lower.removesuffix("'s")
+    if first in lexicon.common_word_names() or any(
+        w in lexicon.drugs() or w in lexicon.not_names() for w in (first, last)
+    ):
+        return False
+    return (
+        first in lexicon.census_first_names()
+        and lexicon.zipf(first) < CAPS_FULL_NAME_MAX
+        and last in lexicon.last_names()
+        and lexicon.zipf(last) < CAPS_FULL_NAME_MAX
+    )
 
 
 def _relative_first_name(token: _Token, *, upper: bool) -> bool:
@@ -365,6 +388,39 @@ _NICKNAME = re.compile(
 )
 
 
+# A person giving their name, in any case: "my name is lena andersson", "Name: Tomas Ek",
+# "call me Bea", "this is Orla". Up to three words, each a name from the lists or a word English does not use.
+_SELF_NAMED = re.compile(
+    r"(?i:\b(?:my\h+name\h+is|my\h+name's|name\h*:|call\h+me|i\h+am\h+called|this\h+is)(?:\h+|(?<=:)))"
+    r"\b(\p{L}[\p{L}'’\-]+(?:\h+(?:\p{L}\.?\h+)?\p{L}[\p{L}'’\-]+){0,2})"
+)
+
+
+_SELF_NAMED_WORDS = ("name", "call me", "this is", "called")
+
+
+def _self_named(text: str) -> list[Span]:
+    found: list[Span] = []
+    folded = text.lower()
+    if not any(word in folded for word in _SELF_NAMED_WORDS):
+        return found  # a cheap test first: the pattern would be tried at every word
+    for m in _SELF_NAMED.finditer(text):
+        words = list(re.finditer(r"\p{L}[\p{L}'’\-]*", m.group(1)))
+        taken = []
+        for w in words:
+            lower = w.group().lower()
+            if lower in _CUE_WORDS or lower in lexicon.drugs() or lower in lexicon.not_names():
+                break
+            if len(lower) > 1 and not (
+                (census_name(lower) and lexicon.zipf(lower) < SPELLED_NAME_MAX) or lexicon.zipf(lower) < 3.0
+            ):
+                break
+            taken.append(w)
+        if taken and len(taken[0].group()) > 1:
+            found.append(Span(m.start(1) + taken[0].start(), m.start(1) + taken[-1].end(), "PERSON", "self-named"))
+    return found
+
+
 def _nicknames(text: str) -> list[Span]:
     found: list[Span] = []
     for m in _NICKNAME.finditer(text):
@@ -372,6 +428,117 @@ def _nicknames(text: str) -> list[Span]:
         quoted = text[m.start(1) - 1 : m.start(1)] in ('"', "“", "'", "‘")
         if quoted or census_name(word.lower()) or lexicon.zipf(word.lower()) < 3.0:
             found.append(Span(m.start(1), m.end(1), "PERSON", "nickname"))
+    return found
+
+
+# "Family (gwen and ray) at bedside", "visitors (Otto, Lise)": first names listed in brackets
+# after a word for relatives, in any case.
+_FAMILY_BEFORE_BRACKET = re.compile(
+    r"\b(?i:family|relatives|children|kids|visitors|parents|siblings|daughters|sons|grandchildren|grandkids)\h*$"
+)
+_BRACKETED_LIST = re.compile(r"([^()\n]{2,60})\)")
+_LIST_SEPARATOR = re.compile(r"\h*(?:,\h*(?:and\h+|&\h*)?|\h(?:and|&)\h|/)\h*", re.IGNORECASE)
+
+
+def _family_lists(text: str) -> list[Span]:
+    found: list[Span] = []
+    at = text.find("(")
+    while at >= 0:  # each bracket, then the word before it: cheaper than a pattern tried at every word
+        m = _BRACKETED_LIST.match(text, at + 1)
+        at = text.find("(", at + 1)
+        if not m or not _FAMILY_BEFORE_BRACKET.search(text, max(0, m.start() - 20), m.start() - 1):
+            continue
+        inner, base = m.group(1), m.start(1)
+        pieces: list[tuple[int, int]] = []
+        piece_start = 0
+        for sep in [*_LIST_SEPARATOR.finditer(inner), None]:
+            end = sep.start() if sep else len(inner)
+            pieces.append((piece_start, end))
+            piece_start = sep.end() if sep else end
+        if len(pieces) < 2:
+            continue  # "family (daughter)": one word in brackets is as often a relation as a name
+        tokens = [
+            _Token(base + a, base + b, inner[a:b], inner[a:b].lower(), inner[a : a + 1].isupper(), False, "")
+            for a, b in pieces
+        ]
+        if all(WORD.fullmatch(t.text) and _lower_name(t, relative=True) for t in tokens):
+            found += [Span(t.start, t.end, "PERSON", "relative") for t in tokens]
+    return found
+
+
+# Credentials written with full stops ("M.D.", "R.N.", "Pharm.D."), which the word tokens split
+# into letters: the name before ", M.D." signs as "Smith, MD" does.
+_DOTTED_CREDENTIAL = re.compile(
+    r",?\h{1,2}(?:M\.\h?D|D\.\h?O|R\.\h?N|N\.\h?P|P\.\h?A|Ph\.\h?D|D\.\h?D\.\h?S|Pharm\.\h?D|R\.\h?Ph|L\.\h?P\.\h?N"
+    r"|C\.\h?N\.\h?A|C\.\h?R\.\h?N\.\h?A)\.(?!\p{L})",
+    re.IGNORECASE,
+)
+
+
+def _dotted_credentials(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
+    found: list[Span] = []
+    ends = {token.end: i for i, token in enumerate(tokens)}
+    for m in _DOTTED_CREDENTIAL.finditer(text):
+        j = ends.get(m.start())
+        if j is None:
+            continue
+        last = tokens[j]
+        if upper or last.text.isupper():
+            if not _could_start_name(last, titled=True):
+                continue
+        elif not (last.capitalised and _name_like(last)) or _is_cue(last):
+            continue
+        lo, _ = _extend_run(tokens, j, text, upper=upper)
+        before = tokens[lo - 1] if lo > 0 else None
+        if (
+            before is not None
+            and text[before.end : tokens[lo].start] == " "
+            and before.lower in lexicon.census_first_names()
+            and (before.capitalised or upper)
+            and not _is_cue(before)
+        ):
+            lo -= 1  # the signer's first name, common as it may be ("GORDON")
+        found.append(Span(tokens[lo].start, last.end, "STAFF", "suffix-role"))
+    return found
+
+
+# An address's local part ("gwen.okafor@…", "rajesh_iyer@…") spells its owner's name, and the
+# note often calls the same person by it elsewhere, in any case ("call rajesh at …").
+_EMAIL_LOCAL = re.compile(r"(?<![\w.%+\-])([\w.%+\-]+)@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_LOCAL_PART = re.compile(r"\p{L}{3,}")
+
+
+def _email_names(text: str) -> list[Span]:
+    """Every mention of a name that an e-mail address in the note is made of."""
+    if "@" not in text:
+        return []  # most notes: skip a pattern that would try every word
+    pieces: set[str] = set()
+    for m in _EMAIL_LOCAL.finditer(text):
+        parts = _LOCAL_PART.findall(m.group(1))
+        for part in parts:
+            lower = part.lower()
+            if lower in _CUE_WORDS or lower in lexicon.not_names() or lower in lexicon.drugs():
+                continue
+            frequency = lexicon.zipf(lower)
+            # A first name unless a very common word ("will"); a surname when rare; a word no
+            # list knows only in a "first.last" address ("rajesh.iyer@", not "refills@" or "unit.mgr@").
+            if lower in lexicon.first_names():
+                taken = frequency < SPELLED_NAME_MAX
+            elif lower in lexicon.last_names():
+                taken = frequency < 3.5
+            else:
+                taken = len(parts) >= 2 and len(lower) >= 4 and frequency < 3.0
+            if taken:
+                pieces.add(lower)
+    found: list[Span] = []
+    upper = is_upper_text(text)
+    for piece in pieces:
+        pattern = re.compile(r"(?<![\p{L}\d.@_\-])" + re.escape(piece) + r"(?![\p{L}\d@_\-]|\.\p{L})", re.IGNORECASE)
+        found += [
+            Span(m.start(), m.end(), "PERSON", "email-name")
+            for m in pattern.finditer(text)
+            if upper or not (m.group().isupper() and len(piece) <= 4)  # "AMA" in ordinary text: an abbreviation
+        ]
     return found
 
 
@@ -426,9 +593,13 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
                 if (prior.capitalised or upper) and _name_like(prior):
                     lo, _ = _extend_run(tokens, i - 1, text, upper=upper)
                     found.append(Span(tokens[lo].start, prior.end, "PERSON", "relative"))
+    found += _dotted_credentials(tokens, text, upper=upper)
     found += _runs(tokens, text, upper=upper)
+    found += _email_names(text)
+    found += _family_lists(text)
     found += _signatures(text)
     found += _nicknames(text)
+    found += _self_named(text)
     if not upper:
         found += _rare_pairs(tokens, text)
         found += _before_demographics(tokens, text)
