@@ -57,6 +57,30 @@ _NUMBER = re.compile(r"\d+")
 YEAR_NOT_REQUIRED = "year alone (not required)"
 _YEAR_ONLY = re.compile(r"(?:1[89]|20)\d\d")
 _DATE_TYPES = frozenset({"DATE_TIME"})  # Presidio's label; clinical-notes-dev marks a year alone only as a birth year
+# Days of the week are no date element under the engine's policy (issue 14: they stay, as times
+# of day do), so a presidio-synth DATE_TIME that is only a weekday is reported on its own.
+WEEKDAY_NOT_REQUIRED = "day of week (not required)"
+_WEEKDAY_ONLY = re.compile(r"(?i:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?i:day)?")
+# Safe Harbor removes geographic subdivisions smaller than a state; a country or a US state may
+# stay. presidio-synth's GPE mixes them with cities, so those two are reported on their own.
+REGION_NOT_REQUIRED = "country or US state (not required)"
+_PLACE_TYPES = frozenset({"GPE"})
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Cyprus (Greek)"
+
+
+def _regions() -> frozenset[str]:
+    """Country names and US states, lower case, from Faker's English address data (a dependency)."""
+    global _REGIONS
+    if _REGIONS is None:
+        from faker.providers.address.en import Provider as English
+        from faker.providers.address.en_US import Provider as American
+
+        names = [*English.countries, *American.states, "United States", "United Kingdom", "USA", "UK"]
+        _REGIONS = frozenset(name.lower() for name in names)
+    return _REGIONS
+
+
+_REGIONS: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +91,10 @@ class Scope:
     remarks: dict[str, str] = field(default_factory=dict)
 
     def counts(self, label: str) -> bool:
-        return label not in (AGE_NOT_REQUIRED, YEAR_NOT_REQUIRED) and label not in self.excluded
+        return (
+            label not in (AGE_NOT_REQUIRED, YEAR_NOT_REQUIRED, WEEKDAY_NOT_REQUIRED, REGION_NOT_REQUIRED)
+            and label not in self.excluded
+        )
 
 
 SCOPES: dict[str, Scope] = {
@@ -75,14 +102,15 @@ SCOPES: dict[str, Scope] = {
     "openpso-demo": Scope(),
     # Presidio's synthetic set annotates more than Safe Harbor lists: TITLE (job titles) and NRP
     # (nationality, religion, political group) are not identifiers, so they stay out of the
-    # headline. GPE mixes cities (sub-state geography, an identifier) with countries and states
-    # (allowed); it stays in the headline because cities dominate, and is shown on its own row.
+    # headline. GPE mixes cities (sub-state geography, an identifier) with countries and US states
+    # (allowed): a GPE that is a country or a US state is reported on its own row and left out,
+    # the rest stays in. ORGANIZATION stays in: Safe Harbor removes an individual's employer's name.
     "presidio-synth": Scope(
         excluded=frozenset({"TITLE", "NRP"}),
         remarks={
             "TITLE": "not an identifier; out of headline",
             "NRP": "not an identifier; out of headline",
-            "GPE": "in headline; includes countries and states",
+            "GPE": "cities and other places below a state (countries and US states on their own row)",
         },
     ),
     "maude": Scope(),
@@ -93,6 +121,10 @@ def gold_label(span: Span, text: str) -> str:
     """The label a gold span is reported under: its type, or a not-required label (ages ≤ 89, years alone)."""
     if span.type in _DATE_TYPES and _YEAR_ONLY.fullmatch(text[span.start : span.end]):
         return YEAR_NOT_REQUIRED
+    if span.type in _DATE_TYPES and _WEEKDAY_ONLY.fullmatch(text[span.start : span.end].strip()):
+        return WEEKDAY_NOT_REQUIRED
+    if span.type in _PLACE_TYPES and _QUALIFIER.sub("", text[span.start : span.end]).strip().lower() in _regions():
+        return REGION_NOT_REQUIRED
     if span.type == "AGE":
         number = _NUMBER.search(text[span.start : span.end])
         # An age written without digits ("ninety") stays required: we cannot tell, so we ask.

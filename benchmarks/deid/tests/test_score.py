@@ -1,4 +1,15 @@
-from benchmarks.deid.score import AGE_NOT_REQUIRED, SCOPES, YEAR_NOT_REQUIRED, Note, Prediction, Span, Tally, gold_label
+from benchmarks.deid.score import (
+    AGE_NOT_REQUIRED,
+    REGION_NOT_REQUIRED,
+    SCOPES,
+    WEEKDAY_NOT_REQUIRED,
+    YEAR_NOT_REQUIRED,
+    Note,
+    Prediction,
+    Span,
+    Tally,
+    gold_label,
+)
 
 
 def score(note: Note, spans: tuple[Span, ...] = (), *, corpus: str = "openpso-demo", text: str | None = None) -> dict:
@@ -120,3 +131,21 @@ def test_a_gold_year_alone_is_not_required_but_a_full_date_is() -> None:
     assert gold_label(Span(0, 9, "DATE_TIME"), "7/22/2019") == "DATE_TIME"
     assert gold_label(Span(5, 9, "DATE"), "born 1911") == "DATE"  # the dev set marks only birth years
     assert not SCOPES["presidio-synth"].counts(YEAR_NOT_REQUIRED)
+
+
+def test_a_gold_weekday_alone_is_not_required_but_a_weekday_with_a_date_is() -> None:
+    # Days of the week stay under the engine's policy (issue 14), as times of day do.
+    assert gold_label(Span(8, 16, "DATE_TIME"), "Back on Thursday") == WEEKDAY_NOT_REQUIRED
+    assert gold_label(Span(0, 3, "DATE_TIME"), "Sat") == WEEKDAY_NOT_REQUIRED
+    assert gold_label(Span(0, 14, "DATE_TIME"), "Thursday, 3/12") == "DATE_TIME"
+    assert not SCOPES["presidio-synth"].counts(WEEKDAY_NOT_REQUIRED)
+
+
+def test_a_country_or_us_state_is_not_required_but_a_city_is() -> None:
+    # Safe Harbor removes geography below a state only.
+    assert gold_label(Span(0, 7, "GPE"), "Moldova") == REGION_NOT_REQUIRED
+    assert gold_label(Span(0, 7, "GPE"), "vermont") == REGION_NOT_REQUIRED
+    assert gold_label(Span(0, 15, "GPE"), "Moldova (north)") == REGION_NOT_REQUIRED
+    assert gold_label(Span(0, 8, "GPE"), "Chisinau") == "GPE"
+    assert gold_label(Span(0, 7, "LOCATION"), "Moldova") == "LOCATION"  # the dev set's own labels are untouched
+    assert not SCOPES["presidio-synth"].counts(REGION_NOT_REQUIRED)
