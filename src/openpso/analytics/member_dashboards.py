@@ -52,6 +52,7 @@ from openpso.nonid.release import (
     type_group_words,
 )
 from openpso.nonid.suppression import suppress_counts
+from openpso.pswp.labels import release_label
 
 if TYPE_CHECKING:
     from openpso.nonid.models import ExpertDetermination
@@ -367,7 +368,8 @@ def provider_dashboard(
     starts, breaks = _phase_starts([m for m in window if exposure.get(m, 0) > 0], actions)
     phase_note = f" Limits recomputed after actions implemented in {', '.join(breaks)}." if breaks else ""
     dashboard = Dashboard("provider", "Your organisation", period, [], months=months)
-    dashboard.notes.append(release_line(profile, released, determination))
+    dashboard.notes += [release_line(profile, released, determination), str(release_label(profile.id))]
+    dashboard.release = (profile, released, determination)
     dashboard.panels += [
         spc_panel(
             "rate",

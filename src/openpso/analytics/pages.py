@@ -41,8 +41,12 @@ from openpso.analytics.measures import category_labels, label
 from openpso.analytics.panels import NO_DATA, type_words, unit_words
 from openpso.analytics.queries import Scope, events_matching
 from openpso.audit.trail import record
+from openpso.nonid.models import ExpertDetermination
+from openpso.nonid.profiles import Profile
 from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
+from openpso.nonid.release import record_release, release_line, release_profile
 from openpso.organizations.models import Organization
+from openpso.pswp.labels import release_label
 
 DRILL_LIMIT = 200
 
@@ -82,6 +86,9 @@ class Source:
     build: Callable[[Lake, str | None, str | None], Dashboard]
     scope: tuple[Any, ...] = ()
     params: dict[str, str] | None = None  # query parameters that pick the dashboard (the PSO's slug)
+    # The release profile in force and its determination (none for the analyst's own dashboard):
+    # a determination that starts or ends changes the dashboard.
+    release: tuple[str, int | None] | None = None
 
 
 def _pso_source(request: HttpRequest) -> Source:
@@ -109,14 +116,18 @@ def provider_source(provider: Organization) -> Source:
     """The dashboard of `provider`, a member of a PSO network (access is the caller's business)."""
     assert provider.network is not None  # access.providers_for requires a network
     pseudonym = provider_pseudonym(provider)
+    profile, determination = release_profile(provider.network)
     return Source(
         "provider",
         provider,
         provider.network,
         Lake.for_pso(provider.network.slug),
         reverse("analytics:provider", kwargs={"slug": provider.slug}),
-        lambda lake, end, _: provider_dashboard(lake, pseudonym, end_month=end),
+        lambda lake, end, _: provider_dashboard(
+            lake, pseudonym, end_month=end, profile=profile, determination=determination
+        ),
         scope=(pseudonym,),
+        release=_release_key(profile, determination),
     )
 
 
@@ -131,15 +142,23 @@ def system_source(system: Organization) -> Source:
     # (that is the PSO's logged re-identification) nor shows one (issue 14 item 6).
     members = access.affiliates_of(system).values_list("pk", flat=True)  # within the system's network
     affiliates = frozenset(provider_pseudonyms(system.network.pk, members).values())
+    profile, determination = release_profile(system.network)
     return Source(
         "system",
         system,
         system.network,
         Lake.for_pso(system.network.slug),
         reverse("analytics:system", kwargs={"slug": system.slug}),
-        lambda lake, end, _: system_dashboard(lake, affiliates, end_month=end),
+        lambda lake, end, _: system_dashboard(
+            lake, affiliates, end_month=end, profile=profile, determination=determination
+        ),
         scope=tuple(sorted(affiliates)),  # an agreement that changes changes the dashboard
+        release=_release_key(profile, determination),
     )
+
+
+def _release_key(profile: Profile, determination: ExpertDetermination | None) -> tuple[str, int | None]:
+    return (profile.id, determination.pk if determination else None)
 
 
 def _provider_types(lake: Lake) -> list[str]:
@@ -169,9 +188,26 @@ def _choices(source: Source, stamp: str) -> tuple[list[str], list[str]]:
 
 def cached_dashboard(source: Source, stamp: str, end: str | None, kind: str | None) -> Dashboard:
     """The dashboard for this period and provider type, built once per lake state."""
-    return cached(
-        (source.audience, source.org.pk, source.scope, end, kind), stamp, lambda: source.build(source.lake, end, kind)
-    )
+    parts = (source.audience, source.org.pk, source.scope, source.release, end, kind)
+    return cached(parts, stamp, lambda: _build(source, end, kind))
+
+
+def _build(source: Source, end: str | None, kind: str | None) -> Dashboard:
+    """Build a dashboard; a member's or a health system's is a release, recorded once per build
+    (the cache then serves it until the lake, the period or the profile in force changes)."""
+    dashboard = source.build(source.lake, end, kind)
+    if dashboard.release is not None:
+        profile, peers, determination = dashboard.release
+        record_release(
+            pso=source.pso,
+            what=f"analytics.dashboard:{source.audience}",
+            profile=profile,
+            peers=peers,
+            determination=determination,
+            recipient=source.org,
+            object_id="/".join(part for part in (dashboard.period[1], kind or "") if part),
+        )
+    return dashboard
 
 
 def warm(source: Source) -> None:
@@ -207,10 +243,19 @@ def _csv(request: HttpRequest, source: Source, panel_id: str) -> HttpResponse:
     panel = dashboard.panel(panel_id) if dashboard else None
     if dashboard is None or panel is None:
         raise Http404("No such panel")
-    response = HttpResponse(panel.csv(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(panel.csv(_release_marks(dashboard)), content_type="text/csv; charset=utf-8")
     name = f"openpso-{source.audience}-{source.org.slug}-{panel.id}-{dashboard.period[1]}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _release_marks(dashboard: Dashboard) -> dict[str, str]:
+    """A member's or health system's CSV leaves the PSO: it says, on every row, that it is PSWP
+    released under a profile, and the release line (profile, dates, measured k)."""
+    if dashboard.release is None:
+        return {}
+    profile, peers, determination = dashboard.release
+    return {"pswp_status": str(release_label(profile.id)), "release": release_line(profile, peers, determination)}
 
 
 def _given(value: object) -> bool:

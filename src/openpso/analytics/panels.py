@@ -69,8 +69,12 @@ class Panel:
     suppressed: bool = False
     drill: str | None = None
 
-    def csv(self) -> str:
+    def csv(self, marks: Mapping[str, str] | None = None) -> str:
+        """The panel's table as CSV; `marks` adds columns of one value on every row (what a
+        released file must carry in itself: its PSWP label and release line)."""
         table = self.table.map(safe_cell)
+        for name, value in (marks or {}).items():
+            table[name] = safe_cell(value)
         return str(table.to_csv(index=False, lineterminator="\n"))
 
 
@@ -94,6 +98,10 @@ class Dashboard:
     months: list[str] = field(default_factory=list)  # months on offer as the period's end
     notes: list[str] = field(default_factory=list)
     drills: dict[str, Drill] = field(default_factory=dict)
+    # A member or health-system dashboard is a release (openpso.nonid.release): the profile, the
+    # peer groups as released (None: too few providers) and the authorising determination, for
+    # the `Release` row recorded when it is built. None on the PSO analyst's own dashboard.
+    release: tuple[Any, Any, Any] | None = None
 
     def panel(self, panel_id: str) -> Panel | None:
         return next((p for p in self.panels if p.id == panel_id), None)

@@ -45,6 +45,7 @@ from openpso.analytics.queries import Scope, monthly_exposure
 from openpso.lake.months import month_range
 from openpso.nonid.profiles import RELEASE, Profile
 from openpso.nonid.release import PeerRelease, release_line
+from openpso.pswp.labels import release_label
 
 if TYPE_CHECKING:
     from openpso.nonid.models import ExpertDetermination
@@ -88,7 +89,8 @@ def system_dashboard(
     released = peer_release(lake, profile)
     every = Scope(providers=frozenset(present), months=period)
     dashboard = Dashboard("system", "Your health system", period, [], months=months, notes=[BY_NAME_NOTE])
-    dashboard.notes.append(release_line(profile, released, determination))
+    dashboard.notes += [release_line(profile, released, determination), str(release_label(profile.id))]
+    dashboard.release = (profile, released, determination)
     dashboard.panels += [
         spc_panel(
             "rate",
