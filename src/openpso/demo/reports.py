@@ -20,6 +20,7 @@ from openpso.demo import mix, module_answers, signals
 from openpso.demo.narratives import Facts, Narrative, scenarios_for, write_narrative
 from openpso.demo.network import EMS, HOSPITAL, PROVIDERS, ProviderSpec, units_for
 from openpso.demo.volumes import Cell, plan, window
+from openpso.lib.anonymity import anonymous_time
 
 DEFAULT_EVENTS = 6000
 _SEX_MIX = {"F": 51, "M": 47, "UNK": 2}
@@ -96,7 +97,7 @@ def _draft(
     anonymous = rng.random() < mix.ANONYMOUS_SHARE[ptype]
     if anonymous:
         # Invariant 2: an exact submission time can identify an anonymous reporter.
-        reported = reported.replace(minute=0, second=0, microsecond=0)
+        reported = anonymous_time(reported)
         if reported < discovered:
             reported += dt.timedelta(hours=1)
 

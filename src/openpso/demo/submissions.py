@@ -41,6 +41,7 @@ from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
 from openpso.demo.history import ACTIONS_WINDOW
 from openpso.demo.network import PSO_SLUG
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
 from openpso.organizations.queries import agreement_in_force
 from openpso.pses.queries import safety_managers_of
@@ -150,10 +151,6 @@ def _chunks(rows: Iterator[EventReport], size: int) -> Iterator[list[EventReport
         yield chunk
 
 
-def _to_the_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
 def _submit_chunk(
     chunk: list[EventReport],
     *,
@@ -201,7 +198,7 @@ def _submit_chunk(
             )
         at = max(at, report.reported_at)
         if report.anonymous:
-            at = _to_the_hour(at)  # invariant 2
+            at = anonymous_time(at)  # invariant 2
         replay = method == SubmissionMethod.PUSH and at >= now - ACTIONS_WINDOW
         steps: list[tuple[str, str, dt.datetime]] = []
         if str(report.pk) not in entered:

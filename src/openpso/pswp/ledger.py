@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from openpso.audit import trail
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
 from openpso.pswp.guard import adopt, ledger_write
 from openpso.pswp.models import PswpTransition
@@ -45,10 +46,6 @@ class Entry:
     @property
     def to_label(self) -> str:
         return str(PswpStatus(self.to_status).label)
-
-
-def _to_the_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _rows(artefact: models.Model) -> Any:
@@ -121,7 +118,7 @@ def _transition(
         moment = at or timezone.now()
         if anonymous:
             # Invariant 2: no ledger time for an anonymous report is finer than the hour.
-            moment = _to_the_hour(moment)
+            moment = anonymous_time(moment)
         # The ledger row first: the database refuses a status change that is not the
         # artefact's newest ledger row (pswp.triggers).
         entry = _write(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from openpso.audit import trail
 from openpso.audit.trail import record
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.organizations.timezones import zone_of
@@ -28,10 +29,6 @@ from openpso.reporting.schemas import ReportIn
 
 # Retries within this window return the first result, as common for idempotency keys.
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
-
-
-def _to_the_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _idempotency_digest(user: Any, key: str) -> str:
@@ -270,7 +267,7 @@ def _create(
     outside: OutsidePses | None = None,
 ) -> EventReport:
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
-    reported_at = _to_the_hour(now) if data.anonymous else now
+    reported_at = anonymous_time(now) if data.anonymous else now
     report = EventReport(
         pk=pk or uuid.uuid4(),
         provider=provider,

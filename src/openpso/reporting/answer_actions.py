@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from openpso.audit.trail import record
+from openpso.lib.anonymity import anonymous_time
 from openpso.reporting import channel, queries
 from openpso.reporting.completeness import (
     module_link_ids,
@@ -64,7 +65,7 @@ def amend_answers(
         raise ReportInvalid([FieldError(field=f"answers.{k}", code="not_applicable", message=message) for k in foreign])
     anonymous_reporter = by_reporter and report.anonymous
     now = timezone.now()
-    at = now.replace(minute=0, second=0, microsecond=0) if anonymous_reporter else now
+    at = anonymous_time(now) if anonymous_reporter else now
     with transaction.atomic():
         # Lock the report so that two amendments are applied one after the other.
         EventReport.objects.select_for_update().filter(pk=report.pk).first()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from openpso.audit.trail import record
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import PSES_ROLES
@@ -78,10 +79,6 @@ PLAIN_STATUS = {
 
 class ChannelInvalid(ValueError):
     """A post that cannot be accepted; the message names the reason for the person."""
-
-
-def to_the_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def plain_status(report: EventReport) -> str:
@@ -222,7 +219,7 @@ def _count_failure(receipt: AnonymousReceipt, now: dt.datetime) -> None:
     if receipt.failed_attempts < MAX_FAILED_ATTEMPTS:
         return
     # Kept to the hour like every other time about an anonymous reporter (invariant 2).
-    receipt.failed_attempts, receipt.locked_until = 0, to_the_hour(now) + LOCKOUT
+    receipt.failed_attempts, receipt.locked_until = 0, anonymous_time(now) + LOCKOUT
     receipt.save(update_fields=["failed_attempts", "locked_until"])
     record(
         actor=None,
@@ -233,7 +230,7 @@ def _count_failure(receipt: AnonymousReceipt, now: dt.datetime) -> None:
         organization_id=receipt.report.provider_id,
         purpose="security",
         detail={"failed_attempts": MAX_FAILED_ATTEMPTS},
-        at=to_the_hour(now),
+        at=anonymous_time(now),
     )
 
 
@@ -315,7 +312,7 @@ def answer_question(*, report: EventReport, question_id: str, body: str, user: A
         raise ChannelInvalid("write your answer first")
     anonymous = report.anonymous
     now = timezone.now()
-    posted_at = to_the_hour(now) if anonymous else now
+    posted_at = anonymous_time(now) if anonymous else now
     try:
         question_pk = uuid.UUID(str(question_id))
     except ValueError:
@@ -358,5 +355,5 @@ def record_follow_up_view(*, report: EventReport, user: Any = None) -> None:
         object_id=str(report.pk),
         organization_id=report.provider_id,
         purpose="reporter.follow_up",
-        at=to_the_hour(timezone.now()) if anonymous else None,
+        at=anonymous_time(timezone.now()) if anonymous else None,
     )

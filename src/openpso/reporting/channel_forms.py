@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
 from openpso.reporting.channel import PASSPHRASE_MIN_LENGTH
 from openpso.reporting.forms import DATETIME_LOCAL, ReportForm
@@ -60,7 +61,7 @@ class AnonymousReportForm(ReportForm):
         if not self.is_bound:
             # The signed-in form defaults the discovery time to now, to the minute: kept as
             # is, that would date the report's filing finer than the hour (invariant 2).
-            hour = timezone.localtime(timezone=zone_of(self.provider)).replace(minute=0, second=0, microsecond=0)
+            hour = anonymous_time(timezone.localtime(timezone=zone_of(self.provider)))
             self.initial["discovered_at"] = hour
             self.initial["discovered_at_suggested"] = hour.strftime(DATETIME_LOCAL)
 
@@ -73,7 +74,7 @@ class AnonymousReportForm(ReportForm):
             # (views.report_new) that is now, to the minute, which would date the filing
             # finer than the hour. Kept as this page suggests it: the hour, in the provider's time.
             local = timezone.localtime(moment, zone_of(self.provider))
-            cleaned["discovered_at"] = local.replace(minute=0, second=0, microsecond=0)
+            cleaned["discovered_at"] = anonymous_time(local)
         return cleaned
 
     def report_data(self, provider: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
+from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import MemberAgreement
 from openpso.organizations.queries import agreement_in_force
 from openpso.organizations.timezones import local_date
@@ -111,10 +112,6 @@ def _submit_locked(
     return receive(report=report, agreement=agreement, document=document, channel=channel, at=at)
 
 
-def _to_the_hour(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
 def receive(
     *,
     report: EventReport,
@@ -135,7 +132,7 @@ def receive(
         return EventResult(str(report.pk), UNCHANGED, version, "already received")
     now = at or timezone.now()
     if report.anonymous:
-        now = _to_the_hour(now)  # invariant 2: nothing dates an anonymous report finer than the hour
+        now = anonymous_time(now)  # invariant 2: nothing dates an anonymous report finer than the hour
     earlier = Submission.objects.filter(provider_id=report.provider_id, event_id=report.pk, current=True)
     replaced = earlier.update(current=False)
     if same is not None:
