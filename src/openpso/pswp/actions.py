@@ -28,7 +28,7 @@ from openpso.pswp.models import (
     fact_label,
     retention_end,
 )
-from openpso.reporting.models import EventReport
+from openpso.pswp.records import ProviderRecord
 
 
 class DisclosureInvalid(Exception):
@@ -272,7 +272,7 @@ def _record_authorizations(
 
 
 def disclose(
-    *, provider: Organization, reports: Sequence[EventReport], actor: Any, request: DisclosureRequest
+    *, provider: Organization, reports: Sequence[ProviderRecord], actor: Any, request: DisclosureRequest
 ) -> Disclosure:
     """Record a release of PSWP outside the provider under a 42 CFR 3.206(b) basis.
 

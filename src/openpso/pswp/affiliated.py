@@ -15,14 +15,14 @@ from openpso.organizations.queries import active_agreements
 from openpso.pswp.actions import disclose
 from openpso.pswp.bases import DisclosureRequest
 from openpso.pswp.models import Disclosure
-from openpso.reporting.models import EventReport
+from openpso.pswp.records import ProviderRecord
 
 
 def disclose_to_system(
     *,
     user: Any,
     provider: Organization,
-    reports: Sequence[EventReport],
+    reports: Sequence[ProviderRecord],
     purpose: str,
     via: str,
     agreement_ids: Sequence[int],
@@ -41,14 +41,16 @@ def disclose_to_system(
     return disclose(provider=provider, reports=reports, actor=None, request=request)
 
 
-def log_oversight_read(user: Any, report: EventReport, *, via: str) -> None:
-    """`reporting.hooks.oversight_read`: one disclosure per read, whichever channel served it."""
-    provider = report.provider
+def log_oversight_read(user: Any, *, provider: Organization, record: ProviderRecord, via: str) -> None:
+    """One disclosure per read of `provider`'s `record`, whichever channel served it.
+
+    Called by `reporting.actions.record_read` inside the read's transaction: a read whose
+    disclosure cannot be logged is not served."""
     agreements = active_agreements().filter(provider=provider, system_may_view=True).values_list("pk", flat=True)
     disclose_to_system(
         user=user,
         provider=provider,
-        reports=[report],
+        reports=[record],
         purpose="Health-system patient safety oversight of an affiliate's report",
         via=via,
         agreement_ids=list(agreements),

@@ -18,10 +18,11 @@ from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.organizations.timezones import zone_of
+from openpso.pswp.affiliated import log_oversight_read
 from openpso.pswp.ledger import record_entry_at_creation, record_not_pswp_at_creation
 from openpso.pswp.queries import current_policy, is_safety_manager
 from openpso.pswp.status import PswpStatus
-from openpso.reporting import drafts, hooks, queries
+from openpso.reporting import drafts, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.models import EventReport, IdempotencyKey
 from openpso.reporting.modules import check_answers
@@ -325,9 +326,8 @@ def _create(
             detail={"policy": outside.policy_id, "policy_version": outside.policy_version},
         )
         record_not_pswp_at_creation(artefact=report, actor=user, reason=outside.reason, also=[filed, kept_outside])
-        # Never reported to a PSO: the later stages' hooks (functional reporting) are not told.
-        return report
-    hooks.report_filed(report.pk)  # e.g. functional reporting to the PSO, after commit
+    # What follows a filing (functional reporting to the PSO, the pool) is `openpso.flows`',
+    # called by the entry point once this returns (docs/decisions/0018-flows.md).
     return report
 
 
@@ -344,7 +344,7 @@ def record_read(*, user: Any, report: EventReport, via: str) -> str:
     with transaction.atomic():
         record_view(user=user, report=report, purpose=purpose)
         if purpose == queries.OVERSIGHT:
-            hooks.oversight_read(user, report, via=via)
+            log_oversight_read(user, provider=report.provider, record=report, via=via)
     return purpose
 
 

@@ -3,7 +3,7 @@
 `benchmarks/bench_load.py` measures intake (`POST /api/v1/reports`, the web form) against this
 view in the same run. It skips on purpose everything intake adds to the row — the schema and
 Common Formats checks, the PSWP ledger entry, the audit event, the idempotency key, the
-after-filing hooks, the response body — so that the ratio shows what those cost. What the model
+after-filing flow, the response body — so that the ratio shows what those cost. What the model
 itself does on save stays, because that is the row: the encrypted fields and the history row.
 It goes through the same middleware (session, CSRF, sign-in) as the API, with the same body.
 
