@@ -17,7 +17,7 @@ import pyarrow.dataset as ds  # type: ignore[import-untyped]
 
 from openpso.analytics.measures import FALLS, HARM_CODES, RATE_MEASURE
 from openpso.analytics.suite import RECENT_MONTHS
-from openpso.lake.months import shift_month
+from openpso.lib.months import shift_month
 
 EVENT_COLUMNS = [
     "event_key",

@@ -47,7 +47,7 @@ from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import dashboard_queries, recent_words
 from openpso.analytics.system_dashboard import system_dashboard
-from openpso.lake.months import month_range
+from openpso.lib.months import month_range
 from openpso.nonid.release import POOL_LINE
 from openpso.nonid.suppression import suppress_counts
 

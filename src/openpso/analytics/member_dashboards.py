@@ -41,7 +41,7 @@ from openpso.analytics.queries import Scope, category_counts, factor_counts, mon
 from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.spc import run_chart
 from openpso.analytics.suite import recent_months, recent_words
-from openpso.lake.months import month_range
+from openpso.lib.months import month_range
 from openpso.nonid.profiles import RELEASE, Profile
 from openpso.nonid.release import (
     PeerRelease,

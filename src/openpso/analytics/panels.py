@@ -20,7 +20,7 @@ from openpso.analytics.stats.funnel import Funnel, poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
 from openpso.commonformats.model import EXTENSION_CODE
-from openpso.lake.months import shift_month
+from openpso.lib.months import shift_month
 from openpso.lib.spreadsheet import safe_cell
 
 MEASURE_WORDS = {

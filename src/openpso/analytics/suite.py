@@ -26,7 +26,7 @@ from openpso.analytics.stats.funnel import poisson_funnel
 from openpso.analytics.stats.pareto import pareto
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.spc import ControlChart, laney_u_chart, u_chart
-from openpso.lake.months import month_index, shift_month
+from openpso.lib.months import month_index, shift_month
 
 RECENT_MONTHS = 12  # funnels and peer rankings compare providers over the last year
 

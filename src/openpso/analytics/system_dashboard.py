@@ -42,7 +42,7 @@ from openpso.analytics.panels import (
     type_words,
 )
 from openpso.analytics.queries import Scope, monthly_exposure
-from openpso.lake.months import month_range
+from openpso.lib.months import month_range
 from openpso.nonid.profiles import RELEASE, Profile
 from openpso.nonid.release import PeerRelease, release_line
 from openpso.pswp.labels import release_label

@@ -28,7 +28,8 @@ from openpso.compliance.models import (
     TrainingRecord,
 )
 from openpso.compliance.queries import member_providers, network_providers
-from openpso.compliance.register import LISTING_YEARS, add_months, add_years
+from openpso.compliance.register import LISTING_YEARS, add_years
+from openpso.lib.months import add_months
 from openpso.organizations.models import Organization
 
 

@@ -23,6 +23,7 @@ from openpso.compliance.models import (
     SecurityPolicy,
     TrainingRecord,
 )
+from openpso.lib.months import add_months
 from openpso.organizations.models import MemberAgreement, Organization
 
 CONTRACT_PERIOD_MONTHS = 24  # 3.102(b)(1)(i)(C): contracts with 2+ providers in each 24 months
@@ -75,12 +76,6 @@ class Register:
     def worst(self) -> Level:
         levels = {f.level for f in self.flags}
         return next((level for level in (Level.RED, Level.AMBER) if level in levels), Level.GREEN)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

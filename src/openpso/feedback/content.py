@@ -12,7 +12,6 @@ generated report is recorded as a `Release` (`reports.generate`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,6 +24,7 @@ from openpso.feedback.digest import digest_for
 from openpso.feedback.document import ReportDocument, Section, Table, cell, figure_of
 from openpso.feedback.evidence import describe
 from openpso.feedback.models import AlertStatus, AlertTarget, ReportKind, SafetyAlert
+from openpso.lib.months import month_bounds
 from openpso.nonid.profiles import RELEASE, Profile, period_of_month
 from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
 from openpso.nonid.release import release_line, release_profile
@@ -41,11 +41,6 @@ _TYPE_LABELS = dict(ACTION_TYPE_CHOICES)
 # Which panels of a dashboard go under which heading, by words in the panel id.
 PEER_WORDS = ("peer", "pool", "funnel", "shrink", "benchmark", "caterpillar", "rank")
 FACTOR_WORDS = ("factor", "pareto")
-
-
-def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    year, mon = int(month[:4]), int(month[5:7])
-    return dt.date(year, mon, 1), dt.date(year, mon, calendar.monthrange(year, mon)[1])
 
 
 def _lake(pso: Organization | None) -> Lake | None:
@@ -411,7 +406,7 @@ def _pool_by_year(lake: Lake, period: tuple[str, str], profile: Profile) -> Tabl
     from openpso.analytics.member_dashboards import by_period, members_of, periods_of, suppressed_monthly
     from openpso.analytics.panels import by_month
     from openpso.analytics.queries import Scope, monthly_exposure
-    from openpso.lake.months import month_range
+    from openpso.lib.months import month_range
 
     window = month_range(*period)
     scope = Scope(providers=frozenset(str(p) for p in members_of(lake)["provider"]), months=period)

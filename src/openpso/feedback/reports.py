@@ -7,7 +7,6 @@ Log lines and audit details carry ids and codes only (invariant 4).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,26 +18,13 @@ from django.utils import timezone
 from openpso.audit.trail import record
 from openpso.feedback.document import ReportDocument
 from openpso.feedback.models import FeedbackReport, ReportStatus
+from openpso.lib.months import parse_month
 from openpso.organizations.models import Organization
 from openpso.organizations.timezones import zone_of
 from openpso.pswp.labels import feedback_report_label
 
 log = logging.getLogger(__name__)
 PURPOSE = "feedback"
-
-
-def last_full_month(today: dt.date | None = None) -> str:
-    today = today or timezone.localdate()
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{last:%Y-%m}"
-
-
-def parse_month(value: str) -> dt.date:
-    """'YYYY-MM' → the first of that month; ValueError with the reason otherwise."""
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").replace(tzinfo=dt.UTC).date()
-    except ValueError:
-        raise ValueError(f"{value!r} is not a month like 2026-10") from None
 
 
 def request_report(*, actor: Any, kind: str, organization: Organization, month: str) -> FeedbackReport:

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from openpso.feedback import queries, reports
 from openpso.feedback.digest import digest_for
 from openpso.feedback.models import ReportKind, ReportStatus
+from openpso.lib.months import last_full_month, parse_month
 from openpso.organizations.models import FeedbackProduct
 from openpso.organizations.queries import roles_of
 
@@ -35,12 +36,12 @@ class RequestForm(forms.Form):
         product = self.fields["product"]
         assert isinstance(product, forms.ChoiceField)
         product.choices = [(key, f"{ReportKind(kind).label}: {org.name}") for key, (kind, org) in self.pairs.items()]
-        self.fields["month"].initial = reports.last_full_month()
+        self.fields["month"].initial = last_full_month(timezone.localdate())
 
     def clean_month(self) -> str:
         value = str(self.cleaned_data["month"]).strip()
         try:
-            first = reports.parse_month(value)
+            first = parse_month(value)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
         if first > timezone.localdate().replace(day=1):

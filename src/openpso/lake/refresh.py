@@ -43,6 +43,7 @@ from django.utils import timezone
 from openpso.lake import files, schema
 from openpso.lake.aggregates import AGGREGATES, month_aggregates
 from openpso.lake.models import LakeEntry, LakeState
+from openpso.lib.months import add_months
 from openpso.lib.pool import default_workers, ordered_map
 from openpso.lib.test_pause import pause_for_crash_test
 from openpso.nonid.deid import VERSION, lexicon, ner
@@ -115,10 +116,6 @@ def _psos() -> list[Organization]:
     has_lake = Exists(LakeState.objects.filter(pso_id=OuterRef("pk")))
     has_submissions = Exists(Submission.objects.filter(pso_id=OuterRef("pk")))
     return list(Organization.objects.filter(has_lake | has_submissions, kind=OrgKind.PSO).order_by("pk"))
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 @dataclass
@@ -303,7 +300,7 @@ class _Refresh:
     def _chunks(self, month: dt.date) -> Iterator[list[Submission]]:
         """The month's submissions to add, BATCH at a time, each chunk read whole: no cursor
         stays open while a finished month is written."""
-        rows = self._to_add().filter(event_month__gte=month, event_month__lt=_next_month(month))
+        rows = self._to_add().filter(event_month__gte=month, event_month__lt=add_months(month, 1))
         pks = list(rows.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(pks), BATCH):
             # No select_related("provider"): a provider is read once, for its facts (_facts).

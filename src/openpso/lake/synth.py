@@ -44,8 +44,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from openpso.lake import files, schema
 from openpso.lake import synth_mix as mix
 from openpso.lake.aggregates import month_aggregates
-from openpso.lake.months import month_index, month_label, shift_month
 from openpso.lake.synth_events import Pool, month_tables, random_keys
+from openpso.lib.months import month_index, month_label, shift_month
 
 Progress = Callable[[int, int], None]
 PLANTED_HOSPITAL = "P-QH7KM2ZRW4TB"

@@ -3,7 +3,6 @@ providers, and submission status per member. Every read of an event is audited."
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from openpso.commonformats.definitions import herf_core
+from openpso.lib.months import add_months
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.organizations.timezones import activate_zone_of
@@ -116,7 +116,7 @@ def member_status(request: HttpRequest) -> HttpResponse:
         raise Http404("No PSO inbox for you")
     today = timezone.localdate()
     month_start = today.replace(day=1)
-    since = _months_back(month_start, 23)
+    since = add_months(month_start, -23)
     in_force = active_agreements(today).filter(pso__in=psos).values_list("provider_id", flat=True)
     members = (
         _members_of(psos)
@@ -147,8 +147,3 @@ def member_status(request: HttpRequest) -> HttpResponse:
     )
     rows = [{"member": m, "grants": grants.get(m.pk, 0), "open_questions": questions.get(m.pk, 0)} for m in members]
     return render(request, "submissions/member_status.html", {"rows": rows, "since": since, "month_start": month_start})
-
-
-def _months_back(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - n
-    return dt.date(index // 12, index % 12 + 1, 1)

@@ -8,7 +8,7 @@ import pytest
 from openpso.analytics.panels import period_of
 from openpso.analytics.suite import recent_months, recent_words
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
-from openpso.lake.months import month_range
+from openpso.lib.months import month_range
 
 
 def test_the_period_starts_at_the_lakes_first_month_when_the_lake_is_younger_than_two_years():

@@ -17,6 +17,7 @@ from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.pdf import html_to_pdf, local_only_fetcher
 from openpso.feedback.testing import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
+from openpso.lib.months import parse_month
 from openpso.nonid.models import ProviderPseudonym
 from openpso.nonid.tests.pipeline_fixtures import build_pool
 from openpso.organizations.models import MemberAgreement
@@ -103,7 +104,7 @@ def test_a_providers_monthly_pdf_looks_right(tmp_path):
     refresh_lake()
     hospital = pool.network.providers[DEMO_HOSPITAL.slug]
     report = FeedbackReport.objects.create(
-        kind=ReportKind.PROVIDER_MONTHLY, organization=hospital, period=reports.parse_month("2025-12")
+        kind=ReportKind.PROVIDER_MONTHLY, organization=hospital, period=parse_month("2025-12")
     )
     steps: list[int] = []
     done = reports.generate(report.pk, echo=lambda percent, _: steps.append(percent))
@@ -140,7 +141,7 @@ def test_the_system_and_learning_reports_generate_from_a_real_pool():
         agreement.feedback_products = ALL_PRODUCTS
         agreement.save(update_fields=["feedback_products"])
     for kind, org in ((ReportKind.SYSTEM, system), (ReportKind.PSO_LEARNING, pool.pso)):
-        report = FeedbackReport.objects.create(kind=kind, organization=org, period=reports.parse_month("2025-12"))
+        report = FeedbackReport.objects.create(kind=kind, organization=org, period=parse_month("2025-12"))
         done = reports.generate(report.pk)
         assert done.status == ReportStatus.DONE
         assert bytes(done.pdf).startswith(b"%PDF")

@@ -27,6 +27,7 @@ from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.pdf import charts_described, html_to_pdf
 from openpso.feedback.testing import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
+from openpso.lib.months import parse_month
 from openpso.nonid.tests.pipeline_fixtures import build_pool
 from openpso.organizations.models import MemberAgreement
 
@@ -176,7 +177,7 @@ def test_every_kind_of_feedback_pdf_is_tagged_from_a_real_pool():
     }
     assert set(kinds) == set(ReportKind)  # a new kind of report must be added here
     for kind, org in kinds.items():
-        report = FeedbackReport.objects.create(kind=kind, organization=org, period=reports.parse_month("2025-12"))
+        report = FeedbackReport.objects.create(kind=kind, organization=org, period=parse_month("2025-12"))
         done = reports.generate(report.pk)
         assert done.status == ReportStatus.DONE
         html = done.html  # the same body as the PDF's HTML (report_pdf.html includes it)

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from openpso.lib.months import parse_month
 from openpso.organizations.models import MemberAgreement
 from openpso.pses import actions as pses_actions
 from openpso.pswp import ledger
@@ -177,7 +178,7 @@ def test_a_feedback_report_built_in_the_background_counts_months_in_its_organisa
         published_at=dt.datetime(2026, 12, 1, 3, 3, tzinfo=dt.UTC),  # 30 November, 22:03 in New York
     )
     report = FeedbackReport.objects.create(
-        kind=ReportKind.PSO_LEARNING, organization=pso, period=reports.parse_month("2026-11")
+        kind=ReportKind.PSO_LEARNING, organization=pso, period=parse_month("2026-11")
     )
     done = reports.generate(report.pk)  # as the worker runs it: no request, the server in UTC
     assert done.status == ReportStatus.DONE

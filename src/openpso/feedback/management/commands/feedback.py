@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from openpso.feedback import queries, reports
 from openpso.feedback.models import FeedbackReport, ReportKind
+from openpso.lib.months import parse_month
 from openpso.organizations.models import FeedbackProduct, Organization, OrgKind
 
 # What each kind is made for, and the product its organisation's agreement must include.
@@ -41,10 +42,10 @@ class Command(BaseCommand):
         kind, month = options["kind"], options["month"]
         org = self._org(kind, options["org"])
         try:
-            reports.parse_month(month)
+            parse_month(month)
         except ValueError as exc:
             raise CommandError(f"--month: {exc}") from None
-        report = FeedbackReport.objects.create(kind=kind, organization=org, period=reports.parse_month(month))
+        report = FeedbackReport.objects.create(kind=kind, organization=org, period=parse_month(month))
         try:
             done = reports.generate(
                 report.pk, echo=lambda percent, message: self.stderr.write(f"{percent:3d}% {message}")
