@@ -18,6 +18,7 @@ from typing import Any
 
 from openpso.analytics.engine import Lake
 from openpso.analytics.measures import label
+from openpso.commonformats.rca2 import ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.feedback import queries
 from openpso.feedback.alerts import status_counts
 from openpso.feedback.digest import digest_for
@@ -30,7 +31,7 @@ from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
 from openpso.nonid.release import release_line, release_profile
 from openpso.organizations.models import Organization
 from openpso.pses.effectiveness import reviews_for
-from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionItem, ActionStatus
+from openpso.pses.models_rca import ActionItem
 
 Progress = Callable[[int, str], None]
 PSWP = "Confidential: Patient Safety Work Product of {org} (42 U.S.C. 299b-22). For {org}'s own use."

@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from openpso.analytics.measures import label
+from openpso.commonformats.rca2 import ACTION_STRENGTH, ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.organizations.models import Organization
 from openpso.pses.models import EventReportLink
-from openpso.pses.models_rca import ACTION_STRENGTH, ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionItem, ActionStatus
+from openpso.pses.models_rca import ActionItem
 
 _TYPE_LABELS = dict(ACTION_TYPE_CHOICES)
 

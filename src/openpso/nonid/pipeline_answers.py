@@ -27,8 +27,8 @@ from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.definitions import herf_core
 from openpso.commonformats.factors import FACTORS_ITEM
 from openpso.commonformats.model import CODED_TYPES, Item, iter_items
+from openpso.commonformats.rca2 import ACTION_STRENGTH, ActionStatus
 from openpso.nonid.profiles import Profile
-from openpso.pses.models_rca import ACTION_STRENGTH, ActionStatus
 
 
 @dataclass(frozen=True)

@@ -15,39 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from openpso.commonformats.rca2 import ACTION_STRENGTH, ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.encryption.fields import EncryptedTextField
 from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Unit
 from openpso.pses.models import SafetyEvent
-
-# RCA² (NPSF 2015, "RCA²: Improving Root Cause Analyses and Actions to Prevent Harm",
-# Action Hierarchy, adapted from the VA NCPS); regulatory-notes §8.2. The strength of an
-# action is a property of its type, so it is looked up here and never entered by hand.
-STRONGER, INTERMEDIATE, WEAKER = "stronger", "intermediate", "weaker"
-STRENGTH_LABELS = {STRONGER: "Stronger", INTERMEDIATE: "Intermediate", WEAKER: "Weaker"}
-ACTION_HIERARCHY: tuple[tuple[str, str, str], ...] = (
-    # (code, label, strength)
-    ("architectural_change", "Architectural or physical-plant changes", STRONGER),
-    ("forcing_function", "Forcing functions", STRONGER),
-    ("simplify_process", "Simplify the process", STRONGER),
-    ("standardise_equipment_process", "Standardise equipment or process", STRONGER),
-    ("leadership_involvement", "Tangible involvement of leadership", STRONGER),
-    ("redundancy", "Redundancy", INTERMEDIATE),
-    ("staffing_workload", "Increased staffing or decreased workload", INTERMEDIATE),
-    ("software_enhancement", "Software enhancements or modifications", INTERMEDIATE),
-    ("reduce_distractions", "Eliminate or reduce distractions", INTERMEDIATE),
-    ("simulation_education", "Education using simulation, with periodic refreshers and observation", INTERMEDIATE),
-    ("checklist_cognitive_aid", "Checklists or cognitive aids", INTERMEDIATE),
-    ("eliminate_look_alikes", "Eliminate look-alikes and sound-alikes", INTERMEDIATE),
-    ("standardised_communication", "Standardised communication tools", INTERMEDIATE),
-    ("enhanced_documentation", "Enhanced documentation or communication", INTERMEDIATE),
-    ("double_check", "Double checks", WEAKER),
-    ("warning", "Warnings", WEAKER),
-    ("new_procedure_policy", "New procedure, memorandum or policy", WEAKER),
-    ("training", "Training", WEAKER),
-)
-ACTION_TYPE_CHOICES = [(code, label) for code, label, _ in ACTION_HIERARCHY]
-ACTION_STRENGTH = {code: strength for code, _, strength in ACTION_HIERARCHY}
 
 
 class Investigation(models.Model):
@@ -142,12 +114,6 @@ class RootCause(models.Model):
 
     def __str__(self) -> str:
         return f"Root cause {self.pk}"
-
-
-class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
 
 
 class ActionItem(models.Model):

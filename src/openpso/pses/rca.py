@@ -14,15 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
+from openpso.commonformats.rca2 import ACTION_STRENGTH, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.actions import PsesInvalid, _note
 from openpso.pses.effectiveness import REVIEW_MILESTONES, Review
 from openpso.pses.models import SafetyEvent, TimelineKind
 from openpso.pses.models_rca import (
-    ACTION_STRENGTH,
     ActionItem,
-    ActionStatus,
     CausalStatement,
     EffectivenessReview,
     Fact,

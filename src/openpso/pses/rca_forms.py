@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
+from openpso.commonformats.rca2 import ACTION_HIERARCHY, STRENGTH_LABELS, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries, rca, rca_queries
 from openpso.pses.models import SafetyEvent
-from openpso.pses.models_rca import ACTION_HIERARCHY, STRENGTH_LABELS, ActionStatus, ReviewConclusion
+from openpso.pses.models_rca import ReviewConclusion
 
 _HERF = herf_core()
 TEXT = forms.Textarea(attrs={"rows": 3})

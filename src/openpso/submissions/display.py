@@ -9,9 +9,9 @@ from typing import Any
 from openpso.commonformats.answers_display import ModuleAnswers, answers_in_words, option_words
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.definitions import herf_core
+from openpso.commonformats.rca2 import ACTION_TYPE_CHOICES, STRENGTH_LABELS
 from openpso.organizations.models import SharedField
 from openpso.organizations.timezones import hour_text, minute_text
-from openpso.pses.models_rca import ACTION_TYPE_CHOICES, STRENGTH_LABELS
 
 _ACTION_TYPES = dict(ACTION_TYPE_CHOICES)
 

@@ -9,13 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from openpso.audit.models import AuditEvent
+from openpso.commonformats.rca2 import ActionStatus
 from openpso.feedback import reports
 from openpso.feedback.digest import digest_for
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.queries import requestable
 from openpso.feedback.testing import cast_reports, give_products
 from openpso.pses.models import EventReportLink
-from openpso.pses.models_rca import ActionStatus
 from openpso.pses.rca_testing import cast_actions
 
 TASK = "openpso.feedback.tasks.generate_report_task"

@@ -136,10 +136,10 @@ def test_it_writes_month_by_month_and_reports_progress(tmp_path):
 
 
 def test_codes_are_the_lakes_own():
+    from openpso.commonformats.rca2 import ACTION_STRENGTH
     from openpso.nonid.deid.engine import VERSION
     from openpso.nonid.pipeline_answers import code_lists, factor_codes
     from openpso.nonid.profiles import LAKE_PROFILE
-    from openpso.pses.models_rca import ACTION_STRENGTH
 
     assert {code: strength for code, strength, _ in mix.ACTIONS} == ACTION_STRENGTH
     assert set(mix.FACTORS) <= factor_codes()

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
+from openpso.commonformats.rca2 import ACTION_HIERARCHY
 from openpso.pses import rca, rca_queries
 from openpso.pses.actions import PsesInvalid, create_event
 from openpso.pses.models import TimelineEntry
-from openpso.pses.models_rca import ACTION_HIERARCHY, ActionItem, EffectivenessReview, Investigation
+from openpso.pses.models_rca import ActionItem, EffectivenessReview, Investigation
 
 pytestmark = pytest.mark.django_db
 
