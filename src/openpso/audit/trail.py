@@ -8,7 +8,6 @@ hash-chained, and `openpso audit verify` detects any edit or deletion. 42 CFR 3.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,10 +17,10 @@ from django.db import models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from openpso.audit.events import ACTION_PATTERN, AuditAction
 from openpso.audit.hashing import clean_detail, event_hash
 from openpso.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, AuditEventQuerySet
 
-_ACTION = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _HEAD_PK = 1
 
 
@@ -34,7 +33,7 @@ class Entry:
     """One event to append, as `record` takes it; `append` writes several under one lock."""
 
     actor: AbstractBaseUser | AnonymousUser | None
-    action: str
+    action: AuditAction | str
     object_type: str
     object_id: str | int
     organization_id: int | None = None
@@ -47,7 +46,7 @@ class Entry:
 def record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: AuditAction | str,
     object_type: str,
     object_id: str | int,
     organization_id: int | None = None,
@@ -62,6 +61,9 @@ def record(
     keeps no id (invariant 2). `actor_label` overrides the derived label. Pass a coarser
     `at` where the exact time would identify someone (anonymous reports: to the hour).
     `detail` takes codes and ids only — never narrative or PHI (invariant 4).
+    `action` is a member of the recording app's `events.py` enum (a plain dotted string is
+    still taken: the apps not yet converted pass one); `object_type` comes from
+    `events.object_type_of(model)`.
     """
     entry = Entry(actor, action, object_type, object_id, organization_id, purpose, detail, at, actor_label)
     return append([entry])[0]
@@ -102,7 +104,7 @@ def append(entries: Sequence[Entry]) -> list[AuditEvent]:
 
 
 def _event(entry: Entry) -> AuditEvent:
-    if not _ACTION.fullmatch(entry.action):
+    if not ACTION_PATTERN.fullmatch(entry.action):
         raise ValueError(f"action: {entry.action!r} is not a dotted lower-case verb like 'report.viewed'")
     if entry.at is not None and timezone.is_naive(entry.at):
         raise ValueError("at: must be timezone-aware")
@@ -112,7 +114,8 @@ def _event(entry: Entry) -> AuditEvent:
         actor_id=actor_id,
         actor_label=entry.actor_label if entry.actor_label is not None else label,
         organization_id=entry.organization_id,
-        action=entry.action,
+        # Plain str, not the enum member: the row hashed now must be the row verify re-reads.
+        action=str(entry.action),
         object_type=entry.object_type,
         object_id=str(entry.object_id),
         purpose=entry.purpose,
