@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import MemberAgreement
@@ -26,6 +27,7 @@ from openpso.pswp.ledger import mark_reported
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 from openpso.submissions.document import Refusal, build_document, refusal_of, version_of
+from openpso.submissions.events import SubmissionAction
 from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Submission, SubmissionMethod
 
 ACCEPTED, UNCHANGED, REFUSED = "accepted", "unchanged", "refused"
@@ -160,8 +162,8 @@ def receive(
     record(
         actor=channel.actor if getattr(channel.actor, "is_authenticated", False) else None,
         actor_label=f"api key {channel.api_key.prefix}" if channel.api_key else None,
-        action="submission.received",
-        object_type="submissions.submission",
+        action=SubmissionAction.RECEIVED,
+        object_type=object_type_of(submission),
         object_id=str(submission.pk),
         organization_id=agreement.pso_id,
         purpose="submission",

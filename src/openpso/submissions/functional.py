@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import agreement_in_force
@@ -26,6 +27,7 @@ from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 from openpso.submissions.actions import ACCEPTED, Channel, receive
 from openpso.submissions.document import build_document, refusal_of
+from openpso.submissions.events import SubmissionAction
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
 from openpso.submissions.revoke import revoke
 
@@ -61,8 +63,8 @@ def grant_access(
         )
         record(
             actor=actor,
-            action="functional_grant.granted",
-            object_type="submissions.functionalreportinggrant",
+            action=SubmissionAction.FUNCTIONAL_GRANT_GRANTED,
+            object_type=object_type_of(grant),
             object_id=grant.pk,
             organization_id=provider.pk,
             purpose="submission",
@@ -76,7 +78,7 @@ def revoke_access(*, grant: FunctionalReportingGrant, actor: Any) -> None:
     revoke(
         grant,
         actor=actor,
-        action="functional_grant.revoked",
+        action=SubmissionAction.FUNCTIONAL_GRANT_REVOKED,
         organization_id=grant.provider_id,
         purpose="submission",
     )

@@ -19,8 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
+from openpso.submissions.events import SubmissionAction
 from openpso.submissions.models import ProviderApiKey
 from openpso.submissions.revoke import revoke
 
@@ -51,8 +53,8 @@ def issue_key(*, provider: Organization, name: str, actor: Any) -> IssuedKey:
         )
         record(
             actor=actor,
-            action="api_key.issued",
-            object_type="submissions.providerapikey",
+            action=SubmissionAction.API_KEY_ISSUED,
+            object_type=object_type_of(key),
             object_id=key.pk,
             organization_id=provider.pk,
             purpose="administration",
@@ -65,7 +67,7 @@ def revoke_key(*, key: ProviderApiKey, actor: Any) -> None:
     revoke(
         key,
         actor=actor,
-        action="api_key.revoked",
+        action=SubmissionAction.API_KEY_REVOKED,
         organization_id=key.provider_id,
         purpose="administration",
         detail={"prefix": key.prefix},

@@ -7,14 +7,16 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.submissions.events import SubmissionAction
 
 
 def revoke(
     instance: models.Model,
     *,
     actor: Any,
-    action: str,
+    action: SubmissionAction,
     organization_id: int,
     purpose: str,
     detail: dict[str, Any] | None = None,
@@ -27,7 +29,7 @@ def revoke(
         record(
             actor=actor,
             action=action,
-            object_type=instance._meta.label_lower,
+            object_type=object_type_of(instance),
             object_id=instance.pk,
             organization_id=organization_id,
             purpose=purpose,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.pses.notify import notify
@@ -23,6 +24,7 @@ from openpso.pses.queries import safety_managers_of
 from openpso.pswp.affiliated import disclose_to_system
 from openpso.pswp.models import Disclosure
 from openpso.reporting.models import EventReport
+from openpso.submissions.events import SubmissionAction
 from openpso.submissions.models import Question, QuestionAwaits, QuestionMessage, Submission
 
 MAX_MESSAGE = 4000
@@ -36,8 +38,8 @@ class MessageInvalid(ValueError):
 def record_inbox_view(*, user: Any, submission: Submission) -> None:
     record(
         actor=user,
-        action="submission.viewed",
-        object_type="submissions.submission",
+        action=SubmissionAction.VIEWED,
+        object_type=object_type_of(submission),
         object_id=str(submission.pk),
         organization_id=submission.pso_id,
         purpose="pso.inbox",
@@ -68,8 +70,8 @@ def record_system_access(*, user: Any, submissions: Sequence[Submission]) -> lis
             )
             record(
                 actor=user,
-                action="submission.viewed",
-                object_type="organizations.organization",
+                action=SubmissionAction.VIEWED,
+                object_type=object_type_of(provider),
                 object_id=provider_id,
                 organization_id=provider_id,
                 purpose="health_system.oversight",
@@ -103,7 +105,7 @@ def ask(*, user: Any, submission: Submission, text: str) -> Question:
             last_message_at=now,
         )
         QuestionMessage(question=question, side="pso", author=user, body=body, at=now).save()
-        _audit(user=user, question=question, action="question.asked", organization_id=submission.pso_id)
+        _audit(user=user, question=question, action=SubmissionAction.QUESTION_ASKED, organization_id=submission.pso_id)
         url = reverse("submissions:question", kwargs={"question_id": question.pk})
         for manager in safety_managers_of(submission.provider_id):
             # Ids only: the notice (and its e-mail) carries a pointer, never the words.
@@ -122,7 +124,7 @@ def reply(*, user: Any, question: Question, side: str, text: str) -> QuestionMes
         Question.objects.filter(pk=question.pk).update(awaits=awaits, last_message_at=now)
         question.awaits, question.last_message_at = awaits, now
         organization_id = question.provider_id if side == "provider" else question.pso_id
-        _audit(user=user, question=question, action="question.answered", organization_id=organization_id)
+        _audit(user=user, question=question, action=SubmissionAction.QUESTION_ANSWERED, organization_id=organization_id)
         url = reverse("submissions:question", kwargs={"question_id": question.pk})
         text = f"New message on question {question.short_id}"
         if side == "provider" and question.asked_by is not None:
@@ -135,14 +137,14 @@ def reply(*, user: Any, question: Question, side: str, text: str) -> QuestionMes
 
 def record_question_view(*, user: Any, question: Question, side: str) -> None:
     organization_id = question.provider_id if side == "provider" else question.pso_id
-    _audit(user=user, question=question, action="question.viewed", organization_id=organization_id)
+    _audit(user=user, question=question, action=SubmissionAction.QUESTION_VIEWED, organization_id=organization_id)
 
 
-def _audit(*, user: Any, question: Question, action: str, organization_id: int) -> None:
+def _audit(*, user: Any, question: Question, action: SubmissionAction, organization_id: int) -> None:
     record(
         actor=user,
         action=action,
-        object_type="submissions.question",
+        object_type=object_type_of(question),
         object_id=str(question.pk),
         organization_id=organization_id,
         purpose="pso.question",
