@@ -82,7 +82,7 @@ def timed(run: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
 
 def per_query(lake: Any, repeat: int = 5) -> dict[str, float]:
     """Each dashboard query alone, warm: where the time goes."""
-    from openpso.analytics.queries import POOL
+    from openpso.analytics.expressions import POOL
     from openpso.analytics.suite import pool_queries, recent_queries, recent_scope
 
     exprs = pool_queries(lake, POOL)
@@ -117,7 +117,7 @@ def run(events: int, repeat: int, pandas_repeat: int) -> dict[str, Any]:
 
     from benchmarks.analytics import pandas_baseline
     from openpso.analytics.engine import Lake
-    from openpso.analytics.queries import Scope
+    from openpso.analytics.expressions import Scope
     from openpso.analytics.suite import dashboard_queries, pool_queries, recent_queries, recent_scope
 
     root = lake_for(events)

@@ -21,6 +21,7 @@ from scipy.stats import poisson  # type: ignore[import-untyped]
 
 from openpso.analytics import charts
 from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import Scope
 from openpso.analytics.measures import PER, RATE_MEASURE, label
 from openpso.analytics.member_dashboards import provider_dashboard
 from openpso.analytics.panels import (
@@ -41,7 +42,6 @@ from openpso.analytics.panels import (
     type_words,
     unit_words,
 )
-from openpso.analytics.queries import Scope
 from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal

@@ -1,6 +1,6 @@
 """Where the analytics run: one PSO's lake as Ibis tables, on DuckDB or on Apache Spark.
 
-Every query (`analytics.queries`) is an Ibis expression written once; this module is the only
+Every query (`analytics.expressions`) is an Ibis expression written once; this module is the only
 place that knows which engine runs it. DuckDB, embedded, is the default (a PSO's pool fits one
 machine); PySpark (the optional `spark` extra, local mode in the tests) runs the same
 expressions unchanged where a pool outgrows it. The engine parity test keeps the two honest.

@@ -20,6 +20,8 @@ import pandas as pd  # type: ignore[import-untyped]
 
 from openpso.analytics import charts
 from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
+from openpso.analytics.expressions import provider_counts as provider_counts_query
 from openpso.analytics.measures import PER, RATE_MEASURE
 from openpso.analytics.panels import (
     NO_DATA,
@@ -37,8 +39,6 @@ from openpso.analytics.panels import (
     spc_panel,
     type_words,
 )
-from openpso.analytics.queries import Scope, category_counts, factor_counts, monthly_counts, monthly_exposure
-from openpso.analytics.queries import provider_counts as provider_counts_query
 from openpso.analytics.stats.spc import run_chart
 from openpso.analytics.suite import recent_months, recent_words
 from openpso.lib.months import month_range

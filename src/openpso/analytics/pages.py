@@ -37,9 +37,9 @@ from openpso.analytics.dashboards import (
     system_dashboard,
 )
 from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import Scope, events_matching
 from openpso.analytics.measures import category_labels, label
 from openpso.analytics.panels import NO_DATA, type_words, unit_words
-from openpso.analytics.queries import Scope, events_matching
 from openpso.audit.trail import record
 from openpso.nonid.models import ExpertDetermination
 from openpso.nonid.profiles import Profile

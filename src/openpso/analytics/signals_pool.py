@@ -10,7 +10,7 @@ category × unit-type series is counted against the whole pool's exposure: it si
 that unit type's share of the pool's events grows.
 
 Series names read `category:A48|provider_type:nursing_home`; `series_filters` turns one back
-into the filters of the drill-down (`queries.events_matching`).
+into the filters of the drill-down (`expressions.events_matching`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from collections.abc import Mapping
 import ibis.expr.types as ir  # type: ignore[import-untyped]
 import pandas as pd  # type: ignore[import-untyped]
 
-from openpso.analytics import queries
+from openpso.analytics import expressions
 from openpso.analytics.engine import Lake
-from openpso.analytics.queries import POOL, Scope
+from openpso.analytics.expressions import POOL, Scope
 from openpso.analytics.stats.signals import Signal, poisson_cusum
 
 BASELINE = 12
@@ -31,12 +31,14 @@ BASELINE = 12
 def signal_queries(lake: Lake, scope: Scope) -> dict[str, ir.Table]:
     """The queries `pool_signals` needs, by the names it takes them under."""
     return {
-        "counts_by_category_type": queries.monthly_counts(
+        "counts_by_category_type": expressions.monthly_counts(
             lake, scope, by=("category", "provider_type"), providers=False
         ),
-        "counts_by_category_unit": queries.monthly_counts(lake, scope, by=("category", "unit_type"), providers=False),
-        "exposure_by_type": queries.monthly_exposure(lake, scope, by=("provider_type",)),
-        "monthly_exposure": queries.monthly_exposure(lake, scope),
+        "counts_by_category_unit": expressions.monthly_counts(
+            lake, scope, by=("category", "unit_type"), providers=False
+        ),
+        "exposure_by_type": expressions.monthly_exposure(lake, scope, by=("provider_type",)),
+        "monthly_exposure": expressions.monthly_exposure(lake, scope),
     }
 
 

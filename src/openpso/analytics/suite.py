@@ -17,10 +17,10 @@ from typing import Any
 import ibis.expr.types as ir  # type: ignore[import-untyped]
 import pandas as pd  # type: ignore[import-untyped]
 
-from openpso.analytics import queries
+from openpso.analytics import expressions
 from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import POOL, Scope
 from openpso.analytics.measures import FALLS, PER
-from openpso.analytics.queries import POOL, Scope
 from openpso.analytics.signals_pool import pool_signals, signal_queries
 from openpso.analytics.stats.funnel import poisson_funnel
 from openpso.analytics.stats.pareto import pareto
@@ -58,20 +58,20 @@ def _built(build: Builder, lake: Lake, scope: Scope) -> dict[str, ir.Table]:
 
 def pool_queries(lake: Lake, scope: Scope) -> dict[str, ir.Table]:
     return {
-        "monthly_counts": queries.monthly_counts(lake, scope),
-        "monthly_harmful": queries.monthly_counts(lake, scope, harmful_only=True),
-        "category_counts": queries.category_counts(lake, scope),
-        "factor_counts": queries.factor_counts(lake, scope),
-        "harm_counts": queries.harm_counts(lake, scope),
-        "unit_type_monthly": queries.unit_type_monthly(lake, scope),
+        "monthly_counts": expressions.monthly_counts(lake, scope),
+        "monthly_harmful": expressions.monthly_counts(lake, scope, harmful_only=True),
+        "category_counts": expressions.category_counts(lake, scope),
+        "factor_counts": expressions.factor_counts(lake, scope),
+        "harm_counts": expressions.harm_counts(lake, scope),
+        "unit_type_monthly": expressions.unit_type_monthly(lake, scope),
         **signal_queries(lake, scope),  # monthly_exposure among them
     }
 
 
 def recent_queries(lake: Lake, recent: Scope) -> dict[str, ir.Table]:
     return {
-        "provider_counts": queries.provider_counts(lake, recent),
-        "provider_falls": queries.provider_counts(lake, recent, category=FALLS),
+        "provider_counts": expressions.provider_counts(lake, recent),
+        "provider_falls": expressions.provider_counts(lake, recent, category=FALLS),
     }
 
 
@@ -102,7 +102,7 @@ def recent_scope(scope: Scope, monthly: pd.DataFrame, months: int = RECENT_MONTH
 
 def run_suite(lake: Lake, scope: Scope = POOL) -> dict[str, pd.DataFrame]:
     frames = dashboard_queries(lake, scope)
-    frames["drill_falls"] = lake.execute(queries.events_matching(lake, scope, category=FALLS, limit=50))
+    frames["drill_falls"] = lake.execute(expressions.events_matching(lake, scope, category=FALLS, limit=50))
     return frames | statistics(frames)
 
 
@@ -168,7 +168,7 @@ def _with_exposure(providers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_provider_counts() -> pd.DataFrame:
-    return pd.DataFrame(columns=["provider", *queries.PEER_COLUMNS, "n", "exposure"])
+    return pd.DataFrame(columns=["provider", *expressions.PEER_COLUMNS, "n", "exposure"])
 
 
 def _ints(values: pd.Series) -> list[int]:

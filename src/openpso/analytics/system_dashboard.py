@@ -16,6 +16,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import Scope, monthly_exposure
 from openpso.analytics.measures import PER, RATE_MEASURE
 from openpso.analytics.member_dashboards import (
     by_period,
@@ -41,7 +42,6 @@ from openpso.analytics.panels import (
     spc_panel,
     type_words,
 )
-from openpso.analytics.queries import Scope, monthly_exposure
 from openpso.lib.months import month_range
 from openpso.nonid.profiles import RELEASE, Profile
 from openpso.nonid.release import PeerRelease, release_line

@@ -403,10 +403,10 @@ def pso_learning(pso: Organization, month: str, progress: Progress) -> ReportDoc
 
 def _pool_by_year(lake: Lake, period: tuple[str, str], profile: Profile) -> Table:
     """The whole pool's events and rate per year, each count through small-cell suppression."""
+    from openpso.analytics.expressions import Scope, monthly_exposure
     from openpso.analytics.measures import PER
     from openpso.analytics.member_dashboards import by_period, members_of, periods_of, suppressed_monthly
     from openpso.analytics.panels import by_month
-    from openpso.analytics.queries import Scope, monthly_exposure
     from openpso.lib.months import month_range
 
     window = month_range(*period)

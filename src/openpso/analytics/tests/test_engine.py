@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd  # type: ignore[import-untyped]
 import pytest
 
-from openpso.analytics import queries
+from openpso.analytics import expressions
 from openpso.analytics.engine import Lake
-from openpso.analytics.queries import Scope
+from openpso.analytics.expressions import Scope
 from openpso.analytics.tests.engine_fixtures import write_tiny_lake
 from openpso.lake.aggregates import AGGREGATES
 from openpso.lake.schema import EVENTS
@@ -25,10 +25,10 @@ def test_an_empty_lake_gives_empty_results_not_errors(tmp_path: Path) -> None:
     lake = Lake(tmp_path)
     assert not lake.exists()
     for expr in (
-        queries.monthly_counts(lake, Scope(), by=("category", "unit_type")),
-        queries.provider_counts(lake, Scope()),
-        queries.factor_counts(lake, Scope()),
-        queries.events_matching(lake, Scope(), category="A48"),
+        expressions.monthly_counts(lake, Scope(), by=("category", "unit_type")),
+        expressions.provider_counts(lake, Scope()),
+        expressions.factor_counts(lake, Scope()),
+        expressions.events_matching(lake, Scope(), category="A48"),
     ):
         assert lake.execute(expr).empty
 
@@ -58,9 +58,9 @@ def test_for_pso_reads_the_psos_own_lake(settings: object, tmp_path: Path) -> No
 
 def test_a_query_asked_again_runs_its_compiled_sql_and_gives_the_same_frame(tmp_path: Path) -> None:
     lake = Lake(write_tiny_lake(tmp_path))
-    first = lake.execute(queries.monthly_counts(lake, Scope(), by=("unit_type",)))
-    again = lake.execute(queries.monthly_counts(lake, Scope(), by=("unit_type",)))  # a new, equal expression
+    first = lake.execute(expressions.monthly_counts(lake, Scope(), by=("unit_type",)))
+    again = lake.execute(expressions.monthly_counts(lake, Scope(), by=("unit_type",)))  # a new, equal expression
     assert len(lake._compiled) == 1
     pd.testing.assert_frame_equal(first, again)
-    drill = queries.events_matching(lake, Scope(), category="A48")
+    drill = expressions.events_matching(lake, Scope(), category="A48")
     pd.testing.assert_frame_equal(lake.execute(drill), lake.execute(drill))  # lists and nulls too
