@@ -43,6 +43,15 @@ def get_event_for_user(user: Any, event_id: uuid.UUID | str) -> SafetyEvent:
         raise Http404("No such event") from None
 
 
+def get_pses_provider_for_user(user: Any, slug: str) -> Organization:
+    """A provider where `user` holds a PSES role (its PSWP pages: policy, external reports,
+    disclosure log); 404 for any other."""
+    try:
+        return pses_providers_for(user).get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404("No such provider") from None
+
+
 def pses_reports_for(user: Any) -> QuerySet[EventReport]:
     """Reports the user triages: every report of their PSES providers."""
     return EventReport.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "unit")

@@ -1,44 +1,24 @@
-"""Tenancy for PSWP pages: only the PSES roles of a provider reach its ledger, policy,
-external reports and disclosures; anything else answers 404 (docs/decisions/0003)."""
+"""Reads of the PSWP tables by provider: its PSES policy versions, external reports,
+disclosures and authorisations. The caller has already found the provider through its own
+tenancy lookup (the PSWP pages: `pses.queries.get_pses_provider_for_user`, 404 for anything
+foreign; docs/decisions/0003)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from openpso.organizations.models import Organization
-from openpso.organizations.queries import orgs_where, pses_providers_for
+from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 from openpso.pswp.models import Disclosure, ExternalReport, ProviderAuthorization, PsesPolicy
-from openpso.reporting.models import EventReport
-
-
-def get_pses_provider_for_user(user: Any, slug: str) -> Organization:
-    try:
-        return pses_providers_for(user).get(slug=slug)
-    except Organization.DoesNotExist:
-        raise Http404("No such provider") from None
 
 
 def is_safety_manager(user: Any, provider: Organization) -> bool:
     return orgs_where(user, [Role.SAFETY_MANAGER]).filter(pk=provider.pk).exists()
-
-
-def pses_reports_for(user: Any) -> QuerySet[EventReport]:
-    """Reports in the PSES of a provider where `user` holds a PSES role."""
-    return EventReport.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "unit")
-
-
-def get_pses_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
-    try:
-        return pses_reports_for(user).get(pk=report_id)
-    except (EventReport.DoesNotExist, ValueError):
-        raise Http404("No such report") from None
 
 
 def policies_of(provider: Organization) -> QuerySet[PsesPolicy]:

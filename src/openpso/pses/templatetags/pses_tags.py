@@ -1,6 +1,6 @@
 """Template tags the rest of the site uses to show PSES facts without importing `pses`:
-the nav's notification link, the event panel on a report page, and the event status a
-reporter sees on their status page."""
+the nav's notification link, the event panel and the PSWP panel (history, drop-out) on a report
+page, and the event status a reporter sees on their status page."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from openpso.pses.clocks import DEATH, HARM_LABELS, Clock
 from openpso.pses.forms import EventNewForm
 from openpso.pses.models import ClockRule, EventStatus
 from openpso.pses.models_rca import ActionItem
+from openpso.pses.pswp_forms import DropOutForm
 from openpso.pses.timeline import action_text
+from openpso.pswp import ledger
+from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 
 register = template.Library()
@@ -50,6 +53,23 @@ def report_event_panel(context: Any, report: EventReport) -> dict[str, Any]:
         "event": event,
         "new_form": EventNewForm(initial={"report": report.pk}),
         "open_events": open_events[:10] if event is None else [],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("pses/_pswp_panel.html", takes_context=True)
+def pswp_panel(context: Any, report: EventReport) -> dict[str, Any]:
+    """The report's PSWP history and drop-out, shown only to the PSES roles of its provider;
+    others see nothing here."""
+    user = _user(context)
+    if user is None or not queries.pses_reports_for(user).filter(pk=report.pk).exists():
+        return {"show": False}
+    return {
+        "show": True,
+        "report": report,
+        "history": ledger.history(report),
+        "may_drop_out": report.pswp_status == PswpStatus.CANDIDATE,
+        "form": DropOutForm(),
         "csrf_token": context.get("csrf_token"),
     }
 

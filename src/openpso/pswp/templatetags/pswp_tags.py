@@ -1,5 +1,5 @@
-"""`{% pswp_panel report %}`: the report's PSWP history and drop-out, for its PSES roles.
-`{% pswp_label obj %}` and `{{ obj|pswp_label_text }}`: the record's PSWP label (pswp.labels)."""
+"""`{% pswp_label obj %}` and `{{ obj|pswp_label_text }}`: the record's PSWP label (pswp.labels),
+for any app's page. (A report's PSWP panel, with its drop-out, is the PSES's: `pses_tags`.)"""
 
 from __future__ import annotations
 
@@ -7,29 +7,9 @@ from typing import Any
 
 from django import template
 
-from openpso.pswp import ledger, queries
-from openpso.pswp.forms import DropOutForm
 from openpso.pswp.labels import label_for
-from openpso.pswp.status import PswpStatus
 
 register = template.Library()
-
-
-@register.inclusion_tag("pswp/_panel.html", takes_context=True)
-def pswp_panel(context: dict[str, Any], report: Any) -> dict[str, Any]:
-    """Shown only to the PSES roles of the report's provider; others see nothing here."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not queries.pses_reports_for(user).filter(pk=report.pk).exists():
-        return {"show": False}
-    return {
-        "show": True,
-        "report": report,
-        "history": ledger.history(report),
-        "may_drop_out": report.pswp_status == PswpStatus.CANDIDATE,
-        "form": DropOutForm(),
-        "csrf_token": context.get("csrf_token"),
-    }
 
 
 @register.inclusion_tag("pswp/_label.html")

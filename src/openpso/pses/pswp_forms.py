@@ -1,4 +1,5 @@
-"""Forms for the PSWP pages. Rules live in the ledger, `bases` and `actions`; forms shape input."""
+"""Forms for the PSWP pages (`pses.pswp_views`). Rules live in the `pswp` kernel's ledger, `bases`
+and `actions`; forms shape input."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """PSWP pages for the PSES roles of a provider: drop-out, external reports, the PSES policy,
-disclosures and their log. Every lookup goes through `pswp.queries` (404 for anything foreign)."""
+disclosures and their log. The rules and tables are the `pswp` kernel's; these pages are the
+provider's PSES work, mounted at `/pswp/` under the `pswp:` URL names (`pses.pswp_urls`). Every
+lookup goes through `pses.queries` (404 for anything foreign)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from openpso.audit.trail import record
 from openpso.organizations.timezones import activate_zone_of
-from openpso.pswp import actions, ledger, queries
+from openpso.pses import queries
+from openpso.pses.pswp_forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
+from openpso.pswp import actions, ledger
+from openpso.pswp import queries as pswp_queries
 from openpso.pswp.bases import BASES
-from openpso.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
 from openpso.pswp.models import REQUIRED_FACTS, Disclosure, Obligation, fact_label
 
 PERIODS = {"month": "%Y-%m", "year": "%Y"}
@@ -66,7 +70,7 @@ def external_new(request: HttpRequest, provider: str) -> HttpResponse:
             messages.success(request, "The external report was recorded from the original records (not PSWP).")
             return redirect("pswp:external-list", provider=org.slug)
     context = {"provider": org, "form": form, "required": _required_facts()}
-    return render(request, "pswp/external_new.html", context)
+    return render(request, "pses/pswp_external_new.html", context)
 
 
 def _required_facts() -> list[tuple[str, list[str]]]:
@@ -77,14 +81,14 @@ def _required_facts() -> list[tuple[str, list[str]]]:
 @login_required
 def external_list(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
-    context = {"provider": org, "externals": queries.external_reports_of(org)}
-    return render(request, "pswp/external_list.html", context)
+    context = {"provider": org, "externals": pswp_queries.external_reports_of(org)}
+    return render(request, "pses/pswp_external_list.html", context)
 
 
 @login_required
 def policy(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
-    may_edit = queries.is_safety_manager(request.user, org)
+    may_edit = pswp_queries.is_safety_manager(request.user, org)
     form = PolicyForm(request.POST or None) if may_edit else None
     if request.method == "POST":
         if form is None:
@@ -95,11 +99,11 @@ def policy(request: HttpRequest, provider: str) -> HttpResponse:
             return redirect("pswp:policy", provider=org.slug)
     context = {
         "provider": org,
-        "current": queries.current_policy(org),
-        "versions": queries.policies_of(org),
+        "current": pswp_queries.current_policy(org),
+        "versions": pswp_queries.policies_of(org),
         "form": form,
     }
-    return render(request, "pswp/policy.html", context)
+    return render(request, "pses/pswp_policy.html", context)
 
 
 @login_required
@@ -121,7 +125,7 @@ def disclose(request: HttpRequest, report_id: str) -> HttpResponse:
             messages.success(request, f"The disclosure of report {report.short_id} was logged.")
             return redirect("pswp:disclosure-log", provider=report.provider.slug)
     context = {"report": report, "form": form, "bases": BASES.values()}
-    return render(request, "pswp/disclose.html", context)
+    return render(request, "pses/pswp_disclose.html", context)
 
 
 def _counts(disclosures: list[Disclosure], period: str) -> list[tuple[str, str, str, int]]:
@@ -151,7 +155,7 @@ def _audit_log_read(request: HttpRequest, org_id: int, what: str) -> None:
 def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
     activate_zone_of(org)
-    disclosures = list(queries.disclosures_of(org))
+    disclosures = list(pswp_queries.disclosures_of(org))
     period = _period(request)
     _audit_log_read(request, org.pk, "pswp.disclosure_log_viewed")
     context = {
@@ -160,9 +164,9 @@ def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
         "counts": _counts(disclosures, period),
         "period": period,
         "bases": BASES,
-        "authorizations": queries.authorizations_of(org),
+        "authorizations": pswp_queries.authorizations_of(org),
     }
-    return render(request, "pswp/disclosure_log.html", context)
+    return render(request, "pses/pswp_disclosure_log.html", context)
 
 
 @login_required
@@ -175,5 +179,5 @@ def disclosure_report_csv(request: HttpRequest, provider: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="disclosures-{org.slug}-by-{period}.csv"'
     writer = csv.writer(response)
     writer.writerow(["period", "basis", "paragraph", "disclosures"])
-    writer.writerows(_counts(list(queries.disclosures_of(org)), period))
+    writer.writerows(_counts(list(pswp_queries.disclosures_of(org)), period))
     return response

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from openpso.pswp import views
+from openpso.pses import pswp_views as views
 
+# The PSWP pages keep their paths (/pswp/…) and names (pswp:…); the pages are the PSES's, the
+# rules and tables the `pswp` kernel's (docs/architecture.md).
 app_name = "pswp"
 urlpatterns = [
     path("reports/<uuid:report_id>/drop-out/", views.drop_out, name="drop-out"),
