@@ -134,8 +134,8 @@ def _released_evidence(alert: SafetyAlert) -> tuple[Any, Any, Any] | None:
         from openpso.nonid.profiles import RELEASE
 
         profile, determination = RELEASE, None
+    from openpso.analytics.dashboards.provider import peer_release
     from openpso.analytics.engine import Lake
-    from openpso.analytics.member_dashboards import peer_release
 
     lake = Lake.for_pso(alert.pso.slug)
     return profile, peer_release(lake, profile) if lake.exists() else None, determination

@@ -127,7 +127,7 @@ def _released(document: ReportDocument, lake: Lake | None, profile: Profile, det
     """The document with the line naming its release profile and measured k, and what to record."""
     if lake is None:
         return document
-    from openpso.analytics.member_dashboards import peer_release
+    from openpso.analytics.dashboards.provider import peer_release
 
     peers = peer_release(lake, profile)
     document.release_line = release_line(profile, peers, determination)
@@ -246,7 +246,7 @@ def learned_section(
 def _signals(lake: Lake | None, month: str, profile: Profile) -> list[str]:
     if lake is None:
         return []
-    from openpso.analytics.member_dashboards import peer_release
+    from openpso.analytics.dashboards.provider import peer_release
     from openpso.analytics.signals_pool import detect_signals
     from openpso.feedback.evidence import releasable
 
@@ -403,9 +403,9 @@ def pso_learning(pso: Organization, month: str, progress: Progress) -> ReportDoc
 
 def _pool_by_year(lake: Lake, period: tuple[str, str], profile: Profile) -> Table:
     """The whole pool's events and rate per year, each count through small-cell suppression."""
+    from openpso.analytics.dashboards.provider import by_period, members_of, periods_of, suppressed_monthly
     from openpso.analytics.expressions import Scope, monthly_exposure
     from openpso.analytics.measures import PER
-    from openpso.analytics.member_dashboards import by_period, members_of, periods_of, suppressed_monthly
     from openpso.analytics.panels import by_month
     from openpso.lib.months import month_range
 

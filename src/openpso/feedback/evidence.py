@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 def signal_texts(pso: Organization) -> dict[str, str]:
     """Signal key → one-line description, newest first; empty when there is no lake."""
     # Imported here: the analytics engine (Ibis, DuckDB) loads only when an analyst writes an alert.
+    from openpso.analytics.dashboards.provider import peer_release
     from openpso.analytics.engine import Lake
-    from openpso.analytics.member_dashboards import peer_release
     from openpso.analytics.signals_pool import detect_signals
     from openpso.nonid.release import release_profile
 

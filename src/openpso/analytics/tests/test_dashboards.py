@@ -14,10 +14,10 @@ from openpso.analytics.dashboards import (
     signal_id,
     system_dashboard,
 )
+from openpso.analytics.dashboards.provider import MIN_PHASE, _phase_starts
+from openpso.analytics.dashboards.system import BY_NAME_NOTE
 from openpso.analytics.engine import Lake
-from openpso.analytics.member_dashboards import MIN_PHASE, _phase_starts
 from openpso.analytics.panels import NO_DATA, available_months, period_of
-from openpso.analytics.system_dashboard import BY_NAME_NOTE
 from openpso.analytics.tests.dashboard_lake import hospitals, large_lake, providers_of, small_lake  # noqa: F401
 from openpso.lake.synth import PLANTED_HOSPITAL
 

@@ -133,7 +133,7 @@ def _repo() -> Path:
         "src/openpso/lake/aggregates.py",
         "src/openpso/lake/synth_mix.py",
         "src/openpso/analytics/measures.py",
-        "src/openpso/analytics/dashboards.py",
+        "src/openpso/analytics/dashboards/pso.py",
         "src/openpso/pses/rca_forms.py",
         "src/openpso/pses/rca_queries.py",
         "src/openpso/nonid/pipeline_answers.py",

@@ -99,7 +99,7 @@ MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)]
     st.dictionaries(st.sampled_from(MONTHS), st.integers(0, 50)),
 )
 def test_no_peer_series_carries_a_date_finer_than_its_profile(start, length, profile, counts):
-    from openpso.analytics.member_dashboards import by_period, periods_of
+    from openpso.analytics.dashboards.provider import by_period, periods_of
 
     window = MONTHS[start : start + length]
     periods = periods_of(window, profile)

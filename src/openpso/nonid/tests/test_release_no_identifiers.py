@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
+from openpso.analytics.dashboards.provider import members_of, provider_dashboard
+from openpso.analytics.dashboards.system import system_dashboard
 from openpso.analytics.engine import Lake
-from openpso.analytics.member_dashboards import members_of, provider_dashboard
 from openpso.analytics.signals_pool import detect_signals
-from openpso.analytics.system_dashboard import system_dashboard
 from openpso.feedback.content import pso_learning
 from openpso.feedback.evidence import describe
 from openpso.feedback.reports import render_html

@@ -1,5 +1,5 @@
 """A provider's dashboard: its own data against its peers; and the pieces the health system's
-dashboard (`system_dashboard`) shares with it.
+dashboard (`dashboards.system`) shares with it.
 
 A provider's own numbers are its own and need no suppression. Everything about other providers
 is a release (issue 14 item 5; `openpso.nonid.release`, docs/nonid.md): the peer group is the

@@ -1,16 +1,4 @@
-"""The three dashboards: the PSO's pool, one provider against its peers, one health system's affiliates.
-
-Who sees what (DESIGN invariant 1, issue 7 item 3):
-- the PSO analyst sees the whole pool, providers by pseudonym only (the lake holds no names);
-- a provider sees its own numbers in full and its peers only as non-identified aggregates, every
-  peer count through small-cell suppression (`openpso.nonid.suppression.suppress_counts`);
-- a health system sees the affiliates that share with it by name (their agreements allow it) and
-  the rest of the pool as suppressed aggregates.
-
-The builders take a `Lake` and return plain data (`Dashboard` of `Panel`s); deciding who may ask
-is `openpso.analytics.access`, caching is `openpso.analytics.caching`. The provider and system
-dashboards are in `member_dashboards` and re-exported here.
-"""
+"""The PSO analyst's dashboard: the whole pool, providers by pseudonym only (the lake holds no names)."""
 
 from __future__ import annotations
 
@@ -23,7 +11,6 @@ from openpso.analytics import charts
 from openpso.analytics.engine import Lake
 from openpso.analytics.expressions import Scope
 from openpso.analytics.measures import PER, RATE_MEASURE, label
-from openpso.analytics.member_dashboards import provider_dashboard
 from openpso.analytics.panels import (
     NO_DATA,
     Dashboard,
@@ -46,22 +33,9 @@ from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import dashboard_queries, recent_words
-from openpso.analytics.system_dashboard import system_dashboard
 from openpso.lib.months import month_range
 from openpso.nonid.release import POOL_LINE
 from openpso.nonid.suppression import suppress_counts
-
-__all__ = [
-    "Dashboard",
-    "Drill",
-    "Panel",
-    "available_months",
-    "period_of",
-    "provider_dashboard",
-    "pso_dashboard",
-    "signal_id",
-    "system_dashboard",
-]
 
 RANKED_SHOWN = 25  # the caterpillar draws the highest-ranked; the table lists every provider
 SIGNALS_SHOWN = 6

@@ -5,7 +5,7 @@ re-identification, not a dashboard's (issue 14 item 6).
 
 The affiliates are those whose member agreement in force lets the system see their data
 (`MemberAgreement.system_may_view`); everything about other providers is a release, as on a
-provider's dashboard (`member_dashboards`): the rest of the pool is the providers sharing the
+provider's dashboard (`dashboards.provider`): the rest of the pool is the providers sharing the
 affiliates' released provider type (grouped or suppressed until k providers share it), its numbers
 carry the profile's dates (the year under release/1) and go through small-cell suppression.
 """
@@ -15,10 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from openpso.analytics.engine import Lake
-from openpso.analytics.expressions import Scope, monthly_exposure
-from openpso.analytics.measures import PER, RATE_MEASURE
-from openpso.analytics.member_dashboards import (
+from openpso.analytics.dashboards.provider import (
     by_period,
     comparison_panel,
     group_words,
@@ -29,6 +26,9 @@ from openpso.analytics.member_dashboards import (
     periods_of,
     suppressed_monthly,
 )
+from openpso.analytics.engine import Lake
+from openpso.analytics.expressions import Scope, monthly_exposure
+from openpso.analytics.measures import PER, RATE_MEASURE
 from openpso.analytics.panels import (
     NO_DATA,
     Dashboard,
