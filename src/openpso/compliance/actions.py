@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.compliance.events import ComplianceAction
 from openpso.compliance.models import (
     BusinessAssociateAgreement,
     DelistingMember,
@@ -53,10 +55,11 @@ def save_entry(*, actor: Any, entry: Entry, changed: Iterable[str] = ()) -> None
 
 def _audit(actor: Any, entry: Entry, *, created: bool, changed: Iterable[str]) -> None:
     pso_id = entry.runbook.pso_id if isinstance(entry, DelistingMember) else entry.pso_id
+    on_create, on_change = _ACTIONS[type(entry)]
     record(
         actor=actor,
-        action=f"compliance.{_NOUN[type(entry)]}_{'created' if created else 'changed'}",
-        object_type=entry._meta.label_lower,
+        action=on_create if created else on_change,
+        object_type=object_type_of(entry),
         object_id=str(entry.pk),
         organization_id=pso_id,
         purpose=PURPOSE,
@@ -64,13 +67,14 @@ def _audit(actor: Any, entry: Entry, *, created: bool, changed: Iterable[str]) -
     )
 
 
-_NOUN: dict[type, str] = {
-    Listing: "listing",
-    RelationshipDisclosure: "disclosure",
-    SecurityAssessment: "assessment",
-    BusinessAssociateAgreement: "baa",
-    TrainingRecord: "training",
-    SecurityPolicy: "policy",
-    DelistingRunbook: "delisting",
-    DelistingMember: "delisting_member",
+# (on create, on change) for each kind of entry.
+_ACTIONS: dict[type, tuple[ComplianceAction, ComplianceAction]] = {
+    Listing: (ComplianceAction.LISTING_CREATED, ComplianceAction.LISTING_CHANGED),
+    RelationshipDisclosure: (ComplianceAction.DISCLOSURE_CREATED, ComplianceAction.DISCLOSURE_CHANGED),
+    SecurityAssessment: (ComplianceAction.ASSESSMENT_CREATED, ComplianceAction.ASSESSMENT_CHANGED),
+    BusinessAssociateAgreement: (ComplianceAction.BAA_CREATED, ComplianceAction.BAA_CHANGED),
+    TrainingRecord: (ComplianceAction.TRAINING_CREATED, ComplianceAction.TRAINING_CHANGED),
+    SecurityPolicy: (ComplianceAction.POLICY_CREATED, ComplianceAction.POLICY_CHANGED),
+    DelistingRunbook: (ComplianceAction.DELISTING_CREATED, ComplianceAction.DELISTING_CHANGED),
+    DelistingMember: (ComplianceAction.DELISTING_MEMBER_CREATED, ComplianceAction.DELISTING_MEMBER_CHANGED),
 }
