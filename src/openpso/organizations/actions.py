@@ -7,18 +7,20 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.organizations.events import OrganizationAction
 from openpso.organizations.models import Membership, Organization
 
 
-def save_audited(*, actor: Any, obj: models.Model, organization: Organization, action: str) -> None:
+def save_audited(*, actor: Any, obj: models.Model, organization: Organization, action: OrganizationAction) -> None:
     """Save an organisation-data object and record who changed what (ids only, no values)."""
     with transaction.atomic():
         obj.save()
         record(
             actor=actor,
             action=action,
-            object_type=obj._meta.label_lower,
+            object_type=object_type_of(obj),
             object_id=str(obj.pk),
             organization_id=organization.pk,
             purpose="administration",
@@ -38,8 +40,8 @@ def grant_role(
         membership, _ = Membership.objects.get_or_create(user=user, organization=organization, role=role)
         record(
             actor=actor,
-            action="membership.granted",
-            object_type="organizations.membership",
+            action=OrganizationAction.MEMBERSHIP_GRANTED,
+            object_type=object_type_of(membership),
             object_id=str(membership.pk),
             organization_id=organization.pk,
             purpose="administration",
@@ -52,8 +54,8 @@ def revoke_role(*, actor: Any, membership: Membership) -> None:
     with transaction.atomic():
         record(
             actor=actor,
-            action="membership.revoked",
-            object_type="organizations.membership",
+            action=OrganizationAction.MEMBERSHIP_REVOKED,
+            object_type=object_type_of(membership),
             object_id=str(membership.pk),
             organization_id=membership.organization_id,
             purpose="administration",

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from openpso.organizations.actions import grant_role, save_audited
+from openpso.organizations.events import OrganizationAction
 from openpso.organizations.models import Membership, Organization, OrgKind
 from openpso.organizations.roles import Role
 
@@ -42,14 +43,13 @@ def bootstrap_pso(*, slug: str, name: str, admin_email: str) -> Bootstrapped:
     with transaction.atomic():
         if Membership.objects.select_for_update().filter(role=Role.PSO_ADMIN).exists():
             raise BootstrapRefused(
-                "a PSO administrator already exists: roles are granted on the organisation pages, "
-                "not by this command"
+                "a PSO administrator already exists: roles are granted on the organisation pages, not by this command"
             )
         if Organization.objects.filter(slug=slug).exists():
             raise BootstrapRefused(f"--slug: an organisation {slug!r} already exists")
         pso = Organization(slug=slug, name=name.strip(), kind=OrgKind.PSO)
         # The system acts (actor None): there is no one yet to act as.
-        save_audited(actor=None, obj=pso, organization=pso, action="organization.bootstrapped")
+        save_audited(actor=None, obj=pso, organization=pso, action=OrganizationAction.BOOTSTRAPPED)
         membership = grant_role(actor=None, organization=pso, email=admin_email.strip(), role=Role.PSO_ADMIN)
     user = membership.user
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"

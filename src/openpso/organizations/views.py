@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from openpso.organizations import actions
+from openpso.organizations.events import OrganizationAction
 from openpso.organizations.forms import AgreementForm, MembershipForm, OrganizationForm, UnitForm
 from openpso.organizations.models import MemberAgreement, Membership, Organization, OrgKind, Unit
 from openpso.organizations.queries import get_managed_org_for_user, managed_orgs_for, orgs_where
@@ -46,7 +47,13 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _edit(
-    request: HttpRequest, *, form: ModelForm[Any], org: Organization, action: str, title: str, prepare: Any = None
+    request: HttpRequest,
+    *,
+    form: ModelForm[Any],
+    org: Organization,
+    action: OrganizationAction,
+    title: str,
+    prepare: Any = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         obj: Model = form.save(commit=False)
@@ -63,7 +70,7 @@ def _edit(
 def org_new(request: HttpRequest) -> HttpResponse:
     network = _network_for(request.user)
     form = OrganizationForm(request.POST or None, network=network)
-    return _edit(request, form=form, org=network, action="organization.created", title="New organisation")
+    return _edit(request, form=form, org=network, action=OrganizationAction.CREATED, title="New organisation")
 
 
 @login_required
@@ -72,7 +79,7 @@ def org_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if org.kind == OrgKind.PSO:
         raise Http404("The PSO itself is managed by the operator")
     form = OrganizationForm(request.POST or None, instance=org, network=org.network or org)
-    return _edit(request, form=form, org=org, action="organization.changed", title=f"Edit {org.name}")
+    return _edit(request, form=form, org=org, action=OrganizationAction.CHANGED, title=f"Edit {org.name}")
 
 
 def _provider(request: HttpRequest, slug: str) -> Organization:
@@ -87,7 +94,7 @@ def unit_edit(request: HttpRequest, slug: str, unit_id: int | None = None) -> Ht
     org = _provider(request, slug)
     unit = get_object_or_404(Unit, pk=unit_id, provider=org) if unit_id else Unit(provider=org)
     form = UnitForm(request.POST or None, instance=unit)
-    return _edit(request, form=form, org=org, action="unit.saved", title=f"Unit at {org.name}")
+    return _edit(request, form=form, org=org, action=OrganizationAction.UNIT_SAVED, title=f"Unit at {org.name}")
 
 
 @login_required
@@ -100,7 +107,9 @@ def agreement_edit(request: HttpRequest, slug: str, agreement_id: int | None = N
         else MemberAgreement(provider=org, pso=network)
     )
     form = AgreementForm(request.POST or None, instance=agreement)
-    return _edit(request, form=form, org=org, action="agreement.saved", title=f"Member agreement: {org.name}")
+    return _edit(
+        request, form=form, org=org, action=OrganizationAction.AGREEMENT_SAVED, title=f"Member agreement: {org.name}"
+    )
 
 
 @login_required
