@@ -20,7 +20,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from openpso.accounts.events import AccountAction
 from openpso.accounts.lockout_policy import describe
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 
 # Who acts in these rows: a client that has not proven who it is. Not "anonymous", which in
@@ -107,8 +109,8 @@ def _record_lockout(*, request: Any, credentials: dict[str, Any], locked: list[s
     record(
         actor=None,
         actor_label=UNAUTHENTICATED,
-        action="sign_in.locked_out",
-        object_type="accounts.user",
+        action=AccountAction.LOCKED_OUT,
+        object_type=object_type_of(get_user_model()),
         object_id=user_pk if user_pk is not None else "unknown",
         purpose="security",
         detail={
@@ -153,8 +155,8 @@ def second_factor_failed(*, request: HttpRequest, user: Any, reason: str, reauth
         # proven yet.
         actor=request.user if signed_in else None,
         actor_label=None if signed_in else UNAUTHENTICATED,
-        action="sign_in.second_factor_failed",
-        object_type="accounts.user",
+        action=AccountAction.SECOND_FACTOR_FAILED,
+        object_type=object_type_of(user),
         object_id=int(user.pk),
         purpose="security",
         detail={

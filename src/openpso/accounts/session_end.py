@@ -21,7 +21,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from openpso.accounts.events import AccountAction
 from openpso.audit import trail
+from openpso.audit.events import object_type_of
 
 # Seconds since the epoch at sign-in, kept in the session (an int: the session is JSON).
 SIGNED_IN_AT = "openpso_signed_in_at"
@@ -37,7 +39,7 @@ def _now() -> int:
 def note_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT] = _now()
-    _audit(user, "session.signed_in")
+    _audit(user, AccountAction.SIGNED_IN)
 
 
 @receiver(user_logged_out, dispatch_uid="openpso.accounts.session_end.signed_out")
@@ -45,13 +47,13 @@ def note_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
     if request is not None:
         setattr(request, _SIGNED_OUT, True)
     if user is not None:  # Django sends None when the session held no one
-        _audit(user, "session.signed_out")
+        _audit(user, AccountAction.SIGNED_OUT)
 
 
-def _audit(user: Any, action: str) -> None:
+def _audit(user: Any, action: AccountAction) -> None:
     """Sign-ins and sign-outs in the audit chain (ASVS 16.3.1): who and when, nothing else —
     no address or device, which the access log keeps for its own shorter life."""
-    trail.record(actor=user, action=action, object_type="accounts.user", object_id=user.pk)
+    trail.record(actor=user, action=action, object_type=object_type_of(user), object_id=user.pk)
 
 
 class SessionLifetimeMiddleware:
@@ -71,8 +73,8 @@ class SessionLifetimeMiddleware:
             elif _now() - started >= settings.OPENPSO_SESSION_MAX_HOURS * 3600:
                 trail.record(
                     actor=user,
-                    action="session.expired",
-                    object_type="accounts.user",
+                    action=AccountAction.SESSION_EXPIRED,
+                    object_type=object_type_of(user),
                     object_id=user.pk,
                     detail={"reason": "max_age", "max_hours": settings.OPENPSO_SESSION_MAX_HOURS},
                 )
