@@ -17,6 +17,7 @@ from openpso.lib.api_auth import NotAuthenticated, session_auth
 from openpso.lib.api_throttle import CallerRateThrottle, current_rate
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
+from openpso.reporting.fhir_api import router as fhir_router
 from openpso.submissions.api import router as submissions_router
 
 
@@ -46,6 +47,7 @@ api = OpenPsoAPI(
 api.add_router("/reports", reports_router)
 api.add_router("/forms", forms_router)
 api.add_router("/submissions", submissions_router)
+api.add_router("/fhir", fhir_router)
 
 
 @api.exception_handler(ValidationError)

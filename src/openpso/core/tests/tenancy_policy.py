@@ -32,6 +32,7 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "api:api-root": set(),
     "api:form-list": "all",  # Common Formats definitions are the same for everyone
     "api:report-create-fhir": set(),  # POST only; GET finds nothing  # /api/v1/ itself is not a resource
+    "api:fhir-adverse-event-create": set(),  # POST only (FHIR AdverseEvents in, issue 17 item 1)
     # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
     # person's own identified reports (empty for roles that file none).
     "channel:anonymous-start": "all",
@@ -133,6 +134,7 @@ POST_ONLY: set[str] = {
     "channel:follow-up-reply",
     "channel:follow-up-answers",  # an anonymous reporter's answers to a request, by status token
     "api:report-create-fhir",
+    "api:fhir-adverse-event-create",
     "pses:event-new",
     "pses:notifications-read",
     # The queue's action bar and saved filters (issue 12 item 3): POSTs of PSES roles only;

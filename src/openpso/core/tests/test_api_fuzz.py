@@ -47,6 +47,7 @@ BEYOND_THE_SCHEMA = {
         "discovery time must not be in the future; the answers must fit the Common Formats modules"
     ),
     "POST /api/v1/reports/fhir": "the body must be a QuestionnaireResponse answering a known form",
+    "POST /api/v1/fhir/AdverseEvent": "the body must be an R4 AdverseEvent (or a Bundle of them) that makes a report",
 }
 OPERATIONS_CONFIG = "\n".join(
     f"""

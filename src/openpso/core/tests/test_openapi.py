@@ -13,6 +13,7 @@ from openpso.submissions.models import SubmissionMethod
 
 ERROR = {"$ref": "#/components/schemas/ErrorOut"}
 UNSAFE = {"post", "put", "patch", "delete"}
+FHIR = "/api/v1/fhir"
 
 
 @pytest.fixture
@@ -49,7 +50,18 @@ def test_every_operation_documents_the_errors_it_can_answer(doc):
             expected |= {"400", "413"}
         assert expected <= set(responses), (method, path, expected - set(responses))
         for code in expected - {"414", "431"}:
+            if path.startswith(FHIR) and code == "422":
+                continue  # FHIR's own refusal, an OperationOutcome (test below)
             assert responses[code]["content"]["application/json"]["schema"] == ERROR, (method, path, code)
+
+
+def test_fhir_refusals_are_documented_as_operation_outcomes(doc):
+    """A FHIR client reads a refusal as an OperationOutcome naming each element by FHIRPath."""
+    post = doc["paths"][f"{FHIR}/AdverseEvent"]["post"]
+    schema = post["responses"]["422"]["content"]["application/fhir+json"]["schema"]
+    assert schema["properties"]["resourceType"] == {"const": "OperationOutcome"}
+    assert "expression" in schema["properties"]["issue"]["items"]["properties"]
+    assert {"200", "201"} <= set(post["responses"])
 
 
 def test_the_error_schema_names_each_field_with_a_code(doc):

@@ -1,13 +1,16 @@
-"""`openpso import --provider SLUG FILE…`: event reports from FHIR QuestionnaireResponses.
+"""`openpso import --provider SLUG FILE…`: event reports from FHIR QuestionnaireResponses and
+FHIR R4 AdverseEvents (docs/interchange.md).
 
-Every file is checked before anything is saved; if any file has an error, each error is
-printed with the file and the item's linkId, nothing is saved, and the exit status is 1.
-Importing the same response again changes nothing.
+A file is one JSON resource, a Bundle of them, or NDJSON (one resource a line). Every file is
+checked before anything is saved; if any has an error, each error is printed with the file and
+the item (a QuestionnaireResponse's linkId, an AdverseEvent's FHIRPath), nothing is saved, and
+the exit status is 1. Importing the same response or event again changes nothing.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +20,26 @@ from django.db import transaction
 from openpso import flows
 from openpso.organizations.models import Organization, OrgKind
 from openpso.reporting import actions
-from openpso.reporting.errors import ReportInvalid
+from openpso.reporting.adverse_event import AdverseEventInvalid, entries, read_documents, report_from_adverse_event
+from openpso.reporting.adverse_event_actions import flag_unmapped_codes
+from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.fhir_import import iter_responses, report_from_response, source_key
+from openpso.reporting.schemas import ReportIn
+
+
+@dataclass(frozen=True)
+class _Ready:
+    where: str
+    data: ReportIn
+    key: str
+    unmapped: tuple[str, ...] = ()
 
 
 class Command(BaseCommand):
-    help = "Import event reports from FHIR QuestionnaireResponse files (JSON; a Bundle of them is fine)."
+    help = (
+        "Import event reports from FHIR QuestionnaireResponse or R4 AdverseEvent files "
+        "(JSON, a Bundle, or NDJSON with one resource a line)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--provider", required=True, help="slug of the provider the events belong to")
@@ -32,32 +49,71 @@ class Command(BaseCommand):
         provider = Organization.objects.filter(slug=options["provider"], kind=OrgKind.PROVIDER).first()
         if provider is None:
             raise CommandError(f"--provider: no provider with the slug {options['provider']!r} (see `openpso orgs`)")
-        ready, problems = [], []
+        ready: list[_Ready] = []
+        problems: list[str] = []
         for path in options["files"]:
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
+                documents = read_documents(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError) as exc:
-                problems.append(f"{path}: cannot read it as JSON ({exc.__class__.__name__})")
+                problems.append(f"{path}: cannot read it as JSON or NDJSON ({exc.__class__.__name__})")
                 continue
-            for index, qr in enumerate(iter_responses(document)):
-                where = f"{path}" if index == 0 and document.get("resourceType") != "Bundle" else f"{path}#{index + 1}"
-                try:
-                    ready.append((where, report_from_response(qr, provider=provider), source_key(provider, qr)))
-                except ReportInvalid as exc:
-                    problems += [f"{where}: {e.field}: {e.message}" for e in exc.errors]
+            for line, document in enumerate(documents):
+                where = f"{path}" if len(documents) == 1 else f"{path}:{line + 1}"
+                self._read(document, where, provider, ready, problems)
         if problems:
-            for line in problems:
-                self.stderr.write(line)
+            for message in problems:
+                self.stderr.write(message)
             raise CommandError(f"nothing was imported: {len(problems)} problem(s)")
         try:
             with transaction.atomic():
-                for where, data, key in ready:
-                    report, created = actions.import_report(actor=None, provider=provider, data=data, source_key=key)
+                for item in ready:
+                    report, created = actions.import_report(
+                        actor=None, provider=provider, data=item.data, source_key=item.key
+                    )
                     if created:
                         flows.report_filed(report.pk)
+                        flag_unmapped_codes(actor=None, report=report, codes=list(item.unmapped))
                     state = "imported as" if created else "already imported as"
-                    self.stdout.write(f"{where}: {state} report {report.short_id} ({report.pk})")
-        except ReportInvalid as exc:
-            for e in exc.errors:
+                    self.stdout.write(f"{item.where}: {state} report {report.short_id} ({report.pk})")
+        except (ReportInvalid, IdempotencyConflict) as exc:
+            errors = exc.errors if isinstance(exc, ReportInvalid) else []
+            for e in errors:
                 self.stderr.write(f"{e.field}: {e.message}")
-            raise CommandError("nothing was imported") from None
+            raise CommandError(f"nothing was imported: {exc}") from None
+
+    def _read(
+        self, document: Any, where: str, provider: Organization, ready: list[_Ready], problems: list[str]
+    ) -> None:
+        if not isinstance(document, Mapping):
+            problems.append(f"{where}: not a FHIR resource")
+            return
+        if _is_adverse_event(document):
+            self._read_adverse_events(document, where, provider, ready, problems)
+            return
+        bundle = document.get("resourceType") == "Bundle"
+        for index, qr in enumerate(iter_responses(document)):
+            here = f"{where}#{index + 1}" if bundle else where
+            try:
+                ready.append(_Ready(here, report_from_response(qr, provider=provider), source_key(provider, qr)))
+            except ReportInvalid as exc:
+                problems += [f"{here}: {e.field}: {e.message}" for e in exc.errors]
+
+    def _read_adverse_events(
+        self, document: Mapping[str, Any], where: str, provider: Organization, ready: list[_Ready], problems: list[str]
+    ) -> None:
+        for path, resource in entries(document):
+            try:
+                imported = report_from_adverse_event(resource, provider=provider, path=path)
+            except AdverseEventInvalid as exc:
+                problems += [f"{where}: {i.expression}: {i.message}" for i in exc.issues]
+                continue
+            ready.append(_Ready(f"{where} {path}", imported.data, imported.source_key, tuple(imported.unmapped)))
+
+
+def _is_adverse_event(document: Mapping[str, Any]) -> bool:
+    if document.get("resourceType") == "AdverseEvent":
+        return True
+    if document.get("resourceType") != "Bundle":
+        return False
+    kinds = {e.get("resource", {}).get("resourceType") for e in document.get("entry") or [] if isinstance(e, Mapping)}
+    return "AdverseEvent" in kinds

@@ -1,0 +1,26 @@
+"""State changes that only imported FHIR AdverseEvents need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpso.audit.trail import record
+from openpso.reporting.adverse_event import mapping
+from openpso.reporting.models import EventReport
+
+
+def flag_unmapped_codes(*, actor: Any, report: EventReport, codes: list[str]) -> None:
+    """An imported report whose codes the mapping table lacks is flagged for the provider's
+    safety manager, who reads it in the audit trail beside the report's Other category (its
+    text keeps the original coding). Codes only in the detail: no narrative, no patient."""
+    if not codes:
+        return
+    record(
+        actor=actor,
+        action="report.import_unmapped_codes",
+        object_type="reporting.eventreport",
+        object_id=str(report.pk),
+        organization_id=report.provider_id,
+        purpose="reporting",
+        detail={"format": "fhir-r4-adverse-event", "mapping_version": mapping()["version"], "codes": codes[:20]},
+    )
