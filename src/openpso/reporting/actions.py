@@ -197,8 +197,16 @@ def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventRep
         return _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now(), modules=module_keys)
 
 
-def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_key: str) -> tuple[EventReport, bool]:
-    """File a report that came from another system (a FHIR QuestionnaireResponse).
+def import_report(
+    *,
+    actor: Any,
+    provider: Organization,
+    data: ReportIn,
+    source_key: str,
+    source_format: str = "fhir-questionnaire-response",
+) -> tuple[EventReport, bool]:
+    """File a report that came from another system (a FHIR QuestionnaireResponse or AdverseEvent,
+    named by `source_format` in the audit event).
 
     `source_key` identifies the sent document: importing it again returns the first report
     (invariant 7); the same document changed since is refused rather than silently ignored.
@@ -222,7 +230,7 @@ def import_report(*, actor: Any, provider: Organization, data: ReportIn, source_
             object_id=str(report.pk),
             organization_id=provider.pk,
             purpose="reporting",
-            detail={"format": "fhir-questionnaire-response"},
+            detail={"format": source_format},
         )
     return report, True
 

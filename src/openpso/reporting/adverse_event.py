@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,6 +48,7 @@ EXT_DESCRIPTION = _EXT + "description"  # valueString: the reporter's narrative 
 EXT_CATEGORY_OTHER = _EXT + "category-other"  # valueString: DE21 'Other: please specify'
 EXT_AGE = _EXT + "age-at-event"  # valueAge on the contained Patient (UCUM a, mo, wk or d)
 EXT_MAP_VERSION = _EXT + "mapping-version"  # valueString: the mapping table's version used
+ADVERSE_EVENT_FORMAT = "fhir-r4-adverse-event"  # names the source in the import's audit event
 REPORT_IDENTIFIER = "urn:openpso:report"  # the system of an exported report's identifier
 UCUM = "http://unitsofmeasure.org"
 SNOMED = "http://snomed.info/sct"
@@ -110,7 +112,11 @@ def read_documents(text: str) -> list[Any]:
 def entries(document: Any, *, where: str = "") -> Iterator[tuple[str, Any]]:
     """(FHIRPath of the resource, resource) for a resource or each entry of a Bundle."""
     if isinstance(document, Mapping) and document.get("resourceType") == "Bundle":
-        for index, entry in enumerate(document.get("entry") or []):
+        listed = document.get("entry")
+        if not isinstance(listed, list):
+            yield f"{where}Bundle.entry", None
+            return
+        for index, entry in enumerate(listed):
             resource = entry.get("resource") if isinstance(entry, Mapping) else None
             yield f"{where}Bundle.entry[{index}].resource", resource
     else:
@@ -348,7 +354,12 @@ class _Reader:
             return None
         unit = age.get("code")
         value = age.get("value")
-        if age.get("system", UCUM) != UCUM or unit not in _DAYS_PER or not isinstance(value, int | float):
+        if (
+            age.get("system", UCUM) != UCUM
+            or unit not in _DAYS_PER
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             where = self.sources["patient_age_years"]
             self.issue(where, "value", "give the age as a UCUM quantity in a, mo, wk or d")
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpso.audit.trail import record
-from openpso.reporting.adverse_event import mapping
+from openpso.reporting.adverse_event import ADVERSE_EVENT_FORMAT, mapping
 from openpso.reporting.models import EventReport
 
 
@@ -22,5 +22,5 @@ def flag_unmapped_codes(*, actor: Any, report: EventReport, codes: list[str]) ->
         object_id=str(report.pk),
         organization_id=report.provider_id,
         purpose="reporting",
-        detail={"format": "fhir-r4-adverse-event", "mapping_version": mapping()["version"], "codes": codes[:20]},
+        detail={"format": ADVERSE_EVENT_FORMAT, "mapping_version": mapping()["version"], "codes": codes[:20]},
     )

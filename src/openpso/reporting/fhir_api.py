@@ -20,6 +20,7 @@ from openpso.organizations.models import Organization
 from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
 from openpso.reporting.adverse_event import (
+    ADVERSE_EVENT_FORMAT,
     AdverseEventInvalid,
     Imported,
     Issue,
@@ -119,7 +120,7 @@ def create_adverse_events(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _refused([Issue("AdverseEvent", "structure", "the body is not JSON")])
     if isinstance(document, dict) and document.get("resourceType") == "Bundle":
-        if document.get("type") not in BUNDLE_TYPES:
+        if not isinstance(document.get("type"), str) or document["type"] not in BUNDLE_TYPES:
             return _refused([Issue("Bundle.type", "not-supported", "send a transaction or batch Bundle")])
     elif not isinstance(document, dict) or document.get("resourceType") != "AdverseEvent":
         return _refused([Issue("AdverseEvent", "not-supported", "send an AdverseEvent or a Bundle of them")])
@@ -163,7 +164,11 @@ def create_adverse_events(request: HttpRequest) -> HttpResponse:
 def _file(user: Any, provider: Organization, imported: Imported) -> tuple[EventReport, bool]:
     try:
         report, created = actions.import_report(
-            actor=user, provider=provider, data=imported.data, source_key=imported.source_key
+            actor=user,
+            provider=provider,
+            data=imported.data,
+            source_key=imported.source_key,
+            source_format=ADVERSE_EVENT_FORMAT,
         )
     except ReportInvalid as exc:
         raise AdverseEventInvalid(issues_from(exc.errors)) from None

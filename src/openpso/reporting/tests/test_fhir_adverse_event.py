@@ -63,7 +63,8 @@ def test_a_fall_incident_files_a_report_with_its_categories_patient_and_harm(cas
     assert report.narrative.startswith("Found on the floor")
     assert report.location_detail == "Ward 6B, bay 3"
     assert report.discovered_at.isoformat() == "2026-11-02T07:55:00+00:00"  # `detected`, not `date`
-    assert AuditEvent.objects.filter(action="report.imported", object_id=str(report.pk)).exists()
+    imported = AuditEvent.objects.get(action="report.imported", object_id=str(report.pk))
+    assert imported.detail == {"format": "fhir-r4-adverse-event"}
 
 
 def test_a_near_miss_keeps_its_patient_and_anonymity_and_has_no_harm(cast, client_for):
@@ -263,3 +264,25 @@ def test_a_bundle_entry_that_is_not_an_adverse_event_is_named(cast, client_for):
     assert response.status_code == 422
     assert _expressions(response) == {"Bundle.entry[2].resource"}
     assert not _new_reports(cast).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "expression"),
+    [
+        ({"resourceType": "Bundle", "type": "transaction", "entry": 5}, "Bundle.entry"),
+        ({"resourceType": "Bundle", "type": ["transaction"], "entry": []}, "Bundle.type"),
+        ({"resourceType": "Bundle", "type": "batch", "entry": []}, "Bundle.entry"),
+        ({"resourceType": "Observation"}, "AdverseEvent"),
+        ([1, 2], "AdverseEvent"),
+    ],
+)
+def test_bodies_that_are_no_adverse_event_are_refused_by_name(cast, client_for, body, expression):
+    response = _post(client_for("reporter"), body)
+    assert response.status_code == 422
+    assert _expressions(response) == {expression}
+
+
+def test_the_command_says_which_reports_were_flagged(cast):
+    out = StringIO()
+    call_command("import", "--provider", "t-p1", str(DATA / "transaction-bundle.json"), stdout=out)
+    assert "flagged, codes not in the mapping table: http://snomed.info/sct|304386008" in out.getvalue()

@@ -20,7 +20,13 @@ from django.db import transaction
 from openpso import flows
 from openpso.organizations.models import Organization, OrgKind
 from openpso.reporting import actions
-from openpso.reporting.adverse_event import AdverseEventInvalid, entries, read_documents, report_from_adverse_event
+from openpso.reporting.adverse_event import (
+    ADVERSE_EVENT_FORMAT,
+    AdverseEventInvalid,
+    entries,
+    read_documents,
+    report_from_adverse_event,
+)
 from openpso.reporting.adverse_event_actions import flag_unmapped_codes
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.fhir_import import iter_responses, report_from_response, source_key
@@ -33,6 +39,7 @@ class _Ready:
     data: ReportIn
     key: str
     unmapped: tuple[str, ...] = ()
+    format: str = "fhir-questionnaire-response"
 
 
 class Command(BaseCommand):
@@ -68,13 +75,18 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for item in ready:
                     report, created = actions.import_report(
-                        actor=None, provider=provider, data=item.data, source_key=item.key
+                        actor=None, provider=provider, data=item.data, source_key=item.key, source_format=item.format
                     )
                     if created:
                         flows.report_filed(report.pk)
                         flag_unmapped_codes(actor=None, report=report, codes=list(item.unmapped))
                     state = "imported as" if created else "already imported as"
-                    self.stdout.write(f"{item.where}: {state} report {report.short_id} ({report.pk})")
+                    flagged = (
+                        f"; flagged, codes not in the mapping table: {', '.join(item.unmapped)}"
+                        if created and item.unmapped
+                        else ""
+                    )
+                    self.stdout.write(f"{item.where}: {state} report {report.short_id} ({report.pk}){flagged}")
         except (ReportInvalid, IdempotencyConflict) as exc:
             errors = exc.errors if isinstance(exc, ReportInvalid) else []
             for e in errors:
@@ -107,7 +119,15 @@ class Command(BaseCommand):
             except AdverseEventInvalid as exc:
                 problems += [f"{where}: {i.expression}: {i.message}" for i in exc.issues]
                 continue
-            ready.append(_Ready(f"{where} {path}", imported.data, imported.source_key, tuple(imported.unmapped)))
+            ready.append(
+                _Ready(
+                    f"{where} {path}",
+                    imported.data,
+                    imported.source_key,
+                    tuple(imported.unmapped),
+                    ADVERSE_EVENT_FORMAT,
+                )
+            )
 
 
 def _is_adverse_event(document: Mapping[str, Any]) -> bool:
