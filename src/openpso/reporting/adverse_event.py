@@ -224,8 +224,18 @@ class _Reader:
         from fhir.resources.R4B.adverseevent import AdverseEvent  # heavy: only when a resource comes in
 
         potential = self.resource.get("actuality") == "potential"
+        contained = self.resource.get("contained")
+        for index, item in enumerate(contained if isinstance(contained, list) else []):
+            if not isinstance(item, Mapping) or not isinstance(item.get("resourceType"), str):
+                # fhir.resources fails with a TypeError on such an entry instead of naming it.
+                self.issue(f"contained[{index}]", "structure", "each contained resource needs its resourceType")
+        if self.issues:
+            return
         try:
             AdverseEvent.model_validate(dict(self.resource))
+        except (TypeError, KeyError, AttributeError):
+            # fhir.resources' own failure on a shape it does not expect: refused, never a 500.
+            self.issue("", "structure", "cannot be read as an R4 AdverseEvent")
         except ValidationError as exc:
             for error in exc.errors():
                 loc = tuple(error.get("loc", ()))

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from openpso.audit.models import AuditEvent
-from openpso.reporting.adverse_event import EXT_AGE, mapping
+from openpso.reporting.adverse_event import EXT_AGE, AdverseEventInvalid, mapping, report_from_adverse_event
 from openpso.reporting.models import EventReport
 
 DATA = Path(__file__).resolve().parent / "data" / "adverse-event"
@@ -125,6 +127,7 @@ def test_resending_the_same_identifier_returns_the_first_report(cast, client_for
         (lambda d: d.update(subject={"reference": "Patient/123"}), "AdverseEvent.subject"),
         (lambda d: d.update(subject={"reference": "#nobody"}), "AdverseEvent.subject.reference"),
         (lambda d: d.update(colour="blue"), "AdverseEvent.colour"),
+        (lambda d: d["contained"].append({"resourceType": None}), "AdverseEvent.contained[1]"),
         (lambda d: d["category"][0]["coding"][0].update(code=7), "AdverseEvent.category[0].coding[0].code"),
         (lambda d: d.update(detected="2099-01-01T00:00:00Z"), "AdverseEvent.detected"),
         (
@@ -286,3 +289,34 @@ def test_the_command_says_which_reports_were_flagged(cast):
     out = StringIO()
     call_command("import", "--provider", "t-p1", str(DATA / "transaction-bundle.json"), stdout=out)
     assert "flagged, codes not in the mapping table: http://snomed.info/sct|304386008" in out.getvalue()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_ELEMENTS = ["actuality", "category", "event", "subject", "contained", "detected", "extension", "identifier"]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(element=st.sampled_from(_ELEMENTS), value=_JSON, nested=st.booleans())
+def test_any_malformed_element_is_refused_by_name_never_crashes(cast, element, value, nested):
+    document = _load("fall-incident.json")
+    if nested and isinstance(document.get(element), list | dict):
+        target = document[element][0] if isinstance(document[element], list) else document[element]
+        target[next(iter(target))] = value
+    else:
+        document[element] = value
+    issues = _issues_of(document, cast.orgs["p1"])  # any other exception fails the test
+    if issues is not None:
+        assert issues
+        assert all(i.expression.startswith("AdverseEvent") and i.message for i in issues)
+
+
+def _issues_of(document, provider):
+    try:
+        report_from_adverse_event(document, provider=provider)
+    except AdverseEventInvalid as exc:
+        return exc.issues
+    return None
