@@ -20,7 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.nonid.events import NonidAction
 from openpso.nonid.models import ExpertDetermination, Release
 from openpso.nonid.profiles import RELEASE_ED
 from openpso.organizations.models import Organization, OrgKind
@@ -120,8 +122,8 @@ def determinations_page(request: HttpRequest) -> HttpResponse:
                 determination.save()
                 record(
                     actor=request.user,
-                    action="nonid.determination_recorded",
-                    object_type="nonid.expertdetermination",
+                    action=NonidAction.DETERMINATION_RECORDED,
+                    object_type=object_type_of(determination),
                     object_id=str(determination.pk),
                     organization_id=pso.pk,
                     purpose="release",

@@ -21,9 +21,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.nonid import review
 from openpso.nonid.deid import Span, find_many
+from openpso.nonid.events import NonidAction
 from openpso.nonid.models import CorrectionAction, NarrativeReview, ReviewState
 from openpso.organizations.models import Organization
 
@@ -70,7 +72,7 @@ def export_examples(*, out: Path, provider: Organization | None = None) -> int:
             for item in approved_reviews(provider=provider):
                 handle.write(json.dumps(example_of(item), ensure_ascii=False) + "\n")
                 _note_read(written, item)
-        _audit_reads(written, action="deid.examples_exported", file=out.name)
+        _audit_reads(written, action=NonidAction.EXAMPLES_EXPORTED, file=out.name)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -124,7 +126,7 @@ def check_regressions(*, provider: Organization | None = None) -> Iterator[Revie
         read: dict[int, list[int]] = {}
         for item in batch:
             _note_read(read, item)
-        _audit_reads(read, action="deid.regressions_checked")
+        _audit_reads(read, action=NonidAction.REGRESSIONS_CHECKED)
         contexts = [review.context_for(item.report) for item in batch]
         for item, narrative, engine in zip(batch, narratives, find_many(narratives, contexts=contexts), strict=True):
             checks = _checks(item, narrative, engine)
@@ -136,14 +138,14 @@ def _note_read(by_provider: dict[int, list[int]], item: NarrativeReview) -> None
     by_provider.setdefault(item.report.provider_id, []).append(item.pk)
 
 
-def _audit_reads(by_provider: dict[int, list[int]], *, action: str, **detail: str) -> None:
+def _audit_reads(by_provider: dict[int, list[int]], *, action: NonidAction, **detail: str) -> None:
     """Narratives are PSWP read outside any page: one audit event per provider whose reviews
     were read, with the review ids only (the export also names its file)."""
     for provider_id, review_ids in by_provider.items():
         record(
             actor=None,
             action=action,
-            object_type="organizations.organization",
+            object_type=object_type_of(Organization),
             object_id=provider_id,
             organization_id=provider_id,
             purpose="nonid.engine_improvement",

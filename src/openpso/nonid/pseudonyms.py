@@ -32,9 +32,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.encryption.keyring import KEYRING_FILE, keys_dir
 from openpso.lib.durable import fsync_dir
+from openpso.nonid.events import NonidAction
 from openpso.nonid.models import ProviderPseudonym
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.roles import Role
@@ -192,8 +194,8 @@ def reidentify(pseudonym: str, *, by: Any, reason: str) -> Organization:
     pso_id = provider.network_id if provider is not None else psos[0].pk
     record(
         actor=by,
-        action="nonid.provider_reidentified" if provider else "nonid.reidentification_failed",
-        object_type="organizations.organization",
+        action=NonidAction.PROVIDER_REIDENTIFIED if provider else NonidAction.REIDENTIFICATION_FAILED,
+        object_type=object_type_of(Organization),
         object_id=provider.pk if provider else pseudonym,
         organization_id=pso_id,
         purpose=reason,

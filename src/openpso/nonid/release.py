@@ -242,7 +242,9 @@ def record_release(
     actor: Any = None,
 ) -> Release:
     """A Release row and its audit event: what left the PSO, to whom, under which profile, with what k."""
+    from openpso.audit.events import object_type_of
     from openpso.audit.trail import record
+    from openpso.nonid.events import NonidAction
     from openpso.nonid.models import Release
 
     if profile.id == PSO_POOL.id:
@@ -262,8 +264,8 @@ def record_release(
     )
     record(
         actor=actor,
-        action="nonid.released",
-        object_type="nonid.release",
+        action=NonidAction.RELEASED,
+        object_type=object_type_of(release),
         object_id=str(release.pk),
         organization_id=pso.pk,
         purpose="release",

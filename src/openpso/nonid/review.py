@@ -31,10 +31,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.nonid import approved
 from openpso.nonid.approved import redact_text
 from openpso.nonid.deid import SPAN_TYPES, VERSION, ScrubContext, Span, find
+from openpso.nonid.events import NonidAction
 from openpso.nonid.models import CorrectionAction, NarrativeReview, ReviewState, ScrubCorrection
 from openpso.organizations.models import SharedField, Unit
 from openpso.organizations.queries import agreement_in_force
@@ -144,7 +146,7 @@ def review_for(report: EventReport, *, by: Any = None) -> NarrativeReview:
         if current is not None:
             detail["replaces"] = current.pk
             detail["reason"] = "narrative_changed" if is_stale(current, narrative) else "engine_updated"
-        _audit(by=by, action="deid.review_made", review=review, detail=detail)
+        _audit(by=by, action=NonidAction.REVIEW_MADE, review=review, detail=detail)
     return review
 
 
@@ -328,7 +330,7 @@ def _correct(*, review: NarrativeReview, action: str, start: int, end: int, span
         correction = ScrubCorrection.objects.create(
             review=review, action=action, start=start, end=end, span_type=span_type, made_by=by, made_at=timezone.now()
         )
-        verb = "deid.span_added" if action == CorrectionAction.ADD else "deid.span_removed"
+        verb = NonidAction.SPAN_ADDED if action == CorrectionAction.ADD else NonidAction.SPAN_REMOVED
         detail = {"report": str(review.report_id), "start": start, "end": end, "type": span_type}
         _audit(by=by, action=verb, review=review, detail=detail)
     return correction
@@ -353,7 +355,7 @@ def approve(*, review: NarrativeReview, by: Any) -> NarrativeReview:
             "added": sum(c.action == CorrectionAction.ADD for c in corrections),
             "removed": sum(c.action == CorrectionAction.REMOVE for c in corrections),
         }
-        _audit(by=by, action="deid.review_approved", review=review, detail=detail)
+        _audit(by=by, action=NonidAction.REVIEW_APPROVED, review=review, detail=detail)
     return review
 
 
@@ -387,12 +389,12 @@ def add_text(
         return [add_span(review=review, start=start, end=end, span_type=span_type, by=by) for start, end in todo]
 
 
-def _audit(*, by: Any, action: str, review: NarrativeReview, detail: dict[str, object]) -> None:
+def _audit(*, by: Any, action: NonidAction, review: NarrativeReview, detail: dict[str, object]) -> None:
     # Offsets, types and ids only: the identifier text is PHI and stays out of the log (invariant 4).
     record(
         actor=by,
         action=action,
-        object_type="nonid.narrativereview",
+        object_type=object_type_of(review),
         object_id=str(review.pk),
         organization_id=review.report.provider_id,
         purpose=PURPOSE,
