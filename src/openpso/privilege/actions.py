@@ -14,11 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, OrgKind
 from openpso.privilege.accounting import ACCOUNTING_YEARS, normalised, patient_digests, years_after
 from openpso.privilege.bases import accounting_required, check_pso_disclosure
 from openpso.privilege.clocks import covered_entity_notices, provider_notice
+from openpso.privilege.events import PrivilegeAction
 from openpso.privilege.models import (
     AccountingEntry,
     Breach,
@@ -130,8 +132,8 @@ def log_pso_disclosure(
         # The count of patients, never their references (no PHI in the audit detail).
         record(
             actor=actor,
-            action="privilege.pso_disclosed",
-            object_type="privilege.psodisclosure",
+            action=PrivilegeAction.PSO_DISCLOSED,
+            object_type=object_type_of(disclosure),
             object_id=disclosure.pk,
             organization_id=pso.pk,
             purpose="disclosure",
@@ -149,8 +151,8 @@ def read_accounting(*, actor: Any, organization: Organization, provider: Organiz
     """An accounting read is an access to PHI: audited (the reference itself is not logged)."""
     record(
         actor=actor,
-        action="privilege.accounting_viewed",
-        object_type="organizations.organization",
+        action=PrivilegeAction.ACCOUNTING_VIEWED,
+        object_type=object_type_of(provider),
         object_id=provider.pk,
         organization_id=organization.pk,
         purpose="hipaa.accounting",
@@ -184,6 +186,14 @@ def continued_protection_for(outcome: str, exception_basis: str = "") -> str:
     )
 
 
+# The audit action of a subpoena's step into each status.
+_SUBPOENA_ACTIONS = {
+    SubpoenaStatus.RECEIVED: PrivilegeAction.SUBPOENA_RECEIVED,
+    SubpoenaStatus.PRIVILEGE_ASSERTED: PrivilegeAction.SUBPOENA_PRIVILEGE_ASSERTED,
+    SubpoenaStatus.CLOSED: PrivilegeAction.SUBPOENA_CLOSED,
+}
+
+
 def _step(subpoena: Subpoena, actor: Any, from_status: str, note: str = "") -> None:
     SubpoenaStep(
         subpoena=subpoena,
@@ -195,8 +205,8 @@ def _step(subpoena: Subpoena, actor: Any, from_status: str, note: str = "") -> N
     ).save()
     record(
         actor=actor,
-        action=f"privilege.subpoena_{subpoena.status}",
-        object_type="privilege.subpoena",
+        action=_SUBPOENA_ACTIONS[SubpoenaStatus(subpoena.status)],
+        object_type=object_type_of(subpoena),
         object_id=subpoena.pk,
         organization_id=subpoena.organization_id,
         purpose="privilege",
@@ -333,8 +343,8 @@ def _notify(breach: Breach, actor: Any, notice_to: str, due_on: dt.date, cite: s
     if created:
         record(
             actor=actor,
-            action="privilege.breach_notice_due",
-            object_type="privilege.breachnotification",
+            action=PrivilegeAction.BREACH_NOTICE_DUE,
+            object_type=object_type_of(notice),
             object_id=notice.pk,
             organization_id=breach.organization_id,
             purpose="breach",
@@ -393,8 +403,8 @@ def record_breach(
         )
         record(
             actor=actor,
-            action="privilege.breach_recorded",
-            object_type="privilege.breach",
+            action=PrivilegeAction.BREACH_RECORDED,
+            object_type=object_type_of(breach),
             object_id=breach.pk,
             organization_id=organization.pk,
             purpose="breach",
@@ -447,8 +457,8 @@ def assess_breach(
         breach.save()
         record(
             actor=actor,
-            action="privilege.breach_assessed",
-            object_type="privilege.breach",
+            action=PrivilegeAction.BREACH_ASSESSED,
+            object_type=object_type_of(breach),
             object_id=breach.pk,
             organization_id=breach.organization_id,
             purpose="breach",
@@ -477,8 +487,8 @@ def record_notice_sent(*, notification: BreachNotification, actor: Any, sent_on:
         notice.save()
         record(
             actor=actor,
-            action="privilege.breach_notice_sent",
-            object_type="privilege.breachnotification",
+            action=PrivilegeAction.BREACH_NOTICE_SENT,
+            object_type=object_type_of(notice),
             object_id=notice.pk,
             organization_id=notice.breach.organization_id,
             purpose="breach",
@@ -495,8 +505,8 @@ def read_log(*, actor: Any, organization: Organization) -> None:
     """Reading the PSO's disclosure log reads recipients and purposes: audited like the provider's."""
     record(
         actor=actor,
-        action="privilege.pso_disclosure_log_viewed",
-        object_type="organizations.organization",
+        action=PrivilegeAction.PSO_DISCLOSURE_LOG_VIEWED,
+        object_type=object_type_of(organization),
         object_id=organization.pk,
         organization_id=organization.pk,
         purpose="pso.disclosure_accounting",
