@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpso.commonformats.rca2 import ACTION_STRENGTH
 from openpso.demo.scenario import DEATH, INC, MILD, MODERATE, NM, SEVERE
 from openpso.lake import synth_mix
-from openpso.pses.rca_queries import factor_labels
+from openpso.pses.rca.queries import factor_labels
 from openpso.reporting.models import EventReport
 from openpso.submissions.document import Analysis
 

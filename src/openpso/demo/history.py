@@ -43,14 +43,15 @@ from openpso.demo.analysis import demo_analysis
 from openpso.demo.history_rows import Rows, title
 from openpso.demo.scenario import DEATH, INC, MODERATE, SEVERE
 from openpso.organizations.models import Organization
-from openpso.pses import actions, clock_outcomes, queries, rca
+from openpso.pses import actions, clock_outcomes, queries
 from openpso.pses.clocks import clocks_for_report, seed_default_rules
 from openpso.pses.models import (
     ClockRule,
     EventStatus,
     SafetyEvent,
 )
-from openpso.pses.rca_queries import factor_choices
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca.queries import factor_choices
 from openpso.reporting.models import EventReport
 
 T = TypeVar("T")

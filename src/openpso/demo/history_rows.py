@@ -17,7 +17,7 @@ from openpso.pses.models import (
     TimelineEntry,
     TimelineKind,
 )
-from openpso.pses.models_rca import Investigation, RootCause
+from openpso.pses.rca.models import Investigation, RootCause
 from openpso.reporting.models import EventReport
 
 if TYPE_CHECKING:

@@ -30,8 +30,8 @@ from openpso.nonid.profiles import RELEASE, Profile, period_of_month
 from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
 from openpso.nonid.release import release_line, release_profile
 from openpso.organizations.models import Organization
-from openpso.pses.effectiveness import reviews_for
-from openpso.pses.models_rca import ActionItem
+from openpso.pses.rca.effectiveness import reviews_for
+from openpso.pses.rca.models import ActionItem
 
 Progress = Callable[[int, str], None]
 PSWP = "Confidential: Patient Safety Work Product of {org} (42 U.S.C. 299b-22). For {org}'s own use."

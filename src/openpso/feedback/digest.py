@@ -16,7 +16,7 @@ from openpso.analytics.measures import label
 from openpso.commonformats.rca2 import ACTION_STRENGTH, ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.organizations.models import Organization
 from openpso.pses.models import EventReportLink
-from openpso.pses.models_rca import ActionItem
+from openpso.pses.rca.models import ActionItem
 
 _TYPE_LABELS = dict(ACTION_TYPE_CHOICES)
 

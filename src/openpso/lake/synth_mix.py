@@ -92,7 +92,7 @@ FACTOR_MIX_BY_CATEGORY = {
     "A44": (8, 35, 10, 4, 10, 6, 18, 9),
 }
 
-# RCA² action hierarchy (NPSF 2015), code and strength; a test checks it against pses.models_rca.
+# RCA² action hierarchy (NPSF 2015), code and strength; a test checks it against commonformats.rca2.
 ACTIONS = (
     ("architectural_change", "stronger", 1),
     ("forcing_function", "stronger", 3),

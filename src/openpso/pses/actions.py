@@ -27,7 +27,7 @@ from openpso.pses.models import (
     TimelineEntry,
     TimelineKind,
 )
-from openpso.pses.models_rca import Investigation
+from openpso.pses.rca.models import Investigation
 from openpso.reporting import channel
 from openpso.reporting.models import EventReport, FollowUpKind
 

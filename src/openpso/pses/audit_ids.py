@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from openpso.pses import deliberations
 from openpso.pses.models import EventReportLink
-from openpso.pses.models_rca import ActionItem, Investigation
+from openpso.pses.rca.models import ActionItem, Investigation
 
 
 def pses_ids_about(report_ids: Iterable[uuid.UUID | str]) -> set[str]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpso.pses.actions import PsesInvalid, _audit, _note
 from openpso.pses.clocks import Clock, active_rules, clocks_for_reports
 from openpso.pses.models import ClockOutcome, ClockResolution, ClockRule, SafetyEvent, TimelineKind
-from openpso.pses.models_rca import Investigation
+from openpso.pses.rca.models import Investigation
 
 REASON_MAX = 2000
 RCA_START, RCA_FINISH = "rca2-start", "rca2-finish"

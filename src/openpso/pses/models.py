@@ -275,4 +275,4 @@ class SavedFilter(models.Model):
 
 
 import openpso.pses.models_deliberation  # noqa: E402  deliberations (issue 4 items 4-5): register the models
-import openpso.pses.models_rca  # noqa: E402, F401  RCA² investigations (issue 4 item 3): register the models
+import openpso.pses.rca.models  # noqa: E402, F401  RCA² investigations (issue 4 item 3): register the models

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
-from openpso.pses.models_rca import ActionItem
+from openpso.pses.rca.models import ActionItem
 from openpso.reporting.models import EventReport
 
 

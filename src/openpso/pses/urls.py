@@ -24,5 +24,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("openpso.pses.deliberation_urls")),  # deliberations and the Just Culture aid
-    path("", include("openpso.pses.rca_urls")),  # RCA² investigations and action plans (issue 4 item 3)
+    path("", include("openpso.pses.rca.urls")),  # RCA² investigations and action plans (issue 4 item 3)
 ]

@@ -29,8 +29,8 @@ from openpso.commonformats.model import Item
 from openpso.organizations.models import MemberAgreement, SharedField
 from openpso.organizations.timezones import local_date
 from openpso.pses.models import EventReportLink
-from openpso.pses.models_rca import ActionItem, Investigation
-from openpso.pses.rca_queries import factor_labels
+from openpso.pses.rca.models import ActionItem, Investigation
+from openpso.pses.rca.queries import factor_labels
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.completeness import missing_answers as open_questions
 from openpso.reporting.models import EventReport

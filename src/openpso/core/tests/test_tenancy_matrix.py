@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpso.compliance.testing import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
 from openpso.core.tests import tenancy_policy as policy
 from openpso.feedback.testing import cast_alerts, cast_reports, cast_targets
-from openpso.pses.rca_testing import cast_actions
+from openpso.pses.rca.testing import cast_actions
 from openpso.pses.testing import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
 from openpso.submissions.testing import cast_questions, cast_submissions
 from openpso.testing.cast import CAST_ROLES, Cast

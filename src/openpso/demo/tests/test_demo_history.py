@@ -14,7 +14,7 @@ from openpso.audit.trail import verify_chain
 from openpso.demo.generate import seed_demo
 from openpso.pses.clock_outcomes import event_clocks
 from openpso.pses.models import ClockResolution, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
-from openpso.pses.models_rca import Investigation
+from openpso.pses.rca.models import Investigation
 from openpso.reporting.models import EventReport
 
 TODAY = dt.date(2026, 3, 15)

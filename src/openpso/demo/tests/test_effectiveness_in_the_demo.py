@@ -9,9 +9,10 @@ from django.core.cache import cache
 
 from openpso.accounts.models import User
 from openpso.demo.generate import seed_demo
-from openpso.pses import queries, rca
-from openpso.pses.effectiveness import reviews_for
-from openpso.pses.rca_queries import investigation_of
+from openpso.pses import queries
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca.effectiveness import reviews_for
+from openpso.pses.rca.queries import investigation_of
 from openpso.reporting.models import EventReport
 
 

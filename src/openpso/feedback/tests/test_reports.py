@@ -16,7 +16,7 @@ from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.queries import requestable
 from openpso.feedback.testing import cast_reports, give_products
 from openpso.pses.models import EventReportLink
-from openpso.pses.rca_testing import cast_actions
+from openpso.pses.rca.testing import cast_actions
 
 TASK = "openpso.feedback.tasks.generate_report_task"
 

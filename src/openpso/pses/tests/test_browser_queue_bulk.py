@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from openpso.pses import actions, rca
+from openpso.pses import actions
 from openpso.pses.models import EventStatus, SafetyEvent
+from openpso.pses.rca import actions as rca
 from openpso.pses.tests.helpers import make_report
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in

@@ -13,11 +13,12 @@ from django.utils import timezone
 from openpso.audit.models import AuditEvent
 from openpso.organizations.models import Membership
 from openpso.organizations.roles import Role
-from openpso.pses import actions, rca
+from openpso.pses import actions
 from openpso.pses.clock_outcomes import event_clocks, resolve_clock
 from openpso.pses.clocks import SEVERE, seed_default_rules
 from openpso.pses.models import ClockRule, TimelineEntry, TimelineKind
-from openpso.pses.rca_forms import TeamMemberForm
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca.forms import TeamMemberForm
 from openpso.pses.tests.helpers import make_report
 from openpso.pses.triage import QueueFilters, queue_for
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openpso.pses.actions import add_addendum
-from openpso.pses.rca import start_investigation
+from openpso.pses.rca.actions import start_investigation
 from openpso.pses.testing import cast_events
 
 pytestmark = pytest.mark.django_db

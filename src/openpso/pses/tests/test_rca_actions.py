@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
 from openpso.commonformats.rca2 import ACTION_HIERARCHY
-from openpso.pses import rca, rca_queries
 from openpso.pses.actions import PsesInvalid, create_event
 from openpso.pses.models import TimelineEntry
-from openpso.pses.models_rca import ActionItem, EffectivenessReview, Investigation
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca import queries as rca_queries
+from openpso.pses.rca.models import ActionItem, EffectivenessReview, Investigation
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_the_strength_is_derived_from_the_action_type(cast, action_type, strengt
 
 
 def test_the_action_form_has_no_strength_field(cast):
-    from openpso.pses.rca_forms import ActionForm
+    from openpso.pses.rca.forms import ActionForm
 
     assert "strength" not in ActionForm(event=_investigation(cast).event).fields
 
@@ -143,7 +144,7 @@ def test_a_vague_causal_statement_gets_a_warning():
 
 
 def test_a_review_before_its_window_ends_can_only_say_too_early(cast):
-    from openpso.pses import effectiveness
+    from openpso.pses.rca import effectiveness
 
     action = rca.add_action(
         user=None, investigation=_investigation(cast), data=_action_data(cast, implemented_on=dt.date(2030, 1, 1))

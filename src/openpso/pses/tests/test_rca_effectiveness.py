@@ -15,8 +15,8 @@ import math
 import pytest
 
 from openpso.organizations.models import Denominator
-from openpso.pses import effectiveness as eff
-from openpso.pses.models_rca import ActionItem, Investigation
+from openpso.pses.rca import effectiveness as eff
+from openpso.pses.rca.models import ActionItem, Investigation
 from openpso.pses.tests.helpers import make_report
 
 
@@ -101,8 +101,8 @@ def test_the_review_gathers_counts_and_prorated_denominators(cast):
     make_report(cast, categories=["A54"], discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # other category
     make_report(cast, unit=None, discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # no unit
     make_report(cast, "p2", discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # other provider
-    from openpso.pses import rca
     from openpso.pses.actions import create_event
+    from openpso.pses.rca import actions as rca
 
     event = create_event(user=None, report=cast.reports["r1"])
     investigation = rca.start_investigation(user=None, event=event)

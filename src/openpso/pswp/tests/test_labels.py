@@ -7,7 +7,7 @@ import pytest
 from openpso.feedback.models import FeedbackReport, SafetyAlert
 from openpso.nonid.models import Release
 from openpso.pses.models import Addendum, SafetyEvent
-from openpso.pses.models_rca import Investigation
+from openpso.pses.rca.models import Investigation
 from openpso.pswp.labels import feedback_report_label, label_for, release_label
 from openpso.pswp.status import PswpStatus
 from openpso.submissions.models import Submission

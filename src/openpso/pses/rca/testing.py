@@ -8,8 +8,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
-from openpso.pses import rca, rca_queries
-from openpso.pses.models_rca import ActionItem, Investigation
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca import queries as rca_queries
+from openpso.pses.rca.models import ActionItem, Investigation
 from openpso.pses.testing import cast_events
 from openpso.testing.cast import Cast
 

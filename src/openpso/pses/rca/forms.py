@@ -11,9 +11,11 @@ from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.commonformats.rca2 import ACTION_HIERARCHY, STRENGTH_LABELS, ActionStatus
 from openpso.organizations.models import Unit
-from openpso.pses import queries, rca, rca_queries
+from openpso.pses import queries
 from openpso.pses.models import SafetyEvent
-from openpso.pses.models_rca import ReviewConclusion
+from openpso.pses.rca import actions as rca
+from openpso.pses.rca import queries as rca_queries
+from openpso.pses.rca.models import ReviewConclusion
 
 _HERF = herf_core()
 TEXT = forms.Textarea(attrs={"rows": 3})

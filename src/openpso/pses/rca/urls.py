@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openpso.pses import rca_views
+from openpso.pses.rca import views as rca_views
 
 investigation = "events/<uuid:event_id>/investigation/"
 urlpatterns = [

@@ -16,9 +16,9 @@ from openpso.commonformats.factors import factor_words
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.clocks import active_rules, clocks_for_reports
-from openpso.pses.effectiveness import Review
 from openpso.pses.models import SafetyEvent
-from openpso.pses.models_rca import (
+from openpso.pses.rca.effectiveness import Review
+from openpso.pses.rca.models import (
     ActionItem,
     EffectivenessReview,
     Investigation,

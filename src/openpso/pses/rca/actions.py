@@ -18,9 +18,9 @@ from openpso.commonformats.rca2 import ACTION_STRENGTH, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.actions import PsesInvalid, _note
-from openpso.pses.effectiveness import REVIEW_MILESTONES, Review
 from openpso.pses.models import SafetyEvent, TimelineKind
-from openpso.pses.models_rca import (
+from openpso.pses.rca.effectiveness import REVIEW_MILESTONES, Review
+from openpso.pses.rca.models import (
     ActionItem,
     CausalStatement,
     EffectivenessReview,
@@ -30,7 +30,7 @@ from openpso.pses.models_rca import (
     RootCause,
     TeamMember,
 )
-from openpso.pses.rca_queries import default_target, factor_choices, provider_users
+from openpso.pses.rca.queries import default_target, factor_choices, provider_users
 
 TEXT_MAX = 4000
 PURPOSE = "pses.rca"
