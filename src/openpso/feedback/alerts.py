@@ -14,7 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.feedback.events import FeedbackAction
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
 from openpso.feedback.queries import members_receiving, network_members
 from openpso.organizations.models import FeedbackProduct, Organization
@@ -26,11 +28,13 @@ class AlertStateError(Exception):
     """The alert is not in a state that allows this (e.g. publishing twice)."""
 
 
-def _audit(*, actor: Any, action: str, obj: SafetyAlert | AlertTarget, org_id: int, **detail: object) -> None:
+def _audit(
+    *, actor: Any, action: FeedbackAction, obj: SafetyAlert | AlertTarget, org_id: int, **detail: object
+) -> None:
     record(
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
+        object_type=object_type_of(obj),
         object_id=str(obj.pk),
         organization_id=org_id,
         purpose=PURPOSE,
@@ -47,8 +51,8 @@ def save_draft(*, actor: Any, alert: SafetyAlert, changed: Iterable[str] = ()) -
         if created:
             alert.created_by = actor if getattr(actor, "pk", None) else None
         alert.save()
-        verb = "created" if created else "changed"
-        _audit(actor=actor, action=f"feedback.alert_{verb}", obj=alert, org_id=alert.pso_id, fields=sorted(changed))
+        action = FeedbackAction.ALERT_CREATED if created else FeedbackAction.ALERT_CHANGED
+        _audit(actor=actor, action=action, obj=alert, org_id=alert.pso_id, fields=sorted(changed))
     return alert
 
 
@@ -95,7 +99,9 @@ def publish(*, actor: Any, alert: SafetyAlert, providers: Iterable[Organization]
         AlertTarget.objects.bulk_create([AlertTarget(alert=locked, provider_id=pk) for pk in chosen])
         locked.status, locked.published_at = AlertStatus.PUBLISHED, timezone.now()
         locked.save(update_fields=["status", "published_at"])
-        _audit(actor=actor, action="feedback.alert_published", obj=locked, org_id=locked.pso_id, targets=len(chosen))
+        _audit(
+            actor=actor, action=FeedbackAction.ALERT_PUBLISHED, obj=locked, org_id=locked.pso_id, targets=len(chosen)
+        )
         if released is not None:
             from openpso.nonid.release import record_release
 
@@ -148,7 +154,7 @@ def withdraw(*, actor: Any, alert: SafetyAlert) -> None:
             raise AlertStateError("Only a published alert can be withdrawn.")
         locked.status, locked.withdrawn_at = AlertStatus.WITHDRAWN, timezone.now()
         locked.save(update_fields=["status", "withdrawn_at"])
-        _audit(actor=actor, action="feedback.alert_withdrawn", obj=locked, org_id=locked.pso_id)
+        _audit(actor=actor, action=FeedbackAction.ALERT_WITHDRAWN, obj=locked, org_id=locked.pso_id)
     alert.refresh_from_db()
 
 
@@ -163,7 +169,7 @@ def acknowledge(*, actor: Any, target: AlertTarget) -> bool:
         locked.acknowledged_at = locked.updated_at = timezone.now()
         locked.acknowledged_by = actor
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
-        _audit(actor=actor, action="feedback.alert_acknowledged", obj=locked, org_id=locked.provider_id)
+        _audit(actor=actor, action=FeedbackAction.ALERT_ACKNOWLEDGED, obj=locked, org_id=locked.provider_id)
     target.refresh_from_db()
     return True
 
@@ -190,7 +196,7 @@ def respond(*, actor: Any, target: AlertTarget, response: Response) -> list[str]
             locked.save(update_fields=[*changed, "updated_at"])
             _audit(
                 actor=actor,
-                action="feedback.alert_response_recorded",
+                action=FeedbackAction.ALERT_RESPONSE_RECORDED,
                 obj=locked,
                 org_id=locked.provider_id,
                 fields=sorted(changed),

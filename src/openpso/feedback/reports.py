@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.feedback.document import ReportDocument
+from openpso.feedback.events import FeedbackAction
 from openpso.feedback.models import FeedbackReport, ReportStatus
 from openpso.lib.months import parse_month
 from openpso.organizations.models import Organization
@@ -39,7 +41,7 @@ def request_report(*, actor: Any, kind: str, organization: Organization, month: 
             created_by=actor if getattr(actor, "pk", None) else None,
             message="Waiting for the background worker",
         )
-        _audit(actor=actor, action="feedback.report_requested", report=report)
+        _audit(actor=actor, action=FeedbackAction.REPORT_REQUESTED, report=report)
         transaction.on_commit(lambda: generate_report_task.enqueue(report.pk))
     return report
 
@@ -84,7 +86,7 @@ def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) 
         _finish(report, ReportStatus.FAILED, "Generation failed; the error is in the server log.")
         raise
     _finish(report, ReportStatus.DONE, "Ready")
-    _audit(actor=None, action="feedback.report_generated", report=report)
+    _audit(actor=None, action=FeedbackAction.REPORT_GENERATED, report=report)
     _record_release(report, document)
     return report
 
@@ -126,11 +128,11 @@ def render_pdf_html(document: ReportDocument) -> str:
     return render_to_string("feedback/report_pdf.html", {"doc": document})
 
 
-def _audit(*, actor: Any, action: str, report: FeedbackReport) -> None:
+def _audit(*, actor: Any, action: FeedbackAction, report: FeedbackReport) -> None:
     record(
         actor=actor,
         action=action,
-        object_type=report._meta.label_lower,
+        object_type=object_type_of(report),
         object_id=str(report.pk),
         organization_id=report.organization_id,
         purpose=PURPOSE,
@@ -138,6 +140,9 @@ def _audit(*, actor: Any, action: str, report: FeedbackReport) -> None:
     )
 
 
-def record_read(*, actor: Any, report: FeedbackReport, what: str) -> None:
+_READS = {"viewed": FeedbackAction.REPORT_VIEWED, "downloaded": FeedbackAction.REPORT_DOWNLOADED}
+
+
+def record_read(*, actor: Any, report: FeedbackReport, what: Literal["viewed", "downloaded"]) -> None:
     """A report carries the organisation's own PSWP: each view and download is in the audit log."""
-    _audit(actor=actor, action=f"feedback.report_{what}", report=report)
+    _audit(actor=actor, action=_READS[what], report=report)

@@ -12,8 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.feedback import alerts, queries
+from openpso.feedback.events import FeedbackAction
 from openpso.feedback.evidence import signal_texts
 from openpso.feedback.forms import NON_IDENTIFIED, AlertForm, TargetForm
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
@@ -150,8 +152,8 @@ def alert_csv(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = StatusFilter(request.GET or None)
     record(
         actor=request.user,
-        action="feedback.alert_status_downloaded",
-        object_type=alert._meta.label_lower,
+        action=FeedbackAction.ALERT_STATUS_DOWNLOADED,
+        object_type=object_type_of(alert),
         object_id=alert.pk,
         organization_id=alert.pso_id,
         purpose=alerts.PURPOSE,
