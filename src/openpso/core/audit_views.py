@@ -22,7 +22,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openpso.audit.models import AuditEventQuerySet
+from openpso.audit.events import object_type_of
+from openpso.audit.models import AuditEvent, AuditEventQuerySet
 from openpso.audit.search import (
     AuditQuery,
     action_words,
@@ -34,6 +35,7 @@ from openpso.audit.search import (
 )
 from openpso.audit.trail import record, verify_chain
 from openpso.core.audit_access import audited_orgs_for, events_for_orgs, ids_about
+from openpso.core.events import CoreAction
 
 PAGE = 100
 TEXT_MAX = 100
@@ -141,8 +143,8 @@ def audit_log_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     for org_id in org_ids:
         record(
             actor=request.user,
-            action="audit.exported",
-            object_type="audit.auditevent",
+            action=CoreAction.AUDIT_EXPORTED,
+            object_type=object_type_of(AuditEvent),
             object_id="csv",
             organization_id=org_id,
             purpose="audit.review",
@@ -180,8 +182,8 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     for org_id in org_ids:
         record(
             actor=request.user,
-            action="audit.chain_verified",
-            object_type="audit.auditevent",
+            action=CoreAction.AUDIT_CHAIN_VERIFIED,
+            object_type=object_type_of(AuditEvent),
             object_id="chain",
             organization_id=org_id,
             purpose="audit.review",
