@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from openpso.pses import deliberations
+from openpso.pses.deliberations import actions as deliberations
 from openpso.pses.models import EventReportLink
 from openpso.pses.rca.models import ActionItem, Investigation
 

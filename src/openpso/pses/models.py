@@ -274,5 +274,5 @@ class SavedFilter(models.Model):
         return f"Saved filter {self.pk}"  # the name may carry search words: kept out of logs
 
 
-import openpso.pses.models_deliberation  # noqa: E402  deliberations (issue 4 items 4-5): register the models
+import openpso.pses.deliberations.models  # noqa: E402  deliberations (issue 4 items 4-5): register the models
 import openpso.pses.rca.models  # noqa: E402, F401  RCA² investigations (issue 4 item 3): register the models

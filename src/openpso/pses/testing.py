@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from openpso.pses.actions import create_event
 from openpso.pses.clocks import seed_default_rules
-from openpso.pses.deliberations import record_deliberation
+from openpso.pses.deliberations.actions import record_deliberation
+from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import ClockRule, EventReportLink, SafetyEvent
-from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.testing.cast import Cast
 
 EVENT_REPORTS = ("r1", "r1b", "r2", "r3")

@@ -23,6 +23,6 @@ urlpatterns = [
     path("clocks/<int:rule_id>/", views.clock_rule_edit, name="clock-rule-edit"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
-    path("", include("openpso.pses.deliberation_urls")),  # deliberations and the Just Culture aid
+    path("", include("openpso.pses.deliberations.urls")),  # deliberations and the Just Culture aid
     path("", include("openpso.pses.rca.urls")),  # RCA² investigations and action plans (issue 4 item 3)
 ]

@@ -12,22 +12,17 @@ PACKAGE = Path(__file__).resolve().parents[2]  # src/openpso
 PSES = PACKAGE / "pses"
 # Any mention of the model or its module in an import, or a dotted reach into the module.
 MENTIONS = re.compile(
-    r"\bmodels_deliberation\b|^\s*(from|import)\b[^\n]*\bDeliberation\b|\bmodels\.Deliberation\b", re.M
+    r"\bdeliberations\.models\b|^\s*(from|import)\b[^\n]*\bDeliberation\b|\bmodels\.Deliberation\b", re.M
 )
 # Outside pses, the deliberation services and pages are off limits as well.
 SERVICES = re.compile(
     r"\bpses\.(deliberations|deliberation_\w+)\b|^\s*from openpso\.pses import[^\n]*\bdeliberation", re.M
 )
 
-# Inside pses: the modules that are the deliberation feature itself (tests and the cast helper too).
-ALLOWED_IN_PSES = {
-    "models.py",  # registers the model (one import line at the bottom)
-    "models_deliberation.py",
-    "deliberations.py",
-    "deliberation_views.py",
-    "deliberation_forms.py",
-    "testing.py",
-}
+# Inside pses: the deliberation feature itself (its sub-package), the line in pses/models.py that
+# registers the model, and the cast helper; tests of deliberations and Just Culture too.
+DELIBERATIONS = PSES / "deliberations"
+ALLOWED_IN_PSES = {PSES / "models.py", PSES / "testing.py"}
 
 
 def _sources(root: Path) -> list[Path]:
@@ -42,8 +37,8 @@ def _offenders(paths: list[Path], *patterns: re.Pattern[str]) -> list[str]:
 
 def test_the_scan_finds_the_modules_that_do_import_it():
     # The patterns are not blind: they find the real importers inside pses.
-    assert "pses/deliberations.py" in _offenders(_sources(PSES))
-    assert "pses/deliberation_views.py" in _offenders(_sources(PSES), SERVICES)
+    assert "pses/deliberations/actions.py" in _offenders(_sources(PSES))
+    assert "pses/deliberations/views.py" in _offenders(_sources(PSES), SERVICES)
     assert MENTIONS.search("from openpso.pses.models import Deliberation, SafetyEvent")
     assert SERVICES.search("from openpso.pses import deliberations, queries")
 
@@ -60,14 +55,15 @@ def test_inside_pses_only_the_deliberation_modules_import_the_model():
     inside = [
         p
         for p in _sources(PSES)
-        if p.name not in ALLOWED_IN_PSES
+        if p not in ALLOWED_IN_PSES
+        and DELIBERATIONS not in p.parents
         and not (p.parent.name == "tests" and p.name.startswith(("test_deliberation", "test_just_culture")))
     ]
     assert _offenders(inside) == [], "go through openpso.pses.deliberations (deliberations_for)"
 
 
 def test_nothing_else_reaches_deliberations_through_a_reverse_relation():
-    from openpso.pses.models_deliberation import Deliberation
+    from openpso.pses.deliberations.models import Deliberation
 
     for field in Deliberation._meta.get_fields():
         if field.is_relation and field.many_to_one:

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
 from openpso.lib.appendonly import AppendOnlyError
-from openpso.pses import deliberations
-from openpso.pses.deliberations import DeliberationInvalid, record_deliberation
+from openpso.pses.deliberations import actions as deliberations
+from openpso.pses.deliberations.actions import DeliberationInvalid, record_deliberation
+from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import TimelineEntry, TimelineKind
-from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.pses.testing import cast_events
 from openpso.pswp import ledger
 from openpso.pswp.status import PswpStatus

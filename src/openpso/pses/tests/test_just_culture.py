@@ -10,7 +10,8 @@ from django.db import connection
 from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
-from openpso.pses.deliberations import DeliberationInvalid, record_just_culture
+from openpso.pses.deliberations.actions import DeliberationInvalid, record_just_culture
+from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.justculture import (
     QUESTIONS,
     SEVERITY_NOTE,
@@ -22,7 +23,6 @@ from openpso.pses.justculture import (
     path,
 )
 from openpso.pses.models import TimelineEntry, TimelineKind
-from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.pses.testing import cast_events
 from openpso.pswp.status import PswpStatus
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openpso.pses import deliberation_views as views
+from openpso.pses.deliberations import views
 
 urlpatterns = [
     path("events/<uuid:event_id>/deliberations/", views.deliberation_list, name="deliberation-list"),

@@ -23,8 +23,8 @@ from django.http import Http404
 from openpso.audit.trail import record
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import justculture
+from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import SafetyEvent, TimelineEntry, TimelineKind
-from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 from openpso.pswp import ledger
 
 TITLE_MAX = 200

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 
 from openpso.pses import justculture
-from openpso.pses.deliberations import BODY_MAX, TITLE_MAX
-from openpso.pses.models_deliberation import DeliberationKind
+from openpso.pses.deliberations.actions import BODY_MAX, TITLE_MAX
+from openpso.pses.deliberations.models import DeliberationKind
 
 
 class DeliberationForm(forms.Form):

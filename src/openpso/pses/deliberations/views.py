@@ -16,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from openpso.pses import deliberations, justculture, queries
-from openpso.pses.deliberation_forms import DeliberationForm, JustCultureForm
-from openpso.pses.deliberations import DeliberationInvalid
+from openpso.pses import justculture, queries
+from openpso.pses.deliberations import actions as deliberations
+from openpso.pses.deliberations.actions import DeliberationInvalid
+from openpso.pses.deliberations.forms import DeliberationForm, JustCultureForm
+from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import SafetyEvent
-from openpso.pses.models_deliberation import Deliberation, DeliberationKind
 
 
 def _context(event: SafetyEvent, **extra: Any) -> dict[str, Any]:
