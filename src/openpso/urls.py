@@ -11,7 +11,7 @@ urlpatterns = [
     path("compliance/", include("openpso.compliance.urls")),  # issue 6: the PSO's compliance register
     path("pses/", include("openpso.pses.urls")),
     path("pses/", include("openpso.nonid.urls")),  # review of a scrubbed narrative (issue 5 item 5)
-    path("pswp/", include("openpso.pses.pswp_urls")),
+    path("pswp/", include("openpso.pses.pswp.urls")),
     path("privilege/", include("openpso.privilege.urls")),  # issue 15: PSO disclosures, subpoenas, breaches
     path("submissions/", include("openpso.submissions.urls")),  # issue 6: provider → PSO
     path("pso/", include("openpso.submissions.inbox_urls")),  # issue 6: the PSO inbox

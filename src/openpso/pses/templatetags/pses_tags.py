@@ -16,7 +16,7 @@ from openpso.pses import queries
 from openpso.pses.clocks import DEATH, HARM_LABELS, Clock
 from openpso.pses.forms import EventNewForm
 from openpso.pses.models import ClockRule, EventStatus
-from openpso.pses.pswp_forms import DropOutForm
+from openpso.pses.pswp.forms import DropOutForm
 from openpso.pses.rca.models import ActionItem
 from openpso.pses.timeline import action_text
 from openpso.pswp import ledger

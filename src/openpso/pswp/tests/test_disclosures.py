@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
 from openpso.lib.appendonly import AppendOnlyError
-from openpso.pses.pswp_forms import DisclosureForm
+from openpso.pses.pswp.forms import DisclosureForm
 from openpso.pswp import actions
 from openpso.pswp.bases import BASES, DisclosureRequest, check_disclosure
 from openpso.pswp.models import Disclosure, ProviderAuthorization

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openpso.pses import pswp_views as views
+from openpso.pses.pswp import views
 
 # The PSWP pages keep their paths (/pswp/…) and names (pswp:…); the pages are the PSES's, the
 # rules and tables the `pswp` kernel's (docs/architecture.md).

@@ -1,6 +1,6 @@
 """PSWP pages for the PSES roles of a provider: drop-out, external reports, the PSES policy,
 disclosures and their log. The rules and tables are the `pswp` kernel's; these pages are the
-provider's PSES work, mounted at `/pswp/` under the `pswp:` URL names (`pses.pswp_urls`). Every
+provider's PSES work, mounted at `/pswp/` under the `pswp:` URL names (`pses.pswp.urls`). Every
 lookup goes through `pses.queries` (404 for anything foreign)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from openpso.audit.trail import record
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import queries
-from openpso.pses.pswp_forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
+from openpso.pses.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
 from openpso.pswp import actions, ledger
 from openpso.pswp import queries as pswp_queries
 from openpso.pswp.bases import BASES

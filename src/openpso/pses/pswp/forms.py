@@ -1,4 +1,4 @@
-"""Forms for the PSWP pages (`pses.pswp_views`). Rules live in the `pswp` kernel's ledger, `bases`
+"""Forms for the PSWP pages (`pses.pswp.views`). Rules live in the `pswp` kernel's ledger, `bases`
 and `actions`; forms shape input."""
 
 from __future__ import annotations
