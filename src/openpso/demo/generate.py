@@ -16,7 +16,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from openpso.accounts.models import User
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.demo.events import DemoAction
 from openpso.demo.history import seed_history
 from openpso.demo.network import PSO_SLUG, BuiltNetwork, build_network
 from openpso.demo.reports import DEFAULT_EVENTS, ReportDraft, iter_drafts
@@ -87,8 +89,8 @@ def seed_demo(
     seed_history(providers=list(network.providers.values()), end=end)
     record(
         actor=None,
-        action="demo.seeded",
-        object_type="organizations.organization",
+        action=DemoAction.SEEDED,
+        object_type=object_type_of(network.pso),
         object_id=str(network.pso.pk),
         organization_id=network.pso.pk,
         detail={"events": written, "seed": seed},

@@ -38,8 +38,10 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
+from openpso.demo.events import DemoAction
 from openpso.demo.history_rows import Rows, title
 from openpso.demo.scenario import DEATH, INC, MODERATE, SEVERE
 from openpso.organizations.models import Organization
@@ -139,8 +141,8 @@ def seed_history(*, providers: list[Organization], end: dt.datetime) -> HistoryR
     if result.written:
         record(
             actor=None,
-            action="demo.history_seeded",
-            object_type="organizations.organization",
+            action=DemoAction.HISTORY_SEEDED,
+            object_type=object_type_of(Organization),
             object_id=str(providers[0].network_id or providers[0].pk),
             organization_id=providers[0].network_id,
             detail={"events": result.events, "written_as_rows": result.written},

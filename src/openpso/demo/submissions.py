@@ -37,8 +37,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, Field, OuterRef
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
+from openpso.demo.events import DemoAction
 from openpso.demo.history import ACTIONS_WINDOW
 from openpso.demo.network import PSO_SLUG
 from openpso.lib.anonymity import anonymous_time
@@ -99,8 +101,8 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
     if totals[0] or made:
         record(
             actor=None,
-            action="demo.submissions_seeded",
-            object_type="organizations.organization",
+            action=DemoAction.SUBMISSIONS_SEEDED,
+            object_type=object_type_of(pso),
             object_id=str(pso.pk),
             organization_id=pso.pk,
             detail={"submitted": totals[0], "functional": totals[1], "grants": made},
