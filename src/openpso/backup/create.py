@@ -23,6 +23,7 @@ from openpso import __version__
 from openpso.audit.trail import record
 from openpso.backup import postgres, sqlite
 from openpso.backup.errors import BackupError
+from openpso.backup.events import BACKUP, BackupAction
 from openpso.backup.files import Say, copy_file, copy_tree, key_sources
 from openpso.backup.manifest import KEYS_FORMAT, KEYS_MANIFEST, MANIFEST, Manifest, sha256_of, write_atomically
 from openpso.encryption.keyring import _exclusive, keys_dir
@@ -87,8 +88,8 @@ def create_backup(*, folder: Path, keys_to: Path | None, say: Say) -> Manifest:
     # which head it holds. No path: the folder's name is the operator's business.
     record(
         actor=None,
-        action="backup.made",
-        object_type="backup",
+        action=BackupAction.MADE,
+        object_type=BACKUP,
         object_id=created,
         purpose="administration",
         detail={"rows": sum(tables.values()), "audit_head_seq": audit.head_seq, "keys": keys is not None},

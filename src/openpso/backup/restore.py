@@ -18,6 +18,7 @@ from django.db import connection, connections
 from openpso.audit.trail import record
 from openpso.backup import postgres, sqlite
 from openpso.backup.errors import BackupError
+from openpso.backup.events import BACKUP, BackupAction
 from openpso.backup.files import SECRET_KEY_COPY, Say, copy_tree, install_file, key_destination, visible_files
 from openpso.backup.manifest import Manifest, ManifestError, mismatched, sha256_of
 from openpso.backup.verify import Verdict, verify_restored
@@ -49,8 +50,8 @@ def restore_backup(*, folder: Path, keys_from: Path | None, force: bool, say: Sa
         # from which backup, so a later reader knows why nothing happened in between.
         record(
             actor=None,
-            action="backup.restored",
-            object_type="backup",
+            action=BackupAction.RESTORED,
+            object_type=BACKUP,
             object_id=manifest.created_at,
             purpose="administration",
             detail={"audit_head_seq": manifest.audit.head_seq, "forced": force},
@@ -74,9 +75,7 @@ def _keys_to_install(manifest: Manifest, keys_from: Path | None) -> dict[str, Pa
         )
     wrong = mismatched(keys_from, manifest.keys)
     if wrong:
-        raise BackupError(
-            "refused, these are not this backup's keys; nothing was restored:\n  " + "\n  ".join(wrong)
-        )
+        raise BackupError("refused, these are not this backup's keys; nothing was restored:\n  " + "\n  ".join(wrong))
     return {name: keys_from / name for name in manifest.keys}
 
 
