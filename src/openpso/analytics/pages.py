@@ -37,6 +37,7 @@ from openpso.analytics.dashboards import (
     system_dashboard,
 )
 from openpso.analytics.engine import Lake
+from openpso.analytics.events import LAKE_DRILL, AnalyticsAction
 from openpso.analytics.expressions import Scope, events_matching
 from openpso.analytics.measures import category_labels, label
 from openpso.analytics.panels import NO_DATA, type_words, unit_words
@@ -290,8 +291,8 @@ def _events(
     ]
     record(
         actor=request.user,
-        action="analytics.events_viewed",
-        object_type="lake_drill",
+        action=AnalyticsAction.EVENTS_VIEWED,
+        object_type=LAKE_DRILL,
         object_id=f"{source.audience}:{drill.category or '-'}:{drill.unit_type or '-'}:{drill.provider_type or '-'}",
         organization_id=source.org.pk,
         detail={"months": list(drill.months), "events": len(rows)},
