@@ -24,7 +24,7 @@ def test_an_enum_action_is_stored_as_its_plain_string_and_the_chain_verifies():
 
 def test_an_action_member_equals_the_string_stored_before_the_enums():
     stored: str = "sample.viewed"
-    assert _Sample.VIEWED == stored
+    assert stored == _Sample.VIEWED
     assert hash(_Sample.VIEWED) == hash(stored)
     assert f"{_Sample.VIEWED}" == stored
 
