@@ -9,7 +9,7 @@ Formats codes: they are RCA²'s own, kept beside the Common Formats as another s
 
 from __future__ import annotations
 
-from django.db import models
+from enum import StrEnum
 
 STRONGER, INTERMEDIATE, WEAKER = "stronger", "intermediate", "weaker"
 STRENGTH_LABELS = {STRONGER: "Stronger", INTERMEDIATE: "Intermediate", WEAKER: "Weaker"}
@@ -38,7 +38,18 @@ ACTION_TYPE_CHOICES = [(code, label) for code, label, _ in ACTION_HIERARCHY]
 ACTION_STRENGTH = {code: strength for code, _, strength in ACTION_HIERARCHY}
 
 
-class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
+class ActionStatus(StrEnum):
+    """Where an RCA² action stands. A plain enum: `commonformats` imports no Django (its leaf test)."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+ACTION_STATUS_LABELS = {
+    ActionStatus.PLANNED: "Planned",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+}
+ACTION_STATUS_CHOICES = [(status.value, ACTION_STATUS_LABELS[status]) for status in ActionStatus]
+ACTION_STATUS_VALUES = frozenset(status.value for status in ActionStatus)

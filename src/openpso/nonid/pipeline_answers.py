@@ -27,7 +27,7 @@ from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.definitions import herf_core
 from openpso.commonformats.factors import FACTORS_ITEM
 from openpso.commonformats.model import CODED_TYPES, Item, iter_items
-from openpso.commonformats.rca2 import ACTION_STRENGTH, ActionStatus
+from openpso.commonformats.rca2 import ACTION_STATUS_VALUES, ACTION_STRENGTH
 from openpso.nonid.profiles import Profile
 
 
@@ -103,7 +103,7 @@ def code_lists() -> dict[str, frozenset[str]]:
         "modules": frozenset(catalogue()),
         "action_type": frozenset(ACTION_STRENGTH),
         "strength": frozenset(ACTION_STRENGTH.values()),
-        "status": frozenset(str(v) for v in ActionStatus.values),
+        "status": ACTION_STATUS_VALUES,
     }
 
 

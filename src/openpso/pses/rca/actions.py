@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openpso.audit.trail import record
-from openpso.commonformats.rca2 import ACTION_STRENGTH, ActionStatus
+from openpso.commonformats.rca2 import ACTION_STATUS_VALUES, ACTION_STRENGTH, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.actions import PsesInvalid, _note
@@ -260,7 +260,7 @@ def _check_action(action: ActionItem) -> None:
         and not Unit.objects.filter(pk=action.unit_id, provider_id=event.provider_id).exists()
     ):
         raise PsesInvalid("choose a unit of this provider")
-    if action.status not in ActionStatus.values:
+    if action.status not in ACTION_STATUS_VALUES:
         raise PsesInvalid("choose one of the listed statuses")
     if action.status == ActionStatus.DONE and action.implemented_on is None:
         raise PsesInvalid("say on which day a done action was implemented")

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
-from openpso.commonformats.rca2 import ACTION_HIERARCHY, STRENGTH_LABELS, ActionStatus
+from openpso.commonformats.rca2 import ACTION_HIERARCHY, ACTION_STATUS_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.models import SafetyEvent
@@ -97,7 +97,7 @@ class ActionForm(forms.Form):
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
     process_measure = forms.CharField(widget=TEXT, max_length=rca.TEXT_MAX, required=False)
     outcome_measure = forms.CharField(widget=TEXT, max_length=rca.TEXT_MAX, required=False)
-    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.PLANNED)
+    status = forms.ChoiceField(choices=ACTION_STATUS_CHOICES, initial=ActionStatus.PLANNED)
     category = forms.ChoiceField(label="Category whose rate it should reduce", required=False)
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(),

@@ -15,7 +15,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from openpso.commonformats.rca2 import ACTION_STRENGTH, ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
+from openpso.commonformats.rca2 import (
+    ACTION_STATUS_CHOICES,
+    ACTION_STRENGTH,
+    ACTION_TYPE_CHOICES,
+    STRENGTH_LABELS,
+    ActionStatus,
+)
 from openpso.encryption.fields import EncryptedTextField
 from openpso.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from openpso.organizations.models import Unit
@@ -131,7 +137,7 @@ class ActionItem(models.Model):
     due_on = models.DateField()
     process_measure = EncryptedTextField(blank=True)
     outcome_measure = EncryptedTextField(blank=True)
-    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    status = models.CharField(max_length=16, choices=ACTION_STATUS_CHOICES, default=ActionStatus.PLANNED)
     category = models.CharField(max_length=30, blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     implemented_on = models.DateField(null=True, blank=True)
