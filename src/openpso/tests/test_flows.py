@@ -149,7 +149,7 @@ ENTRY_CALLS = {
     r"(?<!def )\bsubmit_events\(": "flows.events_submitted(",
 }
 # The demo replays history through the actions and pools once itself at the end.
-NOT_ENTRY_POINTS = {"demo/submissions.py", "submissions/testing.py"}
+NOT_ENTRY_POINTS = {"demo/submissions.py"}
 
 
 def test_every_entry_point_of_a_step_calls_its_flow():

@@ -8,7 +8,7 @@ import pytest
 
 from openpso.audit.models import AuditEvent
 from openpso.compliance.models import Listing, RelationshipDisclosure, SecurityAssessment
-from openpso.compliance.testing import cast_assessments, cast_disclosures
+from openpso.compliance.tests.fixtures import cast_assessments, cast_disclosures
 
 PAGES = ("/compliance/", "/compliance/listing/", "/compliance/disclosures/new/", "/compliance/assessments/new/")
 OUTSIDERS = ["pso_analyst", "auditor", "safety_manager", "reporter", "system_safety_officer"]

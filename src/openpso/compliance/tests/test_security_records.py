@@ -10,7 +10,7 @@ import pytest
 from openpso.audit.models import AuditEvent
 from openpso.compliance.models import BusinessAssociateAgreement, SecurityPolicy, TrainingRecord
 from openpso.compliance.register import Level, register_for
-from openpso.compliance.testing import cast_register_entries
+from openpso.compliance.tests.fixtures import cast_register_entries
 from openpso.compliance.tests.helpers import contract, make_pso
 
 TODAY = dt.date(2026, 11, 26)

@@ -313,7 +313,7 @@ def compliance_entry_visible(cast: Cast, who: str, pso_key: str) -> bool:
 
 # Feedback (issue 7 item 4). The matrix publishes one alert per cast PSO to its members that
 # receive alerts (p1, p2; p3 in the other PSO) and makes one finished report per kind and
-# organisation (openpso.feedback.testing); every cast agreement but p1b's includes every product.
+# organisation (openpso.feedback.tests.fixtures); every cast agreement but p1b's includes every product.
 def alert_visible(cast: Cast, who: str, pso_key: str) -> bool:
     membership = cast.memberships[who]
     return membership.role in PSO_STAFF and cast.orgs[pso_key].pk == membership.organization_id

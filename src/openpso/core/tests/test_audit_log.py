@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
 from openpso.audit.trail import record
-from openpso.submissions.testing import cast_questions, cast_submissions
+from openpso.submissions.tests.fixtures import cast_questions, cast_submissions
 
 URL = "/audit/"
 

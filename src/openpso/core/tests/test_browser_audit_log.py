@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from openpso.submissions.testing import cast_questions
+from openpso.submissions.tests.fixtures import cast_questions
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET

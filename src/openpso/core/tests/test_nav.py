@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from openpso.submissions.testing import cast_questions
+from openpso.submissions.tests.fixtures import cast_questions
 from openpso.testing.cast import CAST_ROLES
 
 NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)

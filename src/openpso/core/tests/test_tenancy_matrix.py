@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from openpso.compliance.testing import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
+from openpso.compliance.tests.fixtures import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
 from openpso.core.tests import tenancy_policy as policy
-from openpso.feedback.testing import cast_alerts, cast_reports, cast_targets
-from openpso.pses.rca.testing import cast_actions
-from openpso.pses.testing import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
-from openpso.submissions.testing import cast_questions, cast_submissions
+from openpso.feedback.tests.fixtures import cast_alerts, cast_reports, cast_targets
+from openpso.pses.tests.fixtures import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
+from openpso.pses.tests.rca_fixtures import cast_actions
+from openpso.submissions.tests.fixtures import cast_questions, cast_submissions
 from openpso.testing.cast import CAST_ROLES, Cast
 
 

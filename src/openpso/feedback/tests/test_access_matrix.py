@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from openpso.feedback.testing import cast_alerts, cast_reports, cast_targets
+from openpso.feedback.tests.fixtures import cast_alerts, cast_reports, cast_targets
 from openpso.testing.cast import CAST_ROLES
 
 PSO_STAFF = {"pso_analyst", "pso_admin", "admin_pso2"}

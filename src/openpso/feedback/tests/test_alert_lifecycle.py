@@ -9,7 +9,7 @@ import pytest
 from openpso.audit.models import AuditEvent
 from openpso.feedback import alerts
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
-from openpso.feedback.testing import cast_targets, give_products
+from openpso.feedback.tests.fixtures import cast_targets, give_products
 
 
 def draft(cast, **fields):

@@ -6,7 +6,7 @@ import pytest
 
 from openpso.audit.models import AuditEvent
 from openpso.feedback.models import AlertStatus, AlertTarget, SafetyAlert
-from openpso.feedback.testing import cast_targets, give_products
+from openpso.feedback.tests.fixtures import cast_targets, give_products
 
 ALERT = {
     "title": "Falls while toileting at night",

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from openpso.feedback.testing import ALL_PRODUCTS, give_products
+from openpso.feedback.tests.fixtures import ALL_PRODUCTS, give_products
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from openpso.feedback import reports
 from openpso.feedback.models import FeedbackReport
-from openpso.feedback.testing import give_products
+from openpso.feedback.tests.fixtures import give_products
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET

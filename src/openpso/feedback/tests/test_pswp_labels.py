@@ -14,7 +14,7 @@ from openpso.analytics.engine import Lake
 from openpso.analytics.panels import available_months
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.feedback.models import ReportKind
-from openpso.feedback.testing import cast_reports, cast_targets
+from openpso.feedback.tests.fixtures import cast_reports, cast_targets
 from openpso.feedback.tests.test_report_release import generate
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from openpso.feedback import reports
 from openpso.feedback.document import ReportDocument, Section, Table, figure_of
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.pdf import charts_described, html_to_pdf
-from openpso.feedback.testing import ALL_PRODUCTS
+from openpso.feedback.tests.fixtures import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
 from openpso.lib.months import parse_month
 from openpso.nonid.tests.pipeline_fixtures import build_pool

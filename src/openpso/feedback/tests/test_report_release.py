@@ -14,7 +14,7 @@ from openpso.analytics.panels import available_months
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.feedback import reports
 from openpso.feedback.models import FeedbackReport, ReportKind
-from openpso.feedback.testing import give_products
+from openpso.feedback.tests.fixtures import give_products
 from openpso.nonid.models import ExpertDetermination, Release
 from openpso.nonid.profiles import RELEASE_ED
 

@@ -14,9 +14,9 @@ from openpso.feedback import reports
 from openpso.feedback.digest import digest_for
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.queries import requestable
-from openpso.feedback.testing import cast_reports, give_products
+from openpso.feedback.tests.fixtures import cast_reports, give_products
 from openpso.pses.models import EventReportLink
-from openpso.pses.rca.testing import cast_actions
+from openpso.pses.tests.rca_fixtures import cast_actions
 
 TASK = "openpso.feedback.tasks.generate_report_task"
 
@@ -187,7 +187,7 @@ def test_a_provider_report_lists_only_the_alerts_sent_to_that_provider(cast):
     from django.utils import timezone
 
     from openpso.feedback.content import learned_section
-    from openpso.feedback.testing import cast_alerts
+    from openpso.feedback.tests.fixtures import cast_alerts
 
     alert = cast_alerts(cast)["pso1"]
     month = f"{timezone.localdate():%Y-%m}"

@@ -20,9 +20,9 @@ SERVICES = re.compile(
 )
 
 # Inside pses: the deliberation feature itself (its sub-package), the line in pses/models.py that
-# registers the model, and the cast helper; tests of deliberations and Just Culture too.
+# registers the model, and the cast fixtures; tests of deliberations and Just Culture too.
 DELIBERATIONS = PSES / "deliberations"
-ALLOWED_IN_PSES = {PSES / "models.py", PSES / "testing.py"}
+ALLOWED_IN_PSES = {PSES / "models.py", PSES / "tests" / "fixtures.py"}
 
 
 def _sources(root: Path) -> list[Path]:

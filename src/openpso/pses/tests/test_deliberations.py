@@ -16,7 +16,7 @@ from openpso.pses.deliberations import actions as deliberations
 from openpso.pses.deliberations.actions import DeliberationInvalid, record_deliberation
 from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import TimelineEntry, TimelineKind
-from openpso.pses.testing import cast_events
+from openpso.pses.tests.fixtures import cast_events
 from openpso.pswp import ledger
 from openpso.pswp.status import PswpStatus
 from openpso.testing.cast import CAST_ROLES

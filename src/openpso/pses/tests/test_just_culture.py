@@ -23,7 +23,7 @@ from openpso.pses.justculture import (
     path,
 )
 from openpso.pses.models import TimelineEntry, TimelineKind
-from openpso.pses.testing import cast_events
+from openpso.pses.tests.fixtures import cast_events
 from openpso.pswp.status import PswpStatus
 
 CLEAR = {"intent": "no", "impairment": "no"}

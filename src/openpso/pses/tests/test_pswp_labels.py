@@ -7,7 +7,7 @@ import pytest
 
 from openpso.pses.actions import add_addendum
 from openpso.pses.rca.actions import start_investigation
-from openpso.pses.testing import cast_events
+from openpso.pses.tests.fixtures import cast_events
 
 pytestmark = pytest.mark.django_db
 LABEL = "PSWP: analysis in the provider&#x27;s PSES"

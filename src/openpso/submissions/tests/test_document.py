@@ -9,7 +9,7 @@ from openpso.organizations.queries import agreement_in_force
 from openpso.pses.actions import create_event
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca.models import ActionItem
-from openpso.pses.testing import cast_deliberations, cast_events
+from openpso.pses.tests.fixtures import cast_deliberations, cast_events
 from openpso.submissions.document import build_document, refusal_of, version_of
 from openpso.submissions.models import DOCUMENT_SCHEMA
 from openpso.submissions.tests.helpers import file

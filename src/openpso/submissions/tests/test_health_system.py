@@ -4,7 +4,7 @@ and every access is a PSA_AFFILIATED disclosure in the affiliate's log."""
 from __future__ import annotations
 
 from openpso.pswp.models import Disclosure
-from openpso.submissions.testing import cast_submissions
+from openpso.submissions.tests.fixtures import cast_submissions
 
 
 def test_the_system_sees_affiliates_events_only_where_the_agreement_shares_them(cast, client_for):

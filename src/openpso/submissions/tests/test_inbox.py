@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpso.audit.models import AuditEvent
 from openpso.pses.models import Notification
 from openpso.submissions.models import Question
-from openpso.submissions.testing import cast_submissions
+from openpso.submissions.tests.fixtures import cast_submissions
 
 
 def test_pso_analysts_see_only_their_own_members_submissions(cast, client_for):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from openpso.submissions.testing import cast_submissions
+from openpso.submissions.tests.fixtures import cast_submissions
 
 pytestmark = pytest.mark.django_db
 LABEL = 'PSWP: reported to the PSO (the PSO&#x27;s copy) <span class="pswp-cite">(42 CFR 3.20, PSWP para (1)(i)(A))'

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca import queries as rca_queries
 from openpso.pses.rca.models import ActionItem, Investigation
-from openpso.pses.testing import cast_events
+from openpso.pses.tests.fixtures import cast_events
 from openpso.testing.cast import Cast
 
 
