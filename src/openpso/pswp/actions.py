@@ -11,9 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, Unit
 from openpso.pswp.bases import BASES, DisclosureRequest, Errors, check_disclosure, identified_providers, provider_key
+from openpso.pswp.events import PswpAction
 from openpso.pswp.ledger import mark_not_pswp
 from openpso.pswp.models import (
     ORIGINAL_FACTS,
@@ -136,8 +138,8 @@ def build_external_report(
         # Which facts were entered, by name only: the values may identify the patient.
         record(
             actor=actor,
-            action="external_report.created",
-            object_type="pswp.externalreport",
+            action=PswpAction.EXTERNAL_REPORT_CREATED,
+            object_type=object_type_of(external),
             object_id=external.pk,
             organization_id=provider.pk,
             purpose="external_obligation",
@@ -179,8 +181,8 @@ def add_policy_version(
         policy.save()
         record(
             actor=actor,
-            action="pses_policy.versioned",
-            object_type="pswp.psespolicy",
+            action=PswpAction.PSES_POLICY_VERSIONED,
+            object_type=object_type_of(policy),
             object_id=policy.pk,
             organization_id=provider.pk,
             purpose="pses.policy",
@@ -261,8 +263,8 @@ def _record_authorizations(
         auth.save()
         record(
             actor=actor,
-            action="pswp.authorization_recorded",
-            object_type="pswp.providerauthorization",
+            action=PswpAction.AUTHORIZATION_RECORDED,
+            object_type=object_type_of(auth),
             object_id=auth.pk,
             organization_id=provider.pk,
             purpose="disclosure",
@@ -327,8 +329,8 @@ def disclose(
             detail["authorizations"] = [a.pk for a in authorizations]
         record(
             actor=actor,
-            action="pswp.disclosed",
-            object_type="pswp.disclosure",
+            action=PswpAction.DISCLOSED,
+            object_type=object_type_of(disclosure),
             object_id=disclosure.pk,
             organization_id=provider.pk,
             purpose="disclosure",
@@ -341,8 +343,8 @@ def disclose(
             )
             record(
                 actor=actor,
-                action="pswp.authorization_relied_on",
-                object_type="pswp.providerauthorization",
+                action=PswpAction.AUTHORIZATION_RELIED_ON,
+                object_type=object_type_of(auth),
                 object_id=auth.pk,
                 organization_id=provider.pk,
                 purpose="disclosure",

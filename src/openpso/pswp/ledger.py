@@ -20,13 +20,16 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from openpso.audit import trail
+from openpso.audit.events import object_type_of
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
+from openpso.pswp.events import PswpAction
 from openpso.pswp.guard import adopt, ledger_write
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import ALLOWED_TRANSITIONS, NO_STATUS, REPORTED_STATUSES, PswpStatus
 
-AUDIT_ACTION = "pswp.status_changed"
+# The action of every ledger entry's audit event (tests and other apps look rows up by it).
+AUDIT_ACTION = PswpAction.STATUS_CHANGED
 
 
 class PswpTransitionRefused(Exception):
@@ -169,7 +172,7 @@ def _write(
     own = trail.Entry(
         actor=person,
         action=AUDIT_ACTION,
-        object_type=f"{model._meta.app_label}.{model._meta.model_name}",
+        object_type=object_type_of(model),
         object_id=str(artefact.pk),
         organization_id=provider_id,
         purpose="pswp.ledger",
