@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
 from openpso.pses import notify, queries
+from openpso.pses.events import PsesAction
 from openpso.pses.models import (
     Addendum,
     ClockRule,
@@ -45,11 +47,11 @@ def _note(
     return TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {}, at=at or timezone.now())
 
 
-def _audit(*, user: Any, action: str, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
+def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
     record(
         actor=user,
         action=action,
-        object_type="pses.safetyevent",
+        object_type=object_type_of(event),
         object_id=str(event.pk),
         organization_id=event.provider_id,
         purpose="pses.triage",
@@ -71,7 +73,7 @@ def _link(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime
     except IntegrityError:
         raise PsesInvalid(f"report {report.short_id} already belongs to an event") from None
     _note(event=event, kind=TimelineKind.REPORT_LINKED, actor=user, data={"report": str(report.pk)}, at=at)
-    _audit(user=user, action="event.report_linked", event=event, detail={"report": str(report.pk)})
+    _audit(user=user, action=PsesAction.EVENT_REPORT_LINKED, event=event, detail={"report": str(report.pk)})
 
 
 # `at` (keyword, default now) on the actions below dates the change itself: the demo's
@@ -88,7 +90,7 @@ def create_event(*, user: Any, report: EventReport, title: str = "", at: dt.date
             provider=report.provider, title=title, created_by=user, created_at=at, status_at=at
         )
         _note(event=event, kind=TimelineKind.CREATED, actor=user, data={"report": str(report.pk)}, at=at)
-        _audit(user=user, action="event.created", event=event, detail={"report": str(report.pk)})
+        _audit(user=user, action=PsesAction.EVENT_CREATED, event=event, detail={"report": str(report.pk)})
         _link(user=user, event=event, report=report, at=at)
     return event
 
@@ -112,7 +114,7 @@ def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None
             raise PsesInvalid("an event keeps at least one report")
         links.filter(report=report).delete()
         _note(event=event, kind=TimelineKind.REPORT_UNLINKED, actor=user, data={"report": str(report.pk)})
-        _audit(user=user, action="event.report_unlinked", event=event, detail={"report": str(report.pk)})
+        _audit(user=user, action=PsesAction.EVENT_REPORT_UNLINKED, event=event, detail={"report": str(report.pk)})
 
 
 def assign_event(*, user: Any, event: SafetyEvent, assignee: Any, at: dt.datetime | None = None) -> None:
@@ -126,7 +128,7 @@ def assign_event(*, user: Any, event: SafetyEvent, assignee: Any, at: dt.datetim
         event.save(update_fields=["assignee"])
         data = {"assignee": assignee.pk, "previous": previous}
         _note(event=event, kind=TimelineKind.ASSIGNED, actor=user, data=data, at=at)
-        _audit(user=user, action="event.assigned", event=event, detail=data)
+        _audit(user=user, action=PsesAction.EVENT_ASSIGNED, event=event, detail=data)
         if assignee.pk != getattr(user, "pk", None):
             notify.notify(
                 user=assignee,
@@ -154,7 +156,7 @@ def change_status(*, user: Any, event: SafetyEvent, status: str, at: dt.datetime
         event.save(update_fields=["status", "status_at"])
         data = {"from": previous, "to": status}
         _note(event=event, kind=TimelineKind.STATUS_CHANGED, actor=user, data=data, at=at)
-        _audit(user=user, action="event.status_changed", event=event, detail=data)
+        _audit(user=user, action=PsesAction.EVENT_STATUS_CHANGED, event=event, detail=data)
 
 
 def _investigation_open(event: SafetyEvent) -> bool:
@@ -170,7 +172,7 @@ def add_addendum(*, user: Any, event: SafetyEvent, body: str) -> Addendum:
     with transaction.atomic():
         addendum = Addendum.objects.create(event=event, body=body, author=user)
         _note(event=event, kind=TimelineKind.ADDENDUM, actor=user, data={"addendum": str(addendum.pk)})
-        _audit(user=user, action="event.addendum_added", event=event, detail={"addendum": str(addendum.pk)})
+        _audit(user=user, action=PsesAction.EVENT_ADDENDUM_ADDED, event=event, detail={"addendum": str(addendum.pk)})
     return addendum
 
 
@@ -186,7 +188,7 @@ def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, bo
             raise PsesInvalid(str(exc)) from None
         data = {"report": str(report.pk), "message": str(message.pk)}
         _note(event=event, kind=TimelineKind.CORRECTION_REQUESTED, actor=user, data=data)
-        _audit(user=user, action="event.correction_requested", event=event, detail=data)
+        _audit(user=user, action=PsesAction.EVENT_CORRECTION_REQUESTED, event=event, detail=data)
 
 
 def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
@@ -202,7 +204,7 @@ def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
             messages.append(str(message.pk))
         data = {"reports": [str(r.pk) for r in reports], "messages": messages}
         _note(event=event, kind=TimelineKind.WHAT_CHANGED, actor=user, data=data)
-        _audit(user=user, action="event.what_changed_sent", event=event, detail=data)
+        _audit(user=user, action=PsesAction.EVENT_WHAT_CHANGED_SENT, event=event, detail=data)
     return len(messages)
 
 
@@ -210,8 +212,8 @@ def record_event_view(*, user: Any, event: SafetyEvent) -> None:
     """Reading an event inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
     record(
         actor=user,
-        action="event.viewed",
-        object_type="pses.safetyevent",
+        action=PsesAction.EVENT_VIEWED,
+        object_type=object_type_of(event),
         object_id=str(event.pk),
         organization_id=event.provider_id,
         purpose="pses.review",
@@ -249,8 +251,8 @@ def save_clock_rule(
         rule.save()
         record(
             actor=user,
-            action="clock_rule.saved",
-            object_type="pses.clockrule",
+            action=PsesAction.CLOCK_RULE_SAVED,
+            object_type=object_type_of(rule),
             object_id=str(rule.pk),
             organization_id=provider.pk,
             purpose="pses.configuration",

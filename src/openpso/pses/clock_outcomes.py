@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from openpso.pses.actions import PsesInvalid, _audit, _note
 from openpso.pses.clocks import Clock, active_rules, clocks_for_reports
+from openpso.pses.events import PsesAction
 from openpso.pses.models import ClockOutcome, ClockResolution, ClockRule, SafetyEvent, TimelineKind
 from openpso.pses.rca.models import Investigation
 
@@ -71,7 +72,7 @@ def resolve_clock(
                 event=event, rule=rule, outcome=outcome, at=at, reason=reason, recorded_by=user
             )
             _note(event=event, kind=TimelineKind.CLOCK_RESOLVED, actor=user, data=data, at=at)
-            _audit(user=user, action="event.clock_resolved", event=event, detail=data)
+            _audit(user=user, action=PsesAction.EVENT_CLOCK_RESOLVED, event=event, detail=data)
     except IntegrityError:
         raise PsesInvalid(f"\u201c{rule.name}\u201d was already recorded for this event") from None
     return row

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, OrgKind
 from openpso.pses import notify, queries
 from openpso.pses.clock_outcomes import outcomes_for, with_outcomes
 from openpso.pses.clocks import Clock, clocks_for_report, clocks_for_reports, seed_default_rules
+from openpso.pses.events import PsesAction
 from openpso.pses.models import (
     ClockRule,
     ClockUnit,
@@ -33,9 +35,10 @@ from openpso.pses.models import (
 )
 from openpso.reporting.models import EventReport
 
+# A threshold's notice, timeline entry and (for an event's clock) audit action.
 _KINDS = {
-    "due_soon": (NotificationKind.CLOCK_DUE, TimelineKind.CLOCK_DUE),
-    "overdue": (NotificationKind.CLOCK_OVERDUE, TimelineKind.CLOCK_OVERDUE),
+    "due_soon": (NotificationKind.CLOCK_DUE, TimelineKind.CLOCK_DUE, PsesAction.EVENT_CLOCK_DUE),
+    "overdue": (NotificationKind.CLOCK_OVERDUE, TimelineKind.CLOCK_OVERDUE, PsesAction.EVENT_CLOCK_OVERDUE),
 }
 # Unlinked reports older than the longest rule plus this margin are not scanned again.
 _MARGIN = dt.timedelta(days=14)
@@ -89,7 +92,7 @@ def _event_clock(event: SafetyEvent, clock: Clock, now: dt.datetime, result: Sca
     state = clock.state(now)
     if state not in _KINDS:
         return
-    notification_kind, timeline_kind = _KINDS[state]
+    notification_kind, timeline_kind, action = _KINDS[state]
     recipients = [event.assignee] if event.assignee else list(queries.safety_managers_of(event.provider_id))
     text = f"{clock.rule.name} for event {event.short_id} at {event.provider.name}: {clock.countdown(now)}"
     url = reverse("pses:event-detail", kwargs={"event_id": event.pk})
@@ -110,8 +113,8 @@ def _event_clock(event: SafetyEvent, clock: Clock, now: dt.datetime, result: Sca
             TimelineEntry.objects.create(event=event, kind=timeline_kind, actor=None, data=data)
             record(
                 actor=None,
-                action=f"event.{timeline_kind}",
-                object_type="pses.safetyevent",
+                action=action,
+                object_type=object_type_of(event),
                 object_id=str(event.pk),
                 organization_id=event.provider_id,
                 purpose="pses.clocks",
@@ -123,7 +126,7 @@ def _report_clock(report: EventReport, clock: Clock, now: dt.datetime, result: S
     state = clock.state(now)
     if state not in _KINDS:
         return
-    notification_kind, _ = _KINDS[state]
+    notification_kind, _, _ = _KINDS[state]
     text = f"{clock.rule.name} for report {report.short_id} at {report.provider.name}: {clock.countdown(now)}"
     url = reverse("reporting:report-detail", kwargs={"report_id": report.pk})
     with transaction.atomic():

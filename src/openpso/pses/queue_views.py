@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import bulk, clock_outcomes, forms, queries
 from openpso.pses.actions import PsesInvalid
+from openpso.pses.events import QUEUE, PsesAction
 from openpso.pses.models import SavedFilter
 
 # What a saved filter keeps: the filter form's fields, nothing else (no page, no token).
@@ -70,8 +72,8 @@ def record_text_search(request: HttpRequest, *, matched: int) -> None:
     providers = sorted(pses_providers_for(request.user).values_list("pk", flat=True))
     record(
         actor=request.user,
-        action="queue.text_searched",
-        object_type="pses.queue",
+        action=PsesAction.QUEUE_TEXT_SEARCHED,
+        object_type=QUEUE,
         object_id="queue",
         organization_id=providers[0] if len(providers) == 1 else None,
         purpose="pses.triage",
@@ -101,8 +103,8 @@ def saved_filter_save(request: HttpRequest) -> HttpResponse:
     # The name and the query may carry search words: the audit keeps the id only.
     record(
         actor=request.user,
-        action="saved_filter.saved",
-        object_type="pses.savedfilter",
+        action=PsesAction.SAVED_FILTER_SAVED,
+        object_type=object_type_of(saved),
         object_id=str(saved.pk),
         purpose="pses.triage",
     )
@@ -121,8 +123,8 @@ def saved_filter_delete(request: HttpRequest) -> HttpResponse:
     saved.delete()
     record(
         actor=request.user,
-        action="saved_filter.deleted",
-        object_type="pses.savedfilter",
+        action=PsesAction.SAVED_FILTER_DELETED,
+        object_type=object_type_of(SavedFilter),
         object_id=str(pk),
         purpose="pses.triage",
     )

@@ -2,7 +2,7 @@
 
 No call site in a converted app passes a hand-typed action or object type; every action is
 unique across the apps and has the stored shape ("noun.verb"). Add an app to CONVERTED once
-its call sites use its enum (pses and reporting are still to do).
+its call sites use its enum (reporting is still to do).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ CONVERTED = (
     "nonid",
     "organizations",
     "privilege",
+    "pses",
     "pswp",
     "submissions",
 )

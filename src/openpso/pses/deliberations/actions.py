@@ -20,17 +20,19 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import justculture
 from openpso.pses.deliberations.models import Deliberation, DeliberationKind
+from openpso.pses.events import PsesAction
 from openpso.pses.models import SafetyEvent, TimelineEntry, TimelineKind
 from openpso.pswp import ledger
 
 TITLE_MAX = 200
 BODY_MAX = 20000
 PURPOSE = "pses.deliberation"
-OBJECT_TYPE = "pses.deliberation"
+OBJECT_TYPE = object_type_of(Deliberation)
 WATERMARK = "Confidential — Patient Safety Work Product"
 
 
@@ -82,7 +84,7 @@ def record_reads(*, user: Any, deliberations: Iterable[Deliberation], via: str) 
     for deliberation in deliberations:
         record(
             actor=user,
-            action="deliberation.viewed",
+            action=PsesAction.DELIBERATION_VIEWED,
             object_type=OBJECT_TYPE,
             object_id=str(deliberation.pk),
             organization_id=deliberation.provider_id,
@@ -147,7 +149,7 @@ def _create(
         TimelineEntry.objects.create(event=event, kind=timeline_kind, actor=author, data=data)
         record(
             actor=author,
-            action="deliberation.recorded",
+            action=PsesAction.DELIBERATION_RECORDED,
             object_type=OBJECT_TYPE,
             object_id=str(deliberation.pk),
             organization_id=event.provider_id,

@@ -15,9 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
+from openpso.organizations.models import Organization
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import queries
+from openpso.pses.events import PsesAction
 from openpso.pses.pswp.forms import DisclosureForm, DropOutForm, ExternalReportForm, PolicyForm
 from openpso.pswp import actions, ledger
 from openpso.pswp import queries as pswp_queries
@@ -140,11 +143,11 @@ def _period(request: HttpRequest) -> str:
     return period if period in PERIODS else "month"
 
 
-def _audit_log_read(request: HttpRequest, org_id: int, what: str) -> None:
+def _audit_log_read(request: HttpRequest, org_id: int, action: PsesAction) -> None:
     record(
         actor=request.user,
-        action=what,
-        object_type="organizations.organization",
+        action=action,
+        object_type=object_type_of(Organization),
         object_id=org_id,
         organization_id=org_id,
         purpose="pses.disclosure_accounting",
@@ -157,7 +160,7 @@ def disclosure_log(request: HttpRequest, provider: str) -> HttpResponse:
     activate_zone_of(org)
     disclosures = list(pswp_queries.disclosures_of(org))
     period = _period(request)
-    _audit_log_read(request, org.pk, "pswp.disclosure_log_viewed")
+    _audit_log_read(request, org.pk, PsesAction.DISCLOSURE_LOG_VIEWED)
     context = {
         "provider": org,
         "disclosures": disclosures,
@@ -174,7 +177,7 @@ def disclosure_report_csv(request: HttpRequest, provider: str) -> HttpResponse:
     org = queries.get_pses_provider_for_user(request.user, provider)
     activate_zone_of(org)
     period = _period(request)
-    _audit_log_read(request, org.pk, "pswp.disclosure_report_downloaded")
+    _audit_log_read(request, org.pk, PsesAction.DISCLOSURE_REPORT_DOWNLOADED)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="disclosures-{org.slug}-by-{period}.csv"'
     writer = csv.writer(response)

@@ -8,16 +8,18 @@ event; both carry ids and codes only, never the encrypted text (invariants 3 and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.commonformats.rca2 import ACTION_STATUS_VALUES, ACTION_STRENGTH, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
 from openpso.pses.actions import PsesInvalid, _note
+from openpso.pses.events import PsesAction
 from openpso.pses.models import SafetyEvent, TimelineKind
 from openpso.pses.rca.effectiveness import REVIEW_MILESTONES, Review
 from openpso.pses.rca.models import (
@@ -39,7 +41,7 @@ PURPOSE = "pses.rca"
 # --- lookups (tenancy) ---------------------------------------------------------------------
 
 
-def _audit(*, user: Any, action: str, event: SafetyEvent, object_type: str, object_id: Any, detail: Any) -> None:
+def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, object_type: str, object_id: Any, detail: Any) -> None:
     record(
         actor=user,
         action=action,
@@ -51,31 +53,40 @@ def _audit(*, user: Any, action: str, event: SafetyEvent, object_type: str, obje
     )
 
 
-def _action_noted(*, user: Any, action: ActionItem, kind: str, verb: str, detail: dict[str, Any]) -> None:
+def _action_noted(
+    *, user: Any, action: ActionItem, kind: str, audit_action: PsesAction, detail: dict[str, Any]
+) -> None:
     """The timeline entry and the audit event of one change to an action item (codes only)."""
     event = action.investigation.event
     _note(event=event, kind=kind, actor=user, data=detail)
     _audit(
         user=user,
-        action=f"rca_action.{verb}",
+        action=audit_action,
         event=event,
-        object_type="pses.actionitem",
+        object_type=object_type_of(action),
         object_id=action.pk,
         detail=detail,
     )
 
 
 def _changed(
-    *, user: Any, investigation: Investigation, what: str, detail: dict[str, Any], at: dt.datetime | None = None
+    *,
+    user: Any,
+    investigation: Investigation,
+    action: PsesAction,
+    detail: dict[str, Any],
+    at: dt.datetime | None = None,
 ) -> None:
     event = investigation.event
+    # The timeline names the change as the audit does, without the noun ("fact_added").
+    what = action.removeprefix("investigation.")
     data = {"investigation": str(investigation.pk), "what": what, **detail}
     _note(event=event, kind=TimelineKind.INVESTIGATION_CHANGED, actor=user, data=data, at=at)
     _audit(
         user=user,
-        action=f"investigation.{what}",
+        action=action,
         event=event,
-        object_type="pses.investigation",
+        object_type=object_type_of(investigation),
         object_id=investigation.pk,
         detail=data,
     )
@@ -106,9 +117,9 @@ def start_investigation(*, user: Any, event: SafetyEvent, at: dt.datetime | None
         _note(event=event, kind=TimelineKind.INVESTIGATION_STARTED, actor=user, data=data, at=at)
         _audit(
             user=user,
-            action="investigation.started",
+            action=PsesAction.INVESTIGATION_STARTED,
             event=event,
-            object_type="pses.investigation",
+            object_type=object_type_of(investigation),
             object_id=investigation.pk,
             detail=data,
         )
@@ -127,9 +138,9 @@ def finish_investigation(*, user: Any, investigation: Investigation, at: dt.date
         _note(event=investigation.event, kind=TimelineKind.INVESTIGATION_FINISHED, actor=user, data=data, at=at)
         _audit(
             user=user,
-            action="investigation.finished",
+            action=PsesAction.INVESTIGATION_FINISHED,
             event=investigation.event,
-            object_type="pses.investigation",
+            object_type=object_type_of(investigation),
             object_id=investigation.pk,
             detail=data,
         )
@@ -144,7 +155,9 @@ def add_team_member(*, user: Any, investigation: Investigation, member: Any, rol
         if investigation.team.filter(user=member).exists():
             raise PsesInvalid("that person is already on the team")
         row = TeamMember.objects.create(investigation=investigation, user=member, role=role.strip()[:80])
-        _changed(user=user, investigation=investigation, what="team_member_added", detail={"member": member.pk})
+        _changed(
+            user=user, investigation=investigation, action=PsesAction.TEAM_MEMBER_ADDED, detail={"member": member.pk}
+        )
     return row
 
 
@@ -153,7 +166,9 @@ def remove_team_member(*, user: Any, investigation: Investigation, member_id: in
         _open(investigation)
         if not investigation.team.filter(user_id=member_id).delete()[0]:
             raise PsesInvalid("that person is not on the team")
-        _changed(user=user, investigation=investigation, what="team_member_removed", detail={"member": member_id})
+        _changed(
+            user=user, investigation=investigation, action=PsesAction.TEAM_MEMBER_REMOVED, detail={"member": member_id}
+        )
 
 
 def add_fact(*, user: Any, investigation: Investigation, occurred_at: dt.datetime, fact: str) -> Fact:
@@ -161,7 +176,7 @@ def add_fact(*, user: Any, investigation: Investigation, occurred_at: dt.datetim
     with transaction.atomic():
         _open(investigation)
         row = Fact.objects.create(investigation=investigation, occurred_at=occurred_at, fact=text, added_by=user)
-        _changed(user=user, investigation=investigation, what="fact_added", detail={"fact": row.pk})
+        _changed(user=user, investigation=investigation, action=PsesAction.FACT_ADDED, detail={"fact": row.pk})
     return row
 
 
@@ -175,7 +190,12 @@ def add_causal_statement(
         row = CausalStatement.objects.create(
             investigation=investigation, cause=parts[0], effect=parts[1], outcome=parts[2], added_by=user
         )
-        _changed(user=user, investigation=investigation, what="causal_statement_added", detail={"statement": row.pk})
+        _changed(
+            user=user,
+            investigation=investigation,
+            action=PsesAction.CAUSAL_STATEMENT_ADDED,
+            detail={"statement": row.pk},
+        )
     return row
 
 
@@ -187,27 +207,28 @@ def add_root_cause(*, user: Any, investigation: Investigation, text: str, at: dt
             investigation=investigation, text=value, added_by=user, added_at=at or timezone.now()
         )
         detail = {"root_cause": row.pk}
-        _changed(user=user, investigation=investigation, what="root_cause_added", detail=detail, at=at)
+        _changed(user=user, investigation=investigation, action=PsesAction.ROOT_CAUSE_ADDED, detail=detail, at=at)
     return row
 
 
-REMOVABLE: dict[str, type[Fact] | type[CausalStatement] | type[RootCause]] = {
-    "fact": Fact,
-    "statement": CausalStatement,
-    "root_cause": RootCause,
+# What can be withdrawn, by the kind the form names: its model and the audit action.
+REMOVABLE: dict[str, tuple[type[Fact] | type[CausalStatement] | type[RootCause], PsesAction]] = {
+    "fact": (Fact, PsesAction.FACT_REMOVED),
+    "statement": (CausalStatement, PsesAction.CAUSAL_STATEMENT_REMOVED),
+    "root_cause": (RootCause, PsesAction.ROOT_CAUSE_REMOVED),
 }
 
 
 def remove_entry(*, user: Any, investigation: Investigation, kind: str, entry_id: int) -> None:
     """Withdraw a fact, causal statement or root cause; the timeline keeps that it existed."""
-    model = REMOVABLE.get(kind)
-    if model is None:
+    if kind not in REMOVABLE:
         raise PsesInvalid("nothing of that kind can be removed")
+    model, action = REMOVABLE[kind]
     with transaction.atomic():
         _open(investigation)
         if not model.objects.filter(investigation=investigation, pk=entry_id).delete()[0]:
             raise PsesInvalid("that entry is not in this investigation")
-        _changed(user=user, investigation=investigation, what=f"{kind}_removed", detail={kind: entry_id})
+        _changed(user=user, investigation=investigation, action=action, detail={kind: entry_id})
 
 
 def set_contributing_factors(
@@ -224,7 +245,7 @@ def set_contributing_factors(
         investigation.contributing_factors = [c for c in allowed if c in codes]
         investigation.save(update_fields=["contributing_factors"])
         detail = {"from": before, "to": investigation.contributing_factors}
-        _changed(user=user, investigation=investigation, what="factors_set", detail=detail, at=at)
+        _changed(user=user, investigation=investigation, action=PsesAction.FACTORS_SET, detail=detail, at=at)
 
 
 # --- the action plan ---------------------------------------------------------------------
@@ -297,7 +318,13 @@ def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any])
     _check_action(action)
     with transaction.atomic():
         action.save()
-        _action_noted(user=user, action=action, kind=TimelineKind.ACTION_ADDED, verb="added", detail=_codes(action))
+        _action_noted(
+            user=user,
+            action=action,
+            kind=TimelineKind.ACTION_ADDED,
+            audit_action=PsesAction.ACTION_ADDED,
+            detail=_codes(action),
+        )
     return action
 
 
@@ -314,7 +341,13 @@ def change_action(*, user: Any, action: ActionItem, data: dict[str, Any]) -> Act
         after = _codes(action)
         changed = sorted(n for n in ACTION_FIELDS if n in data)
         detail = {**after, "changed": changed, "previous_status": before["status"]}
-        _action_noted(user=user, action=action, kind=TimelineKind.ACTION_CHANGED, verb="changed", detail=detail)
+        _action_noted(
+            user=user,
+            action=action,
+            kind=TimelineKind.ACTION_CHANGED,
+            audit_action=PsesAction.ACTION_CHANGED,
+            detail=detail,
+        )
     return action
 
 
@@ -332,16 +365,30 @@ def record_review(*, user: Any, action: ActionItem, review: Review, conclusion: 
             action=action, milestone_days=review.days, conclusion=conclusion, figures=figures, reviewed_by=user
         )
         data = {"action": str(action.pk), "review": row.pk, "days": review.days, "conclusion": conclusion, **figures}
-        _action_noted(user=user, action=action, kind=TimelineKind.EFFECTIVENESS_REVIEWED, verb="reviewed", detail=data)
+        _action_noted(
+            user=user,
+            action=action,
+            kind=TimelineKind.EFFECTIVENESS_REVIEWED,
+            audit_action=PsesAction.ACTION_REVIEWED,
+            detail=data,
+        )
     return row
 
 
-def record_view(*, user: Any, event: SafetyEvent, what: str, object_id: Any) -> None:
+# What a page of the analysis shows: the audit action of its read and the object's type.
+_VIEWED = {
+    "investigation": (PsesAction.INVESTIGATION_VIEWED, object_type_of(Investigation)),
+    "actionitem": (PsesAction.ACTION_VIEWED, object_type_of(ActionItem)),
+}
+
+
+def record_view(*, user: Any, event: SafetyEvent, what: Literal["investigation", "actionitem"], object_id: Any) -> None:
     """Reading the analysis inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
+    action, object_type = _VIEWED[what]
     record(
         actor=user,
-        action=f"{what}.viewed",
-        object_type=f"pses.{what}",
+        action=action,
+        object_type=object_type,
         object_id=str(object_id),
         organization_id=event.provider_id,
         purpose=PURPOSE,
