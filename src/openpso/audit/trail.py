@@ -62,7 +62,7 @@ def record(
     `at` where the exact time would identify someone (anonymous reports: to the hour).
     `detail` takes codes and ids only — never narrative or PHI (invariant 4).
     `action` is a member of the recording app's `events.py` enum (a plain dotted string is
-    still taken: the apps not yet converted pass one); `object_type` comes from
+    still taken, as tests pass one); `object_type` comes from
     `events.object_type_of(model)`.
     """
     entry = Entry(actor, action, object_type, object_id, organization_id, purpose, detail, at, actor_label)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpso.audit import trail
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import Organization, Unit
@@ -24,6 +25,7 @@ from openpso.pswp.queries import current_policy, is_safety_manager
 from openpso.pswp.status import PswpStatus
 from openpso.reporting import drafts, queries
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
+from openpso.reporting.events import ReportAction
 from openpso.reporting.models import EventReport, IdempotencyKey
 from openpso.reporting.modules import check_answers
 from openpso.reporting.schemas import ReportIn
@@ -225,8 +227,8 @@ def import_report(
         IdempotencyKey.objects.create(key=source_key, request_hash=request_hash, report=report)
         record(
             actor=actor,
-            action="report.imported",
-            object_type="reporting.eventreport",
+            action=ReportAction.IMPORTED,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=provider.pk,
             purpose="reporting",
@@ -312,8 +314,8 @@ def _create(
     # and the filing's own audit event appended right after the ledger's, under one lock.
     filed = trail.Entry(
         actor=None if data.anonymous else user,
-        action="report.filed",
-        object_type="reporting.eventreport",
+        action=ReportAction.FILED,
+        object_type=object_type_of(report),
         object_id=str(report.pk),
         organization_id=provider.pk,
         purpose="reporting",
@@ -325,8 +327,8 @@ def _create(
     else:
         kept_outside = trail.Entry(
             actor=user,
-            action="report.recorded_outside_pses",
-            object_type="reporting.eventreport",
+            action=ReportAction.RECORDED_OUTSIDE_PSES,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=provider.pk,
             purpose="pses.policy",
@@ -360,8 +362,8 @@ def record_view(*, user: Any, report: EventReport, purpose: str) -> None:
     """A read of identified PSWP inside the provider is a use, logged (42 CFR 3.206)."""
     record(
         actor=user,
-        action="report.viewed",
-        object_type="reporting.eventreport",
+        action=ReportAction.VIEWED,
+        object_type=object_type_of(report),
         object_id=str(report.pk),
         organization_id=report.provider_id,
         purpose=purpose,

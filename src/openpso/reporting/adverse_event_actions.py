@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.reporting.adverse_event import ADVERSE_EVENT_FORMAT, mapping
+from openpso.reporting.events import ReportAction
 from openpso.reporting.models import EventReport
 
 
@@ -17,8 +19,8 @@ def flag_unmapped_codes(*, actor: Any, report: EventReport, codes: list[str]) ->
         return
     record(
         actor=actor,
-        action="report.import_unmapped_codes",
-        object_type="reporting.eventreport",
+        action=ReportAction.IMPORT_UNMAPPED_CODES,
+        object_type=object_type_of(report),
         object_id=str(report.pk),
         organization_id=report.provider_id,
         purpose="reporting",

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
 from openpso.reporting import channel, queries
@@ -30,6 +31,7 @@ from openpso.reporting.completeness import (
     question_text,
 )
 from openpso.reporting.errors import ReportInvalid
+from openpso.reporting.events import ReportAction
 from openpso.reporting.models import AnswerAmendment, AnswerRequest, EventReport, FollowUpKind
 from openpso.reporting.schemas import FieldError
 
@@ -95,8 +97,8 @@ def amend_answers(
         record(
             actor=None if anonymous_reporter else user,
             actor_label=ANONYMOUS_LABEL if anonymous_reporter else None,
-            action="report.answers_amended",
-            object_type="reporting.eventreport",
+            action=ReportAction.ANSWERS_AMENDED,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=report.provider_id,
             purpose="reporter.follow_up" if by_reporter else "pses.review",
@@ -124,8 +126,8 @@ def request_answers(*, user: Any, report: EventReport, link_ids: Sequence[str], 
         )
         record(
             actor=user,
-            action="report.answers_requested",
-            object_type="reporting.eventreport",
+            action=ReportAction.ANSWERS_REQUESTED,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=report.provider_id,
             purpose="pses.review",

@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import Organization, OrgKind
@@ -32,6 +33,7 @@ from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import PSES_ROLES
 from openpso.pswp.status import PswpStatus
 from openpso.reporting import actions
+from openpso.reporting.events import ReportAction
 from openpso.reporting.models import AnonymousReceipt, EventReport, FollowUpKind, FollowUpMessage
 from openpso.reporting.schemas import ReportIn
 
@@ -224,8 +226,8 @@ def _count_failure(receipt: AnonymousReceipt, now: dt.datetime) -> None:
     record(
         actor=None,
         actor_label=ANONYMOUS_LABEL,
-        action="report.receipt_locked",
-        object_type="reporting.eventreport",
+        action=ReportAction.RECEIPT_LOCKED,
+        object_type=object_type_of(EventReport),
         object_id=str(receipt.report_id),
         organization_id=receipt.report.provider_id,
         purpose="security",
@@ -291,8 +293,8 @@ def post_follow_up(*, user: Any, report: EventReport, kind: str, body: str) -> F
         )
         record(
             actor=user,
-            action="report.follow_up_posted",
-            object_type="reporting.eventreport",
+            action=ReportAction.FOLLOW_UP_POSTED,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=report.provider_id,
             purpose="pses.review",
@@ -333,8 +335,8 @@ def answer_question(*, report: EventReport, question_id: str, body: str, user: A
         record(
             actor=None if anonymous else user,
             actor_label=ANONYMOUS_LABEL if anonymous else None,
-            action="report.follow_up_answered",
-            object_type="reporting.eventreport",
+            action=ReportAction.FOLLOW_UP_ANSWERED,
+            object_type=object_type_of(report),
             object_id=str(report.pk),
             organization_id=report.provider_id,
             purpose="reporter.follow_up",
@@ -350,8 +352,8 @@ def record_follow_up_view(*, report: EventReport, user: Any = None) -> None:
     record(
         actor=None if anonymous else user,
         actor_label=ANONYMOUS_LABEL if anonymous else None,
-        action="report.follow_up_viewed",
-        object_type="reporting.eventreport",
+        action=ReportAction.FOLLOW_UP_VIEWED,
+        object_type=object_type_of(report),
         object_id=str(report.pk),
         organization_id=report.provider_id,
         purpose="reporter.follow_up",

@@ -2,7 +2,7 @@
 
 No call site in a converted app passes a hand-typed action or object type; every action is
 unique across the apps and has the stored shape ("noun.verb"). Add an app to CONVERTED once
-its call sites use its enum (reporting is still to do).
+its call sites use its enum.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ CONVERTED = (
     "privilege",
     "pses",
     "pswp",
+    "reporting",
     "submissions",
 )
 WITHOUT_EVENTS = {"encryption", "lake"}
