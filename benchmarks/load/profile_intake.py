@@ -44,7 +44,7 @@ STEPS = [
     ("        PSWP ledger entry (record_entry_at_creation)", "openpso/pswp/ledger.py", "record_entry_at_creation"),
     ("        audit events (trail.append, both)", "openpso/audit/trail.py", "append"),
     ("        audit chain hashing", "openpso/audit/hashing.py", "event_hash"),
-    ("      functional-reporting step after commit", "openpso/submissions/functional.py", "report_one"),
+    ("      functional-reporting step after commit", "openpso/submissions/functional/actions.py", "report_one"),
     ("    the form view (report_new)", "openpso/reporting/views.py", "report_new"),
     ("      ReportForm built (every Common Formats module's questions)", "openpso/reporting/forms.py", "__init__"),
     ("      form validation (is_valid)", "django/forms/forms.py", "is_valid"),

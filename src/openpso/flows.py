@@ -36,10 +36,10 @@ from django.db import transaction
 from django_tasks import task
 
 from openpso.analytics.warm import warm_dashboards
-from openpso.submissions import functional
-from openpso.submissions.actions import ACCEPTED, EventResult
-from openpso.submissions.functional import FunctionalRun
+from openpso.submissions.functional import actions as functional
+from openpso.submissions.functional.actions import FunctionalRun
 from openpso.submissions.models import FunctionalReportingGrant
+from openpso.submissions.push.actions import ACCEPTED, EventResult
 
 log = logging.getLogger(__name__)
 

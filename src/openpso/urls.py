@@ -14,9 +14,9 @@ urlpatterns = [
     path("pswp/", include("openpso.pses.pswp.urls")),
     path("privilege/", include("openpso.privilege.urls")),  # issue 15: PSO disclosures, subpoenas, breaches
     path("submissions/", include("openpso.submissions.urls")),  # issue 6: provider → PSO
-    path("pso/", include("openpso.submissions.inbox_urls")),  # issue 6: the PSO inbox
+    path("pso/", include("openpso.submissions.inbox.urls")),  # issue 6: the PSO inbox
     path("pso/", include("openpso.nonid.pso_urls")),  # issue 12: re-identifying a pseudonym
-    path("system/", include("openpso.submissions.system_urls")),  # issue 6: health-system view
+    path("system/", include("openpso.submissions.system.urls")),  # issue 6: health-system view
     path("analytics/", include("openpso.analytics.urls")),  # issue 7: dashboards over the lake
     path("feedback/", include("openpso.feedback.urls")),  # issue 7: reports, safety alerts, digest
     path("api/v1/", api.urls),

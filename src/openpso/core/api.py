@@ -18,7 +18,7 @@ from openpso.lib.api_throttle import CallerRateThrottle, current_rate
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 from openpso.reporting.fhir_api import router as fhir_router
-from openpso.submissions.api import router as submissions_router
+from openpso.submissions.push.api import router as submissions_router
 
 
 class OpenPsoAPI(NinjaAPI):

@@ -18,7 +18,7 @@ pool's contributing factors and actions.
 
 The recent past goes through the real action: a push submission dated within
 `demo.history.ACTIONS_WINDOW` of now is sent by the provider's safety manager through
-`submissions.actions.submit_events` (dated when it happened), so it passes the same checks as
+`submissions.push.actions.submit_events` (dated when it happened), so it passes the same checks as
 a click on "Submit to PSO" — a report missing a required answer is refused and waits at the
 provider — and writes the same ledger and audit rows. Older submissions are bulk-written as
 above: one call per report would add its ledger and audit writes 6,000 times.
@@ -51,9 +51,9 @@ from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import NO_STATUS, PswpStatus
 from openpso.reporting.models import EventReport
 from openpso.reporting.queries import effective_answers_for
-from openpso.submissions.actions import ACCEPTED, Channel, frame_codes, submit_events
 from openpso.submissions.document import EMPTY_ANALYSIS, analyses_for, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission, SubmissionMethod
+from openpso.submissions.push.actions import ACCEPTED, Channel, frame_codes, submit_events
 
 BATCH = 1000
 # Providers that open part of their PSES to the PSO (functional reporting) in the demo.

@@ -32,6 +32,15 @@ def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
         raise Http404(f"No such {what}") from None
 
 
+def posted_pk(value: Any) -> int:
+    """A primary key from a form post, 0 (no row) when it is not a number: the revoke buttons
+    of the API-key and grant pages look their row up by it within the provider's own."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 # --- provider side -------------------------------------------------------------------------
 
 

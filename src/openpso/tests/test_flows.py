@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from openpso import flows
 from openpso.lake.models import LakeEntry
 from openpso.reporting.models import EventReport
-from openpso.submissions import functional
-from openpso.submissions.functional import grant_access
+from openpso.submissions.functional import actions as functional
+from openpso.submissions.functional.actions import grant_access
 
 pytestmark = pytest.mark.django_db
 SRC = Path(flows.__file__).resolve().parent

@@ -19,7 +19,7 @@ from django.test import override_settings
 from openpso.backup.postgres import libpq_env
 from openpso.lake.refresh import refresh_lake
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import Channel, submit_events
+from openpso.submissions.push.actions import Channel, submit_events
 from openpso.submissions.tests.helpers import file
 from openpso.testing.cast import Cast
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from openpso.submissions.keys import issue_key, revoke_key
+from openpso.submissions.push.keys import issue_key, revoke_key
 
 OPERATIONS = [
     ("get", "/api/v1/reports"),

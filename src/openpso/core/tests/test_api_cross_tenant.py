@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from openpso.core.api import api
-from openpso.submissions.keys import issue_key
+from openpso.submissions.push.keys import issue_key
 from openpso.testing.cast import Cast
 
 DOC = api.get_openapi_schema(path_prefix="/api/v1/")

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from openpso.lib.api_rate import parse_rate
-from openpso.submissions.keys import issue_key
+from openpso.submissions.push.keys import issue_key
 
 REPORTS = "/api/v1/reports"
 SUBMISSIONS = "/api/v1/submissions"

@@ -26,7 +26,7 @@ def seed() -> dict[str, int]:
     from django.utils import timezone
 
     from openpso.accounts.models import User
-    from openpso.submissions.actions import ACCEPTED, Channel, submit_events
+    from openpso.submissions.push.actions import ACCEPTED, Channel, submit_events
     from openpso.submissions.tests.helpers import file
 
     reporter = User.objects.get(email="reporter@cast.test")

@@ -20,10 +20,10 @@ from openpso.nonid.pipeline import nonidentify
 from openpso.nonid.review import ReviewInvalid
 from openpso.nonid.tests.helpers import BEDSIDE, NARRATIVE, make_report, make_review
 from openpso.organizations.queries import agreement_in_force
-from openpso.submissions.actions import ACCEPTED, REFUSED, Channel, EventResult, submit_events
 from openpso.submissions.document import refusal_of
-from openpso.submissions.functional import functionally_report, grant_access
+from openpso.submissions.functional.actions import functionally_report, grant_access
 from openpso.submissions.models import Submission
+from openpso.submissions.push.actions import ACCEPTED, REFUSED, Channel, EventResult, submit_events
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ made once per cast (the tenancy matrix and the submission tests use them)."""
 
 from __future__ import annotations
 
-from openpso.submissions.actions import Channel, submit_events
+from openpso.submissions.inbox.actions import ask
 from openpso.submissions.models import Question, Submission
-from openpso.submissions.threads import ask
+from openpso.submissions.push.actions import Channel, submit_events
 from openpso.testing.cast import Cast
 
 SUBMITTED_REPORTS = ("r1", "r1anon", "r1b", "r2", "r3")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from openpso.submissions.keys import issue_key, key_for_token, revoke_key
 from openpso.submissions.models import ProviderApiKey, Submission
+from openpso.submissions.push.keys import issue_key, key_for_token, revoke_key
 from openpso.submissions.tests.helpers import URL, post
 
 

@@ -22,7 +22,7 @@ def seed() -> dict[str, int]:
 
     from openpso.accounts.models import User
     from openpso.organizations.models import Organization
-    from openpso.submissions.functional import grant_access
+    from openpso.submissions.functional.actions import grant_access
     from openpso.submissions.tests.helpers import file
 
     reporter = User.objects.get(email="reporter@cast.test")

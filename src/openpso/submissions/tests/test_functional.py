@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpso import flows
 from openpso.pswp.models import PswpTransition
 from openpso.reporting.models import EventReport
-from openpso.submissions.functional import functionally_report, grant_access, revoke_access
+from openpso.submissions.functional.actions import functionally_report, grant_access, revoke_access
 from openpso.submissions.models import Submission
 from openpso.submissions.tests.helpers import file
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from openpso.submissions.actions import Channel, submit_events
 from openpso.submissions.models import Submission
+from openpso.submissions.push.actions import Channel, submit_events
 
 from .helpers import file
 

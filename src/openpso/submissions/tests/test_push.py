@@ -12,9 +12,9 @@ from openpso.pses.actions import create_event
 from openpso.pses.rca import actions as rca
 from openpso.pswp.ledger import PswpTransitionRefused, drop_out
 from openpso.pswp.models import PswpTransition
-from openpso.submissions import actions, api
 from openpso.submissions.document import build_document
 from openpso.submissions.models import Submission
+from openpso.submissions.push import actions, api
 from openpso.submissions.tests.helpers import URL, file, post, pso_state
 
 

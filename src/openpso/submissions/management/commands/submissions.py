@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from openpso import flows
-from openpso.submissions.functional import active_grants
+from openpso.submissions.functional.actions import active_grants
 
 
 class Command(BaseCommand):

@@ -26,9 +26,9 @@ from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.lib.api_rate import parse_rate
 from openpso.reporting.schemas import ErrorOut
 from openpso.submissions import queries
-from openpso.submissions.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
-from openpso.submissions.keys import key_for_token
 from openpso.submissions.models import ProviderApiKey, Submission, SubmissionMethod
+from openpso.submissions.push.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
+from openpso.submissions.push.keys import key_for_token
 
 # Per caller (key or person): a full batch of 500 every couple of seconds is plenty for a
 # provider system catching up; more looks like a runaway client.

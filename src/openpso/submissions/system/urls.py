@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openpso.submissions import system_views
+from openpso.submissions.system import views as system_views
 
 app_name = "system"
 urlpatterns = [

@@ -1,6 +1,6 @@
 """The health system's side: affiliates' submitted events, only where the affiliate's member
 agreement in force lets its system see them. Each page that shows events writes a
-PSA_AFFILIATED disclosure per affiliate shown (threads.record_system_access)."""
+PSA_AFFILIATED disclosure per affiliate shown (record_system_access)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.shortcuts import render
 
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import systems_for
-from openpso.submissions import queries, threads
+from openpso.submissions import queries
 from openpso.submissions.display import category_labels
-from openpso.submissions.inbox_views import _detail_context
+from openpso.submissions.inbox.actions import record_system_access
+from openpso.submissions.inbox.views import _detail_context
 
 PAGE = 50
 
@@ -32,7 +33,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(submissions, PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     if shown:
-        threads.record_system_access(user=request.user, submissions=shown)
+        record_system_access(user=request.user, submissions=shown)
     rows = [{"s": s, "categories": category_labels(s.categories)} for s in shown]
     return render(request, "submissions/system_list.html", {"page": page, "rows": rows, "systems": systems})
 
@@ -40,7 +41,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def system_detail(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = queries.get_system_submission_for_user(request.user, submission_id)
-    threads.record_system_access(user=request.user, submissions=[submission])
+    record_system_access(user=request.user, submissions=[submission])
     context = _detail_context(submission, system=submission.provider.parent)
     context["versions"] = [submission]  # the system sees what is current, not the PSO's history
     context["questions"] = []  # PSO-provider questions are between them

@@ -1,11 +1,11 @@
 """The PSO's side: its members' submitted events (identified to the PSO, PSWP), questions to
-providers, and submission status per member. Every read of an event is audited."""
+providers, and submission status per member; and the question threads both sides share (the
+provider's at `/submissions/questions/`). Every read of an event is audited."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,48 +14,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from openpso.commonformats.definitions import herf_core
 from openpso.lib.months import add_months
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.organizations.timezones import activate_zone_of
-from openpso.submissions import queries, threads
-from openpso.submissions.display import analysis_of, answer_groups, category_label, category_labels, document_rows
-from openpso.submissions.functional import active_grants
-from openpso.submissions.models import Question, QuestionAwaits, Submission, SubmissionMethod
-from openpso.submissions.views import MessageForm
+from openpso.submissions import queries
+from openpso.submissions.display import analysis_of, answer_groups, category_labels, document_rows
+from openpso.submissions.functional.actions import active_grants
+from openpso.submissions.inbox import actions
+from openpso.submissions.inbox.forms import AskForm, InboxFilter, MessageForm
+from openpso.submissions.models import Question, QuestionAwaits, Submission
 
 PAGE = 50
-
-
-class InboxFilter(forms.Form):
-    member = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, to_field_name="slug")
-    category = forms.ChoiceField(required=False)
-    month = forms.DateField(required=False, input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}))
-    method = forms.ChoiceField(required=False, choices=[("", "Any"), *SubmissionMethod.choices])
-
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        member = self.fields["member"]
-        assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = members
-        category = self.fields["category"]
-        assert isinstance(category, forms.ChoiceField)
-        category.choices = [("", "Any"), *((code, category_label(code)) for code, _ in herf_core()["DE21"].choices())]
-
-    def apply(self, submissions: Any) -> Any:
-        if not self.is_valid():
-            return submissions
-        data = self.cleaned_data
-        if data.get("member"):
-            submissions = submissions.filter(provider=data["member"])
-        if data.get("category"):
-            submissions = submissions.filter(category_codes__contains=f",{data['category']},")
-        if data.get("month"):
-            submissions = submissions.filter(event_month=data["month"].replace(day=1))
-        if data.get("method"):
-            submissions = submissions.filter(method=data["method"])
-        return submissions
 
 
 def _members_of(psos: Any) -> Any:
@@ -77,20 +47,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/inbox.html", context)
 
 
-class AskForm(MessageForm):
-    pass
-
-
 @login_required
 def inbox_detail(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = queries.get_inbox_submission_for_user(request.user, submission_id)
     activate_zone_of(submission.provider)  # the event's times as its provider's pages show them
     form = AskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        question = threads.ask(user=request.user, submission=submission, text=form.cleaned_data["text"])
+        question = actions.ask(user=request.user, submission=submission, text=form.cleaned_data["text"])
         messages.success(request, "Question sent to the provider's safety team.")
         return redirect("submissions:question", question_id=question.pk)
-    threads.record_inbox_view(user=request.user, submission=submission)
+    actions.record_inbox_view(user=request.user, submission=submission)
     return render(request, "submissions/inbox_detail.html", _detail_context(submission, form=form))
 
 
@@ -147,3 +113,27 @@ def member_status(request: HttpRequest) -> HttpResponse:
     )
     rows = [{"member": m, "grants": grants.get(m.pk, 0), "open_questions": questions.get(m.pk, 0)} for m in members]
     return render(request, "submissions/member_status.html", {"rows": rows, "since": since, "month_start": month_start})
+
+
+@login_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    if not (queries.submitting_providers_for(request.user).exists() or queries.inbox_psos_for(request.user).exists()):
+        raise Http404("No questions here")
+    page = Paginator(queries.questions_for(request.user), PAGE).get_page(request.GET.get("page"))
+    return render(request, "submissions/question_list.html", {"page": page})
+
+
+@login_required
+def question(request: HttpRequest, question_id: str) -> HttpResponse:
+    found = queries.get_question_for_user(request.user, question_id)
+    side = queries.side_of(request.user, found)
+    if side is None:
+        raise Http404("No such question")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.reply(user=request.user, question=found, side=side, text=form.cleaned_data["text"])
+        messages.success(request, "Sent.")
+        return redirect("submissions:question", question_id=found.pk)
+    actions.record_question_view(user=request.user, question=found, side=side)
+    context = {"question": found, "thread": found.messages.select_related("author"), "form": form, "side": side}
+    return render(request, "submissions/question.html", context)

@@ -25,10 +25,10 @@ from openpso.organizations.models import Organization
 from openpso.organizations.queries import agreement_in_force
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.actions import ACCEPTED, Channel, receive
 from openpso.submissions.document import build_document, refusal_of
 from openpso.submissions.events import SubmissionAction
 from openpso.submissions.models import FunctionalReportingGrant, SubmissionMethod
+from openpso.submissions.push.actions import ACCEPTED, Channel, receive
 from openpso.submissions.revoke import revoke
 
 CHUNK = 500

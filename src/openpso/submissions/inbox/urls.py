@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openpso.submissions import inbox_views
+from openpso.submissions.inbox import views as inbox_views
 
 app_name = "inbox"
 urlpatterns = [
