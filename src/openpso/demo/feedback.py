@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpso.accounts.models import User
 from openpso.demo.network import DEMO_EMS_AGENCY, DEMO_HOSPITAL
 from openpso.demo.users import DEMO_DOMAIN
-from openpso.feedback import alerts
+from openpso.feedback.alerts import actions as alerts
 from openpso.feedback.models import ActionState, AlertTarget, Applicability, SafetyAlert, Severity
 from openpso.organizations.models import Organization
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from openpso.feedback.reports import generate
+from openpso.feedback.reports.actions import generate
 
 
 @task()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from openpso.audit.models import AuditEvent
-from openpso.feedback import alerts
+from openpso.feedback.alerts import actions as alerts
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
 from openpso.feedback.tests.fixtures import cast_targets, give_products
 

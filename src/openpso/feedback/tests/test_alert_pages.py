@@ -138,7 +138,7 @@ def test_a_withdrawn_alert_stays_in_the_inbox_marked(cast, client_for):
 
 
 def test_a_pooled_signal_can_be_attached_as_the_evidence(cast, client_for, monkeypatch):
-    from openpso.feedback import views_alerts
+    from openpso.feedback.alerts import views as views_alerts
 
     key = "category:A48|provider_type:nursing_home@2026-10"
     text = "Pooled signal (poisson cusum): Fall, provider type nursing home: 40 events in 2026-10."
@@ -151,7 +151,7 @@ def test_a_pooled_signal_can_be_attached_as_the_evidence(cast, client_for, monke
 
 
 def test_a_signal_names_its_series_in_words_and_hides_a_small_count():
-    from openpso.feedback.evidence import describe
+    from openpso.feedback.alerts.evidence import describe
 
     big = describe("category:A48|provider_type:nursing_home", "2026-10", 40, 20.0, "poisson_cusum")
     # Issue 14 item 5: evidence is a release, dated to the year under release/1, naming its profile.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from openpso.feedback import reports
 from openpso.feedback.models import FeedbackReport
+from openpso.feedback.reports import actions as reports
 from openpso.feedback.tests.fixtures import give_products
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpso.feedback.forms import category_choices
+from openpso.feedback.alerts.forms import category_choices
 from openpso.feedback.models import SafetyAlert
 
 

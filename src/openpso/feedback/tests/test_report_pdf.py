@@ -11,10 +11,10 @@ import pandas as pd  # type: ignore[import-untyped]
 import pytest
 
 from openpso.demo.network import DEMO_HOSPITAL
-from openpso.feedback import reports
-from openpso.feedback.document import ReportDocument, Section, Table, figure_of
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
-from openpso.feedback.pdf import html_to_pdf, local_only_fetcher
+from openpso.feedback.reports import actions as reports
+from openpso.feedback.reports.document import ReportDocument, Section, Table, figure_of
+from openpso.feedback.reports.pdf import html_to_pdf, local_only_fetcher
 from openpso.feedback.tests.fixtures import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
 from openpso.lib.months import parse_month

@@ -21,10 +21,10 @@ import pytest
 
 from openpso.analytics.charts import accessible
 from openpso.demo.network import DEMO_HOSPITAL
-from openpso.feedback import reports
-from openpso.feedback.document import ReportDocument, Section, Table, figure_of
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
-from openpso.feedback.pdf import charts_described, html_to_pdf
+from openpso.feedback.reports import actions as reports
+from openpso.feedback.reports.document import ReportDocument, Section, Table, figure_of
+from openpso.feedback.reports.pdf import charts_described, html_to_pdf
 from openpso.feedback.tests.fixtures import ALL_PRODUCTS
 from openpso.lake.refresh import refresh_lake
 from openpso.lib.months import parse_month

@@ -12,8 +12,8 @@ import pytest
 from openpso.analytics.engine import Lake
 from openpso.analytics.panels import available_months
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
-from openpso.feedback import reports
 from openpso.feedback.models import FeedbackReport, ReportKind
+from openpso.feedback.reports import actions as reports
 from openpso.feedback.tests.fixtures import give_products
 from openpso.nonid.models import ExpertDetermination, Release
 from openpso.nonid.profiles import RELEASE_ED
@@ -91,7 +91,7 @@ def test_the_members_learning_report_gives_the_pool_by_year(cast, cast_lake, kin
 def test_evidence_leaves_out_a_signal_naming_a_provider_type_with_fewer_than_k_providers():
     import pandas as pd  # type: ignore[import-untyped]
 
-    from openpso.feedback.evidence import releasable
+    from openpso.feedback.alerts.evidence import releasable
     from openpso.nonid.profiles import RELEASE
     from openpso.nonid.release import release_peers
 
@@ -107,7 +107,7 @@ def test_evidence_leaves_out_a_signal_naming_a_provider_type_with_fewer_than_k_p
 
 
 def _alert_with(cast, evidence):
-    from openpso.feedback import alerts
+    from openpso.feedback.alerts import actions as alerts
     from openpso.feedback.models import SafetyAlert
 
     give_products(cast)
@@ -121,7 +121,7 @@ SIGNAL = "Pooled signal (poisson cusum): Fall: 40 events in {when} across the po
 
 
 def test_publishing_evidence_from_a_signal_records_the_release(cast, cast_lake):  # noqa: F811
-    from openpso.feedback import alerts
+    from openpso.feedback.alerts import actions as alerts
 
     alert = _alert_with(cast, SIGNAL.format(when="a month of 2026", p="release/1"))
     alerts.publish(actor=cast.users["pso_analyst"], alert=alert, providers=[cast.orgs["p1"]])
@@ -132,7 +132,7 @@ def test_publishing_evidence_from_a_signal_records_the_release(cast, cast_lake):
 
 
 def test_evidence_given_by_month_is_not_published_once_its_determination_has_expired(cast):
-    from openpso.feedback import alerts
+    from openpso.feedback.alerts import actions as alerts
 
     alert = _alert_with(cast, SIGNAL.format(when="2026-10", p="release-ed/1"))
     with pytest.raises(alerts.AlertStateError, match="no longer in force"):
@@ -141,7 +141,7 @@ def test_evidence_given_by_month_is_not_published_once_its_determination_has_exp
 
 
 def test_evidence_written_by_hand_is_not_a_recorded_release(cast):
-    from openpso.feedback import alerts
+    from openpso.feedback.alerts import actions as alerts
 
     alert = _alert_with(cast, "Falls rose in our members' reports.")
     alerts.publish(actor=cast.users["pso_analyst"], alert=alert, providers=[cast.orgs["p1"]])

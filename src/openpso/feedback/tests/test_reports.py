@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 
 from openpso.audit.models import AuditEvent
 from openpso.commonformats.rca2 import ActionStatus
-from openpso.feedback import reports
-from openpso.feedback.digest import digest_for
+from openpso.feedback.digest.queries import digest_for
 from openpso.feedback.models import FeedbackReport, ReportKind, ReportStatus
 from openpso.feedback.queries import requestable
+from openpso.feedback.reports import actions as reports
 from openpso.feedback.tests.fixtures import cast_reports, give_products
 from openpso.pses.models import EventReportLink
 from openpso.pses.tests.rca_fixtures import cast_actions
@@ -186,7 +186,7 @@ def test_the_command_names_what_is_wrong(cast, args, message):
 def test_a_provider_report_lists_only_the_alerts_sent_to_that_provider(cast):
     from django.utils import timezone
 
-    from openpso.feedback.content import learned_section
+    from openpso.feedback.reports.content import learned_section
     from openpso.feedback.tests.fixtures import cast_alerts
 
     alert = cast_alerts(cast)["pso1"]

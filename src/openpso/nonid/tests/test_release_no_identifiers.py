@@ -13,9 +13,9 @@ from openpso.analytics.dashboards.provider import members_of, provider_dashboard
 from openpso.analytics.dashboards.system import system_dashboard
 from openpso.analytics.engine import Lake
 from openpso.analytics.signals_pool import detect_signals
-from openpso.feedback.content import pso_learning
-from openpso.feedback.evidence import describe
-from openpso.feedback.reports import render_html
+from openpso.feedback.alerts.evidence import describe
+from openpso.feedback.reports.actions import render_html
+from openpso.feedback.reports.content import pso_learning
 from openpso.lake.refresh import refresh_lake
 from openpso.lake.tests.test_lake_no_identifiers import leaks
 from openpso.nonid.profiles import PEER_ATTRIBUTES, RELEASE

@@ -163,8 +163,8 @@ def test_a_clocks_due_day_is_counted_in_the_providers_zone(night, settings):
 
 
 def test_a_feedback_report_built_in_the_background_counts_months_in_its_organisations_zone(night):
-    from openpso.feedback import reports
     from openpso.feedback.models import AlertStatus, FeedbackReport, ReportKind, ReportStatus, SafetyAlert
+    from openpso.feedback.reports import actions as reports
 
     pso = night.orgs["pso1"]
     SafetyAlert.objects.create(

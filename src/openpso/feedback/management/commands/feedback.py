@@ -13,8 +13,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openpso.feedback import queries, reports
+from openpso.feedback import queries
 from openpso.feedback.models import FeedbackReport, ReportKind
+from openpso.feedback.reports import actions as reports
 from openpso.lib.months import parse_month
 from openpso.organizations.models import FeedbackProduct, Organization, OrgKind
 

@@ -20,11 +20,11 @@ from openpso.analytics.engine import Lake
 from openpso.analytics.measures import label
 from openpso.commonformats.rca2 import ACTION_TYPE_CHOICES, STRENGTH_LABELS, ActionStatus
 from openpso.feedback import queries
-from openpso.feedback.alerts import status_counts
-from openpso.feedback.digest import digest_for
-from openpso.feedback.document import ReportDocument, Section, Table, cell, figure_of
-from openpso.feedback.evidence import describe
+from openpso.feedback.alerts.actions import status_counts
+from openpso.feedback.alerts.evidence import describe
+from openpso.feedback.digest.queries import digest_for
 from openpso.feedback.models import AlertStatus, AlertTarget, ReportKind, SafetyAlert
+from openpso.feedback.reports.document import ReportDocument, Section, Table, cell, figure_of
 from openpso.lib.months import month_bounds
 from openpso.nonid.profiles import RELEASE, Profile, period_of_month
 from openpso.nonid.pseudonyms import provider_pseudonym, provider_pseudonyms
@@ -248,7 +248,7 @@ def _signals(lake: Lake | None, month: str, profile: Profile) -> list[str]:
         return []
     from openpso.analytics.dashboards.provider import peer_release
     from openpso.analytics.signals_pool import detect_signals
-    from openpso.feedback.evidence import releasable
+    from openpso.feedback.alerts.evidence import releasable
 
     when, released = period_of_month(month, profile), peer_release(lake, profile)
     return [

@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openpso.feedback import alerts, queries
-from openpso.feedback.forms import ResponseForm
+from openpso.feedback import queries
+from openpso.feedback.alerts import actions as alerts
+from openpso.feedback.alerts.forms import ResponseForm
 from openpso.feedback.models import AlertStatus
 from openpso.organizations.queries import systems_for
 

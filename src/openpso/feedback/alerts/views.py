@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
-from openpso.feedback import alerts, queries
+from openpso.feedback import queries
+from openpso.feedback.alerts import actions as alerts
+from openpso.feedback.alerts.evidence import signal_texts
+from openpso.feedback.alerts.forms import NON_IDENTIFIED, AlertForm, StatusFilter, TargetForm
 from openpso.feedback.events import FeedbackAction
-from openpso.feedback.evidence import signal_texts
-from openpso.feedback.forms import NON_IDENTIFIED, AlertForm, TargetForm
-from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, SafetyAlert
+from openpso.feedback.models import AlertStatus, AlertTarget, SafetyAlert
 from openpso.lib.spreadsheet import safe_cell
 from openpso.pswp.labels import label_for
 
@@ -89,26 +89,6 @@ def alert_withdraw(request: HttpRequest, alert_id: int) -> HttpResponse:
     except alerts.AlertStateError as exc:
         messages.error(request, str(exc))
     return redirect("feedback:alert-detail", alert_id=alert.pk)
-
-
-class StatusFilter(forms.Form):
-    acknowledged = forms.ChoiceField(
-        required=False, choices=[("", "Any"), ("no", "Not acknowledged"), ("yes", "Acknowledged")]
-    )
-    applicability = forms.ChoiceField(required=False, choices=[("", "Any"), *Applicability.choices])
-    action_status = forms.ChoiceField(required=False, choices=[("", "Any"), *ActionState.choices], label="Action")
-
-    def apply(self, targets: Any) -> Any:
-        if not self.is_valid():
-            return targets
-        data = self.cleaned_data
-        if data["acknowledged"]:
-            targets = targets.filter(acknowledged_at__isnull=data["acknowledged"] == "no")
-        if data["applicability"]:
-            targets = targets.filter(applicability=data["applicability"])
-        if data["action_status"]:
-            targets = targets.filter(action_status=data["action_status"])
-        return targets
 
 
 def _targets(alert: SafetyAlert) -> Any:

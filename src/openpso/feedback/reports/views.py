@@ -1,52 +1,22 @@
-"""Report pages (/feedback/reports/): ask for one, watch its progress, read it, download its PDF;
-and the reporters' "what changed because you reported" page (/feedback/digest/)."""
+"""Report pages (/feedback/reports/): ask for one, watch its progress, read it, download its PDF."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from openpso.feedback import queries, reports
-from openpso.feedback.digest import digest_for
-from openpso.feedback.models import ReportKind, ReportStatus
-from openpso.lib.months import last_full_month, parse_month
-from openpso.organizations.models import FeedbackProduct
+from openpso.feedback import queries
+from openpso.feedback.models import ReportStatus
+from openpso.feedback.reports import actions as reports
+from openpso.feedback.reports.forms import RequestForm
 from openpso.organizations.queries import roles_of
 
 POLL_SECONDS = 2
-
-
-class RequestForm(forms.Form):
-    product = forms.ChoiceField(label="Report")
-    month = forms.CharField(
-        label="Month", widget=forms.DateInput(attrs={"type": "month"}), help_text="The month the report covers."
-    )
-
-    def __init__(self, *args: Any, pairs: list[tuple[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pairs = {f"{kind}:{org.slug}": (kind, org) for kind, org in pairs}
-        product = self.fields["product"]
-        assert isinstance(product, forms.ChoiceField)
-        product.choices = [(key, f"{ReportKind(kind).label}: {org.name}") for key, (kind, org) in self.pairs.items()]
-        self.fields["month"].initial = last_full_month(timezone.localdate())
-
-    def clean_month(self) -> str:
-        value = str(self.cleaned_data["month"]).strip()
-        try:
-            first = parse_month(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if first > timezone.localdate().replace(day=1):
-            raise forms.ValidationError("This month has not begun yet.")
-        return value
 
 
 def _visible_or_404(request: HttpRequest) -> tuple[Any, list[tuple[str, Any]]]:
@@ -102,20 +72,3 @@ def report_pdf(request: HttpRequest, feedback_report_id: int) -> HttpResponse:
     filename = f"{report.kind}-{report.organization.slug}-{report.month}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@login_required
-def digest(request: HttpRequest) -> HttpResponse:
-    """For reporters: what their provider changed after reports, over the last 12 months (no names, no texts)."""
-    providers = list(queries.digest_providers_for(request.user))
-    if not providers:
-        raise Http404("No digest for you")
-    today = timezone.localdate()
-    start = dt.date(today.year - 1, today.month, 1)
-    rows = []
-    for provider in providers:
-        included = queries.receives(provider, FeedbackProduct.REPORTER_DIGEST)
-        rows.append((provider, digest_for(provider, start=start, end=today) if included else None))
-    digests = queries.reports_for(request.user).filter(kind=ReportKind.REPORTER_DIGEST, status=ReportStatus.DONE)
-    context = {"rows": rows, "start": start, "today": today, "reports": digests.defer("html", "pdf")[:24]}
-    return render(request, "feedback/digest.html", context)

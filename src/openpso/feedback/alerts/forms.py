@@ -148,3 +148,23 @@ class ResponseForm(forms.Form):
         if status == ActionState.DONE and not data.get("action_date"):
             self.add_error("action_date", "Give the date the action was done.")
         return data
+
+
+class StatusFilter(forms.Form):
+    acknowledged = forms.ChoiceField(
+        required=False, choices=[("", "Any"), ("no", "Not acknowledged"), ("yes", "Acknowledged")]
+    )
+    applicability = forms.ChoiceField(required=False, choices=[("", "Any"), *Applicability.choices])
+    action_status = forms.ChoiceField(required=False, choices=[("", "Any"), *ActionState.choices], label="Action")
+
+    def apply(self, targets: Any) -> Any:
+        if not self.is_valid():
+            return targets
+        data = self.cleaned_data
+        if data["acknowledged"]:
+            targets = targets.filter(acknowledged_at__isnull=data["acknowledged"] == "no")
+        if data["applicability"]:
+            targets = targets.filter(applicability=data["applicability"])
+        if data["action_status"]:
+            targets = targets.filter(action_status=data["action_status"])
+        return targets

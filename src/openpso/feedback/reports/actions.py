@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
-from openpso.feedback.document import ReportDocument
 from openpso.feedback.events import FeedbackAction
 from openpso.feedback.models import FeedbackReport, ReportStatus
+from openpso.feedback.reports.document import ReportDocument
 from openpso.lib.months import parse_month
 from openpso.organizations.models import Organization
 from openpso.organizations.timezones import zone_of
@@ -55,8 +55,8 @@ def set_progress(report: FeedbackReport, percent: int, message: str) -> None:
 def generate(report_id: int, *, echo: Callable[[int, str], None] | None = None) -> FeedbackReport:
     """Build the report's document, its HTML and its PDF; `echo` also hears each progress step."""
     # Imported here: the analytics engine and WeasyPrint load in the worker, not in every web process.
-    from openpso.feedback.content import BUILDERS
-    from openpso.feedback.pdf import html_to_pdf
+    from openpso.feedback.reports.content import BUILDERS
+    from openpso.feedback.reports.pdf import html_to_pdf
 
     report = FeedbackReport.objects.select_related("organization", "organization__network").get(pk=report_id)
     if report.status == ReportStatus.DONE:
