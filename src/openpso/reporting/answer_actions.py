@@ -5,7 +5,7 @@ Each change is an `AnswerAmendment` (append-only, values encrypted) with its aud
 completing the coded facts of a PSWP candidate is work inside the PSES (42 CFR 3.20).
 
 Amendments stay allowed after the report was sent to the PSO. Reporting is per version of
-the document (`submissions.actions.receive`): sending the event again after a correction
+the document (`submissions.push.actions.receive`): sending the event again after a correction
 stores a new current version at the PSO and keeps the earlier one as the record, so a
 correction reaches the PSO on re-submission; the submit page flags reports changed since.
 """
