@@ -11,6 +11,11 @@ of pytest-django's database fixtures, `live_server` included) or when its module
 a database some other way: it starts processes (which read `DATABASE_URL`), calls management
 commands, or names the backend. pytest-django refuses database access to any other test, so
 what is skipped cannot have touched the database in-process.
+
+The browser stories (`browser` mark) are left to the first pass as well: they drive, through
+Chromium, the same views and actions that the Django-client tests run on PostgreSQL, so what
+the second backend could break in them is already exercised there; they are the suite's slowest
+tests (57 stories, about 190 s of the pass on two cores).
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--database-tests-only",
         action="store_true",
         default=False,
-        help="run only the tests whose outcome can depend on the database backend (the PostgreSQL pass)",
+        help="run only the tests whose outcome can depend on the database backend, browser stories "
+        "excepted (the PostgreSQL pass)",
     )
 
 
@@ -54,6 +60,8 @@ def _module_reaches_database(path: Path, cache: dict[Path, bool]) -> bool:
 
 
 def needs_database(item: pytest.Item, cache: dict[Path, bool]) -> bool:
+    if item.get_closest_marker("browser") is not None:
+        return False
     if item.get_closest_marker("django_db") is not None:
         return True
     if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):

@@ -11,13 +11,17 @@ import pytest
 from openpso.testing.dbsplit import needs_database
 
 
-def _item(tmp_path: Path, source: str, fixtures: tuple[str, ...] = (), marked: bool = False) -> Any:
+def _item(
+    tmp_path: Path, source: str, fixtures: tuple[str, ...] = (), marked: bool = False, browser: bool = False
+) -> Any:
     module = tmp_path / "test_example.py"
     module.write_text(source, encoding="utf-8")
     return SimpleNamespace(
         path=module,
         fixturenames=("_fresh_cache", "request", *fixtures),
-        get_closest_marker=lambda name: object() if marked and name == "django_db" else None,
+        get_closest_marker=lambda name: (
+            object() if (marked and name == "django_db") or (browser and name == "browser") else None
+        ),
     )
 
 
@@ -45,3 +49,8 @@ def test_a_django_db_mark_is_kept(tmp_path: Path) -> None:
 )
 def test_a_module_that_can_reach_the_database_by_other_ways_is_kept(tmp_path: Path, source: str) -> None:
     assert needs_database(_item(tmp_path, source + "def test_x(): pass\n"), {})
+
+
+def test_a_browser_story_is_left_to_the_first_pass_though_it_uses_the_database(tmp_path: Path) -> None:
+    story = _item(tmp_path, "def test_x(): pass\n", fixtures=("live_server",), marked=True, browser=True)
+    assert not needs_database(story, {})
