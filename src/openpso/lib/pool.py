@@ -11,11 +11,17 @@ worker shares it. `work` must be a pure function over plain data (a module-level
 a database connection among them, and must never use them. Workers leave with `os._exit`
 (multiprocessing's way), so nothing the parent holds is closed or flushed from a worker.
 
+A worker that dies (a native crash after the fork, the OOM killer) breaks the whole pool. Since
+`work` is pure, the items it had not answered are then done again here, in this process, and
+the rest follow here too, with a warning in the log: slower, never lost or reordered.
+
 This module imports no Django: `openpso deid` runs without settings.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 import multiprocessing
 import os
 import threading
@@ -23,10 +29,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+logger = logging.getLogger(__name__)
 
 PARENT_CHECK_S = 1.0  # how often a worker looks whether its parent is still there
 
@@ -56,16 +65,38 @@ def ordered_map(
         initializer=_leave_with_parent,
         initargs=(os.getpid(),),
     )
-    pending: deque[Future[R]] = deque()
+    pending: deque[tuple[T, Future[R] | None]] = deque()  # None: not sent, the pool was broken
+    source = iter(items)
     try:
-        for item in items:
-            pending.append(pool.submit(work, item))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        while True:
+            for item in itertools.islice(source, limit - len(pending)):
+                pending.append((item, _submit(pool, work, item)))
+            if not pending:
+                return
+            item, future = pending[0]
+            try:
+                if future is None:
+                    raise BrokenProcessPool("the pool was broken before this item was sent")
+                result = future.result()
+            except BrokenProcessPool as broken:
+                logger.warning("a worker process died (%s); finishing the work in this process", broken)
+                break
+            pending.popleft()
+            yield result
+        # What the pool had not answered, in order, then what was not yet taken.
+        for item, _ in pending:
+            yield work(item)
+        for item in source:
+            yield work(item)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, work: Callable[[T], R], item: T) -> Future[R] | None:
+    try:
+        return pool.submit(work, item)
+    except BrokenProcessPool:
+        return None
 
 
 def _leave_with_parent(parent: int) -> None:

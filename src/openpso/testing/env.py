@@ -22,3 +22,9 @@ else:
 os.environ.setdefault("OPENPSO_ENV", "test")
 os.environ.setdefault("OPENPSO_DATA_DIR", os.path.join(_run_dir, "data"))
 os.environ.setdefault("OPENPSO_KEYS_DIR", os.path.join(_run_dir, "keys"))
+# A lake refresh over more than 64 events forks one scrubbing worker per core. Under pytest-xdist
+# the cores are already taken by the test workers, and each of those is multi-threaded (execnet's
+# I/O thread, the model's BLAS threads): a child forked from it can die on a lock another thread
+# held at the fork (CI, 2026-12-07: BrokenProcessPool in a feedback test). Tests refresh in one
+# process; the tests of the pool itself ask for two workers explicitly.
+os.environ.setdefault("OPENPSO_LAKE_WORKERS", "1")

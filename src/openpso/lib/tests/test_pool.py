@@ -24,6 +24,15 @@ def _pid(_: int) -> int:
     return os.getpid()
 
 
+_HOME = os.getpid()  # a forked worker inherits this: the process the test runs in
+
+
+def _die_in_a_worker_on_five(x: int) -> int:
+    if x == 5 and os.getpid() != _HOME:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return x * x
+
+
 def _fail_on_three(x: int) -> int:
     if x == 3:
         raise ValueError("three")
@@ -55,6 +64,14 @@ def test_no_more_items_are_taken_than_may_be_in_flight() -> None:
 def test_an_error_in_a_worker_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="three"):
         list(ordered_map(_fail_on_three, range(10), workers=2))
+
+
+def test_a_worker_that_dies_breaks_nothing_the_rest_is_done_here(caplog: pytest.LogCaptureFixture) -> None:
+    """A native crash or the OOM killer takes a worker: no item is lost or reordered."""
+    assert list(ordered_map(_die_in_a_worker_on_five, range(30), workers=2, in_flight=4)) == [
+        x * x for x in range(30)
+    ]
+    assert "a worker process died" in caplog.text
 
 
 _PARENT = """
