@@ -163,6 +163,7 @@ def find(text: str) -> list[Span]:
     found += [Span(m.start(), m.end(), "ADDRESS", "road") for m in _ROAD.finditer(text)]
     if not upper:
         found += [Span(m.start(), m.end(), "ADDRESS", "street") for m in _NAMED_STREET.finditer(text)]
+    found += foreign_streets(text)
     found += _cities(text)
     found += _lower_cities(text)
     found += _named_in_brackets(text)
@@ -411,4 +412,162 @@ def _lower_cities(text: str) -> list[Span]:
             if len(words) >= n and name in lexicon.cities() and lexicon.zipf(name.split()[-1]) < 3.5:
                 found.append(Span(m.start(), m.start() + len(name), "ADDRESS", "city"))
                 break
+    return found
+
+
+# ---------------------------------------------------------------- streets written the European way
+# Outside the US the house number follows the street ("Lindenweg 14", "Rua das Flores 25",
+# "ul. Polna 7"), and the street type is a word of its own language: a prefix ("Rua", "Via",
+# "ul.") or an ending ("-vej", "-straße", "-katu"). Patients and relatives give such addresses.
+# Each house number is the anchor (one cheap pattern); the words before it are read in Python.
+_HOUSE_NUMBER = re.compile(
+    r"(?<=\p{L}\.?)\h+(\d{1,4}(?:[a-zA-Z](?![\p{L}]))?)"
+    r"(?![\d/\-]|[.,]\d|\h*(?:%|°|(?i:fr|french|mg|mcg|ml|mm|cm|kg|g|l|mmhg|units?|hours?|hrs?|min)\b))"
+)
+# Street-type prefixes of Portuguese, Spanish, Catalan, French, Italian, Romanian, Polish, Bulgarian.
+# Those that are English words too count only capitalised ("Via Roma 3", not "via line 2").
+_STREET_PREFIXES = word_set(
+    """ul. al. os. pl. avda. av. bd. bul. str. rua rue calle carrer avenida avinguda viale vicolo piazza piazzale
+    largo strada calea aleja ulica travessa estrada praça praca rambla paseo camino chemin allée ruelle impasse
+    rúa"""
+)
+_CAPITALISED_PREFIXES = frozenset({"Via", "Corso", "Plaza", "Place", "Boulevard", "Quai", "Cours"})
+# Street-type endings of Danish, Norwegian, Swedish, German, Dutch, Finnish, Estonian, Icelandic,
+# Hungarian and Czech street names, glued to the name ("Lindenweg") ...
+_STREET_ENDINGS = tuple(
+    word_set(
+        """vej vejen gade gaden stræde strædet vænget plads gatan vägen väg stigen gränd torget veien vegen stien
+    straße strasse str. weg gasse platz allee damm ufer straat laan plein gracht kade katu kuja polku tie tori raitti
+    gata gaten tänav põik stræti straeti braut vegur utca útja ulice náměstí nábřeží"""
+    )
+)
+# ... or a word of its own after it ("Trenerys gate 12", "Kossuth Lajos u. 3", "Erzsébet tér 9").
+_STREET_TYPE_WORDS = word_set(
+    "gate gata gaten vej gade weg straat laan tér út útja u. utca str. allé alle tie tee katu kuja veien vegen"
+)
+_NAME_PARTICLES = word_set(
+    "da das de del della delle dei degli do dos du des la las le les los el van von der den am an im i d' l'"
+)
+# An address line with no street word at all: a number, a name no English list knows, a number,
+# then where an address line goes on ("… Apt. 4", ", Town", the end of the line).
+_BARE_STREET = re.compile(
+    r"(?<![\p{L}\d.,:/\-])\d{1,6}\h+((?:\p{Lu}[\p{L}'’\-]*\h+){1,2})(\d{1,4}(?:[a-zA-Z](?!\p{L}))?)"
+    r"(?=\.?(?:\h*,\h*\p{Lu}|\h*\n|\h*$|\h{2,}|\h+(?i:apt|suite|unit|ste)\b))"
+)
+# The French way, number first: "12 rue de la Paix", "56 Rue La Boétie, Lyon".
+_NUMBER_FIRST_STREET = re.compile(
+    r"(?<![\w.,:/\-])\d{1,4}(?:\h?(?:bis|ter))?,?\h+(?:rue|Rue|rua|Rua|rúa|calle|Calle|Via|chemin|Chemin|allée|Allée"
+    r"|impasse|Impasse|Quai|Boulevard|Avenida|avenida)\h+(?:(?:d[eu]s?|la|le|les|da|do|dos|das|del|de\h+la)\h+|[ld][’']\h?)?"
+    r"\p{L}[\p{L}'’\-]*(?:\h+\p{L}[\p{L}'’\-]*){0,3}?"
+    r"(?=\h*(?:,|\n|$|\h{2}|>|\.(?!\p{L})|\h+(?i:apt|suite|st)\b))"
+)
+_LEADING_HOUSE_NUMBER = re.compile(r"(?<![\w\-/.:,])\d{1,6}\h+$")
+_FOREIGN_TOWN_TAIL = re.compile(r",\h*\p{Lu}[\p{L}'’\-]+(?:\h+\p{Lu}[\p{L}'’\-]*){0,2}")
+_NON_SPACE = re.compile(r"\S+")
+_CUE_OR_JOINER = frozenset({"and", "or", "the", "to", "of", "in", "at", "on", "for", "with"})
+
+
+def _foreign_word(word: str) -> bool:
+    """A word that is no English word nor a drug or clinical name: a foreign street or town."""
+    lower = word.lower().strip(".")
+    return (
+        len(lower) > 2
+        and lexicon.zipf(lower) < 3.0
+        and lower not in lexicon.drugs()
+        and lower not in lexicon.not_names()
+    )
+
+
+def _street_name(words: list[str]) -> bool:
+    """Whether the words after a street type name a street: no drug or device, lower-case ones foreign."""
+    named = [w for w in words if w.lower() not in _NAME_PARTICLES and not w[:1].isdigit()]
+    return bool(named) and all(
+        w.lower().strip(".") not in lexicon.drugs()
+        and w.lower().strip(".") not in lexicon.not_names()
+        and (w[:1].isupper() or _foreign_word(w))
+        for w in named
+    )
+
+
+def _words_before(text: str, end: int, most: int) -> list[tuple[int, str]]:
+    """Up to `most` words before `end` (offset, word), nearest last, stopping at a comma, a bracket or a line end."""
+    base = max(0, end - 60)
+    pieces = [(m.start(), m.group()) for m in _NON_SPACE.finditer(text, base, end)]
+    if base > 0 and pieces and pieces[0][0] == base and not text[base - 1].isspace():
+        pieces = pieces[1:]  # a word the window cut in half
+    words: list[tuple[int, str]] = []
+    for start, word in reversed(pieces):
+        if len(words) == most or "\n" in text[start + len(word) : end] or any(ch in word for ch in ",;:()[]>|"):
+            break
+        words.append((start, word))
+        end = start
+    words.reverse()
+    return words
+
+
+def _street_start(text: str, words: list[tuple[int, str]]) -> int | None:
+    """Where the street name before a house number starts, if those words are one."""
+    if not words:
+        return None
+    last = words[-1][1]
+    lower = last.lower()
+    # "Lindenweg 14", "hersnapvej 18": an ending glued to a word no English list knows
+    if (
+        lower.endswith(_STREET_ENDINGS)
+        and lower not in _STREET_ENDINGS
+        and _foreign_word(last)
+        and (last[0].isupper() or last.islower())
+    ):
+        return words[-1][0]
+    # "Trenerys gate 12", "Erzsébet tér 9"
+    if lower in _STREET_TYPE_WORDS and len(words) >= 2 and words[-2][1][0].isupper() and _foreign_word(words[-2][1]):
+        first = len(words) - 2
+        if first > 0 and words[first - 1][1][:1].isupper() and _foreign_word(words[first - 1][1]):
+            first -= 1  # "Kálmán Imre u. 12"
+        return words[first][0]
+    # "Rua das Flores 25", "ul. Polna 7", "Via dei Fiorentini 1"; "rue de pologne 36" typed in lower case
+    for j in range(len(words) - 2, -1, -1):
+        word = words[j][1]
+        name = [w for _, w in words[j + 1 : -1]] + [last]
+        capitalised = all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or w[:1].isdigit() for w in name)
+        lowered = word.islower() and "." not in word and all(w.islower() and w not in _CUE_OR_JOINER for w in name)
+        if not (capitalised or lowered):
+            return None
+        prefix = (word.lower() in _STREET_PREFIXES and not word.isupper()) or word in _CAPITALISED_PREFIXES
+        if prefix and (lowered or name[0][:1].isupper() or name[0].lower() in _NAME_PARTICLES) and _street_name(name):
+            return words[j][0]
+    return None
+
+
+def _mostly_capitals(text: str) -> bool:
+    sample = text[:2000]
+    letters = sum(ch.isalpha() for ch in sample)
+    return letters > 20 and sum(ch.isupper() for ch in sample) > 0.8 * letters
+
+
+def foreign_streets(text: str) -> list[Span]:
+    """Street addresses written with the number after the street: "Lindenweg 14, Bremen"."""
+    if _mostly_capitals(text):
+        return []  # in capitals every word looks like a name: "CALLED 911"
+    found: list[Span] = []
+    starts: list[tuple[int, int]] = []
+    for m in _HOUSE_NUMBER.finditer(text):
+        start = _street_start(text, _words_before(text, m.start(), 5))
+        if start is not None:
+            starts.append((start, m.end()))
+    for m in _NUMBER_FIRST_STREET.finditer(text):
+        name = WORD.findall(m.group())[1:]  # the words after the street type
+        if _street_name(name):
+            starts.append((m.start(), m.end()))
+    for m in _BARE_STREET.finditer(text):
+        if all(_foreign_word(w) for w in WORD.findall(m.group(1))):
+            starts.append((m.start(), m.end()))
+    for start, end in starts:
+        lead = _LEADING_HOUSE_NUMBER.search(text, max(0, start - 8), start)
+        if lead:
+            start = lead.start()  # "5049 Harjukuja 54": a building or box number first
+        tail = _FOREIGN_TOWN_TAIL.match(text, end)
+        if tail and all(_foreign_word(w) or w.lower() in lexicon.cities() for w in WORD.findall(tail.group())):
+            end = tail.end()
+        found.append(Span(start, end, "ADDRESS", "street-abroad"))
     return found

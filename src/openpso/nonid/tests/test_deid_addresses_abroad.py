@@ -1,0 +1,59 @@
+"""Street addresses written the European way (number after the street), hand-written examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from openpso.nonid.deid import find
+
+
+def covered(text: str, value: str) -> bool:
+    start = text.index(value)
+    return any(s.start <= start and start + len(value) <= s.end for s in find(text, use_model=False))
+
+
+def touched(text: str, value: str) -> bool:
+    start = text.index(value)
+    return any(s.start < start + len(value) and start < s.end for s in find(text, use_model=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a street-type ending glued to the name (Danish, German, Finnish, Swedish)
+        ("Daughter's home is Kirkebakkevej 12, 2 tv, so send the letter there.", "Kirkebakkevej 12"),
+        ("Pt staying with cousin at Lindenweg 14, Bremen until surgery.", "Lindenweg 14, Bremen"),
+        ("family address: 48 Koivuranta-katu 7, apt 3", "48 Koivuranta-katu 7"),
+        ("mail returned from hjortronvägen 9 (lower case as typed)", "hjortronvägen 9"),
+        # a street-type word of its own after the name (Norwegian, Hungarian)
+        ("Lives at Bjørkelund gate 33 with her sister.", "Bjørkelund gate 33"),
+        ("son's flat is at Rákosfalva tér 4 in the city", "Rákosfalva tér 4"),
+        # a prefix before the name (Portuguese, Polish, Italian)
+        ("Visiting from Rua dos Pinheiros 210, Curitiba.", "Rua dos Pinheiros 210"),
+        ("Cousin: ul. Wierzbowa 17, Apt 2", "ul. Wierzbowa 17"),
+        ("Sent records to Via Giordanelli 5 at the family's request.", "Via Giordanelli 5"),
+        ("he lives at calle de los olivos 8 with his wife", "calle de los olivos 8"),
+        # the French way, number first
+        ("Wife's address 14 rue des Tanneurs, Besançon", "14 rue des Tanneurs"),
+        # a bare address line: number, a name no English list knows, number, unit
+        ("Address on file: 221 Ohrawinkel 9 Apt. 4", "221 Ohrawinkel 9"),
+    ],
+)
+def test_addresses_with_the_number_after_the_street_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Given Vancomycin 1 g via PEG 2 times.", "PEG 2"),
+        ("Via Foley 16 Fr placed without difficulty.", "Foley 16"),
+        ("BP 120 Systolic 80 on recheck", "Systolic 80"),
+        ("Gate 4 at the loading dock was left open.", "Gate 4"),
+        ("Placed on 2 L via nasal cannula at 0300.", "via nasal"),
+        ("TRANSPORTED TO ER; CODE CALLED 911 AT SCENE.", "CALLED 911"),
+        ("Tolerated 2 rue tablets", "rue tablets"),
+    ],
+)
+def test_clinical_numbers_after_words_stay(text: str, value: str) -> None:
+    assert not touched(text, value)
