@@ -67,12 +67,12 @@ _RELATIVES = word_set(
     boyfriend girlfriend stepson stepdaughter stepmother stepfather sibling roommate representative poa dtr hcp
     grandniece grandnephew great-nephew great-niece great-granddaughter great-grandson daughter-in-law son-in-law
     sister-in-law brother-in-law mother-in-law father-in-law coworker co-worker sponsor landlord landlady employer
-    fob mob hcp spouse friends grandchild grandkid godmother godfather"""
+    fob mob hcp spouse friends grandchild grandkid godmother godfather kid"""
 )
 _PATIENT_CUES = frozenset({"patient", "pt", "resident", "res", "client", "decedent"})
 # Cue words written in lower case that still vouch for the name after them ("dtr yolanda", "rn marisela").
 _LOWER_ROLES = frozenset({"rn", "lpn", "lvn", "cna", "np", "md", "rph", "crna", "aprn"})
-_LOWER_CUES = _LOWER_ROLES | _PATIENT_CUES | {"dr", "doctor"}
+_LOWER_CUES = _LOWER_ROLES | _PATIENT_CUES | {"dr", "doctor", "mr", "mrs", "ms"}
 _WORD_ENDINGS = ("ing", "ed", "ful", "ize", "izes", "ise", "ly", "ness", "ment", "able", "ous", "ive")
 # Words a relative cue is often followed by that are in the name lists ("son per his wish").
 _NOT_AFTER_RELATIVE = frozenset({"per", "an", "al", "ma", "pa", "rn", "md", "do"})
@@ -391,7 +391,8 @@ _NICKNAME = re.compile(
 # A person giving their name, in any case: "my name is lena andersson", "Name: Tomas Ek",
 # "call me Bea", "this is Orla". Up to three words, each a name from the lists or a word English does not use.
 _SELF_NAMED = re.compile(
-    r"(?i:\b(?:my\h+name\h+is|my\h+name's|name\h*:|call\h+me|i\h+am\h+called|this\h+is)(?:\h+|(?<=:)))"
+    r"(?i:\b(?:(?:my|first|last|middle|maiden|given|family|full)\h+name\h+(?:is|was)|my\h+name's|name\h*[:?]|call\h+me"
+    r"|i\h+am\h+called|this\h+is)(?:\h+|(?<=:)))"
     r"\b(\p{L}[\p{L}'’\-]+(?:\h+(?:\p{L}\.?\h+)?\p{L}[\p{L}'’\-]+){0,2})"
 )
 
@@ -568,7 +569,7 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
         role_word = token.text.isupper() or lower in _LOWER_ROLES if lower in _ABBREVIATED_ROLES else True
         if lower in _TITLES_STAFF and (token.capitalised or upper or token.next_char == "." or lower == "dr"):
             span = _after(tokens, i, text, upper=upper, kind="STAFF", title=True)
-        elif lower in _TITLES_PERSON and (token.capitalised or upper):
+        elif lower in _TITLES_PERSON and (token.capitalised or upper or (token.next_char == "." and len(lower) <= 3)):
             span = _after(tokens, i, text, upper=upper, kind="PERSON", title=True)
         elif lower in _PATIENT_CUES and (token.capitalised or lower != "pt" or not upper or token.text.islower()):
             # Before roles: "Resident Babcock" in a nursing home is the patient, and a cue vouches
@@ -600,10 +601,13 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
     found += _signatures(text)
     found += _nicknames(text)
     found += _self_named(text)
+    found += _addressed(text)
+    found += _lower_full_names(tokens, text)  # in capitals no token is in lower case
     if not upper:
         found += _rare_pairs(tokens, text)
         found += _before_demographics(tokens, text)
     if not upper:
+        found += _coordinated(text, found)
         for m in _LAST_FIRST.finditer(text):
             last, first = m.group(1).lower(), m.group(2).lower()
             if (
@@ -638,10 +642,135 @@ def _runs(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
                 and all(lexicon.zipf(t.lower) < 3.5 for t in strong)
             ):
                 found.append(Span(run[0].start, run[-1].end, "PERSON", "name-run"))
-        elif len(run) > 1 or not token.sentence_start or lexicon.zipf(token.lower) < 3.0:
+        elif (
+            len(run) > 1
+            or not token.sentence_start
+            or lexicon.zipf(token.lower) < 3.0
+            or _first_name_opening(token, text)
+        ):
             found.append(Span(run[0].start, run[-1].end, "PERSON", "name-run"))
         i = max(hi, i + 1)
     return found
+
+
+# After a first name that opens a sentence, what makes it the subject or a speaker: a verb in
+# lower case ("Kevin had", "Nora is"), a colon ("Nicole: Remember …"), a possessive.
+_AFTER_OPENING_NAME = re.compile(
+    r"(?:'s|’s)?(?::\h|:[\"“]|\h+(?:\p{Ll}+(?:ed|s)|is|was|has|had|will|would|can|could|did|does|and|who)\b)"
+)
+OPENING_FIRST_NAME_MAX = 5.0
+
+
+def _first_name_opening(token: _Token, text: str) -> bool:
+    """A first name opening a sentence as its subject or a speaker: "Kevin had given …", "Nora: …"."""
+    lower = token.lower.removesuffix("'s")
+    return (
+        lower in lexicon.census_first_names()
+        and lexicon.zipf(lower) < OPENING_FIRST_NAME_MAX
+        and _AFTER_OPENING_NAME.match(text, token.end) is not None
+    )
+
+
+# Someone greeted or quoted: "Hi Manlio,", "Dear Ottoline", "… says Hartvig." A name-list word or
+# one no English list knows, capitalised, right after the cue.
+_ADDRESSED = re.compile(
+    r"(?:\b(?-i:Hi|Hello|Hey|Dear|Thanks|Thank\h+you),?|\b(?:says|said|asks|asked|replied|explained|wrote))\h+"
+    r"(\p{Lu}[\p{Ll}'’\-]+)(?=[,.!?;:]|\h*$)"
+)
+
+
+def _addressed(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _ADDRESSED.finditer(text):
+        lower = m.group(1).lower()
+        if lower in _CUE_WORDS or lower in lexicon.drugs() or lower in lexicon.not_names():
+            continue
+        if (census_name(lower) and lexicon.zipf(lower) < SPELLED_NAME_MAX) or lexicon.zipf(lower) < 3.0:
+            found.append(Span(m.start(1), m.end(1), "PERSON", "addressed"))
+    return found
+
+
+_LIST_JOIN = r"(?:,\h*(?:and\h+|&\h+)?|\h+(?:and|&)\h+)"
+_NEXT_IN_LIST = re.compile(_LIST_JOIN + r"(\p{L}[\p{L}'’\-]*)(?![\p{L}'’\-]|\h+\p{Lu})")
+_PREVIOUS_IN_LIST = re.compile(r"(?<![\p{L}'’\-]\h)(?<![\p{L}'’\-])(\p{L}[\p{L}'’\-]*)" + _LIST_JOIN + r"$")
+
+
+def _coordinated(text: str, found: list[Span]) -> list[Span]:
+    """Single-word names listed beside a name already found: "Okafor, Lindqvist and Brandt",
+    "they had 3: zelda, ivo and rafe". Each must be written as the found one is (capitalised or
+    lower case) and be a name-list word not common in English, or a word no English list knows."""
+    spans: list[Span] = []
+    for span in [s for s in found if s.type in ("PERSON", "PATIENT", "STAFF")]:
+        name = text[span.start : span.end]
+        if " " in name.strip():
+            continue  # lists of full names are found whole
+        lowered = name.islower()
+        end, start = span.end, span.start
+        while m := _NEXT_IN_LIST.match(text, end):
+            if not _listed_name(m.group(1), lowered=lowered):
+                break
+            spans.append(Span(m.start(1), m.end(1), span.type, "same-list"))
+            end = m.end(1)
+        while m := _PREVIOUS_IN_LIST.search(text, max(0, start - 40), start):
+            if not _listed_name(m.group(1), lowered=lowered):
+                break
+            spans.append(Span(m.start(1), m.end(1), span.type, "same-list"))
+            start = m.start(1)
+    return spans
+
+
+def _listed_name(word: str, *, lowered: bool) -> bool:
+    lower = word.lower()
+    if (word.islower() != lowered) or (not lowered and not word[0].isupper()) or word.isupper():
+        return False
+    if len(lower) < 2 or lower.split("-")[0] in _CUE_WORDS or lower in lexicon.drugs() or lower in lexicon.not_names():
+        return False  # "dtr-in-law"
+    if census_name(lower):
+        return lexicon.zipf(lower) < SPELLED_NAME_MAX and lower not in lexicon.common_word_names()
+    return lexicon.zipf(lower) < 2.5 and not lower.endswith(_WORD_ENDINGS)
+
+
+def _lower_full_names(tokens: list[_Token], text: str) -> list[Span]:
+    """A first name and a surname typed in lower case: "patricia desrosiers", "benjamin a seiler".
+
+    Both must be rare as English words; an initial may stand between them."""
+    found: list[Span] = []
+    for i, token in enumerate(tokens[:-1]):
+        if token.capitalised or not _lower_first_name(token.lower):
+            continue
+        j = i + 1
+        gap = text[token.end : tokens[j].start]
+        if gap == " " and len(tokens[j].text) == 1 and j + 1 < len(tokens):
+            gap2 = text[tokens[j].end : tokens[j + 1].start]
+            if gap2 in (" ", ". "):
+                j += 1  # a middle initial
+                gap = " "
+        last = tokens[j]
+        if gap != " " or last.capitalised or not _lower_last_name(last.lower):
+            continue
+        found.append(Span(token.start, last.end, "PERSON", "lower-full-name"))
+    return found
+
+
+def _lower_first_name(lower: str) -> bool:
+    return (
+        len(lower) > 2
+        and lower in lexicon.first_names()
+        and lexicon.zipf(lower) < LOWER_FIRST_NAME_MAX
+        and lower not in lexicon.common_word_names()
+        and lower not in lexicon.not_names()
+        and lower not in lexicon.drugs()
+        and lower not in _CUE_WORDS
+    )
+
+
+def _lower_last_name(lower: str) -> bool:
+    lower = lower.removesuffix("'s")
+    if len(lower) < 3 or lower in lexicon.not_names() or lower in lexicon.drugs() or lower in _CUE_WORDS:
+        return False
+    if lower in lexicon.last_names():
+        return lexicon.zipf(lower) < LOWER_SURNAME_MAX
+    return lexicon.zipf(lower) == 0 and not lower.endswith(_WORD_ENDINGS)
 
 
 def _rare_proper(token: _Token) -> bool:
