@@ -58,3 +58,6 @@ class LakeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Lake entry {self.event_key}"
+
+
+import openpso.lake.exports.models  # noqa: E402, F401  national database documents and Bulk Data jobs (issue 17)
