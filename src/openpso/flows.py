@@ -21,6 +21,8 @@ the catch-up command (`openpso submissions functional`) or the next refresh repa
     events_submitted      submissions page and API        -> events_received if any was accepted
     events_received       the four steps above            a pool refresh queued (background task)
     pool_refreshed        the pool refresh task           the analytics dashboards warmed
+    bulk_import_queued    the bulk import pages           the background import; each row filed
+                                                          -> report_filed
 
 Pushed submissions (page and API) and functional reporting are the two ways events reach the
 PSO; both end in `events_received`, so nothing the PSO receives waits for a manual refresh.
@@ -36,6 +38,7 @@ from django.db import transaction
 from django_tasks import task
 
 from openpso.analytics.warm import warm_dashboards
+from openpso.reporting.bulk_import import actions as bulk_import
 from openpso.submissions.functional import actions as functional
 from openpso.submissions.functional.actions import FunctionalRun
 from openpso.submissions.models import FunctionalReportingGrant
@@ -76,6 +79,20 @@ def events_received() -> None:
     the current transaction commits, so the task sees the rows. Refreshes are idempotent and
     serialised by a lock; one that finds nothing new writes nothing."""
     transaction.on_commit(lambda: pool_refresh_task.enqueue())
+
+
+def bulk_import_queued(job_id: Any) -> None:
+    """A safety manager started (or resumed) a bulk import: the background task runs it once
+    the current transaction commits."""
+    transaction.on_commit(lambda: bulk_import_task.enqueue(str(job_id)))
+
+
+@task()
+def bulk_import_task(job_id: str) -> dict[str, Any]:
+    """A provider's incident-system export imported from its checkpoint on (reporting.bulk_import):
+    every row filed is followed by `report_filed`, as from every other entry point. Counts only."""
+    job = bulk_import.run(job_id=job_id, on_filed=report_filed)
+    return {"job": str(job.pk), "status": job.status, "rows_done": job.rows_done, "created": job.created}
 
 
 @task()

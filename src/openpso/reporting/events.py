@@ -21,3 +21,9 @@ class ReportAction(AuditAction):
     FOLLOW_UP_VIEWED = "report.follow_up_viewed"
     ANSWERS_REQUESTED = "report.answers_requested"
     ANSWERS_AMENDED = "report.answers_amended"
+    # Bulk import from a provider's incident system (issue 17 item 3): the job's steps.
+    BULK_IMPORT_UPLOADED = "report.bulk_import_uploaded"
+    BULK_IMPORT_MAPPING_CONFIRMED = "report.bulk_import_mapping_confirmed"
+    BULK_IMPORT_CHECKED = "report.bulk_import_checked"
+    BULK_IMPORT_STARTED = "report.bulk_import_started"
+    BULK_IMPORT_FINISHED = "report.bulk_import_finished"

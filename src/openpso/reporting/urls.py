@@ -1,6 +1,7 @@
 from django.urls import path
 
 from openpso.reporting import answer_views, drug_views, views
+from openpso.reporting.bulk_import import views as import_views
 
 app_name = "reporting"
 urlpatterns = [
@@ -11,4 +12,7 @@ urlpatterns = [
     path("drugs/", drug_views.drug_search, name="drug-search"),
     path("<uuid:report_id>/", views.report_detail, name="report-detail"),
     path("<uuid:report_id>/answers/", answer_views.report_answers, name="report-answers"),
+    path("import/<slug:provider>/", import_views.import_start, name="import-start"),
+    path("import/job/<uuid:import_id>/", import_views.import_job, name="import-job"),
+    path("import/job/<uuid:import_id>/progress/", import_views.import_progress, name="import-progress"),
 ]

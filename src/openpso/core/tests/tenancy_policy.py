@@ -272,6 +272,9 @@ PSO_SUBMISSION_PAGES = {"inbox:inbox", "inbox:detail", "submissions:questions", 
 SAFETY_MANAGER_PROVIDER_ROUTES = {"submissions:api-keys", "submissions:grants"}
 # A provider's subpoenas, breach register and HIPAA accounting (issue 15 item 6): its safety manager.
 SAFETY_MANAGER_PROVIDER_ROUTES |= {"privilege:subpoenas", "privilege:breaches", "privilege:accounting"}
+# Bulk import from the provider's incident system (issue 17 item 3): filing its events from its
+# own exports is the safety manager's call, as are its API keys.
+SAFETY_MANAGER_PROVIDER_ROUTES |= {"reporting:import-start"}
 
 
 def submission_visible_to_pso(cast: Cast, who: str, report_key: str) -> bool:
@@ -302,6 +305,11 @@ def manages_safety_of(cast: Cast, who: str, org_key: str) -> bool:
     """API keys and functional grants are the provider's safety manager's alone."""
     membership = cast.memberships[who]
     return membership.role == "safety_manager" and cast.orgs[org_key].pk == membership.organization_id
+
+
+def import_visible(cast: Cast, who: str, provider_key: str) -> bool:
+    """A bulk import (the matrix makes one per provider): its provider's safety manager only."""
+    return manages_safety_of(cast, who, provider_key)
 
 
 def compliance_entry_visible(cast: Cast, who: str, pso_key: str) -> bool:

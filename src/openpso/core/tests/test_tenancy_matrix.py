@@ -20,6 +20,7 @@ from openpso.core.tests import tenancy_policy as policy
 from openpso.feedback.tests.fixtures import cast_alerts, cast_reports, cast_targets
 from openpso.pses.tests.fixtures import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
 from openpso.pses.tests.rca_fixtures import cast_actions
+from openpso.reporting.bulk_import.tests.fixtures import cast_imports
 from openpso.submissions.tests.fixtures import cast_questions, cast_submissions
 from openpso.testing.cast import CAST_ROLES, Cast
 
@@ -65,6 +66,7 @@ KNOWN_PARAMS = {
     ("alert_id",),  # feedback: a PSO's safety alerts
     ("target_id",),  # feedback: one member's copy of an alert and its answer
     ("feedback_report_id",),  # feedback: generated reports
+    ("import_id",),  # reporting: a provider's bulk import from its incident system
 }
 
 
@@ -174,6 +176,9 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("feedback_report_id",):
         for key, feedback_report in cast_reports(cast).items():
             yield reverse(route.name, kwargs={"feedback_report_id": feedback_report.pk}), f"feedback_report:{key}"
+    elif route.params == ("import_id",):
+        for key, job in cast_imports(cast).items():
+            yield reverse(route.name, kwargs={"import_id": job.pk}), f"import:{key}"
     elif route.params == ("panel_id",):
         yield reverse(route.name, kwargs={"panel_id": "rate"}), "lake:-"
     elif route.params == ("signal_id",):
@@ -238,6 +243,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.alert_target_visible(cast, who, keys[0])
     if kind == "feedback_report":
         return policy.feedback_report_visible(cast, who, keys[0], keys[1])
+    if kind == "import":
+        return policy.import_visible(cast, who, keys[0])
     if kind == "lake":
         return False  # no lake in this matrix: nothing to download or drill into
     if route.name in policy.ANALYTICS_ORG_PAGES or route.name in policy.ANALYTICS_NEEDS_LAKE:

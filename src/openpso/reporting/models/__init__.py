@@ -1,6 +1,7 @@
 """Reporting models, one module per sub-domain; import them from here."""
 
 from openpso.reporting.models.amendment import AnswerAmendment, AnswerRequest
+from openpso.reporting.models.bulk_import import ImportJob, ImportMappingRecord, ImportStatus
 from openpso.reporting.models.channel import AnonymousReceipt, FollowUpKind, FollowUpMessage
 from openpso.reporting.models.draft import ReportDraft
 from openpso.reporting.models.report import EventReport, IdempotencyKey
@@ -13,5 +14,8 @@ __all__ = [
     "FollowUpKind",
     "FollowUpMessage",
     "IdempotencyKey",
+    "ImportJob",
+    "ImportMappingRecord",
+    "ImportStatus",
     "ReportDraft",
 ]

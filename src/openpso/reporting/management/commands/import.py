@@ -1,5 +1,6 @@
 """`openpso import --provider SLUG FILE…`: event reports from FHIR QuestionnaireResponses and
-FHIR R4 AdverseEvents (docs/interchange.md).
+FHIR R4 AdverseEvents (docs/interchange.md); `FILE.csv|FILE.xlsx --mapping MAPPING.json
+[--dry-run]` imports an incident system's export (reporting.bulk_import.command).
 
 A file is one JSON resource, a Bundle of them, or NDJSON (one resource a line). Every file is
 checked before anything is saved; if any has an error, each error is printed with the file and
@@ -28,6 +29,8 @@ from openpso.reporting.adverse_event import (
     report_from_adverse_event,
 )
 from openpso.reporting.adverse_event_actions import flag_unmapped_codes
+from openpso.reporting.bulk_import import command as bulk
+from openpso.reporting.bulk_import.reader import UnreadableFile
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.fhir_import import iter_responses, report_from_response, source_key
 from openpso.reporting.schemas import ReportIn
@@ -51,11 +54,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--provider", required=True, help="slug of the provider the events belong to")
         parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--mapping", type=Path, help="CSV/XLSX: the column and value mapping (JSON)")
+        parser.add_argument("--dry-run", action="store_true", help="CSV/XLSX: list every row that would fail")
 
     def handle(self, *args: Any, **options: Any) -> None:
         provider = Organization.objects.filter(slug=options["provider"], kind=OrgKind.PROVIDER).first()
         if provider is None:
             raise CommandError(f"--provider: no provider with the slug {options['provider']!r} (see `openpso orgs`)")
+        if any(bulk.is_bulk(path) for path in options["files"]):
+            self._bulk(provider, options)
+            return
         ready: list[_Ready] = []
         problems: list[str] = []
         for path in options["files"]:
@@ -92,6 +100,27 @@ class Command(BaseCommand):
             for e in errors:
                 self.stderr.write(f"{e.field}: {e.message}")
             raise CommandError(f"nothing was imported: {exc}") from None
+
+    def _bulk(self, provider: Organization, options: dict[str, Any]) -> None:
+        if not options["mapping"] or not all(bulk.is_bulk(path) for path in options["files"]):
+            raise CommandError("CSV and XLSX exports need --mapping MAPPING.json, and no FHIR files beside them")
+        failing = 0
+        try:
+            mapping = bulk.read_mapping(options["mapping"])
+            for path in options["files"]:
+                dry_run = options["dry_run"]
+                outcome = bulk.import_file(
+                    provider=provider, path=path, mapping=mapping, dry_run=dry_run, on_filed=flows.report_filed
+                )
+                for line in outcome.lines:
+                    self.stdout.write(line)
+                failing += outcome.failing_rows
+        except bulk.BulkImportFailed as exc:
+            raise CommandError("\n".join(exc.lines)) from None
+        except (OSError, UnreadableFile) as exc:
+            raise CommandError(f"cannot read the export: {exc}") from None
+        if failing:
+            raise CommandError(f"{failing} row(s) {'would fail' if options['dry_run'] else 'failed'}; see above")
 
     def _read(
         self, document: Any, where: str, provider: Organization, ready: list[_Ready], problems: list[str]
