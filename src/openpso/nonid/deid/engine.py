@@ -80,6 +80,7 @@ def _rules(text: str, context: ScrubContext | None) -> list[Span]:
     found = patterns.shapes(text)
     found += people.names(text, context)
     found += places.find(text)
+    found += places.label_towns(text, found)
     if context is not None and not context.is_empty():
         found += people.known(text, context)
     found += people.propagate(text, found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import regex as re
 
 from openpso.nonid.deid import lexicon
+from openpso.nonid.deid.people import CUE_WORDS
 from openpso.nonid.deid.text import WORD, census_name, is_upper_text, word_set
 from openpso.nonid.deid.types import Span
 
@@ -329,6 +330,12 @@ _STRONG_CUE = (
     r"(?:alone\h+|here\h+|with\h+(?:[\p{L}'’\-]+\h+){1,4})?(?:in|to|of|from)\h+"
     # On the way, driving or flying in from a town: "on his way from Dunmore", "driving up from Lisle".
     r"|\b(?:way|driving|coming|flying|travell?ing)\h+(?:in\h+|up\h+|down\h+|over\h+|back\h+)?from\h+"
+    # Where someone is, comes from or travels to: "I'm in Tórshavn", "originally from Kavala",
+    # "based in Oulu", "flew to Narvik" (issue 14, general writing).
+    r"|\b(?:i'?m|i\h+am|we'?re|we\h+are|based|stationed|born|raised|grew\h+up|staying|vacationing|holidaying)"
+    r"\h+(?:in|at)\h+"
+    r"|\b(?:flew|flying|travell?ing|travell?ed|a\h+trip|moving|relocating|emigrated)\h+(?:back\h+)?to\h+"
+    r"|\b(?:originally|moved\h+here|came\h+here|arrived|emigrated|immigrated)\h+from\h+"
 )
 _STRONG_PLACE_CUE = re.compile(rf"(?:{_STRONG_CUE})$", re.IGNORECASE)
 _STRONG_PLACE_CUE_AHEAD = re.compile(_STRONG_CUE, re.IGNORECASE)
@@ -343,10 +350,21 @@ _STATE_NAME = re.compile(_STATE_NAMES + r"$")
 _TOWN_AFTER_CUE = re.compile(r"\p{Lu}\p{Ll}[\p{L}'’\-]+(?:\h\p{Lu}\p{Ll}[\p{L}'’\-]+)?")
 
 
+# The same in capitals in a note that is not ("flew to TROMSØ"): six letters or more, as clinical
+# acronyms ("moved to MICU", "to LTACH") are shorter.
+_TOWN_IN_CAPITALS = re.compile(r"\p{Lu}{6,}(?![\p{L}\d])")
+
+
 def _foreign_towns(text: str) -> list[Span]:
     found: list[Span] = []
+    capitals = _mostly_capitals(text)
     for cue in _STRONG_PLACE_CUE_AHEAD.finditer(text):
         m = _TOWN_AFTER_CUE.match(text, cue.end())
+        if not m and not capitals:
+            caps = _TOWN_IN_CAPITALS.match(text, cue.end())
+            if caps and _foreign_word(caps.group()):
+                found.append(Span(caps.start(), caps.end(), "ADDRESS", "town"))
+            continue
         if not m:
             continue
         words = [w.lower() for w in m.group().split()]
@@ -463,6 +481,13 @@ _NUMBER_FIRST_STREET = re.compile(
 )
 _LEADING_HOUSE_NUMBER = re.compile(r"(?<![\w\-/.:,])\d{1,6}\h+$")
 _FOREIGN_TOWN_TAIL = re.compile(r",\h*\p{Lu}[\p{L}'’\-]+(?:\h+\p{Lu}[\p{L}'’\-]*){0,2}")
+# A mailing label: the street, perhaps a unit, then the town on the next line or field
+# ("Lindenweg 14 / Apt. 3 / BREMEN"), fields parted by line ends, wide spaces or marks.
+_FIELD = r"(?:\h*(?:\n|[>|/;])\h*|\h{2,})"
+_LABEL_TOWN = re.compile(
+    rf"(?:{_FIELD}(?i:apt|apartment|suite|ste|unit)\.?\h*#?\w{{1,6}})?{_FIELD}"
+    r"(\p{Lu}[\p{L}'’\-]+(?:\h\p{Lu}[\p{L}'’\-]+){0,2})(?=\h*(?:$|\n|[>|/;,]|\h{2}))"
+)
 _NON_SPACE = re.compile(r"\S+")
 _CUE_OR_JOINER = frozenset({"and", "or", "the", "to", "of", "in", "at", "on", "for", "with"})
 
@@ -570,4 +595,21 @@ def foreign_streets(text: str) -> list[Span]:
         if tail and all(_foreign_word(w) or w.lower() in lexicon.cities() for w in WORD.findall(tail.group())):
             end = tail.end()
         found.append(Span(start, end, "ADDRESS", "street-abroad"))
+    return found
+
+
+def label_towns(text: str, spans: list[Span]) -> list[Span]:
+    """The town on the next line or field after a street address (a mailing label)."""
+    found: list[Span] = []
+    for span in spans:
+        if span.type != "ADDRESS" or span.source not in ("street", "street-abroad"):
+            continue
+        town = _LABEL_TOWN.match(text, span.end)
+        if not town:
+            continue
+        words = [w.lower() for w in WORD.findall(town.group(1))]
+        if any(w in lexicon.drugs() or w in lexicon.not_names() or w in CUE_WORDS for w in words):
+            continue
+        if town.group(1).lower() in lexicon.cities() or any(_foreign_word(w) for w in words):
+            found.append(Span(town.start(1), town.end(1), "ADDRESS", "label-town"))
     return found

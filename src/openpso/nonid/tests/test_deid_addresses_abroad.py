@@ -57,3 +57,32 @@ def test_addresses_with_the_number_after_the_street_are_found(text: str, value: 
 )
 def test_clinical_numbers_after_words_stay(text: str, value: str) -> None:
     assert not touched(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # where someone is, comes from or travels to: a town no English list knows
+        ("Her husband is originally from Kavalari and speaks little English.", "Kavalari"),
+        ("I'm in Tørvikbygd until Friday, said the daughter.", "Tørvikbygd"),
+        ("Son flew to SKJERVØYA on Monday; call his mobile.", "SKJERVØYA"),
+        ("Pt grew up in Ostrzeszów and moved to the US in 1990.", "Ostrzeszów"),
+        # a mailing label: the town on the field after the street and unit
+        ("Mail to:\nGrünwaldweg 3\nApt. 2\nMÜHLKIRCHEN\nGermany", "MÜHLKIRCHEN"),
+    ],
+)
+def test_towns_after_a_travel_cue_or_on_a_label_are_found(text: str, value: str) -> None:
+    assert covered(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Pt moved to MICU at 0200, then to LTACH next week.", "MICU"),
+        ("Pt moved to MICU at 0200, then to LTACH next week.", "LTACH"),
+        ("Wife is originally from Ohio.", "Ohio"),
+        ("Mail to:\nGrünwaldweg 3\nApt. 2\nRETURN IF WORSE", "RETURN"),
+    ],
+)
+def test_units_states_and_instructions_after_place_cues_stay(text: str, value: str) -> None:
+    assert not touched(text, value)
