@@ -12,7 +12,7 @@ from openpso.nonid.deid.replace import redact
 from openpso.nonid.deid.text import is_upper_text
 from openpso.nonid.deid.types import DEFAULT_POLICY, Policy, ScrubContext, ScrubResult, Span
 
-VERSION = "openpso-deid 1.6"
+VERSION = "openpso-deid 1.7"
 
 # When spans overlap they are merged into one; the merged span takes the type that says
 # most about what was there.
