@@ -5,7 +5,7 @@ from openpso.core.api import api
 urlpatterns = [
     path("", include("openpso.core.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("openpso.reporting.channel_urls")),
+    path("", include("openpso.reporting.channel.urls")),
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
     path("compliance/", include("openpso.compliance.urls")),  # issue 6: the PSO's compliance register

@@ -72,7 +72,7 @@ def install_file(source: Path, target: Path) -> None:
 def key_sources() -> dict[str, Path]:
     """The secrets the data needs, by the name they get in the keys backup: the keyring and the
     pseudonym key from OPENPSO_KEYS_DIR, and development's SECRET_KEY file (anonymous receipt
-    codes are looked up by an HMAC keyed from SECRET_KEY, reporting/channel.py)."""
+    codes are looked up by an HMAC keyed from SECRET_KEY, reporting/channel/receipts.py)."""
     keys = Path(settings.KEYS_DIR)
     sources = {path.name: path for path in visible_files(keys) if path.parent == keys}
     secret = Path(settings.DATA_DIR) / SECRET_KEY_FILE

@@ -34,7 +34,7 @@ control_socket_disable = True
 
 _task_worker: subprocess.Popen[bytes] | None = None
 
-# Keep in step with openpso.reporting.channel_views.ANONYMOUS_PATH and REPORT_FORM_PATH
+# Keep in step with openpso.reporting.channel.views.ANONYMOUS_PATH and REPORT_FORM_PATH
 # (a test checks them).
 ANONYMOUS_PATH = "/anonymous/"
 REPORT_FORM_PATH = "/reports/new/"

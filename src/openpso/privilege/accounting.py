@@ -2,7 +2,7 @@
 
 The patient reference is stored encrypted (randomised ciphertext cannot be searched), next to
 a keyed digest: HMAC-SHA256 from SECRET_KEY with a purpose salt, as the anonymous channel's
-receipt codes are (reporting/channel.py says why SECRET_KEY). Lookups try SECRET_KEY_FALLBACKS
+receipt codes are (reporting/channel/receipts.py says why SECRET_KEY). Lookups try SECRET_KEY_FALLBACKS
 too, so a rotated key still finds entries written before the rotation.
 """
 

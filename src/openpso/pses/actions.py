@@ -30,7 +30,7 @@ from openpso.pses.models import (
     TimelineKind,
 )
 from openpso.pses.rca.models import Investigation
-from openpso.reporting import channel
+from openpso.reporting.channel import actions as channel_actions
 from openpso.reporting.models import EventReport, FollowUpKind
 
 TITLE_MAX = 200
@@ -183,8 +183,8 @@ def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, bo
         raise PsesInvalid(f"report {report.short_id} is not in this event")
     with transaction.atomic():
         try:
-            message = channel.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
-        except channel.ChannelInvalid as exc:
+            message = channel_actions.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
+        except channel_actions.ChannelInvalid as exc:
             raise PsesInvalid(str(exc)) from None
         data = {"report": str(report.pk), "message": str(message.pk)}
         _note(event=event, kind=TimelineKind.CORRECTION_REQUESTED, actor=user, data=data)
@@ -198,8 +198,10 @@ def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
         messages = []
         for report in reports:
             try:
-                message = channel.post_follow_up(user=user, report=report, kind=FollowUpKind.WHAT_CHANGED, body=body)
-            except channel.ChannelInvalid as exc:
+                message = channel_actions.post_follow_up(
+                    user=user, report=report, kind=FollowUpKind.WHAT_CHANGED, body=body
+                )
+            except channel_actions.ChannelInvalid as exc:
                 raise PsesInvalid(str(exc)) from None
             messages.append(str(message.pk))
         data = {"reports": [str(r.pk) for r in reports], "messages": messages}

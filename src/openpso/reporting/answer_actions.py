@@ -22,7 +22,8 @@ from django.utils import timezone
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
-from openpso.reporting import channel, queries
+from openpso.reporting import queries
+from openpso.reporting.channel import actions as channel_actions
 from openpso.reporting.completeness import (
     module_link_ids,
     modules_of,
@@ -35,7 +36,7 @@ from openpso.reporting.events import ReportAction
 from openpso.reporting.models import AnswerAmendment, AnswerRequest, EventReport, FollowUpKind
 from openpso.reporting.schemas import FieldError
 
-ANONYMOUS_LABEL = channel.ANONYMOUS_LABEL
+ANONYMOUS_LABEL = channel_actions.ANONYMOUS_LABEL
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -115,12 +116,12 @@ def request_answers(*, user: Any, report: EventReport, link_ids: Sequence[str], 
     allowed = module_link_ids(report)
     asked = [k for k in dict.fromkeys(link_ids) if k in allowed and not k.endswith(":other")]
     if not asked:
-        raise channel.ChannelInvalid("choose at least one question for the reporter")
+        raise channel_actions.ChannelInvalid("choose at least one question for the reporter")
     titles = {k: _question(report, k) for k in asked}
     body = note.strip() or "Please answer these questions about your report."
     body += "\n" + "\n".join(f"• {titles[k]}" for k in asked)
     with transaction.atomic():
-        message = channel.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
+        message = channel_actions.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
         answer_request = AnswerRequest.objects.create(
             report=report, message=message, link_ids=asked, requested_by=user, requested_at=message.posted_at
         )
@@ -148,13 +149,13 @@ def answer_request(
 ) -> AnswerAmendment | None:
     """The reporter answers a structured request: an amendment attributed to the reporter."""
     if answer_request.report_id != report.pk:
-        raise channel.ChannelInvalid("that request is not on this report")
+        raise channel_actions.ChannelInvalid("that request is not on this report")
     if answer_request.amendments.exists():
-        raise channel.ChannelInvalid("this request was answered already")
+        raise channel_actions.ChannelInvalid("this request was answered already")
     asked = set(answer_request.link_ids) | {f"{k}:other" for k in answer_request.link_ids}
     changes = {k: v for k, v in answers.items() if k in asked and v not in (None, "", [])}
     if not changes:
-        raise channel.ChannelInvalid("answer at least one of the questions")
+        raise channel_actions.ChannelInvalid("answer at least one of the questions")
     # An answer that the reporter's other answers make inapplicable (e.g. 'prescribed?' for an
     # unsafe condition) is dropped, as the report form's script hides that question, rather
     # than refusing every answer: the request's page cannot show the cross-question logic.

@@ -18,9 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openpso.reporting import actions, answer_actions, channel, queries
+from openpso.reporting import actions, answer_actions, queries
 from openpso.reporting.answer_forms import CompletionForm, ReporterAnswersForm, RequestForm
-from openpso.reporting.channel_views import _limited, identity_free, reply_receipt
+from openpso.reporting.channel import actions as channel_actions
+from openpso.reporting.channel import queries as channel_queries
+from openpso.reporting.channel import receipts
+from openpso.reporting.channel.views import _limited, identity_free, reply_receipt
 from openpso.reporting.completeness import missing_answers
 from openpso.reporting.errors import ReportInvalid
 from openpso.reporting.models import AnswerRequest, EventReport
@@ -35,7 +38,7 @@ def _page_url(report: EventReport, anchor: str = "") -> str:
 @login_required
 def report_answers(request: HttpRequest, report_id: str) -> HttpResponse:
     """Complete or correct the coded answers of one report; ask its reporter for some."""
-    report = channel.get_report_for_pses(request.user, report_id)
+    report = channel_queries.get_report_for_pses(request.user, report_id)
     answers = queries.effective_answers(report)
     action = request.POST.get("action") if request.method == "POST" else None
     form = CompletionForm(request.POST if action == "amend" else None, report=report, answers=answers)
@@ -59,7 +62,7 @@ def report_answers(request: HttpRequest, report_id: str) -> HttpResponse:
             answer_actions.request_answers(
                 user=request.user, report=report, link_ids=ask.cleaned_data["link_ids"], note=ask.cleaned_data["note"]
             )
-        except channel.ChannelInvalid as exc:
+        except channel_actions.ChannelInvalid as exc:
             ask.add_error("link_ids", str(exc))
         else:
             messages.success(request, "Sent. The reporter sees these questions on their report's follow-up page.")
@@ -100,7 +103,7 @@ def _answer(request: HttpRequest, report: EventReport, answer_request: AnswerReq
         answer_actions.answer_request(report=report, answer_request=answer_request, answers=form.answers(), user=user)
     except ReportInvalid as exc:
         return "; ".join(e.message for e in exc.errors)
-    except channel.ChannelInvalid as exc:
+    except channel_actions.ChannelInvalid as exc:
         return str(exc)
     return None
 
@@ -109,7 +112,7 @@ def _answer(request: HttpRequest, report: EventReport, answer_request: AnswerReq
 @require_POST
 def my_request_answer(request: HttpRequest, report_id: str) -> HttpResponse:
     """An identified reporter answers the safety team's questions on their own report."""
-    report = channel.get_my_report(request.user, report_id)
+    report = channel_queries.get_my_report(request.user, report_id)
     problem = _answer(request, report, _request_of(report, request.POST.get("request")), request.user)
     if problem is None:
         messages.success(request, f"Your answers on report {report.short_id} were sent to the safety team.")
@@ -131,9 +134,9 @@ def anonymous_request_answer(request: HttpRequest) -> HttpResponse:
     problem = _answer(request, report, answer_request, None)
     context = {
         "report": report,
-        "status": channel.plain_status(report),
-        "thread": channel.thread_of(report),
-        "token": channel.status_token(receipt),
+        "status": channel_queries.plain_status(report),
+        "thread": channel_queries.thread_of(report),
+        "token": receipts.status_token(receipt),
         "answered": problem is None,
         # Shown beside the request's questions by `{% answer_request_fields %}`.
         "request_problem": problem,

@@ -15,11 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.decorators import ratelimit  # type: ignore[import-untyped]
 
-from openpso.reporting import channel, drugs
-from openpso.reporting.channel_views import identity_free
+from openpso.reporting import drugs
+from openpso.reporting.channel import receipts
+from openpso.reporting.channel.views import identity_free
 
 # Typing with a 250 ms pause sends a request every few letters; a whole hospital may share
-# one address (see channel_views.RATES). Far above a person typing, far below a scraper.
+# one address (see channel/views.py RATES). Far above a person typing, far below a scraper.
 RATE = "600/h"
 
 
@@ -28,9 +29,9 @@ def _rate(group: str, request: HttpRequest) -> str:
 
 
 def _limited(group: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    # block=False: the view answers 429 itself (as channel_views._limited does, for GET here).
+    # block=False: the view answers 429 itself (as channel/views.py `_limited` does, for GET here).
     limit: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]] = ratelimit(
-        group=group, key=channel.client_key, rate=_rate, method="GET", block=False
+        group=group, key=receipts.client_key, rate=_rate, method="GET", block=False
     )
     return limit
 

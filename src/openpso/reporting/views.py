@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from openpso import flows
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
 from openpso.organizations.timezones import activate_zone_of
-from openpso.reporting import actions, channel_views, drafts, queries
+from openpso.reporting import actions, drafts, queries
+from openpso.reporting.channel import views as channel_views
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm, files_anonymously
 from openpso.reporting.schemas import FieldError, ReportIn

@@ -144,7 +144,7 @@ def test_a_failing_follow_up_never_undoes_the_filing(
 # Each step's entry points call its flow: a new caller that forgets would lose the follow-ups.
 ENTRY_CALLS = {
     r"actions\.(file_report|import_report)\(": "flows.report_filed(",
-    r"channel\.file_anonymous\(": "flows.report_filed(",
+    r"(?<!def )\bfile_anonymous\(": "flows.report_filed(",
     r"review\.approve\(": "flows.review_approved(",
     r"(?<!def )\bsubmit_events\(": "flows.events_submitted(",
 }

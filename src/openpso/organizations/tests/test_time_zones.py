@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpso.organizations.models import Membership, Organization
 from openpso.organizations.roles import Role
 from openpso.organizations.timezones import time_zone_choices, validate_time_zone, zone_for_user
-from openpso.reporting.channel_forms import AnonymousReportForm
+from openpso.reporting.channel.forms import AnonymousReportForm
 from openpso.reporting.forms import ReportForm
 
 DENVER = zoneinfo.ZoneInfo("America/Denver")

@@ -14,8 +14,9 @@ from typing import Any
 from django import template
 
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
-from openpso.reporting import channel, queries
+from openpso.reporting import queries
 from openpso.reporting.answer_forms import ReporterAnswersForm
+from openpso.reporting.channel import queries as channel_queries
 from openpso.reporting.completeness import missing_answers, modules_of, question_text
 from openpso.reporting.models import AnswerAmendment, AnswerRequest, EventReport, FollowUpMessage
 
@@ -27,7 +28,7 @@ def _user(context: Any) -> Any:
 
 
 def in_pses_of(user: Any, report: EventReport) -> bool:
-    return user is not None and channel.reports_in_pses_of(user).filter(pk=report.pk).exists()
+    return user is not None and channel_queries.reports_in_pses_of(user).filter(pk=report.pk).exists()
 
 
 @register.inclusion_tag("reporting/answers/_panel.html", takes_context=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from openpso.reporting import channel
-from openpso.reporting.channel_forms import FollowUpPostForm
+from openpso.reporting.channel import queries as channel_queries
+from openpso.reporting.channel.forms import FollowUpPostForm
 from openpso.reporting.models import EventReport
 
 register = template.Library()
@@ -22,12 +22,12 @@ def follow_up_panel(context: dict[str, Any], report: EventReport) -> dict[str, A
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not channel.reports_in_pses_of(user).filter(pk=report.pk).exists():
+    if user is None or not channel_queries.reports_in_pses_of(user).filter(pk=report.pk).exists():
         return {"show": False}
     return {
         "show": True,
         "report": report,
-        "thread": channel.thread_of(report),
+        "thread": channel_queries.thread_of(report),
         "form": FollowUpPostForm(),
         "csrf_token": context.get("csrf_token"),
     }

@@ -12,7 +12,7 @@ from typing import Any
 from django import template
 
 from openpso.pswp.status import PswpStatus
-from openpso.reporting import channel
+from openpso.reporting.channel import queries as channel_queries
 from openpso.reporting.models import EventReport
 
 register = template.Library()
@@ -36,6 +36,6 @@ def pswp_status_words(context: dict[str, Any], report: EventReport) -> str:
     user = getattr(context.get("request"), "user", None)
     if user is None or not user.is_authenticated:
         return PLAIN_WORDS.get(status, status.label)
-    if report.reporter_id == user.pk and not channel.reports_in_pses_of(user).filter(pk=report.pk).exists():
+    if report.reporter_id == user.pk and not channel_queries.reports_in_pses_of(user).filter(pk=report.pk).exists():
         return PLAIN_WORDS.get(status, status.label)
     return str(status.label)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from openpso.reporting import channel
+from openpso.reporting.channel import actions as channel_actions
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import shows, sign_in
@@ -54,7 +54,9 @@ def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(li
 
     report = EventReport.objects.get(anonymous=True, receipt__isnull=False)
     manager = cast.users["safety_manager"]
-    channel.post_follow_up(user=manager, report=report, kind=FollowUpKind.QUESTION, body="Which cabinet was it?")
+    channel_actions.post_follow_up(
+        user=manager, report=report, kind=FollowUpKind.QUESTION, body="Which cabinet was it?"
+    )
 
     page.goto(f"{base}/anonymous/follow-up/")
     assert axe_violations(page) == []
@@ -76,7 +78,7 @@ def _sign_in(page, base: str, email: str, *, totp: bool = False) -> None:
 
 def test_my_reports_with_a_question_has_no_serious_violations(live_server, cast, scanned_phone):
     report = cast.reports["r1"]
-    channel.post_follow_up(user=cast.users["safety_manager"], report=report, kind="question", body="Which bed?")
+    channel_actions.post_follow_up(user=cast.users["safety_manager"], report=report, kind="question", body="Which bed?")
     page = scanned_phone.new_page()
     _sign_in(page, live_server.url, "reporter@cast.test")
     page.get_by_role("link", name="My reports").click()

@@ -24,7 +24,9 @@ from django.test import Client
 from django.utils import timezone
 
 from openpso.core import gunicorn
-from openpso.reporting import channel, channel_views
+from openpso.reporting.channel import actions as channel_actions
+from openpso.reporting.channel import receipts
+from openpso.reporting.channel import views as channel_views
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage, IdempotencyKey
 from openpso.reporting.tests.test_channel_anonymous_filing import PASSPHRASE, anonymous_form, hidden
 
@@ -165,7 +167,7 @@ def test_the_rate_limiter_keys_on_a_salted_hash_and_keeps_short_counters(cast, c
         assert isinstance(timeout, int)
         assert timeout <= 3600 + 60
     request = Client(REMOTE_ADDR=ADDRESS).get("/anonymous/").wsgi_request
-    hashed = channel.client_key("g", request)
+    hashed = receipts.client_key("g", request)
     assert re.fullmatch(r"[0-9a-f]{64}", hashed)
     assert ADDRESS not in hashed
     for path in Path(settings.CACHES["default"]["LOCATION"]).rglob("*"):
@@ -194,7 +196,7 @@ def test_a_crash_on_an_anonymous_page_is_logged_without_the_request(cast, caplog
     def explode(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(channel, "file_anonymous", explode)
+    monkeypatch.setattr(channel_actions, "file_anonymous", explode)
     client = Client(raise_request_exception=False, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=USER_AGENT)
     response = client.post(f"/anonymous/report/{cast.orgs['p1'].slug}/", anonymous_form(cast))
     assert response.status_code == 500

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from openpso.reporting import channel_views
+from openpso.reporting.channel import views as channel_views
 from openpso.reporting.models import EventReport
 from openpso.reporting.tests.test_channel_anonymous_filing import anonymous_form
 

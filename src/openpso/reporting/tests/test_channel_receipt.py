@@ -12,7 +12,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
-from openpso.reporting import channel
+from openpso.reporting.channel import actions as channel_actions
+from openpso.reporting.channel import receipts
 from openpso.reporting.models import AnonymousReceipt
 from openpso.reporting.tests.test_channel_anonymous_filing import PASSPHRASE, file_anonymously, file_with_passphrase
 
@@ -62,13 +63,13 @@ def test_a_wrong_passphrase_or_code_does_not_open_it_and_looks_the_same(cast):
 def test_a_receipt_without_a_passphrase_cannot_be_opened(cast):
     _, _, code, _ = file_anonymously(cast)
     assert "We could not open a report" in _open(code, "").content.decode()
-    assert channel.open_receipt(code=code, passphrase="") is None
+    assert channel_actions.open_receipt(code=code, passphrase="") is None
 
 
 def test_the_receipt_locks_after_repeated_wrong_passphrases(cast):
     _, report, code = file_with_passphrase(cast)
-    for _ in range(channel.MAX_FAILED_ATTEMPTS):
-        assert channel.open_receipt(code=code, passphrase="guess-guess-guess") is None
+    for _ in range(channel_actions.MAX_FAILED_ATTEMPTS):
+        assert channel_actions.open_receipt(code=code, passphrase="guess-guess-guess") is None
     receipt = AnonymousReceipt.objects.get(report=report)
     assert receipt.locked_until is not None
     assert (receipt.locked_until.minute, receipt.locked_until.second) == (0, 0)
@@ -83,9 +84,9 @@ def test_the_receipt_locks_after_repeated_wrong_passphrases(cast):
 
 def test_fewer_failures_than_the_limit_do_not_lock_and_a_success_resets_them(cast):
     _, report, code = file_with_passphrase(cast)
-    for _ in range(channel.MAX_FAILED_ATTEMPTS - 1):
-        channel.open_receipt(code=code, passphrase="guess-guess-guess")
-    assert channel.open_receipt(code=code, passphrase=PASSPHRASE) is not None
+    for _ in range(channel_actions.MAX_FAILED_ATTEMPTS - 1):
+        channel_actions.open_receipt(code=code, passphrase="guess-guess-guess")
+    assert channel_actions.open_receipt(code=code, passphrase=PASSPHRASE) is not None
     receipt = AnonymousReceipt.objects.get(report=report)
     assert (receipt.failed_attempts, receipt.locked_until) == (0, None)
 
@@ -103,10 +104,10 @@ def test_an_expired_status_token_sends_nothing(cast, monkeypatch):
     _, report, _code = file_with_passphrase(cast)
     receipt = AnonymousReceipt.objects.get(report=report)
     stale = signing.dumps(str(receipt.pk), salt="openpso.reporting.channel.status")
-    monkeypatch.setattr(channel, "STATUS_TOKEN_AGE", -1)
+    monkeypatch.setattr(receipts, "STATUS_TOKEN_AGE", -1)
     response = Client().post("/anonymous/follow-up/reply/", {"token": stale, "question": "x", "body": "hello"})
     assert "That page had expired" in response.content.decode()
-    assert channel.receipt_from_status_token("forged-token") is None
+    assert receipts.receipt_from_status_token("forged-token") is None
 
 
 def test_receipts_survive_a_secret_key_rotation_through_the_fallbacks(cast, settings):
@@ -115,10 +116,10 @@ def test_receipts_survive_a_secret_key_rotation_through_the_fallbacks(cast, sett
     with override_settings(
         SECRET_KEY="a-brand-new-secret-key-for-this-test-only-0123456789", SECRET_KEY_FALLBACKS=[old]
     ):
-        assert channel.open_receipt(code=code, passphrase=PASSPHRASE) is not None
+        assert channel_actions.open_receipt(code=code, passphrase=PASSPHRASE) is not None
         # Re-keyed on that open: it no longer needs the fallback.
         with override_settings(SECRET_KEY_FALLBACKS=[]):
-            assert channel.open_receipt(code=code, passphrase=PASSPHRASE) is not None
+            assert channel_actions.open_receipt(code=code, passphrase=PASSPHRASE) is not None
 
 
 def test_the_receipt_code_is_shown_large_enough_to_copy_down(cast):

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
 from openpso.pswp.models import PswpTransition
-from openpso.reporting import channel_views
+from openpso.reporting.channel import views as channel_views
 from openpso.reporting.models import AnonymousReceipt, EventReport, ReportDraft
 from openpso.reporting.tests.test_channel_no_identity import ADDRESS, USER_AGENT, _assert_no_identity, _rows
 from openpso.reporting.views import ANONYMOUS_NOT_SAVED

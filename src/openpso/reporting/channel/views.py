@@ -27,8 +27,10 @@ from pydantic import ValidationError
 
 from openpso import flows
 from openpso.organizations.timezones import activate_zone_of
-from openpso.reporting import channel
-from openpso.reporting.channel_forms import (
+from openpso.reporting.channel import actions as channel_actions
+from openpso.reporting.channel import queries as channel_queries
+from openpso.reporting.channel import receipts
+from openpso.reporting.channel.forms import (
     AnonymousAnswerForm,
     AnonymousReportForm,
     AnswerForm,
@@ -61,7 +63,7 @@ def _rate(name: str) -> Callable[[str, HttpRequest], str]:
 def _limited(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     # block=False: the view answers 429 itself, after its own 404s.
     limit: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]] = ratelimit(
-        group=f"openpso.anonymous.{name}", key=channel.client_key, rate=_rate(name), method="POST", block=False
+        group=f"openpso.anonymous.{name}", key=receipts.client_key, rate=_rate(name), method="POST", block=False
     )
     return limit
 
@@ -143,7 +145,7 @@ def reply_receipt(request: HttpRequest) -> AnonymousReceipt | HttpResponse:
     answer with instead (too many tries, or an expired token: look the receipt up again)."""
     if getattr(request, "limited", False):
         return _too_many(request)
-    receipt = channel.receipt_from_status_token(request.POST.get("token", ""))
+    receipt = receipts.receipt_from_status_token(request.POST.get("token", ""))
     if receipt is None:
         return render(request, "reporting/channel/lookup.html", {"form": ReceiptLookupForm(), "expired": True})
     return receipt
@@ -154,13 +156,15 @@ def reply_receipt(request: HttpRequest) -> AnonymousReceipt | HttpResponse:
 
 @identity_free
 def anonymous_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "reporting/channel/anonymous_start.html", {"providers": channel.anonymous_providers()})
+    return render(
+        request, "reporting/channel/anonymous_start.html", {"providers": channel_queries.anonymous_providers()}
+    )
 
 
 @identity_free
 @_limited("file")
 def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
-    organization = channel.get_anonymous_provider(provider)
+    organization = channel_queries.get_anonymous_provider(provider)
     activate_zone_of(organization)  # the anonymous channel reads and shows the provider's time
     if request.method == "POST" and getattr(request, "limited", False):
         return _too_many(request)
@@ -168,7 +172,7 @@ def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data = ReportIn.model_validate(form.report_data(organization))
-            new = channel.file_anonymous(provider=organization, data=data)
+            new = channel_actions.file_anonymous(provider=organization, data=data)
             flows.report_filed(new.report.pk)
         except ValidationError as exc:
             form.add_field_errors(field_errors(exc))
@@ -176,7 +180,7 @@ def anonymous_new(request: HttpRequest, provider: str) -> HttpResponse:
             form.add_field_errors(exc.errors)
         else:
             passphrase_form = PassphraseForm(
-                initial={"token": channel.passphrase_token(new.receipt), "passphrase": suggest_passphrase()}
+                initial={"token": receipts.passphrase_token(new.receipt), "passphrase": suggest_passphrase()}
             )
             return _receipt_page(request, new.report, new.code, passphrase_form)
     return render(request, "reporting/channel/anonymous_form.html", {"form": form, "provider": organization})
@@ -194,15 +198,15 @@ def anonymous_passphrase(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return _too_many(request)
     form = PassphraseForm(request.POST)
-    receipt_id = channel.receipt_for_passphrase(request.POST.get("token", ""))
+    receipt_id = receipts.receipt_for_passphrase(request.POST.get("token", ""))
     code = request.POST.get("code", "")
     receipt = None
     if receipt_id is not None:
         receipt = AnonymousReceipt.objects.select_related("report__provider").filter(pk=receipt_id).first()
-    if receipt is None or not channel.code_matches(receipt, code):
+    if receipt is None or not receipts.code_matches(receipt, code):
         return render(request, "reporting/channel/expired.html", status=400)
     if form.is_valid():
-        if channel.set_passphrase(receipt_id=receipt.pk, passphrase=form.cleaned_data["passphrase"]):
+        if channel_actions.set_passphrase(receipt_id=receipt.pk, passphrase=form.cleaned_data["passphrase"]):
             return render(request, "reporting/channel/receipt_done.html", {"code": code, "report": receipt.report})
         return render(request, "reporting/channel/expired.html", status=400)
     return _receipt_page(request, receipt.report, code, form)
@@ -220,9 +224,11 @@ def follow_up_lookup(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         receipt = None
         if form.is_valid():
-            receipt = channel.open_receipt(code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"])
+            receipt = channel_actions.open_receipt(
+                code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+            )
         if receipt is not None:
-            channel.record_follow_up_view(report=receipt.report)
+            channel_actions.record_follow_up_view(report=receipt.report)
             return _status_page(request, receipt)
         # One answer for every "no": wrong code, wrong passphrase, locked (no enumeration).
         form = ReceiptLookupForm()
@@ -237,9 +243,9 @@ def _status_page(
     activate_zone_of(report.provider)
     context = {
         "report": report,
-        "status": channel.plain_status(report),
-        "thread": channel.thread_of(report),
-        "token": channel.status_token(receipt),
+        "status": channel_queries.plain_status(report),
+        "thread": channel_queries.thread_of(report),
+        "token": receipts.status_token(receipt),
         "answered": answered,
         "form": form,
     }
@@ -256,10 +262,10 @@ def follow_up_reply(request: HttpRequest) -> HttpResponse:
     form = AnonymousAnswerForm(request.POST)
     if form.is_valid():
         try:
-            channel.answer_question(
+            channel_actions.answer_question(
                 report=receipt.report, question_id=str(form.cleaned_data["question"]), body=form.cleaned_data["body"]
             )
-        except channel.ChannelInvalid as exc:
+        except channel_actions.ChannelInvalid as exc:
             form.add_error("body", str(exc))
         else:
             return _status_page(request, receipt, answered=True)
@@ -271,29 +277,35 @@ def follow_up_reply(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    page = Paginator(channel.my_reports(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(channel_queries.my_reports(request.user), 20).get_page(request.GET.get("page"))
     entries = []
     for report in page.object_list:
-        channel.record_follow_up_view(report=report, user=request.user)
-        entries.append({"report": report, "status": channel.plain_status(report), "thread": channel.thread_of(report)})
+        channel_actions.record_follow_up_view(report=report, user=request.user)
+        entries.append(
+            {
+                "report": report,
+                "status": channel_queries.plain_status(report),
+                "thread": channel_queries.thread_of(report),
+            }
+        )
     return render(request, "reporting/channel/my_reports.html", {"page": page, "entries": entries})
 
 
 @login_required
 @require_POST
 def my_report_reply(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = channel.get_my_report(request.user, report_id)
+    report = channel_queries.get_my_report(request.user, report_id)
     form = AnswerForm(request.POST)
     problem = "write your answer first"
     if form.is_valid():
         try:
-            channel.answer_question(
+            channel_actions.answer_question(
                 report=report,
                 question_id=str(form.cleaned_data["question"]),
                 body=form.cleaned_data["body"],
                 user=request.user,
             )
-        except channel.ChannelInvalid as exc:
+        except channel_actions.ChannelInvalid as exc:
             problem = str(exc)
         else:
             messages.success(request, f"Your answer on report {report.short_id} was sent to the safety team.")
@@ -308,14 +320,14 @@ def my_report_reply(request: HttpRequest, report_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_post(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = channel.get_report_for_pses(request.user, report_id)
+    report = channel_queries.get_report_for_pses(request.user, report_id)
     form = FollowUpPostForm(request.POST)
     if form.is_valid():
         try:
-            channel.post_follow_up(
+            channel_actions.post_follow_up(
                 user=request.user, report=report, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"]
             )
-        except channel.ChannelInvalid as exc:
+        except channel_actions.ChannelInvalid as exc:
             messages.error(request, f"Not posted: {exc}.")
         else:
             messages.success(request, "Posted. The reporter sees it on their status page.")

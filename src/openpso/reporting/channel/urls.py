@@ -3,11 +3,11 @@
 from django.urls import path
 
 from openpso.reporting import answer_views, drug_views
-from openpso.reporting import channel_views as views
+from openpso.reporting.channel import views
 
 app_name = "channel"
 urlpatterns = [
-    # No sign-in: every path here starts with channel_views.ANONYMOUS_PATH.
+    # No sign-in: every path here starts with views.ANONYMOUS_PATH.
     path("anonymous/", views.anonymous_start, name="anonymous-start"),
     path("anonymous/report/<slug:provider>/", views.anonymous_new, name="anonymous-new"),
     path("anonymous/passphrase/", views.anonymous_passphrase, name="anonymous-passphrase"),

@@ -1,4 +1,4 @@
-"""Forms of the follow-up channel. Rules live in `reporting.channel` and `schemas.ReportIn`."""
+"""Forms of the follow-up channel. Rules live in `channel.actions` and `schemas.ReportIn`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
-from openpso.reporting.channel import PASSPHRASE_MIN_LENGTH
+from openpso.reporting.channel.actions import PASSPHRASE_MIN_LENGTH
 from openpso.reporting.forms import DATETIME_LOCAL, ReportForm
 from openpso.reporting.models import FollowUpKind
 
