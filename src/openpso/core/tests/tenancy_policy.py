@@ -33,6 +33,8 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "api:form-list": "all",  # Common Formats definitions are the same for everyone
     "api:report-create-fhir": set(),  # POST only; GET finds nothing  # /api/v1/ itself is not a resource
     "api:fhir-adverse-event-create": set(),  # POST only (FHIR AdverseEvents in, issue 17 item 1)
+    # Bulk Data export of the PSO's release data (issue 17 item 2): the kick-off is a POST of its staff.
+    "api:release-export-kickoff": set(),
     # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
     # person's own identified reports (empty for roles that file none).
     "channel:anonymous-start": "all",
@@ -135,6 +137,7 @@ POST_ONLY: set[str] = {
     "channel:follow-up-answers",  # an anonymous reporter's answers to a request, by status token
     "api:report-create-fhir",
     "api:fhir-adverse-event-create",
+    "api:release-export-kickoff",
     "pses:event-new",
     "pses:notifications-read",
     # The queue's action bar and saved filters (issue 12 item 3): POSTs of PSES roles only;
@@ -361,3 +364,11 @@ def report_id_in_trail(cast: Cast, who: str, report_key: str, route_name: str) -
     home = cast.memberships[who].organization
     provider = cast.reports[report_key].provider
     return provider.pk == home.pk or (home.kind == "pso" and provider.network_id == home.pk)
+
+
+# Bulk Data exports of the PSO's release data (issue 17 item 2): a PSO's own analysts and
+# administrators poll, download and cancel its exports; everyone else gets 404. The matrix makes
+# one finished export per cast PSO (lake/tests/export_fixtures.py).
+def release_export_visible(cast: Cast, who: str, pso_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role in PSO_STAFF and cast.orgs[pso_key].pk == membership.organization_id

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpso.compliance.tests.fixtures import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
 from openpso.core.tests import tenancy_policy as policy
 from openpso.feedback.tests.fixtures import cast_alerts, cast_reports, cast_targets
+from openpso.lake.tests.export_fixtures import cast_release_exports
 from openpso.pses.tests.fixtures import EVENT_REPORTS, cast_clock_rules, cast_deliberations, cast_events
 from openpso.pses.tests.rca_fixtures import cast_actions
 from openpso.reporting.bulk_import.tests.fixtures import cast_imports
@@ -65,6 +66,8 @@ KNOWN_PARAMS = {
     ("signal_id",),  # analytics: the pooled events behind a pool signal
     ("alert_id",),  # feedback: a PSO's safety alerts
     ("target_id",),  # feedback: one member's copy of an alert and its answer
+    ("job_id",),  # lake: a Bulk Data export of a PSO's release data (its status; DELETE cancels)
+    ("file_name", "job_id"),  # lake: that export's NDJSON file
     ("feedback_report_id",),  # feedback: generated reports
     ("import_id",),  # reporting: a provider's bulk import from its incident system
 }
@@ -173,6 +176,13 @@ def _object_urls(cast: Cast, route: Route) -> Iterator[tuple[str, str]]:
     elif route.params == ("target_id",):
         for key, target in cast_targets(cast).items():
             yield reverse(route.name, kwargs={"target_id": target.pk}), f"alert_target:{key}"
+    elif route.params == ("job_id",):
+        for key, job in cast_release_exports(cast).items():
+            yield reverse(route.name, kwargs={"job_id": job.pk}), f"release_export:{key}"
+    elif route.params == ("file_name", "job_id"):
+        for key, job in cast_release_exports(cast).items():
+            kwargs = {"job_id": job.pk, "file_name": job.files[0]["name"]}
+            yield reverse(route.name, kwargs=kwargs), f"release_export:{key}"
     elif route.params == ("feedback_report_id",):
         for key, feedback_report in cast_reports(cast).items():
             yield reverse(route.name, kwargs={"feedback_report_id": feedback_report.pk}), f"feedback_report:{key}"
@@ -241,6 +251,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.alert_visible(cast, who, keys[0])
     if kind == "alert_target":
         return policy.alert_target_visible(cast, who, keys[0])
+    if kind == "release_export":
+        return policy.release_export_visible(cast, who, keys[0])
     if kind == "feedback_report":
         return policy.feedback_report_visible(cast, who, keys[0], keys[1])
     if kind == "import":
@@ -321,7 +333,7 @@ def test_object_routes_answer_404_for_anything_foreign(cast, client_for, who):
                 _, org_key, child_key = target.split(":")
                 visible = visible and _child_belongs(cast, org_key, child_key, route)
             response = client.get(url)
-            body = response.content.decode()
+            body = response.getvalue().decode()  # a file download streams (FileResponse)
             if route.name in POST_ONLY_OBJECT_ROUTES:
                 assert response.status_code == 405, f"GET {url} for {who}"
             elif visible:

@@ -8,6 +8,7 @@ model), so a bad export leaves no partial set behind; each records the release (
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,11 +20,11 @@ from typing import Any
 from django.db import transaction
 
 from openpso.lake.exports import cda, fhir_r5, succession, validate
+from openpso.lake.exports.jobs import NDJSON_NAME
 from openpso.lake.exports.released import ReleaseBatch, record, released_events
 from openpso.organizations.models import Organization
 
 FORMATS = ("cda", "fhir-ndjson")
-NDJSON_NAME = "AdverseEvent.ndjson"
 Progress = Callable[[int, int], None]
 
 
@@ -54,8 +55,9 @@ def export(
         raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
     batch = released_events(pso=pso, since=since)
     writer = _cda if fmt == "cda" else _ndjson
-    # One transaction: a document that fails its check leaves no stored version and no release.
-    with transaction.atomic():
+    # CDA in one transaction: a document that fails its check leaves no stored version and no
+    # release. NDJSON stores nothing but the release, and its job's progress must be seen as it goes.
+    with transaction.atomic() if fmt == "cda" else contextlib.nullcontext():
         result = writer(batch, out, progress)
         result.line = batch.line()
         if batch.events:

@@ -119,3 +119,25 @@ def write_pool(pso: Organization, members: list[Organization], codes: list[str],
             },
         )
     LakeState.objects.update_or_create(pso=pso, defaults={"profile": "pso-pool/1", "refreshed_at": now})
+
+
+def cast_release_exports(cast: Any) -> dict[str, Any]:
+    """A finished Bulk Data export per cast PSO, with its (empty) NDJSON file: the tenancy matrix's."""
+    from openpso.lake.exports.jobs import NDJSON_NAME, folder
+    from openpso.lake.exports.models import BulkExport, ExportStatus
+
+    made = {}
+    for key, org in cast.orgs.items():
+        if org.kind != OrgKind.PSO:
+            continue
+        job = BulkExport.objects.filter(pso=org).first() or BulkExport.objects.create(
+            pso=org,
+            since=dt.date(2025, 1, 1),
+            status=ExportStatus.DONE,
+            progress=100,
+            files=[{"type": "AdverseEvent", "name": NDJSON_NAME, "count": 0}],
+        )
+        folder(job).mkdir(parents=True, exist_ok=True)
+        (folder(job) / NDJSON_NAME).write_text("")
+        made[key] = job
+    return made

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from openpso.lake.exports import fhir_r5
-from openpso.lake.exports.run import NDJSON_NAME, export
+from openpso.lake.exports.jobs import NDJSON_NAME
+from openpso.lake.exports.run import export
 from openpso.lake.tests.export_fixtures import build_small_pool
 
 pytestmark = pytest.mark.django_db
