@@ -36,8 +36,15 @@ _BUSINESS_WORDS = (
     r"|Market|Supermarket|Restaurant|Cafe|Diner|Bakery|Pizzeria|Pizza|Grill|Tavern|Pub|Mart|Motors|Garage|Depot"
     r"|Gas\h+&\h+Electric|Electric|Steel|Mills?|Farms?|Company|Corp(?:oration)?|Inc|LLC|Bros\.|Brothers|Services"
     r"|Alliance|Foundation|Agency|Academy|Parish|Temple|Synagogue|Mosque|Cathedral|Chapel|Mall"
+    # Companies by their legal or trade endings ("Halvard Technologies", "Brisk Ltd.", "Dunmore & Sons").
+    r"|Incorporated|Ltd|Limited|GmbH|PLC|Partners|Technologies|Software|Solutions|Consulting|Insurance|Holdings"
+    r"|Investments|Ventures|Enterprises|Analytics"
     # Search and rescue teams and fire departments go by their town's name ("Pembrook SAR", "Hale VFD").
     r"|SAR|FD|VFD)"
+)
+_TRADE_ENDINGS = word_set(
+    """incorporated ltd limited gmbh plc partners technologies software solutions consulting insurance holdings
+    investments ventures enterprises analytics"""
 )
 # A few are written in lower case after the name too: "the Jade Pavilion restaurant".
 _BUSINESS_HEAD = re.compile(
@@ -122,6 +129,8 @@ def _facility(text: str, head_start: int, head_end: int, *, upper: bool, busines
         words = [w.lower() for w in WORD.findall(text[start:head_start])]
         if not words or all(w in lexicon.generic_place_words() or w in _JOINERS for w in words):
             return None
+        if text[head_start:head_end].lower() in _TRADE_ENDINGS and all(w in _FACILITY_HEADS for w in words):
+            return None  # "Pharmacy Solutions", "Nursing Partners": a department's name, not a company's
         if _sentence_start(text, start) and len(words) == 1 and lexicon.zipf(words[0]) >= 4.0:
             return None  # "Transport issue", "Cardiology consulted": a word opening the sentence
     elif _generic_facility(text[start:end]):
@@ -168,6 +177,7 @@ def find(text: str) -> list[Span]:
     found += _cities(text)
     found += _lower_cities(text)
     found += _named_in_brackets(text)
+    found += _employers(text)
     found += _spelled_acronyms(text, found)
     found += _defined_acronyms(text, found)
     found += _same_place(text, found)
@@ -183,6 +193,25 @@ _KIND_BEFORE_BRACKET = re.compile(
 _NAME_IN_BRACKET = re.compile(
     r"(\p{Lu}[\p{L}'’\-]+(?:\h+(?:of\h+|&\h+|and\h+)?\p{Lu}[\p{L}'’\-]+){0,3})(?=\h*[),;]|\h+\p{Ll}[^()\n]{0,40}\))"
 )
+
+
+# An employer after "works for", "employed at", "used to work for": capitalised words, the first
+# no English word nor a generic place word ("works at Brindlecombe", not "works at Home Depot's …").
+_EMPLOYER = re.compile(
+    r"\b(?i:work(?:s|ed|ing)?|employed|job|interned|volunteers?|volunteered)\h+(?i:for|at|with)\h+"
+    r"(\p{Lu}[\p{L}'’\-]+(?:\h+\p{Lu}[\p{L}'’\-]+){0,2})"
+)
+
+
+def _employers(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _EMPLOYER.finditer(text):
+        words = [w.lower() for w in WORD.findall(m.group(1))]
+        if any(w in lexicon.generic_place_words() or w in lexicon.drugs() or w in lexicon.not_names() for w in words):
+            continue
+        if words and lexicon.zipf(words[0]) < 3.5 and words[0] not in CUE_WORDS:
+            found.append(Span(m.start(1), m.end(1), "FACILITY", "employer"))
+    return found
 
 
 def _named_in_brackets(text: str) -> list[Span]:
