@@ -1,10 +1,11 @@
 """The demo providers' PSES history: each report triaged, worked and closed as a real
 provider's safety team would have done it, through the actions a click calls.
 
-Every step is a call to `pses.actions`, `pses.rca` or `pses.clock_outcomes`, dated with their
-`at` keyword, so the timeline, the clocks and the audit trail are the ones the pages would
-have written (the audit keeps the moment of the write; invariant 3). The plan of each report
-is drawn from its id, so a seed always gives the same history:
+Every step is a call to `pses.safety_events.actions`, `pses.rca` or
+`pses.safety_events.clock_outcomes`, dated with their `at` keyword, so the timeline, the clocks
+and the audit trail are the ones the pages would have written (the audit keeps the moment of the
+write; invariant 3). The plan of each report is drawn from its id, so a seed always gives the same
+history:
 
 - a report is triaged into an event within hours (most) or days (a few); one that shares
   provider, category and unit with an event opened in the two days before joins it;
@@ -45,8 +46,7 @@ from openpso.demo.events import DemoAction
 from openpso.demo.history_rows import Rows, title
 from openpso.demo.scenario import DEATH, INC, MODERATE, SEVERE
 from openpso.organizations.models import Organization
-from openpso.pses import actions, clock_outcomes, queries
-from openpso.pses.clocks import clocks_for_report, seed_default_rules
+from openpso.pses import queries
 from openpso.pses.models import (
     ClockRule,
     EventStatus,
@@ -54,6 +54,8 @@ from openpso.pses.models import (
 )
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca.queries import factor_choices
+from openpso.pses.safety_events import actions, clock_outcomes
+from openpso.pses.safety_events.clocks import clocks_for_report, seed_default_rules
 from openpso.reporting.models import EventReport
 
 T = TypeVar("T")

@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpso.audit.models import AuditEvent
 from openpso.audit.trail import verify_chain
 from openpso.demo.generate import seed_demo
-from openpso.pses.clock_outcomes import event_clocks
 from openpso.pses.models import ClockResolution, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
 from openpso.pses.rca.models import Investigation
+from openpso.pses.safety_events.clock_outcomes import event_clocks
 from openpso.reporting.models import EventReport
 
 TODAY = dt.date(2026, 3, 15)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from openpso.lib.months import parse_month
 from openpso.organizations.models import MemberAgreement
-from openpso.pses import actions as pses_actions
+from openpso.pses.safety_events import actions as pses_actions
 from openpso.pswp import ledger
 from openpso.reporting.actions import file_anonymous_report
 from openpso.reporting.models import EventReport
@@ -148,8 +148,8 @@ def test_an_anonymous_report_shows_its_hour_and_no_minutes_in_a_half_hour_zone(n
 
 
 def test_a_clocks_due_day_is_counted_in_the_providers_zone(night, settings):
-    from openpso.pses.clocks import due_at
     from openpso.pses.models import ClockRule, ClockUnit
+    from openpso.pses.safety_events.clocks import due_at
 
     p1 = night.orgs["p1"]
     p1.time_zone = "America/Denver"

@@ -18,7 +18,6 @@ from openpso.audit.trail import record
 from openpso.commonformats.rca2 import ACTION_STATUS_VALUES, ACTION_STRENGTH, ActionStatus
 from openpso.organizations.models import Unit
 from openpso.pses import queries
-from openpso.pses.actions import PsesInvalid, _note
 from openpso.pses.events import PsesAction
 from openpso.pses.models import SafetyEvent, TimelineKind
 from openpso.pses.rca.effectiveness import REVIEW_MILESTONES, Review
@@ -33,6 +32,7 @@ from openpso.pses.rca.models import (
     TeamMember,
 )
 from openpso.pses.rca.queries import default_target, factor_choices, provider_users
+from openpso.pses.safety_events.actions import PsesInvalid, _note
 
 TEXT_MAX = 4000
 PURPOSE = "pses.rca"

@@ -15,7 +15,6 @@ from django.http import Http404
 from openpso.commonformats.factors import factor_words
 from openpso.organizations.models import Unit
 from openpso.pses import queries
-from openpso.pses.clocks import active_rules, clocks_for_reports
 from openpso.pses.models import SafetyEvent
 from openpso.pses.rca.effectiveness import Review
 from openpso.pses.rca.models import (
@@ -24,6 +23,7 @@ from openpso.pses.rca.models import (
     Investigation,
     ReviewConclusion,
 )
+from openpso.pses.safety_events.clocks import active_rules, clocks_for_reports
 
 # --- lookups (tenancy) ---------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Routes of the RCA² pages (issue 4 item 3), in the `pses` namespace."""
+"""Routes of the RCA² pages, in the `pses` namespace."""
 
 from django.urls import path
 

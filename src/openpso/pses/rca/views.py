@@ -19,13 +19,13 @@ from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import queries
-from openpso.pses.actions import PsesInvalid
 from openpso.pses.models import SafetyEvent
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca import effectiveness
 from openpso.pses.rca import forms as rca_forms
 from openpso.pses.rca import queries as rca_queries
 from openpso.pses.rca.models import ActionItem, Investigation
+from openpso.pses.safety_events.actions import PsesInvalid
 
 _HERF = herf_core()
 

@@ -13,11 +13,11 @@ from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import queries
-from openpso.pses.clocks import DEATH, HARM_LABELS, Clock
-from openpso.pses.forms import EventNewForm
 from openpso.pses.models import ClockRule, EventStatus
 from openpso.pses.pswp.forms import DropOutForm
 from openpso.pses.rca.models import ActionItem
+from openpso.pses.safety_events.clocks import DEATH, HARM_LABELS, Clock
+from openpso.pses.safety_events.forms import EventNewForm
 from openpso.pses.timeline import action_text
 from openpso.pswp import ledger
 from openpso.pswp.status import PswpStatus

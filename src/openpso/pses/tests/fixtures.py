@@ -3,11 +3,11 @@ rules of every provider, made once per cast (the tenancy matrix and the PSES tes
 
 from __future__ import annotations
 
-from openpso.pses.actions import create_event
-from openpso.pses.clocks import seed_default_rules
 from openpso.pses.deliberations.actions import record_deliberation
 from openpso.pses.deliberations.models import Deliberation, DeliberationKind
 from openpso.pses.models import ClockRule, EventReportLink, SafetyEvent
+from openpso.pses.safety_events.actions import create_event
+from openpso.pses.safety_events.clocks import seed_default_rules
 from openpso.testing.cast import Cast
 
 EVENT_REPORTS = ("r1", "r1b", "r2", "r3")

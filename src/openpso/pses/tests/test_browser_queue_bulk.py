@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from openpso.pses import actions
 from openpso.pses.models import EventStatus, SafetyEvent
 from openpso.pses.rca import actions as rca
+from openpso.pses.safety_events import actions
 from openpso.pses.tests.helpers import make_report
 from openpso.testing.accessibility import axe_violations
 from openpso.testing.browser import sign_in
@@ -68,7 +68,7 @@ def test_the_manager_finds_saves_and_bulk_closes_on_a_phone(live_server, cast, s
 
 
 def test_the_manager_records_a_missed_clock_and_finds_a_report_to_link_on_a_phone(live_server, cast, scanned_phone):
-    from openpso.pses.clocks import SEVERE, seed_default_rules
+    from openpso.pses.safety_events.clocks import SEVERE, seed_default_rules
 
     manager = cast.users["safety_manager"]
     seed_default_rules(cast.orgs["p1"])

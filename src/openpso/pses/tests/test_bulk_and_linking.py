@@ -8,10 +8,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
-from openpso.pses import actions
 from openpso.pses.models import EventStatus, SafetyEvent, TimelineEntry, TimelineKind
 from openpso.pses.queries import LINK_RESULTS, link_candidates
 from openpso.pses.rca import actions as rca
+from openpso.pses.safety_events import actions
 from openpso.pses.tests.helpers import make_report
 
 pytestmark = pytest.mark.django_db

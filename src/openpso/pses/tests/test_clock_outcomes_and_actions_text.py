@@ -13,14 +13,14 @@ from django.utils import timezone
 from openpso.audit.models import AuditEvent
 from openpso.organizations.models import Membership
 from openpso.organizations.roles import Role
-from openpso.pses import actions
-from openpso.pses.clock_outcomes import event_clocks, resolve_clock
-from openpso.pses.clocks import SEVERE, seed_default_rules
 from openpso.pses.models import ClockRule, TimelineEntry, TimelineKind
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca.forms import TeamMemberForm
+from openpso.pses.safety_events import actions
+from openpso.pses.safety_events.clock_outcomes import event_clocks, resolve_clock
+from openpso.pses.safety_events.clocks import SEVERE, seed_default_rules
+from openpso.pses.safety_events.triage import QueueFilters, queue_for
 from openpso.pses.tests.helpers import make_report
-from openpso.pses.triage import QueueFilters, queue_for
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +147,8 @@ def test_the_team_picker_offers_every_pses_member_of_the_provider(cast, severe_e
 
 
 def test_a_clock_recorded_as_met_raises_no_overdue_notice(cast, severe_event):
-    from openpso.pses.clockwatch import scan_clocks
     from openpso.pses.models import Notification
+    from openpso.pses.safety_events.clockwatch import scan_clocks
 
     manager = cast.users["safety_manager"]
     for code in ("rca2-start", "state-serious-event"):

@@ -11,8 +11,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from openpso.pses import actions
-from openpso.pses.clocks import (
+from openpso.pses.models import ClockRule, ClockUnit, Notification, TimelineEntry, TimelineKind
+from openpso.pses.safety_events import actions
+from openpso.pses.safety_events.clocks import (
     DEATH,
     MILD,
     SEVERE,
@@ -23,8 +24,7 @@ from openpso.pses.clocks import (
     due_at,
     seed_default_rules,
 )
-from openpso.pses.clockwatch import scan_clocks
-from openpso.pses.models import ClockRule, ClockUnit, Notification, TimelineEntry, TimelineKind
+from openpso.pses.safety_events.clockwatch import scan_clocks
 from openpso.pses.tests.helpers import make_report
 
 pytestmark = pytest.mark.django_db

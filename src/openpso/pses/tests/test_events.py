@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
 from openpso.lib.appendonly import AppendOnlyError
-from openpso.pses import actions, queries
+from openpso.pses import queries
 from openpso.pses.models import Addendum, EventStatus, SafetyEvent, TimelineEntry, TimelineKind
+from openpso.pses.safety_events import actions
 from openpso.reporting.models import FollowUpKind, FollowUpMessage
 
 pytestmark = pytest.mark.django_db

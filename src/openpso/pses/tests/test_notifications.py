@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from openpso.pses import actions
 from openpso.pses.models import Notification
+from openpso.pses.safety_events import actions
 
 pytestmark = pytest.mark.django_db
 

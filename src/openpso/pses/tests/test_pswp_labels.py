@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from openpso.pses.actions import add_addendum
 from openpso.pses.rca.actions import start_investigation
+from openpso.pses.safety_events.actions import add_addendum
 from openpso.pses.tests.fixtures import cast_events
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from openpso.organizations.models import Unit
-from openpso.pses import actions
-from openpso.pses.clocks import DEATH, MILD, MODERATE, NO_HARM, SEVERE, UNKNOWN
 from openpso.pses.models import EventStatus
+from openpso.pses.safety_events import actions
+from openpso.pses.safety_events.clocks import DEATH, MILD, MODERATE, NO_HARM, SEVERE, UNKNOWN
+from openpso.pses.safety_events.triage import QueueFilters, queue_for
 from openpso.pses.tests.helpers import make_report
-from openpso.pses.triage import QueueFilters, queue_for
 from openpso.reporting.models import EventReport
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_within_the_same_harm_the_nearest_clock_then_the_oldest_comes_first(p1_o
     severe_new = make_report(cast, harm=SEVERE, days_ago=0)
     severe_old = make_report(cast, harm=SEVERE, days_ago=2)
     actions_rules = cast.orgs["p1"]
-    from openpso.pses.clocks import seed_default_rules
+    from openpso.pses.safety_events.clocks import seed_default_rules
 
     seed_default_rules(actions_rules)
     rows = queue_for(cast.users["safety_manager"], filters=QueueFilters())

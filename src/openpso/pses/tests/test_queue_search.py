@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpso.audit.models import AuditEvent
-from openpso.pses import actions
-from openpso.pses.clocks import MODERATE, SEVERE
 from openpso.pses.ids import id_prefix
 from openpso.pses.models import EventStatus, SavedFilter
+from openpso.pses.safety_events import actions
+from openpso.pses.safety_events.clocks import MODERATE, SEVERE
+from openpso.pses.safety_events.triage import QueueFilters, queue_for
 from openpso.pses.tests.helpers import make_report
-from openpso.pses.triage import QueueFilters, queue_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from openpso.audit.models import AuditEvent
 from openpso.commonformats.rca2 import ACTION_HIERARCHY
-from openpso.pses.actions import PsesInvalid, create_event
 from openpso.pses.models import TimelineEntry
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca import queries as rca_queries
 from openpso.pses.rca.models import ActionItem, EffectivenessReview, Investigation
+from openpso.pses.safety_events.actions import PsesInvalid, create_event
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_the_investigation_page_reads_in_words_not_form_instructions_or_dashes(c
 def test_the_default_target_is_the_report_the_event_was_made_from_not_an_earlier_linked_one(cast):
     # An anonymous report's time is kept to the hour, so one linked later looked 'first' and
     # a fall event's actions aimed at 'Medication or Other Substance on no unit'.
-    from openpso.pses import actions
+    from openpso.pses.safety_events import actions
     from openpso.pses.tests.helpers import make_report
 
     manager = cast.users["safety_manager"]

@@ -101,8 +101,8 @@ def test_the_review_gathers_counts_and_prorated_denominators(cast):
     make_report(cast, categories=["A54"], discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # other category
     make_report(cast, unit=None, discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # no unit
     make_report(cast, "p2", discovered_at=dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC))  # other provider
-    from openpso.pses.actions import create_event
     from openpso.pses.rca import actions as rca
+    from openpso.pses.safety_events.actions import create_event
 
     event = create_event(user=None, report=cast.reports["r1"])
     investigation = rca.start_investigation(user=None, event=event)
@@ -135,7 +135,7 @@ def test_the_review_gathers_counts_and_prorated_denominators(cast):
 
 @pytest.mark.django_db
 def test_reports_linked_into_one_event_count_once(cast):
-    from openpso.pses.actions import create_event, link_report
+    from openpso.pses.safety_events.actions import create_event, link_report
 
     at = dt.datetime(2025, 4, 9, 10, tzinfo=dt.UTC)
     first, second = make_report(cast, discovered_at=at), make_report(cast, discovered_at=at)

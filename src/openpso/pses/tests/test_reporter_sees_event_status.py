@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpso.pses import actions
+from openpso.pses.safety_events import actions
 
 
 def test_my_reports_shows_the_status_of_the_event_the_report_is_in(cast, client_for):

@@ -157,7 +157,7 @@ def test_the_submit_page_lists_every_missing_question_with_a_link_to_it(cast, cl
 
 
 def test_the_event_page_shows_each_reports_answers_and_what_is_missing(cast, client_for):
-    from openpso.pses.actions import create_event
+    from openpso.pses.safety_events.actions import create_event
 
     report = file(cast.users["reporter"], answers={"Fall/injury": "A18"})
     event = create_event(user=cast.users["safety_manager"], report=report, title="Fall")

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 
 from openpso.organizations.queries import agreement_in_force
-from openpso.pses.actions import create_event
 from openpso.pses.rca import actions as rca
 from openpso.pses.rca.models import ActionItem
+from openpso.pses.safety_events.actions import create_event
 from openpso.pses.tests.fixtures import cast_deliberations, cast_events
 from openpso.submissions.document import build_document, refusal_of, version_of
 from openpso.submissions.models import DOCUMENT_SCHEMA

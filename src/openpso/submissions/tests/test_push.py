@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 
 from openpso.audit.models import AuditEvent
-from openpso.pses.actions import create_event
 from openpso.pses.rca import actions as rca
+from openpso.pses.safety_events.actions import create_event
 from openpso.pswp.ledger import PswpTransitionRefused, drop_out
 from openpso.pswp.models import PswpTransition
 from openpso.submissions.document import build_document

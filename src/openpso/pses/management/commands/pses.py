@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from openpso.pses.clockwatch import scan_clocks
+from openpso.pses.safety_events.clockwatch import scan_clocks
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Bulk assign and bulk close from the queue's action bar (issue 12 item 3).
+"""Bulk assign and bulk close from the queue's action bar (docs/decisions/0014).
 
 Each event goes through the same action a click on its own page calls
 (`actions.assign_event`, `actions.change_status`), one transaction per event, so each
@@ -15,9 +15,10 @@ from typing import Any
 
 from django.http import Http404
 
-from openpso.pses import actions, queries
-from openpso.pses.actions import PsesInvalid
+from openpso.pses import queries
 from openpso.pses.models import EventStatus, SafetyEvent
+from openpso.pses.safety_events import actions
+from openpso.pses.safety_events.actions import PsesInvalid
 
 BULK_MAX = 100
 

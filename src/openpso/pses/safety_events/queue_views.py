@@ -1,5 +1,5 @@
 """The queue's search, saved filters and action bar, and "link a report" by search on the
-event page (issue 12 item 3). Thin, like `views`: lookups through `queries` (404 for
+event page (docs/decisions/0014). Thin, like `views`: lookups through `queries` (404 for
 anything foreign), changes through `actions` / `bulk`, one redirect after each POST.
 
 The search words may be a patient's words: they travel in POST bodies, never in a URL
@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.queries import pses_providers_for
-from openpso.pses import bulk, clock_outcomes, forms, queries
-from openpso.pses.actions import PsesInvalid
+from openpso.pses import queries
 from openpso.pses.events import QUEUE, PsesAction
 from openpso.pses.models import SavedFilter
+from openpso.pses.safety_events import bulk, clock_outcomes, forms
+from openpso.pses.safety_events.actions import PsesInvalid
 
 # What a saved filter keeps: the filter form's fields, nothing else (no page, no token).
 _FILTER_FIELDS = tuple(forms.QueueFilterForm.base_fields)

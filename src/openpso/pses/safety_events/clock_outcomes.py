@@ -18,11 +18,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from openpso.pses.actions import PsesInvalid, _audit, _note
-from openpso.pses.clocks import Clock, active_rules, clocks_for_reports
 from openpso.pses.events import PsesAction
 from openpso.pses.models import ClockOutcome, ClockResolution, ClockRule, SafetyEvent, TimelineKind
 from openpso.pses.rca.models import Investigation
+from openpso.pses.safety_events.actions import PsesInvalid, _audit, _note
+from openpso.pses.safety_events.clocks import Clock, active_rules, clocks_for_reports
 
 REASON_MAX = 2000
 RCA_START, RCA_FINISH = "rca2-start", "rca2-finish"

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from openpso.organizations.queries import pses_providers_for
 from openpso.organizations.timezones import activate_zone_of
-from openpso.pses import actions, forms, queries, queue_views, timeline
-from openpso.pses.actions import PsesInvalid
-from openpso.pses.clock_outcomes import event_clocks
-from openpso.pses.clocks import seed_default_rules, severity_label
+from openpso.pses import queries, timeline
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
-from openpso.pses.triage import queue_for
+from openpso.pses.safety_events import actions, forms, queue_views
+from openpso.pses.safety_events.actions import PsesInvalid
+from openpso.pses.safety_events.clock_outcomes import event_clocks
+from openpso.pses.safety_events.clocks import seed_default_rules, severity_label
+from openpso.pses.safety_events.triage import queue_for
 
 
 def _event_url(event: SafetyEvent, anchor: str = "") -> str:

@@ -16,10 +16,10 @@ from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import pses_providers_for
 from openpso.organizations.roles import PSES_ROLES
 from openpso.pses import queries
-from openpso.pses.actions import ADDENDUM_MAX, TITLE_MAX
-from openpso.pses.clocks import HARM_LABELS, HARM_ORDER
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
-from openpso.pses.triage import CLOSED_ONLY, EVERYTHING, UNLINKED, QueueFilters
+from openpso.pses.safety_events.actions import ADDENDUM_MAX, TITLE_MAX
+from openpso.pses.safety_events.clocks import HARM_LABELS, HARM_ORDER
+from openpso.pses.safety_events.triage import CLOSED_ONLY, EVERYTHING, UNLINKED, QueueFilters
 from openpso.reporting.models import EventReport
 
 _HERF = herf_core()

@@ -2,7 +2,7 @@
 harm first (death … unknown, then near misses, then unsafe conditions), then the nearest
 clock (risk), then the oldest (age).
 
-Search (issue 12 item 3). Ids are matched in the database: a report's or an event's id by
+Search (docs/decisions/0014). Ids are matched in the database: a report's or an event's id by
 prefix ("R-3F2A", "e-3f2a1b", "3f2a…"). Words are matched in the narrative and the event
 title, which are encrypted at rest (invariant 6), so the database cannot search them: the
 words are matched after decryption, in Python, over a bounded candidate set — the newest
@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import queries
-from openpso.pses.clock_outcomes import outcomes_for, with_outcomes
-from openpso.pses.clocks import RANK_LABELS, Clock, clocks_for_report, harm_rank
 from openpso.pses.ids import dashed, id_prefix
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
+from openpso.pses.safety_events.clock_outcomes import outcomes_for, with_outcomes
+from openpso.pses.safety_events.clocks import RANK_LABELS, Clock, clocks_for_report, harm_rank
 from openpso.reporting.models import EventReport
 
 UNLINKED = "unlinked"

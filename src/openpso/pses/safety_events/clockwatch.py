@@ -21,8 +21,6 @@ from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, OrgKind
 from openpso.pses import notify, queries
-from openpso.pses.clock_outcomes import outcomes_for, with_outcomes
-from openpso.pses.clocks import Clock, clocks_for_report, clocks_for_reports, seed_default_rules
 from openpso.pses.events import PsesAction
 from openpso.pses.models import (
     ClockRule,
@@ -33,6 +31,8 @@ from openpso.pses.models import (
     TimelineEntry,
     TimelineKind,
 )
+from openpso.pses.safety_events.clock_outcomes import outcomes_for, with_outcomes
+from openpso.pses.safety_events.clocks import Clock, clocks_for_report, clocks_for_reports, seed_default_rules
 from openpso.reporting.models import EventReport
 
 # A threshold's notice, timeline entry and (for an event's clock) audit action.

@@ -192,7 +192,7 @@ def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, bo
 
 
 def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
-    """Tell every reporter of the event what changed because they reported (issue 4 item 8)."""
+    """Tell every reporter of the event what changed because they reported."""
     reports = list(queries.reports_of(event))
     with transaction.atomic():
         messages = []
