@@ -74,9 +74,14 @@ def _not_found() -> HttpResponse:
                 "required": True,
                 "schema": {"type": "string", "const": "respond-async"},
             },
-            {"in": "query", "name": "_since", "required": True, "schema": {"type": "string", "maxLength": 40}},
-            {"in": "query", "name": "_type", "required": False, "schema": {"type": "string", "maxLength": 40}},
-            {"in": "query", "name": "_outputFormat", "required": False, "schema": {"type": "string", "maxLength": 40}},
+            {"in": "query", "name": "_since", "required": True, "schema": {"type": "string", "format": "date"}},
+            {"in": "query", "name": "_type", "required": False, "schema": {"type": "string", "enum": ["AdverseEvent"]}},
+            {
+                "in": "query",
+                "name": "_outputFormat",
+                "required": False,
+                "schema": {"type": "string", "enum": sorted(OUTPUT_FORMATS)},
+            },
             {"in": "query", "name": "pso", "required": False, "schema": {"type": "string", "maxLength": 60}},
         ],
         "responses": {
@@ -96,13 +101,7 @@ def _not_found() -> HttpResponse:
     },
 )
 def kick_off(request: HttpRequest) -> HttpResponse:
-    psos = pso_staff_psos_for(request.user)
-    slug = request.GET.get("pso", "")[:60]
-    pso = psos.filter(slug=slug).first() if slug else psos.order_by("pk").first()
-    if pso is None:
-        return _outcome(404, "pso", "you are not staff of this PSO, or of any PSO", code="not-found")
-    if not slug and psos.count() > 1:
-        return _outcome(422, "pso", "you are staff of more than one PSO: name it (query parameter pso)")
+    # The request's own shape first (the same answer for anyone), then whose PSO it is.
     if request.headers.get("Prefer", "").strip().lower() != "respond-async":
         return _outcome(422, "Prefer", "send the header 'Prefer: respond-async' (Bulk Data kick-off)")
     since = _since(request.GET.get("_since", ""))
@@ -113,6 +112,13 @@ def kick_off(request: HttpRequest) -> HttpResponse:
         return _outcome(422, "_type", "only AdverseEvent is exported", code="not-supported")
     if request.GET.get("_outputFormat", NDJSON) not in OUTPUT_FORMATS:
         return _outcome(422, "_outputFormat", "only NDJSON (application/fhir+ndjson) is written", code="not-supported")
+    psos = pso_staff_psos_for(request.user)
+    slug = request.GET.get("pso", "")[:60]
+    pso = psos.filter(slug=slug).first() if slug else psos.order_by("pk").first()
+    if pso is None:
+        return _outcome(404, "pso", "you are not staff of this PSO, or of any PSO", code="not-found")
+    if not slug and psos.count() > 1:
+        return _outcome(422, "pso", "you are staff of more than one PSO: name it (query parameter pso)")
     job = jobs.start(pso=pso, since=since, actor=request.user)
     response = HttpResponse(status=202)
     response["Content-Location"] = request.build_absolute_uri(reverse("api:release-export-status", args=[job.pk]))
