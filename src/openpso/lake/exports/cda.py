@@ -88,16 +88,19 @@ class Version:
 
 
 def document(
-    event: ReleasedEvent, *, pso_slug: str, pso_name: str, version: Version, replaces: Version | None, line: str
+    event: ReleasedEvent, *, pso_slug: str, pso_name: str, version: Version, replaces: Version | None
 ) -> bytes:
-    """The CDA R2 document of one released event, as UTF-8 XML."""
+    """The CDA R2 document of one released event, as UTF-8 XML: a function of the event and its
+    version alone, so an unchanged event comes out byte for byte as it did (succession)."""
     root = ET.Element(_q("ClinicalDocument"))
     _el(root, "realmCode", code="US")
     _el(root, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_HD000040")
     _template(root, "document")
     _el(root, "id", root=str(version.document_id))
     _el(root, "code", **_code_attrs(_herf_panel()))
-    _el(root, "title").text = f"Patient safety event ({event.period}), AHRQ Common Formats. {line}"
+    _el(
+        root, "title"
+    ).text = f"Patient safety event ({event.period}), AHRQ Common Formats, released under {event.profile}"
     _el(root, "effectiveTime", value=_ts(version.created_at))
     # Restricted: patient safety work product under 42 CFR Part 3, for the PSOPPC alone.
     _el(root, "confidentialityCode", code="R", codeSystem=CONFIDENTIALITY_SYSTEM)

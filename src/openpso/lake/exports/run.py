@@ -69,7 +69,6 @@ def export(
 def _cda(batch: ReleaseBatch, out: Path, progress: Progress | None) -> ExportResult:
     result = ExportResult("cda", len(batch.events))
     documents: list[tuple[str, bytes]] = []
-    line = batch.line()
     for done, (event, step) in enumerate(
         zip(batch.events, succession.versions(batch.pso, batch.events), strict=True), 1
     ):
@@ -79,7 +78,6 @@ def _cda(batch: ReleaseBatch, out: Path, progress: Progress | None) -> ExportRes
             pso_name=batch.pso.name,
             version=step.version,
             replaces=step.replaces,
-            line=line,
         )
         problems = validate.problems(xml)
         if problems:
