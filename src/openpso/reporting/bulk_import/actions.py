@@ -222,7 +222,16 @@ def _differs(stored: Any, given: Any) -> bool:
 
 
 def run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batch: int = BATCH) -> ImportJob:
-    """Import the job's rows from its checkpoint on; safe to call again after any stop."""
+    """Import the job's rows from its checkpoint on; safe to call again after any stop. An error
+    marks the job failed (resumable); a killed process leaves it running (resumable too)."""
+    try:
+        return _run(job_id=job_id, on_filed=on_filed, batch=batch)
+    except Exception:
+        ImportJob.objects.filter(pk=job_id).exclude(status=ImportStatus.FINISHED).update(status=ImportStatus.FAILED)
+        raise
+
+
+def _run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batch: int) -> ImportJob:
     job = ImportJob.objects.select_related("provider", "created_by").get(pk=job_id)
     if job.status == ImportStatus.FINISHED:
         return job

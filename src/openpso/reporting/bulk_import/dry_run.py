@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from pydantic import ValidationError
 
 from openpso.organizations.models import Organization
+from openpso.organizations.timezones import zone_of
 from openpso.reporting.bulk_import.mapping import ImportMapping, RowProblem
 from openpso.reporting.bulk_import.reader import Rows
 from openpso.reporting.errors import ReportInvalid, field_errors
@@ -34,6 +36,10 @@ class CheckedRow:
 
 def check_row(mapping: ImportMapping, row: dict[str, str], *, number: int, provider: Organization) -> CheckedRow:
     source_id, fields, problems = mapping.apply(row, number=number, provider=provider.slug)
+    when = fields.get("discovered_at")
+    if when is not None and timezone.is_naive(when):
+        # The provider's local time, as ReportIn reads it, without its look-up of the provider per row.
+        fields["discovered_at"] = timezone.make_aware(when, zone_of(provider))
     flagged = {p.column for p in problems}
     try:
         data = ReportIn.model_validate(fields)

@@ -1,7 +1,9 @@
-"""A safety manager imports a 1,000-row export through the pages: upload, the proposed mapping,
+"""A safety manager imports an export (1,000 rows: see ROWS) through the pages: upload, the proposed mapping,
 the dry run, the background import and its progress; then imports it again (issue 17 item 3)."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +18,10 @@ from openpso.reporting.events import ReportAction
 from openpso.reporting.models import EventReport, ImportJob, ImportMappingRecord, ImportStatus
 
 pytestmark = pytest.mark.django_db
+# Issue 17's story is 1,000 rows: `OPENPSO_IMPORT_TEST_ROWS=1000 pytest …test_import_pages.py`. Each
+# row is a whole filing (ledger, audit chain, encryption), tens of seconds for 1,000 on the 2-core
+# VM, more than the suite's budget has left; `make test` runs the same pages over 50 rows.
+ROWS = int(os.environ.get("OPENPSO_IMPORT_TEST_ROWS", "50"))
 
 
 def _confirm_as_proposed(client, job):
@@ -51,12 +57,12 @@ def _upload(client, cast, name, content):
     return ImportJob.objects.get(pk=response.url.rstrip("/").split("/")[-1])
 
 
-def test_a_safety_manager_imports_1000_rows_with_a_proposed_mapping_and_a_dry_run(
+def test_a_safety_manager_imports_an_export_with_a_proposed_mapping_and_a_dry_run(
     cast, client_for, keys_and_data, django_capture_on_commit_callbacks
 ):
     client = client_for("safety_manager")
     before = EventReport.objects.filter(provider=cast.orgs["p1"]).count()  # the cast's own reports
-    job = _upload(client, cast, "incidents.csv", export_of(1000))
+    job = _upload(client, cast, "incidents.csv", export_of(ROWS))
     proposed = job.mapping
     assert proposed["columns"]["source_id"] == "Ref"
     assert proposed["columns"]["discovered_time"] == "Time"
@@ -66,22 +72,22 @@ def test_a_safety_manager_imports_1000_rows_with_a_proposed_mapping_and_a_dry_ru
     response = _confirm_as_proposed(client, job)
     assert response.status_code == 302
     job.refresh_from_db()
-    assert (job.status, job.rows_total, job.failing_rows) == (ImportStatus.CHECKED, 1000, 0)
+    assert (job.status, job.rows_total, job.failing_rows) == (ImportStatus.CHECKED, ROWS, 0)
     assert ImportMappingRecord.objects.get(provider=cast.orgs["p1"], source_system="datix")
     assert EventReport.objects.filter(provider=cast.orgs["p1"]).count() == before  # the dry run files nothing
 
     start = reverse("reporting:import-job", kwargs={"import_id": job.pk})
     _run_queued_import(django_capture_on_commit_callbacks, lambda: client.post(start, {"step": "start"}))
     job.refresh_from_db()
-    assert (job.status, job.rows_done, job.created, job.failed) == (ImportStatus.FINISHED, 1000, 1000, 0)
-    assert EventReport.objects.filter(provider=cast.orgs["p1"]).count() == before + 1000
+    assert (job.status, job.rows_done, job.created, job.failed) == (ImportStatus.FINISHED, ROWS, ROWS, 0)
+    assert EventReport.objects.filter(provider=cast.orgs["p1"]).count() == before + ROWS
     # Each row is one filing: the ledger's entry into the PSES, report.filed and report.imported.
     ids = [e.object_id for e in AuditEvent.objects.filter(action=ReportAction.IMPORTED)]
-    assert len(ids) == 1000
-    assert PswpTransition.objects.filter(object_id__in=ids).count() == 1000
-    assert AuditEvent.objects.filter(action=ReportAction.FILED, object_id__in=ids).count() == 1000
+    assert len(ids) == ROWS
+    assert PswpTransition.objects.filter(object_id__in=ids).count() == ROWS
+    assert AuditEvent.objects.filter(action=ReportAction.FILED, object_id__in=ids).count() == ROWS
     progress = client.get(reverse("reporting:import-progress", kwargs={"import_id": job.pk}))
-    assert "1000 reports filed" in progress.content.decode()
+    assert f"{ROWS} reports filed" in progress.content.decode()
     assert not (keys_and_data / "imports" / job.stored_name).exists()  # the export is not kept
 
     # The next export from the same system starts from the mapping the safety manager confirmed

@@ -3,6 +3,8 @@ an amendment of its report (a new version of its answers), never a second report
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from openpso.reporting.bulk_import import actions
@@ -69,7 +71,7 @@ def test_an_import_that_stops_resumes_from_its_checkpoint(cast, keys_and_data, m
     with pytest.raises(RuntimeError):
         actions.run(job_id=job.pk, on_filed=lambda pk: None, batch=3)
     job.refresh_from_db()
-    assert (job.status, job.rows_done, job.created) == (ImportStatus.RUNNING, 3, 3)  # the batch of rows 4-6 rolled back
+    assert (job.status, job.rows_done, job.created) == (ImportStatus.FAILED, 3, 3)  # rows 4-6 rolled back
     before = EventReport.objects.count()
 
     monkeypatch.setattr(actions, "import_row", real)
@@ -79,7 +81,7 @@ def test_an_import_that_stops_resumes_from_its_checkpoint(cast, keys_and_data, m
 
 
 def test_a_row_changed_since_becomes_an_amendment_and_an_unchanged_one_nothing(cast, keys_and_data):
-    filed: list[object] = []
+    filed: list[uuid.UUID] = []
     actions.run(job_id=_job(cast, _export(2)).pk, on_filed=filed.append)
     assert len(filed) == 2
     count = EventReport.objects.count()
