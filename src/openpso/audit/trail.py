@@ -11,12 +11,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import ACTION_PATTERN, AuditAction
 from openpso.audit.hashing import clean_detail, event_hash
 from openpso.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, AuditEventQuerySet
@@ -32,7 +31,7 @@ class AuditChainError(Exception):
 class Entry:
     """One event to append, as `record` takes it; `append` writes several under one lock."""
 
-    actor: AbstractBaseUser | AnonymousUser | None
+    actor: Actor | None
     action: AuditAction | str
     object_type: str
     object_id: str | int
@@ -45,7 +44,7 @@ class Entry:
 
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor | None,
     action: AuditAction | str,
     object_type: str,
     object_id: str | int,
@@ -73,7 +72,7 @@ def append(entries: Sequence[Entry]) -> list[AuditEvent]:
     """Append the events in order, as consecutive links, under one lock of the chain head.
 
     The same events `record` would write one by one, with one lock and one head write for
-    all of them (a filing's ledger entry and its `report.filed`: issue 13 item 9). Either
+    all of them (a filing's ledger entry and its `report.filed`, so a filing takes one lock). Either
     every event is appended or none is: they share one transaction.
     """
     events = [_event(entry) for entry in entries]
@@ -125,7 +124,7 @@ def _event(entry: Entry) -> AuditEvent:
     return event
 
 
-def _actor(actor: AbstractBaseUser | AnonymousUser | None) -> tuple[int | None, str]:
+def _actor(actor: Actor | None) -> tuple[int | None, str]:
     if actor is None:
         return None, "system"
     if getattr(actor, "is_anonymous", False) or actor.pk is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.compliance.events import ComplianceAction
@@ -37,7 +37,7 @@ Entry = (
 )
 
 
-def save_entry(*, actor: Any, entry: Entry, changed: Iterable[str] = ()) -> None:
+def save_entry(*, actor: Actor | None, entry: Entry, changed: Iterable[str] = ()) -> None:
     """Save a register entry and record who changed which fields.
 
     A new delisting runbook lists every provider with a member agreement in force on the
@@ -53,7 +53,7 @@ def save_entry(*, actor: Any, entry: Entry, changed: Iterable[str] = ()) -> None
                 _audit(actor, member, created=True, changed=())
 
 
-def _audit(actor: Any, entry: Entry, *, created: bool, changed: Iterable[str]) -> None:
+def _audit(actor: Actor | None, entry: Entry, *, created: bool, changed: Iterable[str]) -> None:
     pso_id = entry.runbook.pso_id if isinstance(entry, DelistingMember) else entry.pso_id
     on_create, on_change = _ACTIONS[type(entry)]
     record(

@@ -9,6 +9,8 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.pses.models import (
     ClockResolution,
     EventReportLink,
@@ -95,8 +97,8 @@ class Rows:
         self.links.append(EventReportLink(event=event, report=report, linked_by=user, linked_at=at))
         self._note(event, TimelineKind.REPORT_LINKED, user, at, {"report": str(report.pk)})
 
-    def _note(self, event: SafetyEvent, kind: str, actor: Any, at: dt.datetime, data: dict[str, Any]) -> None:
-        self.timeline.append(TimelineEntry(event=event, kind=kind, actor=actor, at=at, data=data))
+    def _note(self, event: SafetyEvent, kind: str, actor: Actor | None, at: dt.datetime, data: dict[str, Any]) -> None:
+        self.timeline.append(TimelineEntry(event=event, kind=kind, actor=user_row(actor), at=at, data=data))
 
     def save(self) -> None:
         SafetyEvent.objects.bulk_create(self.events, batch_size=BATCH)

@@ -3,7 +3,7 @@
 The PSO's pool (`profiles.PSO_POOL`) is protected, pseudonymised PSWP the PSO holds: it keeps the
 event month and every peer attribute, and it is not non-identified. Anything a member, a health
 system or anyone else outside the PSO reads — benchmarks, learning reports, alert evidence,
-exports — is a release and goes through here (issue 14 item 5):
+exports — is a release and goes through here (docs/decisions/0017):
 
 - its profile is `release/1` (the year is the only date element, 42 CFR 3.212(a)(2)(C)), or
   `release-ed/1` (the month) while a recorded, unexpired expert determination authorises it
@@ -31,6 +31,7 @@ import pandas as pd  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.nonid.profiles import PEER_ATTRIBUTES, PSO_POOL, RELEASE, RELEASE_ED, Profile
 from openpso.nonid.profiles import period_of_month as period_of_month  # re-exported: the rule sits with the profiles
 
@@ -239,7 +240,7 @@ def record_release(
     determination: ExpertDetermination | None = None,
     recipient: Organization | None = None,
     object_id: str = "",
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> Release:
     """A Release row and its audit event: what left the PSO, to whom, under which profile, with what k."""
     from openpso.audit.events import object_type_of

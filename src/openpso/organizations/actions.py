@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.events import OrganizationAction
 from openpso.organizations.models import Membership, Organization
 
 
-def save_audited(*, actor: Any, obj: models.Model, organization: Organization, action: OrganizationAction) -> None:
+def save_audited(
+    *, actor: Actor | None, obj: models.Model, organization: Organization, action: OrganizationAction
+) -> None:
     """Save an organisation-data object and record who changed what (ids only, no values)."""
     with transaction.atomic():
         obj.save()
@@ -28,7 +29,7 @@ def save_audited(*, actor: Any, obj: models.Model, organization: Organization, a
 
 
 def grant_role(
-    *, actor: Any, organization: Organization, email: str, role: str, first_name: str = "", last_name: str = ""
+    *, actor: Actor | None, organization: Organization, email: str, role: str, first_name: str = "", last_name: str = ""
 ) -> Membership:
     """Give a person a role, creating their account (without a password) if needed."""
     with transaction.atomic():
@@ -50,7 +51,7 @@ def grant_role(
     return membership
 
 
-def revoke_role(*, actor: Any, membership: Membership) -> None:
+def revoke_role(*, actor: Actor | None, membership: Membership) -> None:
     with transaction.atomic():
         record(
             actor=actor,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, OrgKind
@@ -46,7 +47,7 @@ class Refused(Exception):
         self.errors = errors
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor | None) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -69,7 +70,7 @@ def _member_of(pso: Organization, provider: Organization) -> bool:
 def log_pso_disclosure(
     *,
     pso: Organization,
-    actor: Any,
+    actor: Actor | None,
     request: DisclosureRequest,
     recipient_kind: str,
     description: str,
@@ -147,7 +148,7 @@ def log_pso_disclosure(
     return disclosure
 
 
-def read_accounting(*, actor: Any, organization: Organization, provider: Organization) -> None:
+def read_accounting(*, actor: Actor | None, organization: Organization, provider: Organization) -> None:
     """An accounting read is an access to PHI: audited (the reference itself is not logged)."""
     record(
         actor=actor,
@@ -194,7 +195,7 @@ _SUBPOENA_ACTIONS = {
 }
 
 
-def _step(subpoena: Subpoena, actor: Any, from_status: str, note: str = "") -> None:
+def _step(subpoena: Subpoena, actor: Actor | None, from_status: str, note: str = "") -> None:
     SubpoenaStep(
         subpoena=subpoena,
         from_status=from_status,
@@ -217,7 +218,7 @@ def _step(subpoena: Subpoena, actor: Any, from_status: str, note: str = "") -> N
 def receive_subpoena(
     *,
     organization: Organization,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     requested_by: str,
     forum: str,
@@ -258,7 +259,7 @@ def _locked(subpoena: Subpoena) -> Subpoena:
 
 
 def assert_privilege(
-    *, subpoena: Subpoena, actor: Any, privilege_text: str, privilege_cite: str, asserted_on: dt.date
+    *, subpoena: Subpoena, actor: Actor | None, privilege_text: str, privilege_cite: str, asserted_on: dt.date
 ) -> Subpoena:
     """Answer the demand with the privilege (3.204(a)); only a demand just received."""
     with transaction.atomic():
@@ -287,7 +288,7 @@ OUTCOMES_BEFORE_ASSERTION = {Outcome.WITHDRAWN, Outcome.NOT_PSWP}
 def close_subpoena(
     *,
     subpoena: Subpoena,
-    actor: Any,
+    actor: Actor | None,
     outcome: str,
     outcome_on: dt.date,
     outcome_detail: str = "",
@@ -336,7 +337,9 @@ def close_subpoena(
 # Impermissible disclosures and breaches (45 CFR 164.402–164.410)
 
 
-def _notify(breach: Breach, actor: Any, notice_to: str, due_on: dt.date, cite: str, recipient: Any = None) -> None:
+def _notify(
+    breach: Breach, actor: Actor | None, notice_to: str, due_on: dt.date, cite: str, recipient: Any = None
+) -> None:
     notice, created = BreachNotification.objects.get_or_create(
         breach=breach, notice_to=notice_to, recipient=recipient, defaults={"due_on": due_on, "cite": cite}
     )
@@ -360,7 +363,7 @@ def _notify(breach: Breach, actor: Any, notice_to: str, due_on: dt.date, cite: s
 def record_breach(
     *,
     organization: Organization,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     what: str,
     discovered_on: dt.date,
@@ -421,7 +424,7 @@ def record_breach(
 def assess_breach(
     *,
     breach: Breach,
-    actor: Any,
+    actor: Actor | None,
     conclusion: str,
     assessed_on: dt.date,
     nature: str,
@@ -470,7 +473,7 @@ def assess_breach(
     return breach
 
 
-def record_notice_sent(*, notification: BreachNotification, actor: Any, sent_on: dt.date, method: str) -> None:
+def record_notice_sent(*, notification: BreachNotification, actor: Actor | None, sent_on: dt.date, method: str) -> None:
     """Close a notice's clock with the date it went out and how."""
     with transaction.atomic():
         notice = BreachNotification.objects.select_for_update().select_related("breach").get(pk=notification.pk)
@@ -501,7 +504,7 @@ def record_notice_sent(*, notification: BreachNotification, actor: Any, sent_on:
         )
 
 
-def read_log(*, actor: Any, organization: Organization) -> None:
+def read_log(*, actor: Actor | None, organization: Organization) -> None:
     """Reading the PSO's disclosure log reads recipients and purposes: audited like the provider's."""
     record(
         actor=actor,

@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Membership, Organization, OrgKind
 from openpso.organizations.roles import Role
 from openpso.privilege import actions
@@ -20,7 +21,7 @@ from openpso.privilege.models import PsoDisclosure
 from openpso.pswp.bases import DisclosureRequest
 
 
-def _holder(org: Organization, role: str) -> object | None:
+def _holder(org: Organization, role: str) -> Actor | None:
     membership = Membership.objects.filter(organization=org, role=role).select_related("user").first()
     return membership.user if membership else None
 

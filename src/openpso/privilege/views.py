@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization, OrgKind
 from openpso.privilege import actions, queries
 from openpso.privilege.accounting import accounting_for
@@ -166,7 +167,7 @@ def provider_subpoenas(request: HttpRequest, provider: str) -> HttpResponse:
 # --- Breaches and notices ---------------------------------------------------------------------
 
 
-def _assess(breach: Any, actor: Any, **data: Any) -> object:
+def _assess(breach: Any, actor: Actor | None, **data: Any) -> object:
     return actions.assess_breach(
         breach=breach,
         actor=actor,

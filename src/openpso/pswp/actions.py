@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization, Unit
@@ -94,7 +96,7 @@ def _external_errors(provider: Organization, obligation: str, source: str, facts
 def build_external_report(
     *,
     provider: Organization,
-    actor: Any,
+    actor: Actor | None,
     obligation: str,
     due_on: dt.date,
     source: str,
@@ -126,7 +128,7 @@ def build_external_report(
             outcome=facts.outcome.strip(),
             patient_age_years=facts.patient_age_years,
             patient_sex=facts.patient_sex,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None,
             created_at=now,
             pswp_status_at=now,
         )
@@ -151,7 +153,7 @@ def build_external_report(
 def add_policy_version(
     *,
     provider: Organization,
-    actor: Any,
+    actor: Actor | None,
     effective_from: dt.date,
     what_enters: str,
     who_may_see: str,
@@ -175,7 +177,7 @@ def add_policy_version(
             who_may_see=who_may_see.strip(),
             when_reported=when_reported.strip(),
             non_pses_purposes="\n".join(p.strip() for p in non_pses_purposes.splitlines() if p.strip()),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None,
             created_at=timezone.now(),
         )
         policy.save()
@@ -232,7 +234,7 @@ def _resolve_earlier(provider: Organization, request: DisclosureRequest) -> tupl
 def _record_authorizations(
     *,
     provider: Organization,
-    actor: Any,
+    actor: Actor | None,
     entries: Sequence[Mapping[str, Any]],
     identified: Sequence[Mapping[str, str]],
     at: dt.datetime,
@@ -257,7 +259,7 @@ def _record_authorizations(
             scope=str(entry["scope"]).strip(),
             document_location=str(entry["document"]).strip(),
             document_sha256=str(entry.get("sha256") or "").lower(),
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None,
             recorded_at=at,
         )
         auth.save()
@@ -274,7 +276,7 @@ def _record_authorizations(
 
 
 def disclose(
-    *, provider: Organization, reports: Sequence[ProviderRecord], actor: Any, request: DisclosureRequest
+    *, provider: Organization, reports: Sequence[ProviderRecord], actor: Actor | None, request: DisclosureRequest
 ) -> Disclosure:
     """Record a release of PSWP outside the provider under a 42 CFR 3.206(b) basis.
 
@@ -316,7 +318,7 @@ def disclose(
             purpose=request.purpose.strip(),
             onward_use_limit=request.onward_use_limit.strip(),
             conditions=conditions,  # type: ignore[misc]  # EncryptedJSONField holds JSON
-            disclosed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            disclosed_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None,
             disclosed_at=now,
         )
         disclosure.save()

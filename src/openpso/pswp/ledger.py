@@ -19,7 +19,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit import trail
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
@@ -105,7 +107,7 @@ def _label(person: Any, anonymous: bool) -> str:
 
 
 def _transition(
-    *, artefact: Any, to: str, actor: Any, reason: str = "", at: dt.datetime | None = None
+    *, artefact: Any, to: str, actor: Actor | None, reason: str = "", at: dt.datetime | None = None
 ) -> PswpTransition:
     if to in {PswpStatus.DROPPED_OUT, PswpStatus.NOT_PSWP} and not reason.strip():
         # 42 CFR 3.20 para (2)(ii): the provider documents the act of removal; we ask why.
@@ -146,7 +148,7 @@ def _write(
     artefact: Any,
     current: str,
     to: str,
-    actor: Any,
+    actor: Actor | None,
     moment: dt.datetime,
     provider_id: int,
     anonymous: bool,
@@ -156,7 +158,7 @@ def _write(
     """The timeline entry and its audit event, for a change the caller has checked; `also`
     are the caller's events of the same act, appended right after it under the same lock."""
     model = type(artefact)
-    person = actor if getattr(actor, "is_authenticated", False) else None
+    person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
     entry = PswpTransition(
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(artefact.pk),
@@ -183,12 +185,12 @@ def _write(
     return entry
 
 
-def enter_pses(*, artefact: Any, actor: Any, at: dt.datetime | None = None) -> PswpTransition:
+def enter_pses(*, artefact: Any, actor: Actor | None, at: dt.datetime | None = None) -> PswpTransition:
     """The artefact entered the PSES for reporting to a PSO: protected from `at` (42 CFR 3.20)."""
     return _transition(artefact=artefact, to=PswpStatus.CANDIDATE, actor=actor, at=at)
 
 
-def record_entry_at_creation(*, artefact: Any, actor: Any, also: Sequence[trail.Entry] = ()) -> PswpTransition:
+def record_entry_at_creation(*, artefact: Any, actor: Actor | None, also: Sequence[trail.Entry] = ()) -> PswpTransition:
     """Record the entry into the PSES of an artefact inserted in this transaction as a candidate.
 
     The row was just written holding `candidate` and its `pswp_status_at`, so there is
@@ -216,7 +218,7 @@ def record_entry_at_creation(*, artefact: Any, actor: Any, also: Sequence[trail.
 
 
 def record_not_pswp_at_creation(
-    *, artefact: Any, actor: Any, reason: str, also: Sequence[trail.Entry] = ()
+    *, artefact: Any, actor: Actor | None, reason: str, also: Sequence[trail.Entry] = ()
 ) -> PswpTransition:
     """Record that an artefact inserted in this transaction is not PSWP from its creation.
 
@@ -245,7 +247,7 @@ def record_not_pswp_at_creation(
 
 
 def mark_reported(
-    *, artefact: Any, actor: Any, functional: bool = False, at: dt.datetime | None = None
+    *, artefact: Any, actor: Actor | None, functional: bool = False, at: dt.datetime | None = None
 ) -> PswpTransition:
     """Reported to the PSO, or made accessible to it (functional reporting): drop-out ends here.
 
@@ -254,7 +256,7 @@ def mark_reported(
     return _transition(artefact=artefact, to=to, actor=actor, at=at)
 
 
-def drop_out(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
+def drop_out(*, artefact: Any, actor: Actor | None, reason: str) -> PswpTransition:
     """Remove a not-yet-reported candidate from the PSES; it is then no longer PSWP (42 CFR 3.20).
 
     The documented drop-out (act, date, who and the required reason) is the only way a
@@ -262,14 +264,14 @@ def drop_out(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
     return _transition(artefact=artefact, to=PswpStatus.DROPPED_OUT, actor=actor, reason=reason)
 
 
-def mark_not_pswp(*, artefact: Any, actor: Any, reason: str) -> PswpTransition:
+def mark_not_pswp(*, artefact: Any, actor: Actor | None, reason: str) -> PswpTransition:
     """Record a new original or external-obligation record as not PSWP (3.20 para (2); 81 FR 32655).
 
     Only as a first status: a candidate is refused (it leaves the PSES by `drop_out`)."""
     return _transition(artefact=artefact, to=PswpStatus.NOT_PSWP, actor=actor, reason=reason)
 
 
-def mark_deliberation(*, artefact: Any, actor: Any) -> PswpTransition:
+def mark_deliberation(*, artefact: Any, actor: Actor | None) -> PswpTransition:
     """Deliberation or analysis within the PSES: PSWP at creation (3.20 para (1)(ii))."""
     return _transition(artefact=artefact, to=PswpStatus.DELIBERATION, actor=actor)
 

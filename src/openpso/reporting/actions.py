@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpso.audit import trail
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
@@ -201,7 +202,7 @@ def file_anonymous_report(*, provider: Organization, data: ReportIn) -> EventRep
 
 def import_report(
     *,
-    actor: Any,
+    actor: Actor | None,
     provider: Organization,
     data: ReportIn,
     source_key: str,
@@ -252,8 +253,8 @@ def _earlier_result(digest: str, request_hash: str) -> tuple[EventReport | None,
     return earlier.report, False
 
 
-# Expired keys are pruned at most this often per process, not on every request (issue 13
-# item 9): a key is checked for expiry when it is read, so pruning is only housekeeping.
+# Expired keys are pruned at most this often per process, not on every request: a key is
+# checked for expiry when it is read, so pruning is only housekeeping and need not cost each filing.
 PRUNE_EVERY = dt.timedelta(minutes=1)
 _last_pruned: dt.datetime | None = None
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.reporting.adverse_event import ADVERSE_EVENT_FORMAT, mapping
@@ -11,7 +10,7 @@ from openpso.reporting.events import ReportAction
 from openpso.reporting.models import EventReport
 
 
-def flag_unmapped_codes(*, actor: Any, report: EventReport, codes: list[str]) -> None:
+def flag_unmapped_codes(*, actor: Actor | None, report: EventReport, codes: list[str]) -> None:
     """An imported report whose codes the mapping table lacks is flagged for the provider's
     safety manager, who reads it in the audit trail beside the report's Other category (its
     text keeps the original coding). Codes only in the detail: no narrative, no patient."""

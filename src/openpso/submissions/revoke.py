@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.submissions.events import SubmissionAction
@@ -15,7 +16,7 @@ from openpso.submissions.events import SubmissionAction
 def revoke(
     instance: models.Model,
     *,
-    actor: Any,
+    actor: Actor | None,
     action: SubmissionAction,
     organization_id: int,
     purpose: str,

@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.feedback.events import FeedbackAction
@@ -29,7 +31,7 @@ class AlertStateError(Exception):
 
 
 def _audit(
-    *, actor: Any, action: FeedbackAction, obj: SafetyAlert | AlertTarget, org_id: int, **detail: object
+    *, actor: Actor | None, action: FeedbackAction, obj: SafetyAlert | AlertTarget, org_id: int, **detail: object
 ) -> None:
     record(
         actor=actor,
@@ -42,14 +44,14 @@ def _audit(
     )
 
 
-def save_draft(*, actor: Any, alert: SafetyAlert, changed: Iterable[str] = ()) -> SafetyAlert:
+def save_draft(*, actor: Actor | None, alert: SafetyAlert, changed: Iterable[str] = ()) -> SafetyAlert:
     """Create or change a draft; a published alert's text is fixed (members answered that text)."""
     created = alert.pk is None
     with transaction.atomic():
         if not created and SafetyAlert.objects.filter(pk=alert.pk).exclude(status=AlertStatus.DRAFT).exists():
             raise AlertStateError("Only a draft can be changed.")
         if created:
-            alert.created_by = actor if getattr(actor, "pk", None) else None
+            alert.created_by = user_row(actor) if getattr(actor, "pk", None) else None
         alert.save()
         action = FeedbackAction.ALERT_CREATED if created else FeedbackAction.ALERT_CHANGED
         _audit(actor=actor, action=action, obj=alert, org_id=alert.pso_id, fields=sorted(changed))
@@ -85,7 +87,7 @@ def choose_targets(
     return receiving
 
 
-def publish(*, actor: Any, alert: SafetyAlert, providers: Iterable[Organization]) -> int:
+def publish(*, actor: Actor | None, alert: SafetyAlert, providers: Iterable[Organization]) -> int:
     """Send a draft to the providers (those outside its audience are ignored); returns the count."""
     eligible = {p.pk for p in audience(alert.pso).receiving}
     chosen = sorted({p.pk for p in providers} & eligible)
@@ -124,7 +126,7 @@ def _released_evidence(alert: SafetyAlert) -> tuple[Any, Any, Any] | None:
 
     Evidence attached under release-ed/1 (the month) may be published only while a determination
     still authorises it: one that expired between writing and publishing refuses the publication
-    (issue 14 item 5). None: the evidence carries no pooled signal."""
+    (docs/decisions/0017). None: the evidence carries no pooled signal."""
     from openpso.nonid.profiles import RELEASE_ED
     from openpso.nonid.release import release_profile
 
@@ -147,7 +149,7 @@ def _released_evidence(alert: SafetyAlert) -> tuple[Any, Any, Any] | None:
     return profile, peer_release(lake, profile) if lake.exists() else None, determination
 
 
-def withdraw(*, actor: Any, alert: SafetyAlert) -> None:
+def withdraw(*, actor: Actor | None, alert: SafetyAlert) -> None:
     with transaction.atomic():
         locked = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != AlertStatus.PUBLISHED:
@@ -158,7 +160,7 @@ def withdraw(*, actor: Any, alert: SafetyAlert) -> None:
     alert.refresh_from_db()
 
 
-def acknowledge(*, actor: Any, target: AlertTarget) -> bool:
+def acknowledge(*, actor: Actor | None, target: AlertTarget) -> bool:
     """Record that the member has read the alert; False (and nothing written) when it already had."""
     with transaction.atomic():
         locked = AlertTarget.objects.select_for_update().select_related("alert").get(pk=target.pk)
@@ -167,7 +169,7 @@ def acknowledge(*, actor: Any, target: AlertTarget) -> bool:
         if locked.alert.status != AlertStatus.PUBLISHED:
             raise AlertStateError("This alert has been withdrawn.")
         locked.acknowledged_at = locked.updated_at = timezone.now()
-        locked.acknowledged_by = actor
+        locked.acknowledged_by = user_row(actor)
         locked.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
         _audit(actor=actor, action=FeedbackAction.ALERT_ACKNOWLEDGED, obj=locked, org_id=locked.provider_id)
     target.refresh_from_db()
@@ -183,7 +185,7 @@ class Response:
     action_date: dt.date | None = None
 
 
-def respond(*, actor: Any, target: AlertTarget, response: Response) -> list[str]:
+def respond(*, actor: Actor | None, target: AlertTarget, response: Response) -> list[str]:
     """Record the member's assessment and action (acknowledging first if needed); returns what changed."""
     acknowledge(actor=actor, target=target)
     with transaction.atomic():

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.feedback.events import FeedbackAction
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 PURPOSE = "feedback"
 
 
-def request_report(*, actor: Any, kind: str, organization: Organization, month: str) -> FeedbackReport:
+def request_report(*, actor: Actor | None, kind: str, organization: Organization, month: str) -> FeedbackReport:
     """A queued report; the task is enqueued once the row is committed, so the worker finds it."""
     from openpso.feedback.tasks import generate_report_task
 
@@ -38,7 +40,7 @@ def request_report(*, actor: Any, kind: str, organization: Organization, month: 
             kind=kind,
             organization=organization,
             period=parse_month(month),
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=user_row(actor) if getattr(actor, "pk", None) else None,
             message="Waiting for the background worker",
         )
         _audit(actor=actor, action=FeedbackAction.REPORT_REQUESTED, report=report)
@@ -128,7 +130,7 @@ def render_pdf_html(document: ReportDocument) -> str:
     return render_to_string("feedback/report_pdf.html", {"doc": document})
 
 
-def _audit(*, actor: Any, action: FeedbackAction, report: FeedbackReport) -> None:
+def _audit(*, actor: Actor | None, action: FeedbackAction, report: FeedbackReport) -> None:
     record(
         actor=actor,
         action=action,
@@ -143,6 +145,6 @@ def _audit(*, actor: Any, action: FeedbackAction, report: FeedbackReport) -> Non
 _READS = {"viewed": FeedbackAction.REPORT_VIEWED, "downloaded": FeedbackAction.REPORT_DOWNLOADED}
 
 
-def record_read(*, actor: Any, report: FeedbackReport, what: Literal["viewed", "downloaded"]) -> None:
+def record_read(*, actor: Actor | None, report: FeedbackReport, what: Literal["viewed", "downloaded"]) -> None:
     """A report carries the organisation's own PSWP: each view and download is in the audit log."""
     _audit(actor=actor, action=_READS[what], report=report)

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
@@ -42,9 +44,16 @@ class PsesInvalid(ValueError):
 
 
 def _note(
-    *, event: SafetyEvent, kind: str, actor: Any, data: dict[str, Any] | None = None, at: dt.datetime | None = None
+    *,
+    event: SafetyEvent,
+    kind: str,
+    actor: Actor | None,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {}, at=at or timezone.now())
+    return TimelineEntry.objects.create(
+        event=event, kind=kind, actor=user_row(actor), data=data or {}, at=at or timezone.now()
+    )
 
 
 def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:

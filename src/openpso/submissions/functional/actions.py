@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
@@ -45,7 +47,7 @@ class FunctionalRun:
 def grant_access(
     *,
     provider: Organization,
-    actor: Any,
+    actor: Actor | None,
     effective_from: dt.datetime,
     categories: list[str] | None = None,
     unit_ids: list[int] | None = None,
@@ -59,7 +61,7 @@ def grant_access(
             effective_from=effective_from,
             categories=sorted(set(categories or [])),
             unit_ids=sorted(set(unit_ids or [])),
-            granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            granted_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None,
         )
         record(
             actor=actor,
@@ -73,7 +75,7 @@ def grant_access(
     return grant
 
 
-def revoke_access(*, grant: FunctionalReportingGrant, actor: Any) -> None:
+def revoke_access(*, grant: FunctionalReportingGrant, actor: Actor | None) -> None:
     """No new reports come into scope; those already functionally reported stay so."""
     revoke(
         grant,

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
@@ -48,7 +49,7 @@ class Channel:
     """Who sends: a signed-in safety manager (`actor`) or a provider system (`api_key`)."""
 
     method: str = SubmissionMethod.PUSH
-    actor: Any = None
+    actor: Actor | None = None
     api_key: ProviderApiKey | None = None
     grant: FunctionalReportingGrant | None = None
 

@@ -14,11 +14,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
@@ -39,7 +40,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def issue_key(*, provider: Organization, name: str, actor: Any) -> IssuedKey:
+def issue_key(*, provider: Organization, name: str, actor: Actor | None) -> IssuedKey:
     """Make a key for `provider`; the returned token is the only copy of the secret."""
     name = name.strip()[:80] or "Provider system"
     secret = secrets.token_urlsafe(32)
@@ -49,7 +50,7 @@ def issue_key(*, provider: Organization, name: str, actor: Any) -> IssuedKey:
             if not ProviderApiKey.objects.filter(prefix=prefix).exists():
                 break
         key = ProviderApiKey.objects.create(
-            provider=provider, name=name, prefix=prefix, digest=_digest(secret), created_by=actor
+            provider=provider, name=name, prefix=prefix, digest=_digest(secret), created_by=user_row(actor)
         )
         record(
             actor=actor,
@@ -63,7 +64,7 @@ def issue_key(*, provider: Organization, name: str, actor: Any) -> IssuedKey:
     return IssuedKey(key=key, token=f"{SCHEME}_{prefix}_{secret}")
 
 
-def revoke_key(*, key: ProviderApiKey, actor: Any) -> None:
+def revoke_key(*, key: ProviderApiKey, actor: Actor | None) -> None:
     revoke(
         key,
         actor=actor,
