@@ -78,6 +78,9 @@ BASES: dict[str, Basis] = {
             reference="the contract with the contractor",
             needs_onward_limit=True,
         ),
+        # (b)(4)(iii), patient safety activities among affiliated providers, per the regulatory
+        # notes §2.2; (b)(9) is BUSINESS_OPERATIONS (below). Every citation of PSA_AFFILIATED in
+        # code, pages and docs names (b)(4)(iii); some once said (b)(9), which is not this basis.
         Basis(
             "PSA_AFFILIATED",
             "3.206(b)(4)(iii)",
