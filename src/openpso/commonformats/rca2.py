@@ -1,5 +1,5 @@
 """The RCA² action hierarchy and action status: code lists that the PSES, the pool, submissions and
-feedback all speak (issue 16 item 3: they sit here so those apps need not import the PSES's models).
+feedback all speak (docs/architecture.md: they sit here so those apps need not import the PSES's models).
 
 RCA² (NPSF 2015, "RCA²: Improving Root Cause Analyses and Actions to Prevent Harm", Action
 Hierarchy, adapted from the VA NCPS); regulatory-notes §8.2. The strength of an action is a

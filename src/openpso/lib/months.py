@@ -1,6 +1,6 @@
 """Months: labels as the lake writes them (`YYYY-MM`), dates a month on, and arithmetic on both.
 
-The one module that does month arithmetic (issue 16 item 5): the lake, the synthetic generator,
+The one module that does month arithmetic (docs/architecture.md): the lake, the synthetic generator,
 the analytics, feedback periods, the compliance register's deadlines and the PSO inbox's filters
 all count months the same way. Pure Python.
 """

@@ -42,7 +42,7 @@ PSO_POOL = Profile(
     recipients="the PSO's own analysts, inside the PSO (not a disclosure)",
     basis=(
         # Not a non-identified data set: the pool is PSWP the PSO holds for its own patient
-        # safety activities, pseudonymised to limit what its analysts see (issue 14 item 5).
+        # safety activities, pseudonymised to limit what its analysts see (docs/decisions/0017).
         # It claims neither Safe Harbor nor an expert determination; nothing made under this
         # profile leaves the PSO (RELEASE does).
         "Protected, pseudonymised PSWP held by the PSO for its own patient safety activities "

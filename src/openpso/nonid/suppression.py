@@ -1,4 +1,4 @@
-"""Small-cell suppression for every table that leaves the PSO analyst's own screen (issue 6 item 5).
+"""Small-cell suppression for every table that leaves the PSO analyst's own screen (docs/decisions/0011).
 
 A non-zero count below `min_count` (11) or drawn from fewer than `min_providers` distinct
 providers (3) is hidden — for a PSO a small cell can identify a *provider* as well as a patient

@@ -151,7 +151,7 @@ def reporter_event_status(report: EventReport) -> ReporterEventStatus | None:
     return ReporterEventStatus(status=status.value, text=PLAIN_EVENT_STATUS[status], since=since)
 
 
-# --- saved queue filters and linking by search (issue 12 item 3) ----------------------
+# --- saved queue filters and linking by search (docs/decisions/0014) ----------------------
 
 
 def saved_filters_for(user: Any) -> QuerySet[SavedFilter]:

@@ -1,4 +1,4 @@
-"""Whether a report's module answers are complete, and their problems in words (issue 12 item 1).
+"""Whether a report's module answers are complete, and their problems in words (docs/decisions/0013).
 
 Module questions are optional at intake (`reporting.modules.check_answers`: a frontline
 reporter may leave them to the safety team) and required at submission to the PSO. Both the

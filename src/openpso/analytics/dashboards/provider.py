@@ -2,7 +2,7 @@
 dashboard (`dashboards.system`) shares with it.
 
 A provider's own numbers are its own and need no suppression. Everything about other providers
-is a release (issue 14 item 5; `openpso.nonid.release`, docs/nonid.md): the peer group is the
+is a release (docs/decisions/0017; `openpso.nonid.release`, docs/nonid.md): the peer group is the
 providers sharing its released peer attributes, coarsened until every group holds at least k
 providers; peer numbers carry the profile's dates (the year under release/1, the month only where
 an expert determination authorises release-ed/1); every count goes through `suppress_counts` — a

@@ -156,7 +156,7 @@ def pso_dashboard(
             panel.suppressed = panel.id in hidden
         dashboard.notes.append("Counts from too few events or providers are hidden (small-cell suppression).")
         return dashboard
-    dashboard.notes.append(POOL_LINE)  # the analyst's own screen: the pool as it is, not a release (issue 14 item 5)
+    dashboard.notes.append(POOL_LINE)  # the analyst's own screen: the pool as it is, not a release (decision 0017)
     dashboard.notes.append(
         f"Funnel and ranking compare {type_words(focus)} over {recent_words(period)}, "
         f"per {PER:,} {measure_words(RATE_MEASURE.get(focus, 'encounters'))}."

@@ -4,7 +4,7 @@ A signal is a rise in a category's rate across a provider type or unit type of t
 (openpso.analytics); its description names the series, the month and counts against expectation,
 never a provider. A PSO without a lake yet simply has no signals to offer.
 
-Evidence goes to members, so it is a release (issue 14 item 5; openpso.nonid.release): the signal's
+Evidence goes to members, so it is a release (docs/decisions/0017; openpso.nonid.release): the signal's
 month is given at the profile's precision (the year under release/1), a signal whose series names a
 provider type the release coarsens away (fewer than k providers of it) is not offered, and each
 sentence names its profile.

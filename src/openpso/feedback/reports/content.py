@@ -4,7 +4,7 @@ the PSO learned this month (alerts and pooled signals), and what changed because
 
 Each builder takes the organisation, the month ("YYYY-MM") and a progress callback (percent, words).
 
-A report leaves the PSO, so its pooled parts are a release (issue 14 item 5; openpso.nonid.release):
+A report leaves the PSO, so its pooled parts are a release (docs/decisions/0017; openpso.nonid.release):
 peers and pooled numbers at the release profile's dates (the year under release/1), peer groups of
 at least k providers, and the document names its profile and the measured k (`release_line`); the
 generated report is recorded as a `Release` (`reports.generate`).

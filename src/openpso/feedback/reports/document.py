@@ -49,7 +49,7 @@ class ReportDocument:
     month: str
     confidentiality: str
     sections: list[Section]
-    # What its pooled parts were released under (issue 14 item 5): the line it prints, and
+    # What its pooled parts were released under (docs/decisions/0017): the line it prints, and
     # (profile, PeerRelease | None, determination) for `nonid.release.record_release`; empty for a
     # report with no pooled data.
     release_line: str = ""

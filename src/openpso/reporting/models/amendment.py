@@ -1,4 +1,4 @@
-"""Corrections of a report's coded answers, kept beside the reporter's original (issue 12 item 1).
+"""Corrections of a report's coded answers, kept beside the reporter's original (docs/decisions/0013).
 
 The reporter's answers (`EventReport.answers`) are never changed after filing: they are what
 was reported. The safety team completes or corrects them in the PSES with an
