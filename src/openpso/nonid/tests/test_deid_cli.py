@@ -84,10 +84,11 @@ def test_odd_unicode_keeps_offsets_in_characters() -> None:
 
 
 def test_a_very_long_note_is_scrubbed_whole() -> None:
-    text = ("Dr. Alvarez reviewed the pump log on 7/22 and found no fault in the device. " * 30000)[:2_000_000]
+    # Just past spaCy's max_length (1,000,000 characters), which the model refuses in one piece.
+    text = ("Dr. Alvarez reviewed the pump log on 7/22 and found no fault in the device. " * 14000)[:1_050_000]
     (result,) = jsonl([json.dumps({"id": "long", "text": text}).encode()])
     assert "Alvarez" not in str(result["text"])
-    assert len(result["spans"]) > 50000
+    assert len(result["spans"]) > 27000
 
 
 def test_context_in_a_line_is_used() -> None:
