@@ -7,6 +7,8 @@ capitalised name before it; cities and counties from the US gazetteer, with a cu
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
 from openpso.nonid.deid import lexicon
@@ -366,8 +368,11 @@ _STRONG_CUE = (
     r"|\b(?:flew|flying|travell?ing|travell?ed|a\h+trip|moving|relocating|emigrated)\h+(?:back\h+)?to\h+"
     r"|\b(?:originally|moved\h+here|came\h+here|arrived|emigrated|immigrated)\h+from\h+"
 )
-_STRONG_PLACE_CUE = re.compile(rf"(?:{_STRONG_CUE})$", re.IGNORECASE)
-_STRONG_PLACE_CUE_AHEAD = re.compile(_STRONG_CUE, re.IGNORECASE)
+# Searched backwards ((?r)) from the place: a cue must end right before it, so a reverse search
+# fails after a character or two wherever none does.
+_STRONG_PLACE_CUE = re.compile(rf"(?r)(?:{_STRONG_CUE})$", re.IGNORECASE)
+# Where a strong cue can end: a preposition before a capital ("… from Kavala", "… to TROMSØ").
+_PREPOSITION_BEFORE_CAPITAL = re.compile(r"\b(?i:in|to|of|from|at)\h+(?=\p{Lu})")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2}")
 
 
@@ -387,7 +392,10 @@ _TOWN_IN_CAPITALS = re.compile(r"\p{Lu}{6,}(?![\p{L}\d])")
 def _foreign_towns(text: str) -> list[Span]:
     found: list[Span] = []
     capitals = _mostly_capitals(text)
-    for cue in _STRONG_PLACE_CUE_AHEAD.finditer(text):
+    for at in _PREPOSITION_BEFORE_CAPITAL.finditer(text):
+        cue = _STRONG_PLACE_CUE.search(text, max(0, at.end() - 80), at.end())
+        if cue is None:
+            continue
         m = _TOWN_AFTER_CUE.match(text, cue.end())
         if not m and not capitals:
             caps = _TOWN_IN_CAPITALS.match(text, cue.end())
@@ -410,7 +418,7 @@ def _cities(text: str) -> list[Span]:
     found: list[Span] = _foreign_towns(text)
     cities = lexicon.cities()
     for m in _CAPITALISED_RUN.finditer(text):
-        words = list(re.finditer(r"\S+", m.group()))
+        words = list(_NON_SPACE.finditer(m.group()))
         i = 0
         while i < len(words):  # in capitals the run is the whole sentence: a city may start anywhere in it
             span = _city_at(text, m.start(), [w.group() for w in words[i:]], [w.start() for w in words[i:]], cities)
@@ -518,6 +526,8 @@ _LABEL_TOWN = re.compile(
     r"(\p{Lu}[\p{L}'’\-]+(?:\h\p{Lu}[\p{L}'’\-]+){0,2})(?=\h*(?:$|\n|[>|/;,]|\h{2}))"
 )
 _NON_SPACE = re.compile(r"\S+")
+_UPPER_LETTER = re.compile(r"\p{Lu}")
+_LOWER_LETTER = re.compile(r"\p{Ll}")
 _CUE_OR_JOINER = frozenset({"and", "or", "the", "to", "of", "in", "at", "on", "for", "with"})
 
 
@@ -593,10 +603,12 @@ def _street_start(text: str, words: list[tuple[int, str]]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=8)
 def _mostly_capitals(text: str) -> bool:
+    """Written in capitals (a device report): every word there looks like a name."""
     sample = text[:2000]
-    letters = sum(ch.isalpha() for ch in sample)
-    return letters > 20 and sum(ch.isupper() for ch in sample) > 0.8 * letters
+    upper, lower = len(_UPPER_LETTER.findall(sample)), len(_LOWER_LETTER.findall(sample))
+    return upper + lower > 20 and upper > 0.8 * (upper + lower)
 
 
 def foreign_streets(text: str) -> list[Span]:
