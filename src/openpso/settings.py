@@ -189,7 +189,7 @@ MFA_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = env_int("OPENPSO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("OPENPSO_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
-# What a run of failures locks: the account, the client address, or both (issue 13; the
+# What a run of failures locks: the account, the client address, or both (the
 # trade-off is in docs/configuration.md). Wrong TOTP and recovery codes count too (MFA_FORMS).
 AXES_LOCKOUT_PARAMETERS = lockout_parameters(env_str("OPENPSO_LOCKOUT_BY", DEFAULT_LOCKOUT_BY))
 _LOCKS_BY_CLIENT = any("ip_address" in ([p] if isinstance(p, str) else p) for p in AXES_LOCKOUT_PARAMETERS)

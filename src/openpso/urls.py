@@ -8,16 +8,16 @@ urlpatterns = [
     path("", include("openpso.reporting.channel.urls")),
     path("reports/", include("openpso.reporting.urls")),
     path("manage/", include("openpso.organizations.urls")),
-    path("compliance/", include("openpso.compliance.urls")),  # issue 6: the PSO's compliance register
+    path("compliance/", include("openpso.compliance.urls")),  # the PSO's compliance register
     path("pses/", include("openpso.pses.urls")),
-    path("pses/", include("openpso.nonid.urls")),  # review of a scrubbed narrative (issue 5 item 5)
+    path("pses/", include("openpso.nonid.urls")),  # review of a scrubbed narrative
     path("pswp/", include("openpso.pses.pswp.urls")),
-    path("privilege/", include("openpso.privilege.urls")),  # issue 15: PSO disclosures, subpoenas, breaches
-    path("submissions/", include("openpso.submissions.urls")),  # issue 6: provider → PSO
-    path("pso/", include("openpso.submissions.inbox.urls")),  # issue 6: the PSO inbox
-    path("pso/", include("openpso.nonid.pso_urls")),  # issue 12: re-identifying a pseudonym
-    path("system/", include("openpso.submissions.system.urls")),  # issue 6: health-system view
-    path("analytics/", include("openpso.analytics.urls")),  # issue 7: dashboards over the lake
-    path("feedback/", include("openpso.feedback.urls")),  # issue 7: reports, safety alerts, digest
+    path("privilege/", include("openpso.privilege.urls")),  # PSO disclosures, subpoenas, breaches
+    path("submissions/", include("openpso.submissions.urls")),  # provider → PSO
+    path("pso/", include("openpso.submissions.inbox.urls")),  # the PSO inbox
+    path("pso/", include("openpso.nonid.pso_urls")),  # re-identifying a pseudonym
+    path("system/", include("openpso.submissions.system.urls")),  # health-system view
+    path("analytics/", include("openpso.analytics.urls")),  # dashboards over the lake
+    path("feedback/", include("openpso.feedback.urls")),  # reports, safety alerts, digest
     path("api/v1/", api.urls),
 ]

@@ -19,8 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """One password check at a time per account, holding the account's row.
 
         axes checks the lock before the password and counts the failure after it; passwords
-        sent in parallel would otherwise all pass the check before any failure was counted
-        (issue 13). An unknown account has no row to hold and nothing to find.
+        sent in parallel would otherwise all pass the check before any failure was counted.
+        An unknown account has no row to hold and nothing to find.
         """
         email = str(credentials.get("email") or "").strip().lower()
         with transaction.atomic():

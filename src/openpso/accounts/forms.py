@@ -42,7 +42,7 @@ class FirstPasswordKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
 
 
 class _LockoutSecondFactorMixin:
-    """TOTP and recovery codes count toward the sign-in lockout, as passwords do (issue 13).
+    """TOTP and recovery codes count toward the sign-in lockout, as passwords do.
 
     allauth limits code guesses through its own `login_failed` rate limit, which settings turn
     off so that axes alone owns lockout; without this, a correct password opened an unlimited

@@ -1,4 +1,5 @@
-"""Sign-in lockout: one counter for wrong passwords and wrong second-factor codes (issue 13).
+"""Sign-in lockout: one counter for wrong passwords and wrong second-factor codes, so
+an attacker cannot get twice the guesses by alternating them.
 
 django-axes counts failures and locks by the keys `OPENPSO_LOCKOUT_BY` names (account,
 client, or both; `lockout_policy.py`). Axes sees password failures through Django's

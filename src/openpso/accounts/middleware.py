@@ -1,4 +1,4 @@
-"""Every role but `reporter` must have TOTP set up before using OpenPSO (issue 2, 3.106)."""
+"""Every role but `reporter` must have TOTP set up before using OpenPSO (42 CFR 3.106 security)."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class AnswerRow:
     identifying: bool = False
     known: bool = True  # False: no definition of the report knows this linkId
     # The codes that are OpenPSO's own (OPSO-…): shown as "OpenPSO extension (not an AHRQ
-    # Common Formats code)" wherever the codes are shown (issue 15 item 8).
+    # Common Formats code)" wherever the codes are shown (docs/decisions/0008-common-formats-as-data.md).
     extension_codes: tuple[str, ...] = ()
 
     @property

@@ -35,7 +35,7 @@ OPERATORS = frozenset({"=", "!=", "exists", "in"})
 BEHAVIORS = frozenset({"all", "any"})
 # Where an answer code comes from. `openpso` codes are ours (OPSO-…) and always provisional.
 ANSWER_SYSTEMS = frozenset({"ahrq", "loinc", "nemsis", "openpso"})
-# What every display, export and document says of an `openpso` code (issue 15 item 8).
+# What every display, export and document says of an `openpso` code (see docs/decisions/0008-common-formats-as-data.md).
 EXTENSION_CODE = "OpenPSO extension (not an AHRQ Common Formats code)"
 
 ConditionValue = str | bool | int | float | tuple[str, ...] | None

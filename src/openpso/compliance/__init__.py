@@ -1,4 +1,4 @@
-"""The PSO's compliance register (issue 6 item 6; 42 CFR 3.102 listing, 3.106 security).
+"""The PSO's compliance register (42 CFR 3.102 listing, 3.106 security).
 
 Member agreements counted per 24-month period since the initial listing, relationship
 disclosures to AHRQ, the listing's expiry, and security risk assessments — each with a flag

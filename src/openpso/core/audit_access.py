@@ -1,6 +1,6 @@
 """Who reads which organisation's audit trail, and which ids belong to one report.
 
-The policy (issue 12 item 5). The trail is a security record, not PSWP itself: each row
+The policy. The trail is a security record, not PSWP itself: each row
 holds codes, ids, an e-mail as the actor's label and a short purpose (`AuditEvent` keeps
 narratives and PHI out, invariant 4), but it tells who read which report when, so it is
 shown to the people whose job is oversight of their own organisation's security, as

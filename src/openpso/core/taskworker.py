@@ -4,8 +4,9 @@
 embedded install is one command. Gunicorn's master owns it through the hooks in
 `openpso.core.gunicorn`: a SIGTERM to the server stops both, and a server killed outright
 (SIGKILL, the OOM killer) takes the worker with it through Linux's parent-death signal.
-Before this, every restart left one more orphaned worker on the same database (issue 13
-item 6). In production the worker is a service of its own (deploy/systemd, docs/deploy.md).
+Before this, every restart left one more orphaned worker on the same database
+(docs/decisions/0016-task-worker-and-services.md). In production the worker is a service of
+its own (deploy/systemd, docs/deploy.md).
 Loaded by gunicorn's master before Django: imports no Django code.
 """
 

@@ -1,4 +1,4 @@
-"""Make a web worker's first view of each page as fast as its later ones (issue 12 item 6).
+"""Make a web worker's first view of each page as fast as its later ones.
 
 A freshly started process pays, on whichever request comes first, for what Django and the apps
 load lazily: the URLconf (every app's views, the de-identification engine's compiled patterns),

@@ -2,8 +2,9 @@
 
 A report filed without a name must not be re-identifiable by its timing: the filing, its ledger
 entry, its submission, its receipt's audit events and lockouts are all dated to the hour, never
-to the minute or second (issue 13 item 1 found ciphertexts that gave the second away). Every
-place that dates something about an anonymous report calls this one function.
+to the minute or second (even a ciphertext's own timestamp gave the second away once; see
+docs/decisions/0015-aead-field-encryption.md). Every place that dates something about an
+anonymous report calls this one function.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class WindowFiles:
 
     Checking and recording happen under one exclusive lock of that file, so two processes
     cannot both take the last request of a budget. The file is rewritten in place: Django's file
-    cache, which held the windows before (issue 13 item 9), wrote a new file, renamed it over
+    cache, which held the windows before, wrote a new file, renamed it over
     the old one and listed its directory on every API request — file-system metadata work that
     cost about as much as a database round trip. One file per person or API key that used the
     API; a file whose window has passed holds nothing that counts.

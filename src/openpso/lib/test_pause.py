@@ -1,4 +1,4 @@
-"""Test-only pauses that let a crash test kill a command at a known point (issue 13 item 10).
+"""Test-only pauses that let a crash test kill a command at a known point (see `openpso.testing.crash`).
 
 A command calls `pause_for_crash_test(NAME)` between units of work it has committed (or, for
 the key rotation, with a batch written and not yet committed); the crash tests set the

@@ -37,5 +37,5 @@ PSO_STAFF_ROLES = {Role.PSO_ANALYST, Role.PSO_ADMIN}
 # Roles held in a health system that oversee its affiliates.
 SYSTEM_ROLES = {Role.SYSTEM_SAFETY_OFFICER}
 
-# Every role but the frontline reporter must use TOTP (issue 2; 42 CFR 3.106 security).
+# Every role but the frontline reporter must use TOTP (42 CFR 3.106 security).
 MFA_EXEMPT_ROLES = {Role.REPORTER}

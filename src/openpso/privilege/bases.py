@@ -24,7 +24,7 @@ PSO_BASIS_CODES = frozenset(BASES) - PROVIDER_ONLY_BASES
 # (164.512(f)) and to FDA-regulated entities (164.512(b)(1)(iii)) are not among the
 # exclusions of 164.528(a)(1), so each patient identified is accounted for. [verify] Court-
 # ordered (164.512(e)) and required-by-law disclosures (to the Secretary) are accountable in
-# HIPAA's terms as well; we follow issue 15's list and keep them out until counsel confirms.
+# HIPAA's terms as well; we keep them out of this list until counsel confirms.
 ACCOUNTABLE_BASES = frozenset({"RESEARCH", "LAW_ENFORCEMENT", "FDA"})
 
 

@@ -1,6 +1,6 @@
 """`seed_obligations(pso)`: the demo's state reporting obligation met from original records
-(issue 15 item 1), reached through the same actions a user takes. Idempotent: a member that
-already has an external report gets nothing.
+(docs/decisions/0009-pswp-ledger-and-pses.md), reached through the same actions a user takes.
+Idempotent: a member that already has an external report gets nothing.
 
 - the first member's safety manager adds a PSES policy version that names what the provider
   collects outside the PSES (the quality department's own log), so intake can record such

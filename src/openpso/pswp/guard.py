@@ -1,4 +1,6 @@
-"""The PSWP ledger is the only writer of `pswp_status` and `pswp_status_at` (issue 15 item 2).
+"""The PSWP ledger is the only writer of `pswp_status` and `pswp_status_at`.
+
+See docs/decisions/0009-pswp-ledger-and-pses.md.
 
 A model that carries them inherits `LedgerGuardedModel` and uses a `LedgerGuardedQuerySet`:
 `save()` refuses a changed status the ledger did not set, and `update()`/`bulk_update()`

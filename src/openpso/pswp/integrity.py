@@ -1,4 +1,6 @@
-"""Does every artefact hold the status its ledger says? (`openpso audit verify`, issue 15 item 2)
+"""Does every artefact hold the status its ledger says? (`openpso audit verify`)
+
+See docs/decisions/0009-pswp-ledger-and-pses.md.
 
 The triggers (`pswp.triggers`) stop a write that goes around the ledger; this check finds
 what they cannot stop or did not see: triggers dropped by someone with the database

@@ -2,7 +2,7 @@
 
 42 CFR 3.106(b)(2) asks that PSWP be kept distinguishable from other information so that the
 right protection applies; a label on every page, file and print of a PSWP record does that
-(issue 15 item 3). One function decides every label so the words never drift apart.
+One function decides every label so the words never drift apart.
 
 - A record with a ledger status (`pswp_status`: event reports, deliberations) shows that status,
   in words: the ledger is the only truth about it (pswp.ledger).

@@ -1,4 +1,6 @@
-"""Database triggers that make the PSWP ledger the only writer of `pswp_status` (issue 15 item 2).
+"""Database triggers that make the PSWP ledger the only writer of `pswp_status`.
+
+See docs/decisions/0009-pswp-ledger-and-pses.md.
 
 On every table of a `LedgerGuardedModel` (PostgreSQL and SQLite alike):
 

@@ -21,7 +21,7 @@ class ReportAction(AuditAction):
     FOLLOW_UP_VIEWED = "report.follow_up_viewed"
     ANSWERS_REQUESTED = "report.answers_requested"
     ANSWERS_AMENDED = "report.answers_amended"
-    # Bulk import from a provider's incident system (issue 17 item 3): the job's steps.
+    # Bulk import from a provider's incident system: the job's steps.
     BULK_IMPORT_UPLOADED = "report.bulk_import_uploaded"
     BULK_IMPORT_MAPPING_CONFIRMED = "report.bulk_import_mapping_confirmed"
     BULK_IMPORT_CHECKED = "report.bulk_import_checked"

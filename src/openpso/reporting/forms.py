@@ -166,7 +166,7 @@ class ReportForm(forms.Form):
         # without a round trip); the page script shows those the chosen categories call for.
         # A filing needs only the modules its posted categories call for (the answers of any
         # other are dropped anyway): `posted_modules_only` skips building the rest, which is
-        # most of a POST's time (issue 13 item 9). Such a form is for filing, not for a page.
+        # most of a POST's time. Such a form is for filing, not for a page.
         codes = list(_HERF["DE21"].codes)
         if posted_modules_only and self.is_bound:
             data = self.data

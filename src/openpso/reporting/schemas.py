@@ -277,7 +277,7 @@ class ReportOut(BaseModel):
     harm: str = Field(json_schema_extra=code_list("PIF/harm", blank=True))
     anonymous: bool
     pswp_status: str = Field(json_schema_extra=PSWP_STATUSES)
-    # The Common Formats modules the report answers, and every answer in words (issue 12):
+    # The Common Formats modules the report answers, and every answer in words, so an API client needs no code list:
     # the reporter's answers as the safety team completed or corrected them.
     modules: list[str] = []
     answers: list[AnswerOut] = []

@@ -1,4 +1,4 @@
-"""Crash drills (issue 13, item 10): a real `openpso` command killed with SIGKILL mid-way, then run
+"""Crash drills: a real `openpso` command killed with SIGKILL mid-way, then run
 again, must leave exactly what one uninterrupted run leaves.
 
 A drill works on installations (`Site`): a data dir (the SQLite file and the lake), a keys dir

@@ -1,4 +1,4 @@
-"""Issue 15 item 1: external reports from original records only (no link to the event report,
+"""External reports from original records only (no link to the event report,
 no PSES assessments such as harm or Common Formats codes, a required `source`), and the PSES
 policy's purposes for which information is collected outside the PSES."""
 

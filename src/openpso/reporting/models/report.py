@@ -56,7 +56,8 @@ class EventReport(LedgerGuardedModel):
     # neighbouring rows whose exact times are known (invariant 2).
     history = HistoricalRecords(excluded_fields=["reporter"], history_id_field=models.UUIDField(default=uuid.uuid4))
 
-    # Only the PSWP ledger writes pswp_status/pswp_status_at (pswp.guard, issue 15 item 2).
+    # Only the PSWP ledger writes pswp_status/pswp_status_at (pswp.guard; see
+    # docs/decisions/0009-pswp-ledger-and-pses.md).
     objects = LedgerGuardedQuerySet.as_manager()
 
     class Meta:

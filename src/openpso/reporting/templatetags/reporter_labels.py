@@ -2,7 +2,7 @@
 
 The safety team reads the legal label ("PSWP candidate (in the PSES)", 42 CFR 3.20); the
 person who filed the report reads what it means for them, in plain words that stay true to
-that status (issue 12 item 2).
+that status: a legal label alone tells a frontline reporter nothing.
 """
 
 from __future__ import annotations

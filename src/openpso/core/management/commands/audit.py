@@ -1,5 +1,6 @@
 """`openpso audit verify`: prove the audit log has not been edited or cut (DESIGN invariant 3),
-and that every PSWP artefact holds the status its ledger last recorded (issue 15 item 2).
+and that every PSWP artefact holds the status its ledger last recorded
+(docs/decisions/0009-pswp-ledger-and-pses.md).
 
 It lives in `core`, the composition layer, because it checks two apps: `audit` (the chain) and
 `pswp` (the ledger), neither of which may import the other's checks (docs/architecture.md)."""

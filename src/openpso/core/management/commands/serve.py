@@ -49,7 +49,7 @@ class Command(BaseCommand):
             # No access-log line dates an anonymous report more finely than the hour.
             "--logger-class",
             "openpso.core.gunicorn.QuietAnonymousLogger",
-            # Each worker loads the pages' code and models before it serves (issue 12 item 6).
+            # Each worker loads the pages' code and models before it serves: no first request pays.
             "--config",
             "python:openpso.core.gunicorn",
         ]

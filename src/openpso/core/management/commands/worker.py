@@ -3,7 +3,7 @@
 `openpso serve` starts it as gunicorn's child; production runs it as a service of its own
 (deploy/systemd/openpso-worker.service). Either way it first queues the dashboards to be built
 ahead: after an upgrade the cache's code stamp changes and every dashboard would be cold,
-seconds on its first view (issue 12 item 6); one already built costs a cache lookup.
+seconds on its first view; one already built costs a cache lookup.
 """
 
 from __future__ import annotations
