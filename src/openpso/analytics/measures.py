@@ -50,7 +50,8 @@ def event_type_labels() -> dict[str, str]:
 
 @cache
 def factor_labels() -> dict[str, str]:
-    # OpenPSO's list, not AHRQ's: each OPSO- code's label says "(OpenPSO extension)" (issue 15 item 8).
+    # OpenPSO's list, not AHRQ's: each OPSO- code's label says "(OpenPSO extension)"
+    # (see docs/decisions/0008-common-formats-as-data.md).
     return factor_words(marked=True)
 
 

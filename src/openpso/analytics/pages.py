@@ -140,7 +140,7 @@ def system_source(system: Organization) -> Source:
     """The dashboard of health system `system` over its sharing affiliates (access is the caller's business)."""
     assert system.network is not None
     # Provider → code only, to pick the affiliates' rows; the page never maps a code back to a name
-    # (that is the PSO's logged re-identification) nor shows one (issue 14 item 6).
+    # (that is the PSO's logged re-identification) nor shows one.
     members = access.affiliates_of(system).values_list("pk", flat=True)  # within the system's network
     affiliates = frozenset(provider_pseudonyms(system.network.pk, members).values())
     profile, determination = release_profile(system.network)

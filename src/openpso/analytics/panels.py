@@ -123,7 +123,7 @@ def available_months(lake: Lake) -> list[str]:
 def period_of(months: Sequence[str], end_month: str | None) -> tuple[str, str] | None:
     """The PERIOD_MONTHS months ending at `end_month` (default: the latest month with events), from
     the lake's first month at the earliest: the period shown, its label and the charts' months are
-    months the lake holds, never months before it began (issue 12: a lake starting in 2024-11 was
+    months the lake holds, never months before it began (a lake starting in 2024-11 was once
     labelled "Months 2024-07 to 2026-06" and charted four empty months)."""
     if not months:
         return None
@@ -208,7 +208,8 @@ def pareto_panel(
 ) -> Panel:
     """A Pareto of codes of `kind` (category, factor); the table lists every code, the chart the top ones."""
     if kind == "factor":
-        # The factor list is OpenPSO's own: no chart of it may pass for AHRQ's (issue 15 item 8).
+        # The factor list is OpenPSO's own: no chart of it may pass for AHRQ's
+        # (see docs/decisions/0008-common-formats-as-data.md).
         caption = f"{caption} Factor codes OPSO-…: {EXTENSION_CODE}."
     counts = {k: int(v) for k, v in counts.items() if v > 0}
     if not counts:

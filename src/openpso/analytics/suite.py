@@ -82,8 +82,8 @@ def recent_months(period: tuple[str, str], months: int = RECENT_MONTHS) -> tuple
 
 
 def recent_words(period: tuple[str, str]) -> str:
-    """`recent_months` in words, e.g. "the 12 months 2025-11 to 2026-10" (issue 12: the label
-    follows the months shown, not a fixed "last 12 months")."""
+    """`recent_months` in words, e.g. "the 12 months 2025-11 to 2026-10" (the label follows
+    the months shown, not a fixed "last 12 months")."""
     first, last = recent_months(period)
     count = month_index(last) - month_index(first) + 1
     return f"the {count} month{'s' if count != 1 else ''} {first} to {last}"

@@ -3,7 +3,7 @@
 A cold dashboard costs seconds (a dozen charts rendered to SVG — about 0.15 s each with
 vl-convert —, a dozen queries, the CUSUM thresholds calibrated); the cache is shared between
 processes (file-based), so building them once in the task worker after a refresh, or in
-`openpso demo`, makes every first page fast (issue 12 item 6: under 1 s). Built: each PSO's
+`openpso demo`, makes every first page fast (under 1 s). Built: each PSO's
 analyst dashboard, then the dashboard of every health system and provider of its network that
 someone may open (a member with a dashboard role), at most `MEMBER_LIMIT` of them per PSO so one
 refresh of a very large network keeps the worker busy for minutes, not hours; the others are

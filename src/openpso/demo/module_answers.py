@@ -11,7 +11,7 @@ that would call for one (an "Other: please specify", a vaccine lot number).
 
 Reporters of the last days before the anchor leave one or two required questions open now
 and then, as frontline reporters do (`reporting.modules.check_answers` allows it at intake):
-those reports wait at the provider until the safety team completes them (issue 12).
+those reports wait at the provider until the safety team completes them.
 """
 
 from __future__ import annotations

@@ -1,2 +1,2 @@
 """Feedback products: provider, health-system and PSO reports (HTML and PDF), safety alerts
-with member acknowledgement, and the reporter digest (issue 7)."""
+with member acknowledgement, and the reporter digest."""

@@ -60,4 +60,4 @@ class LakeEntry(models.Model):
         return f"Lake entry {self.event_key}"
 
 
-import openpso.lake.exports.models  # noqa: E402, F401  national database documents and Bulk Data jobs (issue 17)
+import openpso.lake.exports.models  # noqa: E402, F401  national database documents and Bulk Data jobs

@@ -1,4 +1,4 @@
-"""The approved review's spans on their way to the pool (issue 14 item 4).
+"""The approved review's spans on their way to the pool.
 
 The reviewer's word is final: when a safety manager approved the de-identification review of
 a narrative as it stands, the submission document carries the spans they approved under

@@ -1,5 +1,5 @@
-"""Reviewed narratives as labelled examples for improving the engine (issue 5 item 5), and
-the regression set the engine is checked against (issue 14 item 4).
+"""Reviewed narratives as labelled examples for improving the engine, and
+the regression set the engine is checked against.
 
 `export_examples`: one JSON line per approved review of a narrative as it stands now: the
 identified text, the final spans a person approved and the corrections they made on the way.

@@ -1,4 +1,4 @@
-"""The safety manager's review of a scrubbed narrative, and their corrections (issue 5 item 5).
+"""The safety manager's review of a scrubbed narrative, and their corrections.
 
 A `NarrativeReview` keeps what the engine found in one report's narrative (offsets and
 types, never the text) and whether a person approved the result. Each `ScrubCorrection`

@@ -1,4 +1,4 @@
-"""Non-identification of a submitted event before it enters the pool (issue 6 item 3).
+"""Non-identification of a submitted event before it enters the pool.
 
 `nonidentify(submission, profile=...)` turns the PSO's identified copy of one event version
 (`submissions.Submission`, document schema "openpso-submission/1") into a `PooledEvent` and

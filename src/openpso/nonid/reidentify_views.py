@@ -1,4 +1,4 @@
-"""The PSO administrator's re-identification page (issue 12 item 5): the provider behind a
+"""The PSO administrator's re-identification page: the provider behind a
 pool pseudonym, on a page as on the CLI (`openpso lake reidentify`).
 
 Both call `pseudonyms.reidentify`, which refuses without a reason and writes the audit row (who,

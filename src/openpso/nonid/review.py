@@ -1,4 +1,6 @@
-"""Review of how the engine scrubs a report's narrative (issue 5 item 5, issue 14 item 4).
+"""Review of how the engine scrubs a report's narrative.
+
+The engine's recall is not perfect (docs/decisions/0010-deid-engine.md), so a person has the last word.
 
 The engine (`openpso.nonid.deid`) finds identifiers; a person of the provider's PSES checks
 the result, adds what the engine missed and undoes what it wrongly took, then approves.

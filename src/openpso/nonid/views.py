@@ -1,4 +1,4 @@
-"""The narrative review page (issue 5 item 5). Thin: the report through `queries` (404 for
+"""The narrative review page. Thin: the report through `queries` (404 for
 anything foreign), every change through `review`, one redirect after each good POST.
 
 Flash messages name offsets and types only: they travel in a cookie, and identifier text

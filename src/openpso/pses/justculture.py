@@ -1,4 +1,4 @@
-"""The Just Culture decision aid as data and one pure function (issue 4 item 4).
+"""The Just Culture decision aid as data and one pure function.
 
 The questions follow Reason's culpability decision tree (tests of intent, incapacity,
 foresight and substitution) and the responses the Outcome Engenuity model (Marx, 2001):
@@ -46,7 +46,7 @@ class Response:
     }
 
 
-# Shown wherever the aid leads to a sanction or to HR (issue 15 item 7). 42 U.S.C. 299b-22(e):
+# Shown wherever the aid leads to a sanction or to HR. 42 U.S.C. 299b-22(e):
 # no adverse employment action because a person reported in good faith to the provider (meaning
 # it for a PSO) or to a PSO; 299b-22(a): PSWP is privileged in any administrative disciplinary
 # proceeding, so HR must build its case from facts it holds outside the PSES.

@@ -1,5 +1,5 @@
 """The provider's PSES: safety events that gather reports, their timeline, addenda, clocks
-and the notifications they raise (issue 4, items 1, 2 and 8).
+and the notifications they raise.
 
 An event is the unit of investigation; its reports stay as filed ("kept reports, one
 investigation"). Titles and addenda are encrypted at rest (invariant 6); the timeline and
@@ -111,7 +111,7 @@ class TimelineKind(models.TextChoices):
     ACTION_ADDED = "action_added", "Action plan item added"
     ACTION_CHANGED = "action_changed", "Action plan item changed"
     EFFECTIVENESS_REVIEWED = "effectiveness_reviewed", "Action effectiveness reviewed"
-    # Deliberations (issue 4 items 4-5): the entry names the deliberation and its kind, never its words.
+    # Deliberations: the entry names the deliberation and its kind, never its words.
     DELIBERATION = "deliberation", "Deliberation recorded"
     JUST_CULTURE = "just_culture", "Just Culture decision recorded"
     # A deadline recorded as met or missed (with the reason); the entry names the rule only.
@@ -274,5 +274,5 @@ class SavedFilter(models.Model):
         return f"Saved filter {self.pk}"  # the name may carry search words: kept out of logs
 
 
-import openpso.pses.deliberations.models  # noqa: E402  deliberations (issue 4 items 4-5): register the models
-import openpso.pses.rca.models  # noqa: E402, F401  RCA² investigations (issue 4 item 3): register the models
+import openpso.pses.deliberations.models  # noqa: E402  deliberations: register the models
+import openpso.pses.rca.models  # noqa: E402, F401  RCA² investigations: register the models

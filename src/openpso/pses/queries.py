@@ -117,7 +117,7 @@ def unread_count(user: Any) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
 
-# --- reporter feedback (issue 4 item 8) ------------------------------------------------
+# --- reporter feedback ----------------------------------------------------------------
 
 PLAIN_EVENT_STATUS = {
     EventStatus.NEW: "Received by the safety team; it will be looked at soon.",

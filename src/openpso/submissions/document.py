@@ -7,8 +7,8 @@ The reporter's identity and every answer a Common Formats definition marks ident
 hidden (system-filled) stay at the provider. Deliberations and Just Culture
 records are never read here (pses keeps them to itself, docs/decisions/0009); the analysis
 comes from the RCA² investigation only, as codes. Where the narrative goes and a person
-approved its de-identification review, the approved spans go with it (`narrative_review`,
-issue 14 item 4): the PSO pools the narrative scrubbed exactly so.
+approved its de-identification review, the approved spans go with it (`narrative_review`):
+the PSO pools the narrative scrubbed exactly so.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def shared_answers(answers: Mapping[str, Any], modules: Iterable[str]) -> dict[s
     Left out: items a definition marks `identifying` (names, dates of birth, record numbers,
     the reporter's contact details, the EMS run number), `hidden` items the system fills, and
     anything no definition knows. The CFER-H v2.0 `core` flag is our provisional reading of
-    v2.0, so no answer is kept back because of it (issue 15 item 8).
+    v2.0, so no answer is kept back because of it.
     """
     modules = list(modules)
     kept: dict[str, Any] = {}
@@ -154,7 +154,7 @@ def build_document(
         "harm": report.harm,
         "patient": {"age_years": report.patient_age_years, "sex": report.patient_sex},
         "modules": list(report.modules),
-        # The reporter's answers as the safety team completed or corrected them (issue 12).
+        # The reporter's answers as the safety team completed or corrected them.
         "answers": shared_answers(effective_answers(report) if answers is None else answers, report.modules),
     }
     if agreement.shares(SharedField.NARRATIVE):

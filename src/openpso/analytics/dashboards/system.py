@@ -1,7 +1,7 @@
 """A health system's dashboard: its sharing affiliates together (the system's SPC and Paretos),
 and the system against the rest of the pool, suppressed. No affiliate is named or shown alone:
 the pool knows providers only by random code, and mapping a code to a name is the PSO's logged
-re-identification, not a dashboard's (issue 14 item 6).
+re-identification, not a dashboard's.
 
 The affiliates are those whose member agreement in force lets the system see their data
 (`MemberAgreement.system_may_view`); everything about other providers is a release, as on a

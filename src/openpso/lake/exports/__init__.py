@@ -1,4 +1,4 @@
-"""What leaves the PSO's pool for the national database and other systems (issue 17 items 2 and 5).
+"""What leaves the PSO's pool for the national database and other systems.
 
 The pool (the lake, `pso-pool/1`) is protected, pseudonymised PSWP the PSO holds; nothing in it
 leaves as it is. `released` reads the pooled events that entered or changed since a date and

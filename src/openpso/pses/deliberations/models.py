@@ -1,5 +1,5 @@
 """Deliberations of a provider's PSES: committee notes, analyses and Just Culture decisions
-(issue 4, items 4 and 5).
+(PSWP from creation; see docs/decisions/0009-pswp-ledger-and-pses.md).
 
 RULE — nothing outside `openpso.pses` reads deliberations (DESIGN; 42 CFR 3.20, PSWP
 para (1)(ii): they are PSWP by the deliberation pathway from the moment they exist). They

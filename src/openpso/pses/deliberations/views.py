@@ -1,4 +1,4 @@
-"""Deliberation pages: committee notes, analyses and the Just Culture aid (issue 4 items 4-5).
+"""Deliberation pages: committee notes, analyses and the Just Culture aid.
 
 Lookups through `queries` and `deliberations` (404 for anything outside the provider's
 PSES roles), every read audited, every page watermarked (templates/pses/deliberation_base.html

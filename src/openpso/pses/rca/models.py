@@ -1,4 +1,4 @@
-"""RCA² investigations and their action plans (issue 4 item 3).
+"""RCA² investigations and their action plans.
 
 Everything here is analysis inside the PSES: PSWP of the deliberation pathway from the
 moment it is written (42 CFR 3.20, "deliberations or analysis"). Facts, causal statements,

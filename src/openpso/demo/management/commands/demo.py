@@ -63,9 +63,9 @@ class Command(BaseCommand):
         self._submissions(seed_submissions())
         for pso in Organization.objects.filter(kind=OrgKind.PSO, slug=PSO_SLUG):
             seed_compliance(pso, today=options["today"])
-            seed_feedback(pso, today=options["today"])  # issue 7: one safety alert, two members answered
-            seed_privilege(pso, today=options["today"])  # issue 15: a PSO disclosure, a subpoena, a breach
-            seed_obligations(pso, today=options["today"])  # issue 15: a state report from original records
+            seed_feedback(pso, today=options["today"])  # one safety alert, two members answered
+            seed_privilege(pso, today=options["today"])  # a PSO disclosure, a subpoena, a breach
+            seed_obligations(pso, today=options["today"])  # a state report from original records
         self._lake(refresh_lake(progress=partial(self._progress, "Pooling non-identified events")))
         self._logins(demo_logins())
         if not options["no_serve"]:

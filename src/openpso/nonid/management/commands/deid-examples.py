@@ -5,7 +5,7 @@ the narratives, with the spans they approved and their corrections, for improvin
 de-identification engine. The file holds identified narratives (PHI), hence the explicit
 flag, the 0600 file and the audit event.
 
-`openpso deid-examples regressions [--provider SLUG]`: the regression set (issue 14 item 4).
+`openpso deid-examples regressions [--provider SLUG]`: the regression set.
 Every approved correction replayed against the engine as it is now; prints offsets, types
 and ids only (no identifier text, so the output may be kept in a CI log), and exits 1 when
 the engine misses a span a reviewer added, wholly or in part.
