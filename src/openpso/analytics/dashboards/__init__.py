@@ -2,7 +2,7 @@
 
 Who sees what (DESIGN invariant 1, issue 7 item 3):
 - the PSO analyst sees the whole pool, providers by pseudonym only (the lake holds no names);
-- a provider sees its own numbers in full and its peers only as non-identified aggregates, every
+- a provider sees its own numbers in full and its peers only as aggregates under the release profile, every
   peer count through small-cell suppression (`openpso.nonid.suppression.suppress_counts`);
 - a health system sees the affiliates that share with it by name (their agreements allow it) and
   the rest of the pool as suppressed aggregates.

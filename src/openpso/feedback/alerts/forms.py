@@ -15,7 +15,8 @@ from openpso.organizations.models import Organization, OrgKind, ProviderType
 TEXT_FIELDS = ("title", "hazard", "evidence", "recommended_actions")
 NON_IDENTIFIED = (
     "Write about the pool, never about one member: no provider, unit, staff or patient names, no dates "
-    "finer than the month. Take the evidence from the pooled, non-identified analytics."
+    "finer than the month. Take the evidence from the pooled analytics, written so that no provider, "
+    "patient or reporter can be identified."
 )
 
 

@@ -1,4 +1,4 @@
-"""What each report says: the analytics dashboards (pooled, non-identified, peers suppressed) plus the
+"""What each report says: the analytics dashboards (released under the profile in force, peers suppressed) plus the
 sections only the feedback app knows — the provider's own actions and their measured effect, what
 the PSO learned this month (alerts and pooled signals), and what changed because people reported.
 
