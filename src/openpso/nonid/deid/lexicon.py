@@ -27,7 +27,6 @@ import os
 import sys
 from collections.abc import Callable
 from functools import cache
-from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
@@ -152,6 +151,41 @@ def _cached(name: str, package: str, build: Callable[[], frozenset[str]]) -> fro
     words = build()
     _write_atomically(path, "\n".join(sorted(words)).encode("utf-8"))
     return words
+
+
+def version(distribution: str) -> str:
+    """The installed version of `distribution`, read from its `NAME-VERSION.dist-info` folder name.
+
+    The cache files are keyed by it. `importlib.metadata` gives the same answer, but importing it
+    costs about 0.08 CPU s, a sixth of `openpso deid`'s start-up; it stays the fallback for any
+    installation this cheap reading does not recognise.
+    """
+    return _dist_versions().get(distribution.replace("-", "_").replace(".", "_").lower()) or _metadata_version(
+        distribution
+    )
+
+
+@cache
+def _dist_versions() -> dict[str, str]:
+    """Normalised distribution name -> version, for each name found exactly once on sys.path."""
+    found: dict[str, list[str]] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name.removesuffix(".dist-info")
+            if stem != name and stem.count("-") == 1:
+                dist, number = stem.split("-")
+                found.setdefault(dist.replace(".", "_").lower(), []).append(number)
+    return {dist: numbers[0] for dist, numbers in found.items() if len(numbers) == 1}
+
+
+def _metadata_version(distribution: str) -> str:
+    from importlib.metadata import version as metadata_version
+
+    return metadata_version(distribution)
 
 
 def _cache_folder() -> Path:

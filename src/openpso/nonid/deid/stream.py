@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import IO, Any
 
-from openpso.lib.pool import default_workers, ordered_map
 from openpso.nonid.deid import lexicon, ner
 from openpso.nonid.deid.engine import find_many
 from openpso.nonid.deid.replace import redact
@@ -110,21 +109,26 @@ def _plain_blocks(stream: IO[bytes]) -> Iterator[str]:
 
 
 def _ordered(
-    work: Callable[[Any], Any], items: Iterable[Any], workers: int, *, on_done: Callable[[int], None]
+    work: Callable[[Any], Any], items: Iterable[Any], workers: int | None, *, on_done: Callable[[int], None]
 ) -> Iterator[Any]:
     """`map(work, items)` over a process pool (openpso.lib.pool), in order, with at most
-    2 × workers items in flight; `on_done(n)` after the n-th result."""
+    2 × workers items in flight (one per core when `workers` is None); `on_done(n)` after the n-th result."""
     # Input that fits in one item (one report, a short batch) is done here: starting a pool
-    # would cost more than the work (issue 14: the first scrubbed report under 0.5 s).
+    # would cost more than the work (issue 14: the first scrubbed report under 0.5 s). The pool
+    # module (and multiprocessing under it) is only imported when there is a pool to start.
     items = iter(items)
     first = next(items, None)
     if first is None:
         return
-    second = next(items, None) if workers > 1 else None
+    second = next(items, None) if workers is None or workers > 1 else None
+    results: Iterator[Any]
     if second is None:
-        workers = 1
-    items = itertools.chain([first] if second is None else [first, second], items)
-    for done, result in enumerate(ordered_map(work, items, workers=workers), 1):
+        results = map(work, itertools.chain([first], items))
+    else:
+        from openpso.lib.pool import default_workers, ordered_map
+
+        results = ordered_map(work, itertools.chain([first, second], items), workers=workers or default_workers())
+    for done, result in enumerate(results, 1):
         yield result
         on_done(done)
 
@@ -141,7 +145,6 @@ def run(
 ) -> None:
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
-    workers = workers or default_workers()
     # Warm before the pool forks, so every worker shares the loaded word lists and model.
     lexicon.warm()
     if use_model:  # spaCy costs seconds to load: only when asked for (issue 14, start-up)

@@ -144,15 +144,25 @@ def test_one_item_is_done_without_a_pool(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_the_cli_does_not_load_the_model_unless_asked() -> None:
-    # spaCy costs seconds of start-up (issue 14); the rules run without it.
+    # spaCy costs seconds of start-up (issue 14); the rules run without it. Nor does one
+    # report import the pool's multiprocessing or importlib.metadata (a fifth of start-up).
     line = json.dumps({"id": 1, "text": EXAMPLE}) + "\n"
     probe = (
         "import sys, io; from openpso.nonid.deid import stream; "
         f"stream.run(jsonl=True, stdin=io.BytesIO({line.encode()!r}), stdout=io.BytesIO()); "
-        "print('spacy' in sys.modules)"
+        "print([m for m in ('spacy', 'multiprocessing', 'importlib.metadata') if m in sys.modules])"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=120, check=True)  # noqa: S603
-    assert done.stdout.strip() == b"False"
+    assert done.stdout.strip() == b"[]"
+
+
+def test_the_word_lists_are_keyed_by_the_installed_versions() -> None:
+    from importlib.metadata import version as metadata_version
+
+    from openpso.nonid.deid import lexicon
+
+    for package in ("names", "faker", "wordfreq", "zipcodes", "drug-named-entity-recognition"):
+        assert lexicon.version(package) == metadata_version(package)
 
 
 def test_the_model_flag_is_accepted_and_keeps_the_contract() -> None:
