@@ -12,12 +12,12 @@ Reporters and auditors have no dashboard: analytics are for the people who act o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from openpso.audit.actor import Actor
 from openpso.organizations import queries as organizations
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import providers_shared_with_system, pses_providers_for, pso_staff_psos_for
@@ -30,16 +30,16 @@ class Choice:
     url: str
 
 
-def psos_for(user: Any) -> QuerySet[Organization]:
+def psos_for(user: Actor) -> QuerySet[Organization]:
     return pso_staff_psos_for(user)
 
 
-def providers_for(user: Any) -> QuerySet[Organization]:
+def providers_for(user: Actor) -> QuerySet[Organization]:
     # A provider outside any PSO network has no pool to compare with.
     return pses_providers_for(user).filter(network__isnull=False)
 
 
-def systems_for(user: Any) -> QuerySet[Organization]:
+def systems_for(user: Actor) -> QuerySet[Organization]:
     return organizations.systems_for(user).filter(network__isnull=False)
 
 
@@ -50,7 +50,7 @@ def _get(queryset: QuerySet[Organization], slug: str, what: str) -> Organization
         raise Http404(f"No such {what}") from None
 
 
-def get_pso_for_user(user: Any, slug: str | None = None) -> Organization:
+def get_pso_for_user(user: Actor, slug: str | None = None) -> Organization:
     """The PSO whose pool `user` may study: the one named, else their first (most hold one)."""
     if slug:
         return _get(psos_for(user), slug, "PSO")
@@ -60,11 +60,11 @@ def get_pso_for_user(user: Any, slug: str | None = None) -> Organization:
     return pso
 
 
-def get_provider_for_user(user: Any, slug: str) -> Organization:
+def get_provider_for_user(user: Actor, slug: str) -> Organization:
     return _get(providers_for(user), slug, "provider")
 
 
-def get_system_for_user(user: Any, slug: str) -> Organization:
+def get_system_for_user(user: Actor, slug: str) -> Organization:
     return _get(systems_for(user), slug, "health system")
 
 
@@ -73,7 +73,7 @@ def affiliates_of(system: Organization) -> QuerySet[Organization]:
     return providers_shared_with_system(system_ids=[system.pk]).filter(network_id=system.network_id).order_by("name")
 
 
-def dashboards_for(user: Any) -> list[Choice]:
+def dashboards_for(user: Actor) -> list[Choice]:
     choices = [Choice("pso", org, reverse("analytics:pso") + f"?pso={org.slug}") for org in psos_for(user)]
     choices += [
         Choice("provider", org, reverse("analytics:provider", kwargs={"slug": org.slug})) for org in providers_for(user)

@@ -7,11 +7,12 @@ for a page that does not exist.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.compliance.models import (
     DelistingMember,
     RelationshipDisclosure,
@@ -22,11 +23,11 @@ from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 
 
-def administered_psos(user: Any) -> QuerySet[Organization]:
+def administered_psos(user: Actor) -> QuerySet[Organization]:
     return orgs_where(user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO)
 
 
-def get_administered_pso(user: Any) -> Organization:
+def get_administered_pso(user: Actor) -> Organization:
     """The PSO whose register `user` keeps (the first, as on the organisation pages), else 404."""
     pso = administered_psos(user).first()
     if pso is None:
@@ -34,7 +35,7 @@ def get_administered_pso(user: Any) -> Organization:
     return pso
 
 
-def get_disclosure_for_user(user: Any, disclosure_id: int) -> RelationshipDisclosure:
+def get_disclosure_for_user(user: Actor, disclosure_id: int) -> RelationshipDisclosure:
     try:
         return RelationshipDisclosure.objects.select_related("pso", "provider").get(
             pk=disclosure_id, pso__in=administered_psos(user)
@@ -43,7 +44,7 @@ def get_disclosure_for_user(user: Any, disclosure_id: int) -> RelationshipDisclo
         raise Http404("No such disclosure") from None
 
 
-def get_assessment_for_user(user: Any, assessment_id: int) -> SecurityAssessment:
+def get_assessment_for_user(user: Actor, assessment_id: int) -> SecurityAssessment:
     try:
         return SecurityAssessment.objects.select_related("pso").get(pk=assessment_id, pso__in=administered_psos(user))
     except SecurityAssessment.DoesNotExist:
@@ -65,7 +66,7 @@ def member_providers(pso: Organization, day: dt.date) -> QuerySet[Organization]:
 M = TypeVar("M", bound=Model)
 
 
-def get_entry_for_user(user: Any, model: type[M], entry_id: int) -> M:
+def get_entry_for_user(user: Actor, model: type[M], entry_id: int) -> M:
     """A register entry of a PSO `user` administers, else 404 (as for a page that does not exist)."""
     if model is DelistingMember:
         where = Q(runbook__pso__in=administered_psos(user))

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from openpso.audit.actor import Actor
 from openpso.audit.models import AuditEvent, AuditEventQuerySet
 from openpso.nonid.models import NarrativeReview
 from openpso.organizations.models import Membership, Organization
@@ -47,7 +47,7 @@ _SHORT_ID = re.compile(r"[0-9a-fA-F]{8}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 
 
-def audited_orgs_for(user: Any) -> QuerySet[Organization]:
+def audited_orgs_for(user: Actor) -> QuerySet[Organization]:
     """The organisations whose trail `user` reads (the policy above)."""
     return orgs_where(user, AUDIT_ROLES)
 

@@ -9,11 +9,11 @@ report (invariant 1).
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+from openpso.audit.actor import Actor
 from openpso.pses.queries import get_pses_report_for_user
 from openpso.reporting.models import EventReport
 
 
-def get_report_for_review(user: Any, report_id: uuid.UUID | str) -> EventReport:
+def get_report_for_review(user: Actor, report_id: uuid.UUID | str) -> EventReport:
     return get_pses_report_for_user(user, report_id)

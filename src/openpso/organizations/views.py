@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from openpso.audit.actor import Actor
 from openpso.organizations import actions
 from openpso.organizations.events import OrganizationAction
 from openpso.organizations.forms import AgreementForm, MembershipForm, OrganizationForm, UnitForm
@@ -20,7 +21,7 @@ from openpso.organizations.queries import get_managed_org_for_user, managed_orgs
 from openpso.organizations.roles import Role
 
 
-def _network_for(user: Any) -> Organization:
+def _network_for(user: Actor) -> Organization:
     pso = orgs_where(user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO).first()
     if pso is None:
         raise Http404("Not an administrator")

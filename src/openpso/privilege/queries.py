@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.compliance.queries import administered_psos, get_administered_pso, network_providers
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
@@ -20,12 +21,12 @@ from openpso.privilege.models import Breach, BreachNotification, PsoDisclosure, 
 __all__ = ["administered_psos", "get_administered_pso", "network_providers"]
 
 
-def managed_providers(user: Any) -> QuerySet[Organization]:
+def managed_providers(user: Actor) -> QuerySet[Organization]:
     """Providers whose safety manager `user` is."""
     return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER).order_by("name")
 
 
-def get_managed_provider(user: Any, slug: str) -> Organization:
+def get_managed_provider(user: Actor, slug: str) -> Organization:
     """A provider whose safety manager `user` is, else 404."""
     try:
         return managed_providers(user).get(slug=slug)

@@ -8,8 +8,8 @@ read is one row of the immutable disclosure log, as the submissions pages do for
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import active_agreements
 from openpso.pswp.actions import disclose
@@ -20,7 +20,7 @@ from openpso.pswp.records import ProviderRecord
 
 def disclose_to_system(
     *,
-    user: Any,
+    user: Actor,
     provider: Organization,
     reports: Sequence[ProviderRecord],
     purpose: str,
@@ -41,7 +41,7 @@ def disclose_to_system(
     return disclose(provider=provider, reports=reports, actor=None, request=request)
 
 
-def log_oversight_read(user: Any, *, provider: Organization, record: ProviderRecord, via: str) -> None:
+def log_oversight_read(user: Actor, *, provider: Organization, record: ProviderRecord, via: str) -> None:
     """One disclosure per read of `provider`'s `record`, whichever channel served it.
 
     Called by `reporting.actions.record_read` inside the read's transaction: a read whose

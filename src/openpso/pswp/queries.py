@@ -6,18 +6,18 @@ foreign; docs/decisions/0003)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import Role
 from openpso.pswp.models import Disclosure, ExternalReport, ProviderAuthorization, PsesPolicy
 
 
-def is_safety_manager(user: Any, provider: Organization) -> bool:
+def is_safety_manager(user: Actor, provider: Organization) -> bool:
     return orgs_where(user, [Role.SAFETY_MANAGER]).filter(pk=provider.pk).exists()
 
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from openpso import flows
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
@@ -161,7 +162,7 @@ def create_adverse_events(request: HttpRequest) -> HttpResponse:
     return _answer(201 if created else 200, bundle)
 
 
-def _file(user: Any, provider: Organization, imported: Imported) -> tuple[EventReport, bool]:
+def _file(user: Actor, provider: Organization, imported: Imported) -> tuple[EventReport, bool]:
     try:
         report, created = actions.import_report(
             actor=user,

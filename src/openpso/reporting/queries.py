@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import OrgKind
 from openpso.organizations.queries import orgs_where, providers_shared_with_system
 from openpso.organizations.roles import PSES_ROLES, Role
 from openpso.reporting.models import AnswerAmendment, EventReport
 
 
-def reports_for(user: Any) -> QuerySet[EventReport]:
+def reports_for(user: Actor) -> QuerySet[EventReport]:
     """Identified reports `user` may read.
 
     - PSES roles (safety manager, committee) read every report of their provider;
@@ -34,7 +35,7 @@ def reports_for(user: Any) -> QuerySet[EventReport]:
     ).select_related("provider", "unit")
 
 
-def get_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
+def get_report_for_user(user: Actor, report_id: uuid.UUID | str) -> EventReport:
     try:
         return reports_for(user).get(pk=report_id)
     except (EventReport.DoesNotExist, ValueError):
@@ -44,7 +45,7 @@ def get_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
 OVERSIGHT = "health_system.oversight"
 
 
-def purpose_of_view(user: Any, report: EventReport) -> str:
+def purpose_of_view(user: Actor, report: EventReport) -> str:
     """Why this user reads this report, for the audit trail."""
     if orgs_where(user, PSES_ROLES).filter(pk=report.provider_id).exists():
         return "pses.review"

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where, providers_shared_with_system, pso_staff_psos_for, systems_for
 from openpso.organizations.roles import Role
@@ -44,19 +45,19 @@ def posted_pk(value: Any) -> int:
 # --- provider side -------------------------------------------------------------------------
 
 
-def submitting_providers_for(user: Any) -> QuerySet[Organization]:
+def submitting_providers_for(user: Actor) -> QuerySet[Organization]:
     """Providers whose events `user` may submit to the PSO: where they are safety manager."""
     return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER)
 
 
-def get_submitting_provider_for_user(user: Any, slug: str) -> Organization:
+def get_submitting_provider_for_user(user: Actor, slug: str) -> Organization:
     try:
         return submitting_providers_for(user).get(slug=slug)
     except Organization.DoesNotExist:
         raise Http404("No such provider") from None
 
 
-def candidate_reports_for(user: Any) -> QuerySet[EventReport]:
+def candidate_reports_for(user: Actor) -> QuerySet[EventReport]:
     """Reports the safety manager may (re)submit: in the PSES, not dropped out."""
     return (
         EventReport.objects.filter(
@@ -83,11 +84,11 @@ def provider_submissions(provider_ids: Any) -> QuerySet[Submission]:
 # --- PSO side ------------------------------------------------------------------------------
 
 
-def inbox_psos_for(user: Any) -> QuerySet[Organization]:
+def inbox_psos_for(user: Actor) -> QuerySet[Organization]:
     return pso_staff_psos_for(user)
 
 
-def inbox_for(user: Any) -> QuerySet[Submission]:
+def inbox_for(user: Actor) -> QuerySet[Submission]:
     """Current submissions of the members of the PSO(s) where `user` is analyst or admin."""
     psos = inbox_psos_for(user)
     return Submission.objects.filter(current=True, pso__in=psos, provider__network__in=psos).select_related(
@@ -95,7 +96,7 @@ def inbox_for(user: Any) -> QuerySet[Submission]:
     )
 
 
-def get_inbox_submission_for_user(user: Any, submission_id: uuid.UUID | str) -> Submission:
+def get_inbox_submission_for_user(user: Actor, submission_id: uuid.UUID | str) -> Submission:
     """Any version (current or earlier) of a member's event, for the PSO's own staff."""
     psos = inbox_psos_for(user)
     versions = Submission.objects.filter(pso__in=psos, provider__network__in=psos).select_related("provider", "pso")
@@ -112,13 +113,13 @@ def versions_of(submission: Submission) -> QuerySet[Submission]:
 # --- health system -------------------------------------------------------------------------
 
 
-def system_submissions_for(user: Any) -> QuerySet[Submission]:
+def system_submissions_for(user: Actor) -> QuerySet[Submission]:
     """Affiliates' current submissions, only where the affiliate's agreement in force shares them."""
     shared = providers_shared_with_system(system_ids=systems_for(user).values_list("id", flat=True))
     return Submission.objects.filter(current=True, provider__in=shared).select_related("provider", "provider__parent")
 
 
-def get_system_submission_for_user(user: Any, submission_id: uuid.UUID | str) -> Submission:
+def get_system_submission_for_user(user: Actor, submission_id: uuid.UUID | str) -> Submission:
     found: Submission = _get(system_submissions_for(user), submission_id, "submission")
     return found
 
@@ -126,7 +127,7 @@ def get_system_submission_for_user(user: Any, submission_id: uuid.UUID | str) ->
 # --- question threads ----------------------------------------------------------------------
 
 
-def questions_for(user: Any) -> QuerySet[Question]:
+def questions_for(user: Actor) -> QuerySet[Question]:
     """Threads the user takes part in: the PSO's staff, or the provider's safety manager."""
     return Question.objects.filter(
         Q(provider__in=submitting_providers_for(user))
@@ -134,12 +135,12 @@ def questions_for(user: Any) -> QuerySet[Question]:
     ).select_related("provider", "pso", "asked_by")
 
 
-def get_question_for_user(user: Any, question_id: uuid.UUID | str) -> Question:
+def get_question_for_user(user: Actor, question_id: uuid.UUID | str) -> Question:
     found: Question = _get(questions_for(user), question_id, "question")
     return found
 
 
-def side_of(user: Any, question: Question) -> str | None:
+def side_of(user: Actor, question: Question) -> str | None:
     """ "pso" or "provider": the side `user` speaks for in this thread."""
     if inbox_psos_for(user).filter(pk=question.pso_id).exists():
         return "pso"

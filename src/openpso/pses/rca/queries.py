@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.commonformats.factors import factor_words
 from openpso.organizations.models import Unit
 from openpso.pses import queries
@@ -28,13 +29,13 @@ from openpso.pses.safety_events.clocks import active_rules, clocks_for_reports
 # --- lookups (tenancy) ---------------------------------------------------------------------
 
 
-def actions_for(user: Any) -> QuerySet[ActionItem]:
+def actions_for(user: Actor) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(investigation__event__in=queries.events_for(user)).select_related(
         "investigation__event__provider", "owner", "unit"
     )
 
 
-def get_action_for_user(user: Any, action_id: uuid.UUID | str) -> ActionItem:
+def get_action_for_user(user: Actor, action_id: uuid.UUID | str) -> ActionItem:
     try:
         return actions_for(user).get(pk=action_id)
     except (ActionItem.DoesNotExist, ValueError):

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.pses import queries
 from openpso.pses.models import EventStatus, SafetyEvent
 from openpso.pses.safety_events import actions
@@ -30,7 +31,7 @@ class BulkOutcome:
     words: str  # "assigned to Ada Byron" / "not closed: its RCA² investigation is not finished"
 
 
-def _events(user: Any, ids: Iterable[str]) -> tuple[list[SafetyEvent], list[str]]:
+def _events(user: Actor, ids: Iterable[str]) -> tuple[list[SafetyEvent], list[str]]:
     """The user's events among `ids` in the order ticked, and the ids that are not theirs
     (foreign and missing look the same: invariant 1)."""
     wanted = list(dict.fromkeys(str(i) for i in ids))[:BULK_MAX]
@@ -47,7 +48,7 @@ def _missing(ids: list[str]) -> list[BulkOutcome]:
     return [BulkOutcome(event_label=i[:12], done=False, words="not found among your events") for i in ids]
 
 
-def bulk_assign(*, user: Any, event_ids: Iterable[str], assignee: Any) -> list[BulkOutcome]:
+def bulk_assign(*, user: Actor, event_ids: Iterable[str], assignee: Any) -> list[BulkOutcome]:
     events, missing = _events(user, event_ids)
     name = assignee.get_full_name() or assignee.email
     out = []
@@ -65,7 +66,7 @@ def bulk_assign(*, user: Any, event_ids: Iterable[str], assignee: Any) -> list[B
     return out + _missing(missing)
 
 
-def bulk_close(*, user: Any, event_ids: Iterable[str]) -> list[BulkOutcome]:
+def bulk_close(*, user: Actor, event_ids: Iterable[str]) -> list[BulkOutcome]:
     events, missing = _events(user, event_ids)
     out = []
     for event in events:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.commonformats.answers_display import option_words
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, Unit
@@ -56,7 +57,7 @@ class QueueFilterForm(forms.Form):
     min_age = forms.IntegerField(required=False, min_value=0, label="Reported at least … days ago")
     max_age = forms.IntegerField(required=False, min_value=0, label="Reported at most … days ago")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         providers = pses_providers_for(user)
         provider_field: Any = self.fields["provider"]
@@ -133,7 +134,7 @@ class BulkForm(forms.Form):
         queryset=get_user_model().objects.none(), required=False, label="Investigator", empty_label=CHOOSE_WHO
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["events"].choices = []
@@ -268,7 +269,7 @@ class ClockRuleForm(forms.ModelForm):  # type: ignore[type-arg]
 class RuleProviderForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label="— choose the provider —")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["provider"]
         field.queryset = queries.managed_providers_for(user)

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.organizations.queries import pses_providers_for
 from openpso.pses import queries
 from openpso.pses.ids import dashed, id_prefix
@@ -73,7 +74,7 @@ class QueueRow:
         return running[0] if running else _FAR
 
 
-def queue_for(user: Any, *, filters: QueueFilters, now: dt.datetime | None = None) -> list[QueueRow]:
+def queue_for(user: Actor, *, filters: QueueFilters, now: dt.datetime | None = None) -> list[QueueRow]:
     now = now or timezone.now()
     reports = queries.pses_reports_for(user)
     if filters.status == CLOSED_ONLY:
@@ -140,7 +141,7 @@ def _searched(reports: QuerySet[EventReport], raw: str, words: str) -> list[Even
     return list(found.values())
 
 
-def _rows(user: Any, reports: Iterable[EventReport], filters: QueueFilters, now: dt.datetime) -> list[QueueRow]:
+def _rows(user: Actor, reports: Iterable[EventReport], filters: QueueFilters, now: dt.datetime) -> list[QueueRow]:
     rules: dict[int, list[ClockRule]] = defaultdict(list)
     for rule in ClockRule.objects.filter(provider__in=pses_providers_for(user), active=True).select_related("provider"):
         rules[rule.provider_id].append(rule)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 
+from openpso.audit.actor import Actor
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
 from openpso.reporting import queries
 from openpso.reporting.answer_forms import ReporterAnswersForm
@@ -27,7 +28,7 @@ def _user(context: Any) -> Any:
     return getattr(context.get("request"), "user", None)
 
 
-def in_pses_of(user: Any, report: EventReport) -> bool:
+def in_pses_of(user: Actor, report: EventReport) -> bool:
     return user is not None and channel_queries.reports_in_pses_of(user).filter(pk=report.pk).exists()
 
 
