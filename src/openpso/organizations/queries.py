@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import MemberAgreement, Membership, Organization, OrgKind, Unit
 from openpso.organizations.roles import PSES_ROLES, PSO_STAFF_ROLES, SYSTEM_ROLES, Role
 from openpso.organizations.timezones import local_date
@@ -33,27 +34,27 @@ def orgs_where(user: Any, roles: Iterable[str]) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct()
 
 
-def pso_staff_psos_for(user: Any) -> QuerySet[Organization]:
+def pso_staff_psos_for(user: Actor) -> QuerySet[Organization]:
     """PSOs in which `user` is staff (analyst or administrator)."""
     return orgs_where(user, PSO_STAFF_ROLES).filter(kind=OrgKind.PSO)
 
 
-def pses_providers_for(user: Any) -> QuerySet[Organization]:
+def pses_providers_for(user: Actor) -> QuerySet[Organization]:
     """Providers in whose PSES `user` works (safety manager, PSES committee)."""
     return orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
 
 
-def systems_for(user: Any) -> QuerySet[Organization]:
+def systems_for(user: Actor) -> QuerySet[Organization]:
     """Health systems in which `user` is a safety officer."""
     return orgs_where(user, SYSTEM_ROLES).filter(kind=OrgKind.HEALTH_SYSTEM)
 
 
-def reporting_providers_for(user: Any) -> QuerySet[Organization]:
+def reporting_providers_for(user: Actor) -> QuerySet[Organization]:
     """Providers on whose behalf `user` may file an event report."""
     return orgs_where(user, [Role.REPORTER, Role.SAFETY_MANAGER, Role.PSES_COMMITTEE]).filter(kind=OrgKind.PROVIDER)
 
 
-def get_reporting_provider_for_user(user: Any, slug: str) -> Organization:
+def get_reporting_provider_for_user(user: Actor, slug: str) -> Organization:
     try:
         return reporting_providers_for(user).get(slug=slug)
     except Organization.DoesNotExist:
@@ -78,13 +79,13 @@ def providers_shared_with_system(*, system_ids: Iterable[int], on: dt.date | Non
     ).distinct()
 
 
-def managed_orgs_for(user: Any) -> QuerySet[Organization]:
+def managed_orgs_for(user: Actor) -> QuerySet[Organization]:
     """Organisations a PSO administrator manages: their PSO and its whole network."""
     pso_ids = list(orgs_where(user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO).values_list("id", flat=True))
     return Organization.objects.filter(Q(id__in=pso_ids) | Q(network_id__in=pso_ids))
 
 
-def get_managed_org_for_user(user: Any, slug: str) -> Organization:
+def get_managed_org_for_user(user: Actor, slug: str) -> Organization:
     try:
         return managed_orgs_for(user).get(slug=slug)
     except Organization.DoesNotExist:

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where, pses_providers_for
@@ -27,23 +28,23 @@ from openpso.pses.models import ClockRule, EventReportLink, EventStatus, Notific
 from openpso.reporting.models import EventReport
 
 
-def managed_providers_for(user: Any) -> QuerySet[Organization]:
+def managed_providers_for(user: Actor) -> QuerySet[Organization]:
     """Providers whose clock rules `user` keeps: safety managers only."""
     return orgs_where(user, [Role.SAFETY_MANAGER]).filter(kind=OrgKind.PROVIDER)
 
 
-def events_for(user: Any) -> QuerySet[SafetyEvent]:
+def events_for(user: Actor) -> QuerySet[SafetyEvent]:
     return SafetyEvent.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "assignee")
 
 
-def get_event_for_user(user: Any, event_id: uuid.UUID | str) -> SafetyEvent:
+def get_event_for_user(user: Actor, event_id: uuid.UUID | str) -> SafetyEvent:
     try:
         return events_for(user).get(pk=event_id)
     except (SafetyEvent.DoesNotExist, ValueError):
         raise Http404("No such event") from None
 
 
-def get_pses_provider_for_user(user: Any, slug: str) -> Organization:
+def get_pses_provider_for_user(user: Actor, slug: str) -> Organization:
     """A provider where `user` holds a PSES role (its PSWP pages: policy, external reports,
     disclosure log); 404 for any other."""
     try:
@@ -52,12 +53,12 @@ def get_pses_provider_for_user(user: Any, slug: str) -> Organization:
         raise Http404("No such provider") from None
 
 
-def pses_reports_for(user: Any) -> QuerySet[EventReport]:
+def pses_reports_for(user: Actor) -> QuerySet[EventReport]:
     """Reports the user triages: every report of their PSES providers."""
     return EventReport.objects.filter(provider__in=pses_providers_for(user)).select_related("provider", "unit")
 
 
-def get_pses_report_for_user(user: Any, report_id: uuid.UUID | str) -> EventReport:
+def get_pses_report_for_user(user: Actor, report_id: uuid.UUID | str) -> EventReport:
     try:
         return pses_reports_for(user).get(pk=report_id)
     except (EventReport.DoesNotExist, ValueError):
@@ -96,11 +97,11 @@ def safety_managers_of(provider_id: int) -> QuerySet[Any]:
     ).distinct()
 
 
-def clock_rules_for(user: Any) -> QuerySet[ClockRule]:
+def clock_rules_for(user: Actor) -> QuerySet[ClockRule]:
     return ClockRule.objects.filter(provider__in=managed_providers_for(user)).select_related("provider")
 
 
-def get_clock_rule_for_user(user: Any, rule_id: int | str) -> ClockRule:
+def get_clock_rule_for_user(user: Actor, rule_id: int | str) -> ClockRule:
     try:
         return clock_rules_for(user).get(pk=rule_id)
     except (ClockRule.DoesNotExist, ValueError):
@@ -113,7 +114,7 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Actor) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
 
@@ -161,7 +162,7 @@ def saved_filters_for(user: Any) -> QuerySet[SavedFilter]:
     return SavedFilter.objects.filter(user=user)
 
 
-def get_saved_filter_for_user(user: Any, saved_id: int | str) -> SavedFilter:
+def get_saved_filter_for_user(user: Actor, saved_id: int | str) -> SavedFilter:
     try:
         return saved_filters_for(user).get(pk=saved_id)
     except (SavedFilter.DoesNotExist, ValueError):

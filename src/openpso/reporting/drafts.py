@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization
 from openpso.reporting.models import ReportDraft
 
@@ -26,7 +27,7 @@ def draft_payload(post: QueryDict) -> dict[str, list[str]]:
     return data
 
 
-def save_draft(*, user: Any, provider: Organization, post: QueryDict) -> ReportDraft:
+def save_draft(*, user: Actor, provider: Organization, post: QueryDict) -> ReportDraft:
     draft, _ = ReportDraft.objects.update_or_create(
         user=user, provider=provider, defaults={"payload": json.dumps(draft_payload(post))}
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
 from openpso.organizations.roles import PSES_ROLES
@@ -48,13 +49,13 @@ def get_anonymous_provider(slug: str) -> Organization:
         raise Http404("No such provider") from None
 
 
-def reports_in_pses_of(user: Any) -> QuerySet[EventReport]:
+def reports_in_pses_of(user: Actor) -> QuerySet[EventReport]:
     """Reports whose follow-up thread `user` runs: PSES roles of the report's provider only."""
     providers = orgs_where(user, PSES_ROLES).filter(kind=OrgKind.PROVIDER)
     return EventReport.objects.filter(provider__in=providers)
 
 
-def get_report_for_pses(user: Any, report_id: uuid.UUID | str) -> EventReport:
+def get_report_for_pses(user: Actor, report_id: uuid.UUID | str) -> EventReport:
     try:
         return reports_in_pses_of(user).get(pk=report_id)
     except (EventReport.DoesNotExist, ValueError):
@@ -68,7 +69,7 @@ def my_reports(user: Any) -> QuerySet[EventReport]:
     return EventReport.objects.filter(reporter=user, anonymous=False).select_related("provider")
 
 
-def get_my_report(user: Any, report_id: uuid.UUID | str) -> EventReport:
+def get_my_report(user: Actor, report_id: uuid.UUID | str) -> EventReport:
     try:
         return my_reports(user).get(pk=report_id)
     except (EventReport.DoesNotExist, ValueError):
