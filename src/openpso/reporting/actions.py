@@ -64,7 +64,7 @@ class OutsidePses:
         )
 
 
-def _outside_pses(user: Any, provider: Organization, data: ReportIn) -> OutsidePses | None:
+def _outside_pses(user: Actor | None, provider: Organization, data: ReportIn) -> OutsidePses | None:
     """The policy basis for recording `data` as not PSWP, or None for an ordinary PSES report.
 
     Only the provider's safety manager, identified, and only for a purpose its current PSES
@@ -118,7 +118,7 @@ def _unit_of(provider: Organization, unit_id: int | None) -> Unit | None:
 
 def file_report(
     *,
-    user: Any,
+    user: Actor | None,
     data: ReportIn,
     idempotency_key: str | None = None,
     checked: tuple[Organization, Unit | None] | None = None,
@@ -269,7 +269,7 @@ def _prune_expired_keys(now: dt.datetime) -> None:
 
 def _create(
     *,
-    user: Any,
+    user: Actor | None,
     data: ReportIn,
     provider: Organization,
     unit: Unit | None,
@@ -359,7 +359,7 @@ def record_read(*, user: Any, report: EventReport, via: str) -> str:
     return purpose
 
 
-def record_view(*, user: Any, report: EventReport, purpose: str) -> None:
+def record_view(*, user: Actor | None, report: EventReport, purpose: str) -> None:
     """A read of identified PSWP inside the provider is a use, logged (42 CFR 3.206)."""
     record(
         actor=user,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
@@ -49,7 +50,7 @@ def amend_answers(
     *,
     report: EventReport,
     changes: Mapping[str, Any],
-    user: Any = None,
+    user: Actor | None = None,
     by_reporter: bool = False,
     request: AnswerRequest | None = None,
 ) -> AnswerAmendment | None:
@@ -145,7 +146,7 @@ def _question(report: EventReport, link_id: str) -> str:
 
 
 def answer_request(
-    *, report: EventReport, answer_request: AnswerRequest, answers: Mapping[str, Any], user: Any = None
+    *, report: EventReport, answer_request: AnswerRequest, answers: Mapping[str, Any], user: Actor | None = None
 ) -> AnswerAmendment | None:
     """The reporter answers a structured request: an amendment attributed to the reporter."""
     if answer_request.report_id != report.pk:

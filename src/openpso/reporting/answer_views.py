@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from openpso.audit.actor import Actor
 from openpso.reporting import actions, answer_actions, queries
 from openpso.reporting.answer_forms import CompletionForm, ReporterAnswersForm, RequestForm
 from openpso.reporting.channel import actions as channel_actions
@@ -94,7 +95,7 @@ def _request_of(report: EventReport, request_id: Any) -> AnswerRequest:
     return found
 
 
-def _answer(request: HttpRequest, report: EventReport, answer_request: AnswerRequest, user: Any) -> str | None:
+def _answer(request: HttpRequest, report: EventReport, answer_request: AnswerRequest, user: Actor | None) -> str | None:
     """Record the reporter's answers; the problem in words, or None when saved."""
     form = ReporterAnswersForm(request.POST, report=report, answer_request=answer_request)
     if not form.is_valid():

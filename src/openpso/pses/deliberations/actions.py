@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.queries import pses_providers_for
@@ -50,7 +51,7 @@ def _all_for(user: Any) -> QuerySet[Deliberation]:
     return result.select_related("author", "event")
 
 
-def deliberations_for(user: Any, event: SafetyEvent) -> QuerySet[Deliberation]:
+def deliberations_for(user: Actor | None, event: SafetyEvent) -> QuerySet[Deliberation]:
     """The event's deliberations that `user` may read (none outside its provider's PSES).
 
     Not yet audited: call `record_reads` for the rows actually shown.
@@ -58,7 +59,7 @@ def deliberations_for(user: Any, event: SafetyEvent) -> QuerySet[Deliberation]:
     return _all_for(user).filter(event=event)
 
 
-def get_deliberation_for_user(user: Any, deliberation_id: uuid.UUID | str) -> Deliberation:
+def get_deliberation_for_user(user: Actor | None, deliberation_id: uuid.UUID | str) -> Deliberation:
     try:
         return _all_for(user).get(pk=deliberation_id)
     except (Deliberation.DoesNotExist, ValueError, ValidationError):
@@ -79,7 +80,7 @@ def corrections_of(deliberation: Deliberation) -> QuerySet[Deliberation]:
     return result.select_related("author")
 
 
-def record_reads(*, user: Any, deliberations: Iterable[Deliberation], via: str) -> None:
+def record_reads(*, user: Actor | None, deliberations: Iterable[Deliberation], via: str) -> None:
     """Reading a deliberation inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
     for deliberation in deliberations:
         record(
@@ -160,7 +161,7 @@ def _create(
 
 
 def record_deliberation(
-    *, user: Any, event: SafetyEvent, kind: str, title: str, body: str, corrects: Deliberation | None = None
+    *, user: Actor | None, event: SafetyEvent, kind: str, title: str, body: str, corrects: Deliberation | None = None
 ) -> Deliberation:
     """A committee note or an analysis on the event; `corrects` names an earlier one it corrects."""
     if kind not in {DeliberationKind.COMMITTEE_NOTE, DeliberationKind.ANALYSIS}:
@@ -172,7 +173,7 @@ def record_deliberation(
 
 def record_just_culture(
     *,
-    user: Any,
+    user: Actor | None,
     event: SafetyEvent,
     answers: Mapping[str, str],
     title: str = "",

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.commonformats.rca2 import ACTION_STATUS_VALUES, ACTION_STRENGTH, ActionStatus
@@ -41,7 +42,9 @@ PURPOSE = "pses.rca"
 # --- lookups (tenancy) ---------------------------------------------------------------------
 
 
-def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, object_type: str, object_id: Any, detail: Any) -> None:
+def _audit(
+    *, user: Actor | None, action: PsesAction, event: SafetyEvent, object_type: str, object_id: Any, detail: Any
+) -> None:
     record(
         actor=user,
         action=action,
@@ -54,7 +57,7 @@ def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, object_type: st
 
 
 def _action_noted(
-    *, user: Any, action: ActionItem, kind: str, audit_action: PsesAction, detail: dict[str, Any]
+    *, user: Actor | None, action: ActionItem, kind: str, audit_action: PsesAction, detail: dict[str, Any]
 ) -> None:
     """The timeline entry and the audit event of one change to an action item (codes only)."""
     event = action.investigation.event
@@ -71,7 +74,7 @@ def _action_noted(
 
 def _changed(
     *,
-    user: Any,
+    user: Actor | None,
     investigation: Investigation,
     action: PsesAction,
     detail: dict[str, Any],
@@ -146,7 +149,7 @@ def finish_investigation(*, user: Any, investigation: Investigation, at: dt.date
         )
 
 
-def add_team_member(*, user: Any, investigation: Investigation, member: Any, role: str = "") -> TeamMember:
+def add_team_member(*, user: Actor | None, investigation: Investigation, member: Any, role: str = "") -> TeamMember:
     event = investigation.event
     if not queries.pses_members_of(event.provider_id).filter(pk=member.pk).exists():
         raise PsesInvalid("the team is made of this provider's safety team members")
@@ -161,7 +164,7 @@ def add_team_member(*, user: Any, investigation: Investigation, member: Any, rol
     return row
 
 
-def remove_team_member(*, user: Any, investigation: Investigation, member_id: int) -> None:
+def remove_team_member(*, user: Actor | None, investigation: Investigation, member_id: int) -> None:
     with transaction.atomic():
         _open(investigation)
         if not investigation.team.filter(user_id=member_id).delete()[0]:
@@ -219,7 +222,7 @@ REMOVABLE: dict[str, tuple[type[Fact] | type[CausalStatement] | type[RootCause],
 }
 
 
-def remove_entry(*, user: Any, investigation: Investigation, kind: str, entry_id: int) -> None:
+def remove_entry(*, user: Actor | None, investigation: Investigation, kind: str, entry_id: int) -> None:
     """Withdraw a fact, causal statement or root cause; the timeline keeps that it existed."""
     if kind not in REMOVABLE:
         raise PsesInvalid("nothing of that kind can be removed")
@@ -232,7 +235,7 @@ def remove_entry(*, user: Any, investigation: Investigation, kind: str, entry_id
 
 
 def set_contributing_factors(
-    *, user: Any, investigation: Investigation, codes: list[str], at: dt.datetime | None = None
+    *, user: Actor | None, investigation: Investigation, codes: list[str], at: dt.datetime | None = None
 ) -> None:
     allowed = dict(factor_choices())
     unknown = [c for c in codes if c not in allowed]
@@ -328,7 +331,7 @@ def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any])
     return action
 
 
-def change_action(*, user: Any, action: ActionItem, data: dict[str, Any]) -> ActionItem:
+def change_action(*, user: Actor | None, action: ActionItem, data: dict[str, Any]) -> ActionItem:
     with transaction.atomic():
         action = ActionItem.objects.select_for_update().select_related("investigation__event").get(pk=action.pk)
         before = _codes(action)
@@ -382,7 +385,9 @@ _VIEWED = {
 }
 
 
-def record_view(*, user: Any, event: SafetyEvent, what: Literal["investigation", "actionitem"], object_id: Any) -> None:
+def record_view(
+    *, user: Actor | None, event: SafetyEvent, what: Literal["investigation", "actionitem"], object_id: Any
+) -> None:
     """Reading the analysis inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
     action, object_type = _VIEWED[what]
     record(

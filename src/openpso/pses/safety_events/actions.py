@@ -56,7 +56,7 @@ def _note(
     )
 
 
-def _audit(*, user: Any, action: PsesAction, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
+def _audit(*, user: Actor | None, action: PsesAction, event: SafetyEvent, detail: dict[str, Any] | None = None) -> None:
     record(
         actor=user,
         action=action,
@@ -104,7 +104,7 @@ def create_event(*, user: Any, report: EventReport, title: str = "", at: dt.date
     return event
 
 
-def link_report(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
+def link_report(*, user: Actor | None, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
     """Add a report describing the same event ("kept reports, one investigation")."""
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
@@ -112,7 +112,7 @@ def link_report(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.da
         _link(user=user, event=event, report=report, at=at)
 
 
-def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None:
+def unlink_report(*, user: Actor | None, event: SafetyEvent, report: EventReport) -> None:
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
         _open(event)
@@ -126,7 +126,7 @@ def unlink_report(*, user: Any, event: SafetyEvent, report: EventReport) -> None
         _audit(user=user, action=PsesAction.EVENT_REPORT_UNLINKED, event=event, detail={"report": str(report.pk)})
 
 
-def assign_event(*, user: Any, event: SafetyEvent, assignee: Any, at: dt.datetime | None = None) -> None:
+def assign_event(*, user: Actor | None, event: SafetyEvent, assignee: Any, at: dt.datetime | None = None) -> None:
     """Give the event to an investigator: a PSES member of the event's provider only."""
     if not queries.pses_members_of(event.provider_id).filter(pk=assignee.pk).exists():
         raise PsesInvalid("assign the event to a member of this provider's safety team")
@@ -148,7 +148,7 @@ def assign_event(*, user: Any, event: SafetyEvent, assignee: Any, at: dt.datetim
             )
 
 
-def change_status(*, user: Any, event: SafetyEvent, status: str, at: dt.datetime | None = None) -> None:
+def change_status(*, user: Actor | None, event: SafetyEvent, status: str, at: dt.datetime | None = None) -> None:
     """Move the event along; the reporters see the new status on their status pages."""
     if status not in EventStatus.values:
         raise PsesInvalid("choose one of the listed statuses")
@@ -185,7 +185,7 @@ def add_addendum(*, user: Any, event: SafetyEvent, body: str) -> Addendum:
     return addendum
 
 
-def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, body: str) -> None:
+def request_correction(*, user: Actor | None, event: SafetyEvent, report: EventReport, body: str) -> None:
     """Ask a report's reporter to correct or complete it, through the follow-up channel
     (their "My reports" page, or the anonymous receipt: no identity is needed or kept)."""
     if not EventReportLink.objects.filter(event=event, report=report).exists():
@@ -200,7 +200,7 @@ def request_correction(*, user: Any, event: SafetyEvent, report: EventReport, bo
         _audit(user=user, action=PsesAction.EVENT_CORRECTION_REQUESTED, event=event, detail=data)
 
 
-def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
+def send_what_changed(*, user: Actor | None, event: SafetyEvent, body: str) -> int:
     """Tell every reporter of the event what changed because they reported."""
     reports = list(queries.reports_of(event))
     with transaction.atomic():
@@ -219,7 +219,7 @@ def send_what_changed(*, user: Any, event: SafetyEvent, body: str) -> int:
     return len(messages)
 
 
-def record_event_view(*, user: Any, event: SafetyEvent) -> None:
+def record_event_view(*, user: Actor | None, event: SafetyEvent) -> None:
     """Reading an event inside the provider is a use of PSWP, logged (42 CFR 3.206)."""
     record(
         actor=user,
@@ -248,7 +248,7 @@ RULE_FIELDS = [
 
 
 def save_clock_rule(
-    *, user: Any, provider: Organization, data: dict[str, Any], rule: ClockRule | None = None
+    *, user: Actor | None, provider: Organization, data: dict[str, Any], rule: ClockRule | None = None
 ) -> ClockRule:
     """Add or change one of the provider's clock rules (safety manager)."""
     with transaction.atomic():
@@ -272,7 +272,7 @@ def save_clock_rule(
     return rule
 
 
-def mark_read(*, user: Any, notification_id: int | str | None = None) -> int:
+def mark_read(*, user: Actor | None, notification_id: int | str | None = None) -> int:
     """Mark one of the user's notifications read, or all of them when no id is given."""
     unread = queries.notifications_for(user).filter(read_at__isnull=True)
     if notification_id is not None:

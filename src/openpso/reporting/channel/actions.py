@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
@@ -138,7 +139,7 @@ def post_follow_up(*, user: Any, report: EventReport, kind: str, body: str) -> F
     return message
 
 
-def answer_question(*, report: EventReport, question_id: str, body: str, user: Any = None) -> FollowUpMessage:
+def answer_question(*, report: EventReport, question_id: str, body: str, user: Actor | None = None) -> FollowUpMessage:
     """The reporter answers one of the safety team's questions on their report.
 
     `user` is the identified reporter, or None through an anonymous receipt: then the
@@ -181,7 +182,7 @@ def answer_question(*, report: EventReport, question_id: str, body: str, user: A
     return answer
 
 
-def record_follow_up_view(*, report: EventReport, user: Any = None) -> None:
+def record_follow_up_view(*, report: EventReport, user: Actor | None = None) -> None:
     """The reporter read their report's status and thread: a use of PSWP (invariant 3)."""
     anonymous = report.anonymous
     record(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
@@ -35,7 +36,7 @@ class MessageInvalid(ValueError):
     """The message is empty or too long; nothing was saved."""
 
 
-def record_inbox_view(*, user: Any, submission: Submission) -> None:
+def record_inbox_view(*, user: Actor | None, submission: Submission) -> None:
     record(
         actor=user,
         action=SubmissionAction.VIEWED,
@@ -135,12 +136,12 @@ def reply(*, user: Any, question: Question, side: str, text: str) -> QuestionMes
     return message
 
 
-def record_question_view(*, user: Any, question: Question, side: str) -> None:
+def record_question_view(*, user: Actor | None, question: Question, side: str) -> None:
     organization_id = question.provider_id if side == "provider" else question.pso_id
     _audit(user=user, question=question, action=SubmissionAction.QUESTION_VIEWED, organization_id=organization_id)
 
 
-def _audit(*, user: Any, question: Question, action: SubmissionAction, organization_id: int) -> None:
+def _audit(*, user: Actor | None, question: Question, action: SubmissionAction, organization_id: int) -> None:
     record(
         actor=user,
         action=action,
