@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordKeyForm
 from allauth.account.internal.stagekit import clear_login
@@ -17,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from openpso.accounts import lockout
+from openpso.accounts.models import User
 
 
 class FirstPasswordKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
@@ -50,7 +49,7 @@ class _LockoutSecondFactorMixin:
     code, and axes' middleware answers with the locked-out page.
     """
 
-    user: Any
+    user: User
     reauthentication = False
 
     def clean_code(self) -> str:

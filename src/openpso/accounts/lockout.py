@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from openpso.accounts.events import AccountAction
 from openpso.accounts.lockout_policy import describe
+from openpso.accounts.models import User
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 
@@ -133,16 +134,16 @@ def _account_pk(username: str | None) -> int | None:
     return int(pk) if pk is not None else None
 
 
-def credentials_for(user: Any) -> dict[str, str]:
+def credentials_for(user: User) -> dict[str, str]:
     return {"username": str(user.get_username())}
 
 
-def second_factor_allowed(*, request: HttpRequest, user: Any) -> bool:
+def second_factor_allowed(*, request: HttpRequest, user: User) -> bool:
     """False while the account or this client is locked, whatever code is given."""
     return bool(AxesProxyHandler.is_allowed(request, credentials_for(user)))
 
 
-def second_factor_failed(*, request: HttpRequest, user: Any, reason: str, reauthentication: bool) -> bool:
+def second_factor_failed(*, request: HttpRequest, user: User, reason: str, reauthentication: bool) -> bool:
     """Audit a refused TOTP or recovery code and count it as a failed sign-in; True if that
     leaves the account or client locked (axes then answers with the locked-out page).
 

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from openpso.accounts.events import AccountAction
+from openpso.accounts.models import User
 from openpso.audit import trail
 from openpso.audit.events import object_type_of
 
@@ -50,7 +51,7 @@ def note_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
         _audit(user, AccountAction.SIGNED_OUT)
 
 
-def _audit(user: Any, action: AccountAction) -> None:
+def _audit(user: User, action: AccountAction) -> None:
     """Sign-ins and sign-outs in the audit chain (ASVS 16.3.1): who and when, nothing else —
     no address or device, which the access log keeps for its own shorter life."""
     trail.record(actor=user, action=action, object_type=object_type_of(user), object_id=user.pk)
