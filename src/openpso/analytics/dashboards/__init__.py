@@ -1,6 +1,6 @@
 """The three dashboards: the PSO's pool, one provider against its peers, one health system's affiliates.
 
-Who sees what (DESIGN invariant 1, issue 7 item 3):
+Who sees what (DESIGN invariant 1; docs/decisions/0003-tenancy.md):
 - the PSO analyst sees the whole pool, providers by pseudonym only (the lake holds no names);
 - a provider sees its own numbers in full and its peers only as aggregates under the release profile, every
   peer count through small-cell suppression (`openpso.nonid.suppression.suppress_counts`);

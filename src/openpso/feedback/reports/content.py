@@ -308,7 +308,8 @@ def system_report(system: Organization, month: str, progress: Progress) -> Repor
     profile, determination = release_profile(system.network, on=month_bounds(month)[1])
     sections: list[Section] = []
     # Provider → code only, to pick the affiliates' pooled rows: the report names no affiliate
-    # from the pool (issue 14 item 6); its alert table below names them from the PSO's own records.
+    # from the pool (a code maps to a name only through the PSO's logged re-identification); its
+    # alert table below names them from the PSO's own records.
     network = system.network_id
     pooled = [p.pk for p in affiliates if network is not None and p.network_id == network]
     codes = frozenset(provider_pseudonyms(network, pooled).values()) if network is not None and pooled else frozenset()
