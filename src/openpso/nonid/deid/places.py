@@ -569,6 +569,21 @@ def _words_before(text: str, end: int, most: int) -> list[tuple[int, str]]:
     return words
 
 
+# Words one of which `_street_start` needs before a house number: a street-type word or prefix
+# (lower-cased), or a word ending in a street-type ending.
+_STREET_CUES = _STREET_TYPE_WORDS | _STREET_PREFIXES | {w.lower() for w in _CAPITALISED_PREFIXES}
+
+
+def _may_name_a_street(text: str, end: int) -> bool:
+    """A cheap test before `_street_start(text, _words_before(text, end, 5))`: False only where
+    that is None. Those words are pieces of this window, and splitting on str's whitespace (a
+    little more than the pattern's `\\S+`) leaves every cue and ending whole."""
+    return any(
+        piece in _STREET_CUES or piece.endswith(_STREET_ENDINGS)
+        for piece in text[max(0, end - 60) : end].lower().split()
+    )
+
+
 def _street_start(text: str, words: list[tuple[int, str]]) -> int | None:
     """Where the street name before a house number starts, if those words are one."""
     if not words:
@@ -618,6 +633,8 @@ def foreign_streets(text: str) -> list[Span]:
     found: list[Span] = []
     starts: list[tuple[int, int]] = []
     for m in _HOUSE_NUMBER.finditer(text):
+        if not _may_name_a_street(text, m.start()):
+            continue  # most numbers follow no street word: "HR 88", "x 2"
         start = _street_start(text, _words_before(text, m.start(), 5))
         if start is not None:
             starts.append((start, m.end()))

@@ -37,6 +37,9 @@ def touched(text: str, value: str) -> bool:
         ("Wife's address 14 rue des Tanneurs, Besançon", "14 rue des Tanneurs"),
         # a bare address line: number, a name no English list knows, number, unit
         ("Address on file: 221 Ohrawinkel 9 Apt. 4", "221 Ohrawinkel 9"),
+        # spaced with tabs and no-break spaces (the cheap test before each number splits on them too)
+        ("Family stays at Corso\u00a0Vittorio\tEmanuele 12 in the old town.", "Corso\u00a0Vittorio\tEmanuele 12"),
+        ("Lives at Bjørkelund\u00a0gate\u00a033 with her sister.", "Bjørkelund\u00a0gate\u00a033"),
     ],
 )
 def test_addresses_with_the_number_after_the_street_are_found(text: str, value: str) -> None:
