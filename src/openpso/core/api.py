@@ -13,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from openpso.core.forms_api import router as forms_router
 from openpso.core.openapi import document_errors
+from openpso.feedback.alerts.api import router as alerts_router
 from openpso.lake.exports.api import router as release_router
 from openpso.lib.api_auth import NotAuthenticated, session_auth
 from openpso.lib.api_throttle import CallerRateThrottle, current_rate
@@ -50,6 +51,7 @@ api.add_router("/forms", forms_router)
 api.add_router("/submissions", submissions_router)
 api.add_router("/fhir", fhir_router)
 api.add_router("/release", release_router)
+api.add_router("/alerts", alerts_router)
 
 
 @api.exception_handler(ValidationError)

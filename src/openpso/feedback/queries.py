@@ -101,6 +101,11 @@ def member_targets_for(user: Any) -> QuerySet[AlertTarget]:
     )
 
 
+def member_inbox(user: Any) -> QuerySet[AlertTarget]:
+    """The member's alerts in the order the inbox page shows them (the page and the API share it)."""
+    return member_targets_for(user).order_by("acknowledged_at", "-alert__published_at", "-pk")
+
+
 def get_member_target_for_user(user: Any, target_id: int) -> AlertTarget:
     found: AlertTarget = _get(member_targets_for(user), target_id, "alert")
     return found

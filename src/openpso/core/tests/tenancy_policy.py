@@ -35,6 +35,9 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     "api:fhir-adverse-event-create": set(),  # POST only (FHIR AdverseEvents in, issue 17 item 1)
     # Bulk Data export of the PSO's release data (issue 17 item 2): the kick-off is a POST of its staff.
     "api:release-export-kickoff": set(),
+    # Safety alerts over the API (issue 17 item 4): each caller's own providers' copies, as the
+    # inbox page; an empty list for everyone else (an API list is never a 404).
+    "api:alert-list": "all",
     # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
     # person's own identified reports (empty for roles that file none).
     "channel:anonymous-start": "all",

@@ -317,6 +317,7 @@ POST_ONLY_OBJECT_ROUTES = {
     "nonid:approve",
     "feedback:alert-withdraw",
     "feedback:member-acknowledge",
+    "api:alert-acknowledge",
 }
 
 

@@ -19,7 +19,7 @@ from openpso.organizations.queries import systems_for
 def member_alerts(request: HttpRequest) -> HttpResponse:
     if not queries.member_providers_for(request.user).exists():
         raise Http404("No alert inbox for you")
-    targets = queries.member_targets_for(request.user).order_by("acknowledged_at", "-alert__published_at")
+    targets = queries.member_inbox(request.user)
     return render(request, "feedback/member_alerts.html", {"targets": targets})
 
 
