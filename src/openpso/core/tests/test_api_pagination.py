@@ -6,7 +6,7 @@ import pytest
 
 from openpso.lib.api_pagination import MAX_LIMIT, MAX_OFFSET
 
-LISTS = ["/api/v1/reports", "/api/v1/submissions"]
+LISTS = ["/api/v1/reports", "/api/v1/submissions", "/api/v1/alerts"]
 
 
 @pytest.mark.parametrize("url", LISTS)
