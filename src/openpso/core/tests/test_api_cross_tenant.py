@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from openpso.core.api import api
 from openpso.feedback.tests.fixtures import cast_targets
+from openpso.lake.tests.export_fixtures import cast_release_exports
 from openpso.submissions.push.keys import issue_key
 from openpso.testing.cast import Cast
 
@@ -29,7 +30,17 @@ CANARY = "CANARY-CROSS-TENANT-A"
 
 # What each path parameter names: the kind of tenant A's object that is put in its place.
 # `target_id`: provider p1's copy of a safety alert its PSO sent to p1 and p2 (feedback.AlertTarget).
-TENANT_OWNED = {"report_id": "report", "target_id": "alert_target"}
+# `job_id`, `file_name`: a Bulk Data export of PSO pso1's release data, and its NDJSON file.
+TENANT_OWNED = {"report_id": "report", "target_id": "alert_target", "job_id": "export_job", "file_name": "export_file"}
+# Who in tenant A reads each kind of object, and who plays tenant B against it by session: the same
+# role in the other tenant (a provider in another health system; the other PSO).
+OWNER = {
+    "report": "safety_manager",
+    "alert_target": "safety_manager",
+    "export_job": "pso_analyst",
+    "export_file": "pso_analyst",
+}
+OTHER_TENANT = {"safety_manager": "manager_p2", "pso_analyst": "admin_pso2"}
 # Operations whose path names something that belongs to no tenant, the same for every caller.
 SHARED = {
     "GET /api/v1/forms/{family}/{name}/questionnaire": "a Common Formats definition, public to every member",
@@ -109,7 +120,13 @@ def tenant_a_objects(cast: Cast) -> dict[str, str]:
     )
     assert submitted.json()["accepted"] == 1, submitted.content
     # The PSO's alert reached p1 and p2 alike; each has its own copy, so B is told nothing of A's.
-    return {"report": report_id, "alert_target": str(cast_targets(cast)["p1"].pk)}
+    export = cast_release_exports(cast)["pso1"]
+    return {
+        "report": report_id,
+        "alert_target": str(cast_targets(cast)["p1"].pk),
+        "export_job": str(export.pk),
+        "export_file": export.files[0]["name"],
+    }
 
 
 @pytest.fixture
@@ -137,9 +154,12 @@ def _call(client: Client, method: str, url: str, headers: dict[str, str]) -> Any
 @pytest.mark.parametrize(("method", "path", "credential"), WITH_IDS)
 def test_tenant_b_gets_404_for_tenant_as_objects(cast, tenant_a_objects, tenant_b, method, path, credential):
     url = _url(path, tenant_a_objects)
+    owner = OWNER[TENANT_OWNED[next(name for name in TENANT_OWNED if "{" + name + "}" in path)]]
     if method == "get":  # the id is real: its owner reads it
-        assert _call(_client(cast, "safety_manager"), method, url, {}).status_code == 200
+        assert _call(_client(cast, owner), method, url, {}).status_code == 200
     client, headers = tenant_b[credential]
+    if credential == "session":
+        client = _client(cast, OTHER_TENANT[owner])
     response = _call(client, method, url, headers)
     assert response.status_code == 404, response.content
     assert CANARY not in response.content.decode()
