@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -102,8 +102,9 @@ def member_targets_for(user: Any) -> QuerySet[AlertTarget]:
 
 
 def member_inbox(user: Any) -> QuerySet[AlertTarget]:
-    """The member's alerts in the order the inbox page shows them (the page and the API share it)."""
-    return member_targets_for(user).order_by("acknowledged_at", "-alert__published_at", "-pk")
+    """The member's alerts in the order the inbox page shows them (the page and the API share it):
+    the ones not yet acknowledged first, on every database (PostgreSQL puts NULLs last)."""
+    return member_targets_for(user).order_by(F("acknowledged_at").asc(nulls_first=True), "-alert__published_at", "-pk")
 
 
 def get_member_target_for_user(user: Any, target_id: int) -> AlertTarget:
