@@ -40,8 +40,7 @@ from openpso.lake.exports.released import ReleasedAction, ReleasedEvent
 
 V3 = "urn:hl7-org:v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-ET.register_namespace("", V3)
-ET.register_namespace("xsi", XSI)
+ET.register_namespace("xsi", XSI)  # a name for readers; any prefix bound to XSI validates
 
 LOINC = ("2.16.840.1.113883.6.1", "LOINC")
 GENDER_SYSTEM = "2.16.840.1.113883.5.1"  # HL7 AdministrativeGender
@@ -92,7 +91,7 @@ def document(
 ) -> bytes:
     """The CDA R2 document of one released event, as UTF-8 XML: a function of the event and its
     version alone, so an unchanged event comes out byte for byte as it did (succession)."""
-    root = ET.Element(_q("ClinicalDocument"))
+    root = ET.Element(_q("ClinicalDocument"), xmlns=V3)
     _el(root, "realmCode", code="US")
     _el(root, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_HD000040")
     _template(root, "document")
@@ -348,7 +347,10 @@ def _answers_by_form(answers: dict[str, Any]) -> dict[str, list[tuple[Item, Any]
 
 
 def _q(name: str) -> str:
-    return f"{{{V3}}}{name}"
+    """Elements are built unqualified under a root that declares `xmlns` itself: ElementTree's
+    prefix registry is process-wide and any library may take the empty prefix, and a document
+    written as `ns0:` fails the schema (`xsi:type="CD"` names a type in the default namespace)."""
+    return name
 
 
 def _el(parent: ET.Element, name: str, **attrs: str) -> ET.Element:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
@@ -29,6 +30,17 @@ def parsed(path):
     from lxml import etree  # type: ignore[import-untyped]
 
     return etree.parse(str(path)).getroot()
+
+
+def test_documents_stay_valid_when_another_library_takes_the_empty_prefix(pool, tmp_path, monkeypatch):
+    """ElementTree's prefix registry is process-wide: any library may register its own default
+    namespace (CI, 2026-12-07: the documents came out as `ns0:` and `xsi:type="CD"` failed)."""
+    monkeypatch.setattr(ET, "_namespace_map", dict(ET._namespace_map))
+    ET.register_namespace("", "http://example.org/another-library")
+    result = export("cda", pso=pool.pso, since=SINCE, out=tmp_path)
+    for path in result.files:
+        assert validate.problems(path.read_bytes()) == [], path.name
+        assert b"<ClinicalDocument " in path.read_bytes()
 
 
 def test_each_released_event_is_one_cda_document_the_schema_accepts(pool, tmp_path):
