@@ -31,6 +31,27 @@ FORM_KEY_SYSTEM = "urn:openpso:form"
 QUESTIONNAIRE_BASE = "urn:openpso:questionnaire:"
 ANSWER_SYSTEMS = {"ahrq": AHRQ_ANSWER, "loinc": LOINC, "nemsis": NEMSIS, "openpso": OPENPSO_EXTENSION}
 
+# An OperationOutcome as the OpenAPI document describes it: every FHIR-speaking route refuses with one.
+OPERATION_OUTCOME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"const": "OperationOutcome"},
+        "issue": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "severity": {"type": "string"},
+                    "code": {"type": "string"},
+                    "diagnostics": {"type": "string"},
+                    "expression": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
 _EXT = "urn:openpso:fhir:extension:"
 EXT_EXTENSION_MODULE = _EXT + "extension-module"  # valueBoolean: OpenPSO's own, not AHRQ's
 EXT_PROVISIONAL = _EXT + "provisional"  # valueBoolean: codes or wording not from an official source

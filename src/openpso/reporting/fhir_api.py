@@ -17,6 +17,7 @@ from ninja import Router
 
 from openpso import flows
 from openpso.audit.actor import Actor
+from openpso.commonformats.fhir import OPERATION_OUTCOME_SCHEMA
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import reporting_providers_for
 from openpso.reporting import actions, queries
@@ -42,25 +43,7 @@ READ_VIA_FHIR = "api.fhir.adverse-event"
 BUNDLE_TYPES = {"transaction", "batch"}
 
 _RESOURCE = {"type": "object", "required": ["resourceType"], "properties": {"resourceType": {"type": "string"}}}
-_OUTCOME = {
-    "type": "object",
-    "required": ["resourceType", "issue"],
-    "properties": {
-        "resourceType": {"const": "OperationOutcome"},
-        "issue": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "severity": {"type": "string"},
-                    "code": {"type": "string"},
-                    "diagnostics": {"type": "string"},
-                    "expression": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        },
-    },
-}
+_OUTCOME = OPERATION_OUTCOME_SCHEMA
 
 
 def _fhir(schema: dict[str, Any] = _RESOURCE) -> dict[str, Any]:

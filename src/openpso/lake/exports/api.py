@@ -18,6 +18,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
+from openpso.commonformats.fhir import OPERATION_OUTCOME_SCHEMA
 from openpso.lake.exports import jobs
 from openpso.lake.exports.models import ExportStatus
 from openpso.organizations.queries import pso_staff_psos_for
@@ -27,7 +28,7 @@ FHIR_JSON = "application/fhir+json"
 NDJSON = "application/fhir+ndjson"
 OUTPUT_FORMATS = {NDJSON, "application/ndjson", "ndjson"}  # Bulk Data: servers SHALL accept all three
 RETRY_AFTER = "5"
-_OUTCOME = {"type": "object", "required": ["resourceType", "issue"], "properties": {"resourceType": {"type": "string"}}}
+_OUTCOME = OPERATION_OUTCOME_SCHEMA
 _MANIFEST = {
     "type": "object",
     "required": ["transactionTime", "request", "requiresAccessToken", "output", "error"],
