@@ -35,7 +35,7 @@ def parsed(path):
 def test_documents_stay_valid_when_another_library_takes_the_empty_prefix(pool, tmp_path, monkeypatch):
     """ElementTree's prefix registry is process-wide: any library may register its own default
     namespace (CI, 2026-12-07: the documents came out as `ns0:` and `xsi:type="CD"` failed)."""
-    monkeypatch.setattr(ET, "_namespace_map", dict(ET._namespace_map))
+    monkeypatch.setattr(ET, "_namespace_map", dict(ET._namespace_map))  # type: ignore[attr-defined]
     ET.register_namespace("", "http://example.org/another-library")
     result = export("cda", pso=pool.pso, since=SINCE, out=tmp_path)
     for path in result.files:
