@@ -91,7 +91,10 @@ def document(
 ) -> bytes:
     """The CDA R2 document of one released event, as UTF-8 XML: a function of the event and its
     version alone, so an unchanged event comes out byte for byte as it did (succession)."""
-    root = ET.Element(_q("ClinicalDocument"), xmlns=V3)
+    # Elements are unqualified under a root that declares `xmlns` itself: ElementTree's prefix
+    # registry is process-wide and any library may take the empty prefix, and a document written
+    # as `ns0:` fails the schema (`xsi:type="CD"` names a type in the default namespace).
+    root = ET.Element("ClinicalDocument", xmlns=V3)
     _el(root, "realmCode", code="US")
     _el(root, "typeId", root="2.16.840.1.113883.1.3", extension="POCD_HD000040")
     _template(root, "document")
@@ -196,7 +199,7 @@ def _form_section(body: ET.Element, form_key: str, answers: list[tuple[Item, Any
 def _answer(section: ET.Element, lines: list[str], item: Item, value: Any) -> None:
     if item.type == "group":
         for occurrence in value if isinstance(value, list) else [value]:
-            organizer = ET.SubElement(_entry(section), _q("organizer"), classCode="CLUSTER", moodCode="EVN")
+            organizer = ET.SubElement(_entry(section), "organizer", classCode="CLUSTER", moodCode="EVN")
             _template(organizer, "group")
             _el(organizer, "code", **_code_attrs(_question_code(item)))
             _el(organizer, "statusCode", code="completed")
@@ -271,8 +274,8 @@ def _action(section: ET.Element, lines: list[str], action: ReleasedAction) -> No
         displayName=_ACTION_LABELS.get(action.action_type, action.action_type),
     )
     # The action's status as ActStatus on a statusCode sits before the value in CDA's order.
-    status = ET.Element(_q("statusCode"), code=_STATUS_CODES.get(ActionStatus(action.status), "active"))
-    observation.insert(list(observation).index(observation.find(_q("value"))), status)  # type: ignore[arg-type]
+    status = ET.Element("statusCode", code=_STATUS_CODES.get(ActionStatus(action.status), "active"))
+    observation.insert(list(observation).index(observation.find("value")), status)  # type: ignore[arg-type]
     strength = _observation(
         _el(observation, "entryRelationship", typeCode="COMP"), "answer", ("rca2-strength", *ELEMENT_SYSTEM, "Strength")
     )
@@ -346,15 +349,8 @@ def _answers_by_form(answers: dict[str, Any]) -> dict[str, list[tuple[Item, Any]
 # --- XML -------------------------------------------------------------------------------------------
 
 
-def _q(name: str) -> str:
-    """Elements are built unqualified under a root that declares `xmlns` itself: ElementTree's
-    prefix registry is process-wide and any library may take the empty prefix, and a document
-    written as `ns0:` fails the schema (`xsi:type="CD"` names a type in the default namespace)."""
-    return name
-
-
 def _el(parent: ET.Element, name: str, **attrs: str) -> ET.Element:
-    return ET.SubElement(parent, _q(name), attrs)
+    return ET.SubElement(parent, name, attrs)
 
 
 def _template(parent: ET.Element, name: str) -> None:
@@ -372,14 +368,14 @@ def _section(body: ET.Element, template: str, code: tuple[str, str, str, str], t
 
 def _narrative(section: ET.Element, lines: Iterable[str]) -> None:
     """The section's human-readable text: placed after its title, as CDA orders a section."""
-    text = ET.Element(_q("text"))
-    listing = ET.SubElement(text, _q("list"))
+    text = ET.Element("text")
+    listing = ET.SubElement(text, "list")
     for line in lines:
-        ET.SubElement(listing, _q("item")).text = line
+        ET.SubElement(listing, "item").text = line
     if not len(listing):
-        ET.SubElement(listing, _q("item")).text = "Nothing released."
+        ET.SubElement(listing, "item").text = "Nothing released."
     children = list(section)
-    section.insert(children.index(section.find(_q("title"))) + 1, text)  # type: ignore[arg-type]
+    section.insert(children.index(section.find("title")) + 1, text)  # type: ignore[arg-type]
 
 
 def _entry(section: ET.Element) -> ET.Element:
@@ -394,7 +390,7 @@ def _observation(holder: ET.Element, template: str, code: tuple[str, str, str, s
 
 
 def _value(observation: ET.Element, kind: str, **attrs: str) -> ET.Element:
-    return ET.SubElement(observation, _q("value"), {f"{{{XSI}}}type": kind, **attrs})
+    return ET.SubElement(observation, "value", {f"{{{XSI}}}type": kind, **attrs})
 
 
 def _ts(moment: dt.datetime) -> str:
