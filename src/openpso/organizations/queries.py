@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,17 +21,17 @@ from openpso.organizations.roles import PSES_ROLES, PSO_STAFF_ROLES, SYSTEM_ROLE
 from openpso.organizations.timezones import local_date
 
 
-def roles_of(user: Any) -> frozenset[str]:
-    if not getattr(user, "is_authenticated", False):
+def roles_of(user: Actor) -> frozenset[str]:
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
         return frozenset()
-    return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return frozenset(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
 
 
-def orgs_where(user: Any, roles: Iterable[str]) -> QuerySet[Organization]:
+def orgs_where(user: Actor, roles: Iterable[str]) -> QuerySet[Organization]:
     """Organisations in which `user` holds any of `roles`."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
         return Organization.objects.none()
-    return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct()
+    return Organization.objects.filter(memberships__user_id=user.pk, memberships__role__in=list(roles)).distinct()
 
 
 def pso_staff_psos_for(user: Actor) -> QuerySet[Organization]:
@@ -61,9 +61,13 @@ def get_reporting_provider_for_user(user: Actor, slug: str) -> Organization:
         raise Http404("No such provider") from None
 
 
-def home_unit_of(user: Any, provider: Organization) -> Unit | None:
+def home_unit_of(user: Actor, provider: Organization) -> Unit | None:
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
+        return None
     membership = (
-        Membership.objects.filter(user=user, organization=provider, unit__isnull=False).select_related("unit").first()
+        Membership.objects.filter(user_id=user.pk, organization=provider, unit__isnull=False)
+        .select_related("unit")
+        .first()
     )
     return membership.unit if membership else None
 

@@ -27,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
+
 # Offered first on the organisation page: the zones of the 50 states, DC and the territories.
 US_ZONES = (
     ("America/New_York", "Eastern (New York)"),
@@ -91,13 +93,18 @@ def provider_zone(slug: str | None) -> zoneinfo.ZoneInfo:
     return zone_named(name)
 
 
-def zone_for_user(user: Any) -> zoneinfo.ZoneInfo | None:
+def zone_for_user(user: Actor | None) -> zoneinfo.ZoneInfo | None:
     """The zone of the user's first membership (rule 2 above); None when they have none."""
     if user is None or not user.is_authenticated:
         return None
     from openpso.organizations.models import Membership
 
-    name = Membership.objects.filter(user=user).order_by("pk").values_list("organization__time_zone", flat=True).first()
+    name = (
+        Membership.objects.filter(user_id=user.pk)
+        .order_by("pk")
+        .values_list("organization__time_zone", flat=True)
+        .first()
+    )
     return zone_named(name) if name is not None else None
 
 

@@ -7,19 +7,19 @@ detail: e-mail leaves the PSES, so it carries a pointer, not the work product.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from openpso.accounts.models import User
 from openpso.pses.models import Notification, SafetyEvent
 
 logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, user: Any, kind: str, text: str, url: str, event: SafetyEvent | None = None, dedupe_key: str = ""
+    *, user: User, kind: str, text: str, url: str, event: SafetyEvent | None = None, dedupe_key: str = ""
 ) -> Notification | None:
     """Store one notification and e-mail it after commit; None if `dedupe_key` already notified `user`."""
     if dedupe_key and Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
@@ -111,7 +112,7 @@ def amend_answers(
     return amendment
 
 
-def request_answers(*, user: Any, report: EventReport, link_ids: Sequence[str], note: str = "") -> AnswerRequest:
+def request_answers(*, user: Actor, report: EventReport, link_ids: Sequence[str], note: str = "") -> AnswerRequest:
     """Ask the reporter to answer these questions: a question in the follow-up thread that
     their "My reports" page or anonymous status page shows as form fields."""
     allowed = module_link_ids(report)
@@ -124,7 +125,7 @@ def request_answers(*, user: Any, report: EventReport, link_ids: Sequence[str], 
     with transaction.atomic():
         message = channel_actions.post_follow_up(user=user, report=report, kind=FollowUpKind.QUESTION, body=body)
         answer_request = AnswerRequest.objects.create(
-            report=report, message=message, link_ids=asked, requested_by=user, requested_at=message.posted_at
+            report=report, message=message, link_ids=asked, requested_by=user_row(user), requested_at=message.posted_at
         )
         record(
             actor=user,

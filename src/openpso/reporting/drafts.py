@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization
 from openpso.reporting.models import ReportDraft
@@ -34,12 +35,16 @@ def save_draft(*, user: Actor, provider: Organization, post: QueryDict) -> Repor
     return draft
 
 
-def draft_for(*, user: Any, provider: Organization) -> ReportDraft | None:
-    return ReportDraft.objects.filter(user=user, provider=provider).first()
+def draft_for(*, user: Actor | None, provider: Organization) -> ReportDraft | None:
+    if user is None:  # nobody signed in has no drafts
+        return None
+    return ReportDraft.objects.filter(user=user_row(user), provider=provider).first()
 
 
-def discard_draft(*, user: Any, provider: Organization) -> None:
-    ReportDraft.objects.filter(user=user, provider=provider).delete()
+def discard_draft(*, user: Actor | None, provider: Organization) -> None:
+    if user is None:
+        return
+    ReportDraft.objects.filter(user=user_row(user), provider=provider).delete()
 
 
 def as_initial(draft: ReportDraft, fields: Mapping[str, forms.Field]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.lake.exports.models import BulkExport, ExportStatus
 from openpso.organizations.models import Organization
 from openpso.organizations.queries import pso_staff_psos_for
@@ -36,18 +38,18 @@ def folder(job: BulkExport) -> Path:
     return Path(settings.DATA_DIR) / "exports" / str(job.pk)
 
 
-def start(*, pso: Organization, since: Any, actor: Any) -> BulkExport:
+def start(*, pso: Organization, since: Any, actor: Actor) -> BulkExport:
     from openpso.lake.exports.tasks import bulk_export_task
 
     with transaction.atomic():
         job = BulkExport.objects.create(
-            pso=pso, since=since, requested_by=actor if getattr(actor, "pk", None) else None
+            pso=pso, since=since, requested_by=user_row(actor) if getattr(actor, "is_authenticated", False) else None
         )
         transaction.on_commit(lambda: bulk_export_task.enqueue(str(job.pk)))
     return job
 
 
-def job_for(user: Any, job_id: uuid.UUID) -> BulkExport | None:
+def job_for(user: Actor, job_id: uuid.UUID) -> BulkExport | None:
     """The job, if `user` is staff of its PSO and it was not cancelled; None otherwise."""
     return (
         BulkExport.objects.filter(pk=job_id, pso__in=pso_staff_psos_for(user))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.commonformats.answers import OTHER_SUFFIX
 from openpso.commonformats.catalogue import catalogue
 from openpso.commonformats.model import CODED_TYPES, Item, iter_items
@@ -114,7 +115,7 @@ def released_events(*, pso: Organization, since: dt.date, on: dt.date | None = N
     return ReleaseBatch(pso, since, profile, determination, peers, events, state.refreshed_at if state else None)
 
 
-def record(batch: ReleaseBatch, *, what: str, actor: Any = None, object_id: str = "") -> Release:
+def record(batch: ReleaseBatch, *, what: str, actor: Actor | None = None, object_id: str = "") -> Release:
     """The Release row and its audit event (`nonid.released`) for what an export wrote."""
     from openpso.nonid.release import record_release
 

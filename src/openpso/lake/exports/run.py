@@ -15,10 +15,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
+from openpso.audit.actor import Actor
 from openpso.lake.exports import cda, fhir_r5, succession, validate
 from openpso.lake.exports.jobs import NDJSON_NAME
 from openpso.lake.exports.released import ReleaseBatch, record, released_events
@@ -48,7 +48,7 @@ def export(
     pso: Organization,
     since: dt.date,
     out: Path,
-    actor: Any = None,
+    actor: Actor | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
     if fmt not in FORMATS:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
@@ -44,7 +45,9 @@ class DeliberationInvalid(ValueError):
 # --- reads (tenancy + audit) -------------------------------------------------------------
 
 
-def _all_for(user: Any) -> QuerySet[Deliberation]:
+def _all_for(user: Actor | None) -> QuerySet[Deliberation]:
+    if user is None:
+        return Deliberation.objects.none()
     # The PSES roles of the provider, exactly as for its events (pses.queries).
     providers = pses_providers_for(user)
     result: QuerySet[Deliberation] = Deliberation.objects.filter(provider__in=providers)
@@ -109,7 +112,7 @@ def _corrected(event: SafetyEvent, corrects: Deliberation | None, kind: str) -> 
 
 def _create(
     *,
-    user: Any,
+    user: Actor | None,
     event: SafetyEvent,
     kind: str,
     title: str,
@@ -125,7 +128,7 @@ def _create(
     if len(body) > BODY_MAX:
         raise DeliberationInvalid(f"keep the text under {BODY_MAX} characters")
     corrects = _corrected(event, corrects, kind)
-    author = user if getattr(user, "is_authenticated", False) else None
+    author = user_row(user) if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
         deliberation = Deliberation.objects.create(
             event=event,

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.pses.events import PsesAction
 from openpso.pses.models import ClockOutcome, ClockResolution, ClockRule, SafetyEvent, TimelineKind
 from openpso.pses.rca.models import Investigation
@@ -39,7 +41,7 @@ class DerivedOutcome:
 
 def resolve_clock(
     *,
-    user: Any,
+    user: Actor,
     event: SafetyEvent,
     rule: ClockRule,
     outcome: str,
@@ -69,7 +71,7 @@ def resolve_clock(
     try:
         with transaction.atomic():
             row = ClockResolution.objects.create(
-                event=event, rule=rule, outcome=outcome, at=at, reason=reason, recorded_by=user
+                event=event, rule=rule, outcome=outcome, at=at, reason=reason, recorded_by=user_row(user)
             )
             _note(event=event, kind=TimelineKind.CLOCK_RESOLVED, actor=user, data=data, at=at)
             _audit(user=user, action=PsesAction.EVENT_CLOCK_RESOLVED, event=event, detail=data)

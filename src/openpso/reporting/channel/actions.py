@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
@@ -116,7 +116,7 @@ def _count_failure(receipt: AnonymousReceipt, now: dt.datetime) -> None:
     )
 
 
-def post_follow_up(*, user: Any, report: EventReport, kind: str, body: str) -> FollowUpMessage:
+def post_follow_up(*, user: Actor | None, report: EventReport, kind: str, body: str) -> FollowUpMessage:
     """The safety team asks the reporter a question or tells them what changed."""
     if kind not in {FollowUpKind.QUESTION, FollowUpKind.WHAT_CHANGED}:
         raise ChannelInvalid("choose a question or a 'what changed' note")
@@ -125,7 +125,7 @@ def post_follow_up(*, user: Any, report: EventReport, kind: str, body: str) -> F
         raise ChannelInvalid("write the message first")
     with transaction.atomic():
         message = FollowUpMessage.objects.create(
-            report=report, kind=kind, body=body, author=user, posted_at=timezone.now()
+            report=report, kind=kind, body=body, author=user_row(user), posted_at=timezone.now()
         )
         record(
             actor=user,

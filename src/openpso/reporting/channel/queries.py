@@ -7,11 +7,11 @@ reporter reaches their own reports under "My reports"; the anonymous pages reach
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.organizations.models import Organization, OrgKind
 from openpso.organizations.queries import orgs_where
@@ -62,11 +62,11 @@ def get_report_for_pses(user: Actor, report_id: uuid.UUID | str) -> EventReport:
         raise Http404("No such report") from None
 
 
-def my_reports(user: Any) -> QuerySet[EventReport]:
+def my_reports(user: Actor) -> QuerySet[EventReport]:
     """Reports `user` filed under their own name (never their anonymous ones)."""
     if not getattr(user, "is_authenticated", False):
         return EventReport.objects.none()
-    return EventReport.objects.filter(reporter=user, anonymous=False).select_related("provider")
+    return EventReport.objects.filter(reporter=user_row(user), anonymous=False).select_related("provider")
 
 
 def get_my_report(user: Actor, report_id: uuid.UUID | str) -> EventReport:
