@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,32 @@ from openpso.nonid.pseudonyms import event_key, key_fingerprint, pool_keys_finge
 from openpso.nonid.tests.pipeline_fixtures import build_pool, new_version
 from openpso.organizations.models import Denominator
 from openpso.submissions.models import Submission
+from openpso.testing.module_rows import module_transaction
 
 pytestmark = pytest.mark.django_db
+EVENTS = 48  # events in many months (the tests change events 0 to 10 and 40); each rebuild scrubs them all
+
+
+@pytest.fixture(scope="module")
+def first_refresh(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The pool and its first refresh, made once for the module: its rows stay under every
+    test's own transaction (rolled back after each test) and its lake files are kept aside."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            built = build_pool(events=EVENTS)
+            refresh_lake()
+            kept = tmp_path_factory.mktemp("refresh") / "lake"
+            shutil.copytree(lake_dir(built.pso.slug), kept)
+        yield built, kept
 
 
 @pytest.fixture
-def pool():
-    built = build_pool(events=80)
-    refresh_lake()
+def pool(first_refresh):
+    """The pool just after its first refresh: each test gets the lake files as that refresh left them."""
+    built, kept = first_refresh
+    root = lake_dir(built.pso.slug)
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(kept, root)
     return built
 
 
@@ -51,9 +70,9 @@ def month_dir(month: dt.date) -> str:
 def test_the_first_refresh_adds_every_current_event_once(pool):
     root = lake_dir(pool.pso.slug)
     rows = events_in(root)
-    assert len(rows) == 80
-    assert len({row["event_key"] for row in rows}) == 80
-    assert LakeEntry.objects.filter(pso=pool.pso).count() == 80
+    assert len(rows) == EVENTS
+    assert len({row["event_key"] for row in rows}) == EVENTS
+    assert LakeEntry.objects.filter(pso=pool.pso).count() == EVENTS
     assert LakeState.objects.get(pso=pool.pso).profile == "pso-pool/1"
 
 
@@ -63,7 +82,7 @@ def test_a_second_refresh_with_nothing_new_writes_nothing(pool):
     summary = refresh_lake()
     assert (summary.added, summary.changed, summary.removed) == (0, 0, 0)
     assert (summary.partitions_written, summary.partitions_removed, summary.tables_written) == (0, 0, [])
-    assert summary.events_in_lake == 80
+    assert summary.events_in_lake == EVENTS
     assert stamps(root) == before
 
 
@@ -78,7 +97,7 @@ def test_a_changed_submission_rewrites_only_its_month(pool):
     (row,) = [r for r in events_in(root) if r["event_key"] == event_key(old.provider_id, old.event_id)]
     assert row["narrative"] == "Second look: the bed alarm was off."
     assert row["version_number"] == 2
-    assert len(events_in(root)) == 80
+    assert len(events_in(root)) == EVENTS
 
 
 def test_a_superseded_version_leaves_the_lake(pool):
@@ -113,7 +132,7 @@ def test_an_event_with_no_current_version_is_removed(pool):
     gone = pool.submissions[5]
     Submission.objects.filter(pk=gone.pk).update(current=False)
     summary = refresh_lake()
-    assert (summary.removed, summary.events_in_lake) == (1, 79)
+    assert (summary.removed, summary.events_in_lake) == (1, EVENTS - 1)
     assert event_key(gone.provider_id, gone.event_id) not in {r["event_key"] for r in events_in(root)}
     assert not LakeEntry.objects.filter(submission_id=gone.pk).exists()
 
@@ -144,7 +163,7 @@ def test_a_refresh_stopped_after_writing_a_month_redoes_it_without_duplicates(po
     summary = refresh_lake()
     assert summary.changed == 3
     rows = events_in(root)
-    assert len(rows) == len({r["event_key"] for r in rows}) == 80
+    assert len(rows) == len({r["event_key"] for r in rows}) == EVENTS
     assert {r["narrative"] for r in rows} >= {s.document["narrative"] for s in changed}
 
 
@@ -152,9 +171,9 @@ def test_a_new_engine_version_rebuilds_every_partition(pool):
     LakeState.objects.filter(pso=pool.pso).update(engine_version="openpso-deid 0.9")
     summary = refresh_lake()
     assert summary.rebuilt
-    assert summary.changed == 80
+    assert summary.changed == EVENTS
     assert summary.partitions_written == len(list(lake_dir(pool.pso.slug).glob("events/month=*")))
-    assert len(events_in(lake_dir(pool.pso.slug))) == 80
+    assert len(events_in(lake_dir(pool.pso.slug))) == EVENTS
 
 
 def test_a_lake_made_with_keyed_hash_pseudonyms_is_rebuilt_with_the_table_codes(pool):
@@ -163,7 +182,7 @@ def test_a_lake_made_with_keyed_hash_pseudonyms_is_rebuilt_with_the_table_codes(
     root = lake_dir(pool.pso.slug)
     summary = refresh_lake()
     assert summary.rebuilt
-    assert summary.changed == 80
+    assert summary.changed == EVENTS
     assert LakeState.objects.get(pso=pool.pso).key_fingerprint == pool_keys_fingerprint()
     codes = set(ProviderPseudonym.objects.filter(pso=pool.pso).values_list("code", flat=True))
     assert {r["provider"] for r in events_in(root)} <= codes
@@ -252,7 +271,7 @@ def test_aggregates_follow_adds_moves_and_withdrawals(pool):
     assert not (root / "agg_monthly" / "month=2023-06").exists()
     assert_aggregates_match_the_events(root)
     total = sum(t["n"].to_numpy().sum() for (name, _), t in aggregates_on_disk(root).items() if name == "agg_monthly")
-    assert total == len(events_in(root)) == 78
+    assert total == len(events_in(root)) == EVENTS - 2
 
 
 def test_a_changed_event_keeps_its_lake_entry_which_now_names_the_new_version(pool):
@@ -264,4 +283,4 @@ def test_a_changed_event_keeps_its_lake_entry_which_now_names_the_new_version(po
     assert after.pk == before.pk
     assert after.submission_id == new.pk
     assert after.refreshed_at > before.refreshed_at
-    assert LakeEntry.objects.filter(pso=pool.pso).count() == 80
+    assert LakeEntry.objects.filter(pso=pool.pso).count() == EVENTS
