@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openpso.compliance.tests.fixtures import REGISTER_PARAMS, cast_assessments, cast_disclosures, cast_register_entries
@@ -321,9 +322,29 @@ POST_ONLY_OBJECT_ROUTES = {
 }
 
 
-@pytest.mark.parametrize("who", CAST_ROLES)
+# The object-route matrix is the suite's longest check (about 1,200 requests per role), so its
+# roles are split over three test files that `--dist loadfile` can hand to different workers:
+# this one, test_tenancy_matrix_providers.py and test_tenancy_matrix_pso_staff.py. Each runs
+# check_object_routes for its group; together they cover every cast role (checked below).
+OBJECT_ROUTE_ROLE_GROUPS = (
+    ("reporter", "safety_manager", "pses_committee"),  # this file
+    ("system_safety_officer", "provider_auditor", "manager_p2"),  # test_tenancy_matrix_providers.py
+    ("pso_analyst", "pso_admin", "auditor", "admin_pso2"),  # test_tenancy_matrix_pso_staff.py
+)
+
+
+def test_the_object_route_matrix_covers_every_cast_role_once():
+    grouped = [who for group in OBJECT_ROUTE_ROLE_GROUPS for who in group]
+    assert sorted(grouped) == sorted(CAST_ROLES), "put each cast role in one OBJECT_ROUTE_ROLE_GROUPS group"
+
+
+@pytest.mark.parametrize("who", OBJECT_ROUTE_ROLE_GROUPS[0])
 def test_object_routes_answer_404_for_anything_foreign(cast, client_for, who):
-    client = client_for(who)
+    check_object_routes(cast, client_for(who), who)
+
+
+def check_object_routes(cast: Cast, client: Client, who: str) -> None:
+    """Every route with parameters × every object of its kind, own and foreign, for `who`."""
     checked = 0
     for route in ALL_ROUTES:
         if not route.params or route.params in ACCOUNT_TOKEN_PARAMS:
