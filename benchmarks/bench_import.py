@@ -151,7 +151,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         profiler = cProfile.Profile()
         profiler.enable()
     started = time.perf_counter()
-    outcome = import_file(provider=provider, path=export, mapping=mapping, dry_run=False, on_filed=flows.report_filed)
+    outcome = import_file(provider=provider, path=export, mapping=mapping, dry_run=False, on_filed=flows.reports_filed)
     import_seconds = time.perf_counter() - started
     if profiler is not None:
         import pstats

@@ -21,8 +21,10 @@ the catch-up command (`openpso submissions functional`) or the next refresh repa
     events_submitted      submissions page and API        -> events_received if any was accepted
     events_received       the four steps above            a pool refresh queued (background task)
     pool_refreshed        the pool refresh task           the analytics dashboards warmed
-    bulk_import_queued    the bulk import pages           the background import; each row filed
-                                                          -> report_filed
+    reports_filed         the bulk import (each batch,    as report_filed, for the batch's new
+                          after it commits)               reports at once
+    bulk_import_queued    the bulk import pages           the background import; each batch filed
+                                                          -> reports_filed
 
 Pushed submissions (page and API) and functional reporting are the two ways events reach the
 PSO; both end in `events_received`, so nothing the PSO receives waits for a manual refresh.
@@ -51,6 +53,14 @@ def report_filed(report_id: Any) -> None:
     """A report was filed (page, API, anonymous channel or import): after commit, functional
     reporting takes it if a grant covers it."""
     transaction.on_commit(lambda: _functionally_report_one(report_id, step="filing"))
+
+
+def reports_filed(report_ids: Sequence[Any]) -> None:
+    """Reports were filed together (a batch of a bulk import): after commit, functional reporting
+    takes each one a grant covers, as `report_filed` does for one, with the grants looked up once."""
+    ids = list(report_ids)
+    if ids:
+        transaction.on_commit(lambda: _functionally_report_many(ids))
 
 
 def review_approved(report_id: Any) -> None:
@@ -90,8 +100,9 @@ def bulk_import_queued(job_id: Any) -> None:
 @task()
 def bulk_import_task(job_id: str) -> dict[str, Any]:
     """A provider's incident-system export imported from its checkpoint on (reporting.bulk_import):
-    every row filed is followed by `report_filed`, as from every other entry point. Counts only."""
-    job = bulk_import.run(job_id=job_id, on_filed=report_filed)
+    each batch's new reports are followed by `reports_filed`, as a filing is from every other entry
+    point by `report_filed`. Counts only."""
+    job = bulk_import.run(job_id=job_id, on_filed=reports_filed)
     return {"job": str(job.pk), "status": job.status, "rows_done": job.rows_done, "created": job.created}
 
 
@@ -121,6 +132,16 @@ def _functionally_report_one(report_id: Any, *, step: str) -> None:
         received = functional.report_one(report_id)
     except Exception:  # ids only in logs (invariant 4); the catch-up command reports it later
         log.exception("functional reporting after %s failed", step, extra={"report": str(report_id)})
+        return
+    if received:
+        events_received()
+
+
+def _functionally_report_many(report_ids: list[Any]) -> None:
+    try:
+        received = functional.report_many(report_ids)
+    except Exception:  # ids only in logs (invariant 4); the catch-up command reports the rest later
+        log.exception("functional reporting after a batch of filings failed", extra={"reports": len(report_ids)})
         return
     if received:
         events_received()

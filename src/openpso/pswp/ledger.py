@@ -157,8 +157,35 @@ def _write(
 ) -> PswpTransition:
     """The timeline entry and its audit event, for a change the caller has checked; `also`
     are the caller's events of the same act, appended right after it under the same lock."""
-    model = type(artefact)
     person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
+    entry, own = _entry(
+        artefact=artefact,
+        current=current,
+        to=to,
+        person=person,
+        moment=moment,
+        provider_id=provider_id,
+        anonymous=anonymous,
+        reason=reason,
+    )
+    entry.save()
+    trail.append([own, *also])
+    return entry
+
+
+def _entry(
+    *,
+    artefact: Any,
+    current: str,
+    to: str,
+    person: Any,
+    moment: dt.datetime,
+    provider_id: int,
+    anonymous: bool,
+    reason: str,
+) -> tuple[PswpTransition, trail.Entry]:
+    """One change's timeline entry (unsaved) and its audit event: the one place that decides them."""
+    model = type(artefact)
     entry = PswpTransition(
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(artefact.pk),
@@ -170,7 +197,6 @@ def _write(
         at=moment,
         reason=reason.strip(),
     )
-    entry.save()
     own = trail.Entry(
         actor=person,
         action=AUDIT_ACTION,
@@ -181,8 +207,7 @@ def _write(
         detail={"from": current, "to": to},
         at=moment,
     )
-    trail.append([own, *also])
-    return entry
+    return entry, own
 
 
 def enter_pses(*, artefact: Any, actor: Actor | None, at: dt.datetime | None = None) -> PswpTransition:
@@ -215,6 +240,42 @@ def record_entry_at_creation(*, artefact: Any, actor: Actor | None, also: Sequen
         reason="",
         also=also,
     )
+
+
+def record_entries_at_creation(
+    *, artefacts: Sequence[Any], actor: Actor | None, also: Sequence[Sequence[trail.Entry]] = ()
+) -> list[PswpTransition]:
+    """`record_entry_at_creation` for many artefacts inserted in this transaction (a batch of a
+    bulk import): the same ledger rows, in one INSERT, and the same audit events — each
+    artefact's entry followed by its own `also[i]` — as consecutive links of the chain under
+    one lock of its head, in the artefacts' order, as one call per artefact would leave them.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise PswpTransitionRefused("the entry of a new artefact is recorded in the transaction that created it")
+    if also and len(also) != len(artefacts):
+        raise ValueError("also: one sequence of events per artefact")
+    person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
+    rows: list[PswpTransition] = []
+    events: list[trail.Entry] = []
+    for n, artefact in enumerate(artefacts):
+        if artefact.pswp_status != PswpStatus.CANDIDATE or artefact.pswp_status_at is None:
+            current = str(artefact.pswp_status or NO_STATUS)
+            raise PswpTransitionRefused(_refusal(artefact, current, PswpStatus.CANDIDATE))
+        row, own = _entry(
+            artefact=artefact,
+            current=NO_STATUS,
+            to=PswpStatus.CANDIDATE,
+            person=person,
+            moment=artefact.pswp_status_at,
+            provider_id=artefact.provider_id,
+            anonymous=bool(getattr(artefact, "anonymous", False)),
+            reason="",
+        )
+        rows.append(row)
+        events += [own, *(also[n] if also else ())]
+    PswpTransition.objects.bulk_create(rows)
+    trail.append(events)
+    return rows
 
 
 def record_not_pswp_at_creation(

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,8 @@ from openpso.organizations.models import Organization, Unit
 from openpso.organizations.queries import reporting_providers_for
 from openpso.organizations.timezones import zone_of
 from openpso.pswp.affiliated import log_oversight_read
-from openpso.pswp.ledger import record_entry_at_creation, record_not_pswp_at_creation
+from openpso.pswp.guard import adopt
+from openpso.pswp.ledger import record_entries_at_creation, record_entry_at_creation, record_not_pswp_at_creation
 from openpso.pswp.queries import current_policy, is_safety_manager
 from openpso.pswp.status import PswpStatus
 from openpso.reporting import drafts, queries
@@ -214,9 +216,9 @@ def import_report(
     `source_key` identifies the sent document: importing it again returns the first report
     (invariant 7); the same document changed since is refused rather than silently ignored.
     The report has no reporter account; `actor` (None from the command line) is audited.
+    A bulk import files many at once through `import_reports`, which writes the same rows.
     """
-    if data.collected_for:
-        raise ReportInvalid.one("collected_for", "not_allowed", "an imported report enters the PSES")
+    _refuse_outside_pses(data)
     unit = _unit_of(provider, data.unit)
     module_keys = check_answers(provider=provider, data=data)
     request_hash = _request_hash(data)
@@ -226,16 +228,77 @@ def import_report(
     with transaction.atomic():
         report = _create(user=None, data=data, provider=provider, unit=unit, now=timezone.now(), modules=module_keys)
         IdempotencyKey.objects.create(key=source_key, request_hash=request_hash, report=report)
-        record(
-            actor=actor,
-            action=ReportAction.IMPORTED,
-            object_type=object_type_of(report),
-            object_id=str(report.pk),
-            organization_id=provider.pk,
-            purpose="reporting",
-            detail={"format": source_format},
-        )
+        trail.append([_imported(report, actor=actor, source_format=source_format)])
     return report, True
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One checked document of a set-based import: its data, the modules `check_answers` found
+    for it, its unit (looked up by the caller, None when `data` names none) and its key."""
+
+    data: ReportIn
+    modules: list[str]
+    source_key: str
+    unit: Unit | None = None
+
+
+def import_reports(
+    *, actor: Actor | None, provider: Organization, incoming: Sequence[Incoming], source_format: str
+) -> list[EventReport]:
+    """File many documents from another system at once (a batch of a bulk import), in the
+    caller's transaction: for each, what `import_report` writes — the report and its history
+    row, its idempotency key, the PSWP ledger's entry, `report.filed` and `report.imported` —
+    with one INSERT per table and one lock of the audit chain's head for the whole batch.
+
+    The caller has checked every document (`check_answers`, its unit) and looked its key up:
+    none is taken (a taken key fails the batch at the unique index, nothing half-written).
+    """
+    for item in incoming:
+        _refuse_outside_pses(item.data)
+        if item.data.unit != (item.unit.pk if item.unit is not None else None):
+            raise ValueError("import_reports: each document's unit is looked up before it is filed")
+    if not incoming:
+        return []
+    now = timezone.now()
+    reports = [
+        build_report(user=None, data=item.data, provider=provider, unit=item.unit, now=now, modules=item.modules)
+        for item in incoming
+    ]
+    EventReport.objects.bulk_create(reports)
+    # The history rows `save()` would have made (simple-history's post_save), as its bulk
+    # helper makes them: same columns, the filing's time, no change reason, no user.
+    EventReport.history.bulk_history_create(reports, default_date=now, default_change_reason=None)
+    for report in reports:
+        adopt(report, status=report.pswp_status, at=report.pswp_status_at)  # as save() leaves it
+    IdempotencyKey.objects.bulk_create(
+        [
+            IdempotencyKey(key=item.source_key, request_hash=_request_hash(item.data), report=report)
+            for item, report in zip(incoming, reports, strict=True)
+        ]
+    )
+    also = [
+        [_filed(report, actor=None), _imported(report, actor=actor, source_format=source_format)] for report in reports
+    ]
+    record_entries_at_creation(artefacts=reports, actor=None, also=also)
+    return reports
+
+
+def _refuse_outside_pses(data: ReportIn) -> None:
+    if data.collected_for:
+        raise ReportInvalid.one("collected_for", "not_allowed", "an imported report enters the PSES")
+
+
+def _imported(report: EventReport, *, actor: Actor | None, source_format: str) -> trail.Entry:
+    return trail.Entry(
+        actor=actor,
+        action=ReportAction.IMPORTED,
+        object_type=object_type_of(report),
+        object_id=str(report.pk),
+        organization_id=report.provider_id,
+        purpose="reporting",
+        detail={"format": source_format},
+    )
 
 
 def _earlier_result(digest: str, request_hash: str) -> tuple[EventReport | None, bool]:
@@ -267,7 +330,7 @@ def _prune_expired_keys(now: dt.datetime) -> None:
     IdempotencyKey.objects.filter(expires_at__lt=now).delete()
 
 
-def _create(
+def build_report(
     *,
     user: Actor | None,
     data: ReportIn,
@@ -278,6 +341,8 @@ def _create(
     pk: uuid.UUID | None = None,
     outside: OutsidePses | None = None,
 ) -> EventReport:
+    """A new report's row, not yet saved: the one place that decides its fields, for a filing
+    (`_create`) and for a batch of imported ones (`import_reports`)."""
     # DE30: an anonymous report keeps only the hour it arrived (invariant 2).
     reported_at = anonymous_time(now) if data.anonymous else now
     report = EventReport(
@@ -308,21 +373,43 @@ def _create(
         # simple-history would stamp its row with the exact time and the signed-in user.
         report._history_date = reported_at  # type: ignore[attr-defined]
         report._history_user = None  # type: ignore[attr-defined]
+    return report
+
+
+def _filed(report: EventReport, *, actor: Actor | None) -> trail.Entry:
+    """The filing's own audit event. Anonymous: no actor and the hour only (invariant 2)."""
+    return trail.Entry(
+        actor=None if report.anonymous else actor,
+        action=ReportAction.FILED,
+        object_type=object_type_of(report),
+        object_id=str(report.pk),
+        organization_id=report.provider_id,
+        purpose="reporting",
+        detail={"event_type": report.event_type, "categories": report.categories},
+        at=report.reported_at if report.anonymous else None,
+    )
+
+
+def _create(
+    *,
+    user: Actor | None,
+    data: ReportIn,
+    provider: Organization,
+    unit: Unit | None,
+    now: dt.datetime,
+    modules: list[str],
+    pk: uuid.UUID | None = None,
+    outside: OutsidePses | None = None,
+) -> EventReport:
+    report = build_report(
+        user=user, data=data, provider=provider, unit=unit, now=now, modules=modules, pk=pk, outside=outside
+    )
     report.save(force_insert=True)
     # 42 CFR 3.20: the ledger documents the date the report entered the PSES. Anonymous:
     # no actor and the hour only, like every other trace of the filing (invariant 2).
     # Inserted above as a candidate at `reported_at`: recorded without re-reading the row,
     # and the filing's own audit event appended right after the ledger's, under one lock.
-    filed = trail.Entry(
-        actor=None if data.anonymous else user,
-        action=ReportAction.FILED,
-        object_type=object_type_of(report),
-        object_id=str(report.pk),
-        organization_id=provider.pk,
-        purpose="reporting",
-        detail={"event_type": report.event_type, "categories": report.categories},
-        at=reported_at if data.anonymous else None,
-    )
+    filed = _filed(report, actor=user)
     if outside is None:
         record_entry_at_creation(artefact=report, actor=None if data.anonymous else user, also=[filed])
     else:

@@ -151,7 +151,7 @@ ENTRY_CALLS = {
 # The demo replays history through the actions and pools once itself at the end.
 NOT_ENTRY_POINTS = {"demo/submissions.py"}
 # The filing stage itself, and the bulk import below `flows` in the layers: it cannot import the
-# flow, so it takes it as `on_filed`, and whoever starts it must hand in `report_filed` (below).
+# flow, so it takes it as `on_filed`, and whoever starts it must hand in `reports_filed` (below).
 STAGE_MODULES = {"reporting/actions.py", "reporting/bulk_import/actions.py", "reporting/bulk_import/command.py"}
 HANDED_IN = re.compile(r"on_filed=(?!on_filed\b)([\w.]+)")
 
@@ -167,7 +167,7 @@ def test_every_entry_point_of_a_step_calls_its_flow():
             if re.search(call, text) and flow not in text:
                 missing.append(f"{rel}: {call} without {flow}")
         for handed in HANDED_IN.findall(text):
-            if handed not in {"flows.report_filed", "report_filed"}:
+            if handed not in {"flows.reports_filed", "reports_filed"}:
                 missing.append(f"{rel}: on_filed={handed} instead of the flow")
     assert not missing, missing
 

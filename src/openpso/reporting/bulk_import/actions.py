@@ -1,9 +1,11 @@
 """The steps of a bulk import, each with its audit event (invariant 3).
 
 upload → confirm the mapping → dry run → queue → run (in the background, `flows.bulk_import_task`).
-Every row is filed through `reporting.actions.import_report`, the path the FHIR import takes:
-one filing is the PSWP ledger's entry into the PSES, `report.filed` and `report.imported`, under
-the audit chain's lock. The import is:
+Rows are filed a batch at a time (`batch.import_batch`), set-based, through
+`reporting.actions.import_reports`: the rows `import_report` (the FHIR import's path) would write
+for each — the report and its history row, the PSWP ledger's entry into the PSES, `report.filed`
+and `report.imported` — with one INSERT per table and one lock of the audit chain per batch.
+The import is:
 
 - idempotent on the source system's id: the row's key is a digest of the provider, the source
   system and its id, kept as the imported document's key (never expires); a row imported
@@ -14,15 +16,14 @@ the audit chain's lock. The import is:
   to be corrected in the PSES, because a filed report's core fields do not change;
 - resumable: rows are committed in batches together with the checkpoint `rows_done`, so a run
   that stops (a crash, a restart) continues from the last committed batch, and a row
-  committed twice is found by its key.
+  committed twice is found by its key. What follows a filing (`flows.reports_filed`) is
+  handed each batch's new reports once, and runs after the batch commits.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -31,36 +32,21 @@ from django.utils import timezone
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
-from openpso.reporting import queries
-from openpso.reporting.actions import import_report
-from openpso.reporting.answer_actions import amend_answers
 from openpso.reporting.bulk_import import reader, storage
-from openpso.reporting.bulk_import.dry_run import DryRun, check_row, dry_run
-from openpso.reporting.bulk_import.mapping import ImportMapping, RowProblem
+from openpso.reporting.bulk_import.batch import AMENDED, CREATED, FAILED, UNCHANGED, import_batch
+from openpso.reporting.bulk_import.dry_run import DryRun, dry_run
+from openpso.reporting.bulk_import.mapping import ImportMapping
 from openpso.reporting.bulk_import.proposal import propose
-from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.events import ReportAction
-from openpso.reporting.models import EventReport, IdempotencyKey, ImportJob, ImportMappingRecord, ImportStatus
-from openpso.reporting.schemas import ReportIn
+from openpso.reporting.models import ImportJob, ImportMappingRecord, ImportStatus
 
-BATCH = 200
-CREATED, AMENDED, UNCHANGED, FAILED = "created", "amended", "unchanged", "failed"
-CORE_FIELDS = (
-    "event_type",
-    "categories",
-    "category_other",
-    "discovered_at",
-    "narrative",
-    "location_detail",
-    "patient_age_years",
-    "patient_sex",
-    "harm",
-)
+# What follows the filing of a batch's new reports (`flows.reports_filed`), handed in by the entry point.
+OnFiled = Callable[[Sequence[uuid.UUID]], None]
 
-
-def source_key(provider: Organization, source_system: str, source_id: str) -> str:
-    """The row's idempotency key: the same export row always finds its first report."""
-    return hashlib.sha256(f"bulk\x00{provider.pk}\x00{source_system}\x00{source_id}".encode()).hexdigest()
+# Rows per transaction: each batch is filed set-based (`batch.import_batch`) and committed
+# with the checkpoint. Larger batches cost fewer statements a row; the audit chain's head is
+# locked only from the batch's first append to its commit.
+BATCH = 1000
 
 
 def _audit(job: ImportJob, user: Any, action: ReportAction, **detail: object) -> None:
@@ -158,70 +144,7 @@ def queue(*, user: Any, job: ImportJob) -> ImportJob:
     return job
 
 
-@dataclass(frozen=True)
-class RowOutcome:
-    state: str
-    report: EventReport | None = None
-    problems: tuple[RowProblem, ...] = ()
-
-
-def import_row(
-    *,
-    actor: Any,
-    provider: Organization,
-    mapping: ImportMapping,
-    row: dict[str, str],
-    number: int,
-    file_format: str,
-    on_filed: Callable[[uuid.UUID], None],
-) -> RowOutcome:
-    """File, amend or leave one row; never raises for the row's own problems."""
-    checked = check_row(mapping, row, number=number, provider=provider)
-    if checked.data is None:
-        return RowOutcome(FAILED, problems=tuple(checked.problems))
-    key = source_key(provider, mapping.source_system, checked.source_id)
-    earlier = IdempotencyKey.objects.filter(key=key).select_related("report").first()
-    try:
-        if earlier is None:
-            report, created = import_report(
-                actor=actor, provider=provider, data=checked.data, source_key=key, source_format=f"bulk-{file_format}"
-            )
-            if created:
-                on_filed(report.pk)
-            return RowOutcome(CREATED if created else UNCHANGED, report)
-        return _amend(actor=actor, report=earlier.report, data=checked.data, number=number, mapping=mapping)
-    except (ReportInvalid, IdempotencyConflict) as exc:
-        errors = exc.errors if isinstance(exc, ReportInvalid) else []
-        problems = [RowProblem(number, mapping.column_of(e.field), e.message) for e in errors]
-        return RowOutcome(FAILED, problems=tuple(problems or [RowProblem(number, "", str(exc))]))
-
-
-def _amend(*, actor: Any, report: EventReport, data: ReportIn, number: int, mapping: ImportMapping) -> RowOutcome:
-    changed_core = [name for name in CORE_FIELDS if _differs(getattr(report, name), getattr(data, name))]
-    current = queries.effective_answers(report)
-    changes: dict[str, Any] = {k: v for k, v in data.answers.items() if current.get(k) != v}
-    amendment = amend_answers(report=report, changes=changes, user=actor) if changes else None
-    problems = tuple(
-        RowProblem(
-            number,
-            mapping.column_of(name),
-            "changed since the first import; a filed report's core fields are not amended by an import "
-            "(correct it in the PSES)",
-        )
-        for name in changed_core
-    )
-    return RowOutcome(AMENDED if amendment else UNCHANGED, report, problems)
-
-
-def _differs(stored: Any, given: Any) -> bool:
-    if given is None or given == "" or given == []:
-        return stored not in (None, "", [])
-    if hasattr(given, "tzinfo") and hasattr(stored, "tzinfo"):
-        return bool(abs((stored - given).total_seconds()) >= 1)
-    return bool(stored != given)
-
-
-def run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batch: int = BATCH) -> ImportJob:
+def run(*, job_id: uuid.UUID | str, on_filed: OnFiled, batch: int = BATCH) -> ImportJob:
     """Import the job's rows from its checkpoint on; safe to call again after any stop. An error
     marks the job failed (resumable); a killed process leaves it running (resumable too)."""
     try:
@@ -231,7 +154,7 @@ def run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batch
         raise
 
 
-def _run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batch: int) -> ImportJob:
+def _run(*, job_id: uuid.UUID | str, on_filed: OnFiled, batch: int) -> ImportJob:
     job = ImportJob.objects.select_related("provider", "created_by").get(pk=job_id)
     if job.status == ImportStatus.FINISHED:
         return job
@@ -270,39 +193,27 @@ def _run(*, job_id: uuid.UUID | str, on_filed: Callable[[uuid.UUID], None], batc
 
 
 def _commit_batch(
-    job: ImportJob,
-    mapping: ImportMapping,
-    pending: list[tuple[int, dict[str, str]]],
-    on_filed: Callable[[uuid.UUID], None],
+    job: ImportJob, mapping: ImportMapping, pending: list[tuple[int, dict[str, str]]], on_filed: OnFiled
 ) -> bool:
     expected = job.rows_done
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.rows_done != expected:
             return False
-        counts = {CREATED: 0, AMENDED: 0, UNCHANGED: 0, FAILED: 0}
-        problems: list[dict[str, object]] = []
-        for number, row in pending:
-            outcome = import_row(
-                actor=job.created_by,
-                provider=job.provider,
-                mapping=mapping,
-                row=row,
-                number=number,
-                file_format=job.file_format,
-                on_filed=on_filed,
-            )
-            counts[outcome.state] += 1
-            problems += [p.as_dict() for p in outcome.problems]
+        outcome = import_batch(
+            actor=job.created_by, provider=job.provider, mapping=mapping, rows=pending, file_format=job.file_format
+        )
+        if outcome.filed:
+            on_filed(outcome.filed)  # once for the batch; what follows runs after the commit
         locked.rows_done = expected + len(pending)
-        locked.created += counts[CREATED]
-        locked.amended += counts[AMENDED]
-        locked.unchanged += counts[UNCHANGED]
-        locked.failed += counts[FAILED]
+        locked.created += outcome.counts[CREATED]
+        locked.amended += outcome.counts[AMENDED]
+        locked.unchanged += outcome.counts[UNCHANGED]
+        locked.failed += outcome.counts[FAILED]
         update = ["rows_done", "created", "amended", "unchanged", "failed"]
-        if problems:
+        if outcome.problems:
             listed = list(locked.problems or [])
-            locked.problems = (listed + problems)[:10_000]  # type: ignore[assignment]
+            locked.problems = (listed + [p.as_dict() for p in outcome.problems])[:10_000]  # type: ignore[assignment]
             update.append("problems")
         locked.save(update_fields=update)
     job.rows_done = locked.rows_done

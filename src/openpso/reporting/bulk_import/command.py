@@ -9,8 +9,7 @@ imported in this process (no task queue needed), resumable with the same command
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +62,7 @@ def import_file(
     path: Path,
     mapping: ImportMapping,
     dry_run: bool,
-    on_filed: Callable[[uuid.UUID], None],
+    on_filed: actions.OnFiled,
 ) -> Outcome:
     """Dry-run or import one export; a file imported before by an unfinished job resumes it.
     The dry run reads the file where it is and keeps nothing."""

@@ -32,6 +32,7 @@ class CheckedRow:
     source_id: str
     data: ReportIn | None
     problems: list[RowProblem]
+    modules: list[str] = field(default_factory=list)  # what `check_answers` found: filing needs them
 
 
 def check_row(mapping: ImportMapping, row: dict[str, str], *, number: int, provider: Organization) -> CheckedRow:
@@ -49,11 +50,12 @@ def check_row(mapping: ImportMapping, row: dict[str, str], *, number: int, provi
             if column not in flagged:
                 problems.append(RowProblem(number, column, error.message))
         return CheckedRow(number, source_id, None, problems)
+    modules: list[str] = []
     try:
-        check_answers(provider=provider, data=data)
+        modules = check_answers(provider=provider, data=data)
     except ReportInvalid as exc:
         problems += [RowProblem(number, mapping.column_of(e.field), e.message) for e in exc.errors]
-    return CheckedRow(number, source_id, None if problems else data, problems)
+    return CheckedRow(number, source_id, None if problems else data, problems, modules)
 
 
 @dataclass

@@ -12,6 +12,7 @@ reported stays reported (42 CFR 3.20).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,3 +168,31 @@ def report_one(report_id: Any) -> bool:
             _one(report, grant=grant, channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant), run=run)
             return run.accepted > 0
     return False
+
+
+def report_many(report_ids: Sequence[Any]) -> int:
+    """`report_one` for many reports filed together (a batch of a bulk import): the grants of
+    their providers looked up once, so a batch no grant covers costs one statement, not one a
+    report. Returns how many versions the PSO received."""
+    ids = list(report_ids)
+    grants = list(active_grants().filter(provider_id__in=_providers_of(ids)))
+    if not grants:
+        return 0
+    accepted = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for report in list(EventReport.objects.select_related("provider", "unit").filter(pk__in=chunk)):
+            grant = next((g for g in grants if in_scope(g, report)), None)
+            if grant is not None:
+                run = FunctionalRun()
+                _one(report, grant=grant, channel=Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant), run=run)
+                accepted += run.accepted
+    return accepted
+
+
+def _providers_of(report_ids: list[Any]) -> set[int]:
+    providers: set[int] = set()
+    for start in range(0, len(report_ids), CHUNK):
+        chunk = report_ids[start : start + CHUNK]
+        providers |= set(EventReport.objects.filter(pk__in=chunk).values_list("provider_id", flat=True).distinct())
+    return providers

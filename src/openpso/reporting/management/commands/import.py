@@ -110,7 +110,7 @@ class Command(BaseCommand):
             for path in options["files"]:
                 dry_run = options["dry_run"]
                 outcome = bulk.import_file(
-                    provider=provider, path=path, mapping=mapping, dry_run=dry_run, on_filed=flows.report_filed
+                    provider=provider, path=path, mapping=mapping, dry_run=dry_run, on_filed=flows.reports_filed
                 )
                 for line in outcome.lines:
                     self.stdout.write(line)
