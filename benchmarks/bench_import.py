@@ -6,9 +6,10 @@ keys directories, migrates, creates one provider, writes an N-row CSV export in 
 shape (reporting/bulk_import/tests/data), then times, in the same run:
 
 - the import, exactly as `openpso import --provider SLUG FILE.csv --mapping MAPPING.json` runs it
-  (the file kept encrypted, each row checked and filed through `reporting.actions.import_report`:
-  the PSWP ledger entry, `report.filed` and `report.imported` in the audit chain, the narrative
-  encrypted, `flows.report_filed` after each filing; batches committed with the checkpoint);
+  (the file kept encrypted, each row checked, each batch filed set-based through
+  `reporting.actions.import_reports`: the reports and their history rows, the PSWP ledger entries,
+  `report.filed` and `report.imported` in the audit chain, the narrative encrypted,
+  `flows.reports_filed` after each batch; batches committed with the checkpoint);
 - the baseline: `COPY … FROM STDIN (FORMAT csv, HEADER)` of the same file into a plain table of
   text columns (no validation, no ledger, no audit, no encryption).
 
