@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from openpso.feedback import queries
 from openpso.feedback.models import ReportStatus
 from openpso.feedback.reports import actions as reports
+from openpso.feedback.reports.download import pdf_download
 from openpso.feedback.reports.forms import RequestForm
 from openpso.organizations.queries import roles_of
 
@@ -65,10 +66,4 @@ def report_progress(request: HttpRequest, feedback_report_id: int) -> HttpRespon
 @login_required
 def report_pdf(request: HttpRequest, feedback_report_id: int) -> HttpResponse:
     report = queries.get_report_for_user(request.user, feedback_report_id)
-    if report.status != ReportStatus.DONE or not report.pdf:
-        raise Http404("This report has no PDF yet")
-    reports.record_read(actor=request.user, report=report, what="downloaded")
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-    filename = f"{report.kind}-{report.organization.slug}-{report.month}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(actor=request.user, report=report)
