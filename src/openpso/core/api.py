@@ -14,12 +14,16 @@ from ninja.openapi.schema import OpenAPISchema
 from openpso.core.forms_api import router as forms_router
 from openpso.core.openapi import document_errors
 from openpso.feedback.alerts.api import router as alerts_router
+from openpso.feedback.reports.api import router as feedback_reports_router
 from openpso.lake.exports.api import router as release_router
 from openpso.lib.api_auth import NotAuthenticated, session_auth
 from openpso.lib.api_throttle import CallerRateThrottle, current_rate
+from openpso.pses.rca.api import router as rca_actions_router
+from openpso.pses.safety_events.api import router as safety_events_router
 from openpso.reporting.api import router as reports_router
 from openpso.reporting.errors import field_errors_from_list
 from openpso.reporting.fhir_api import router as fhir_router
+from openpso.submissions.inbox.api import router as questions_router
 from openpso.submissions.push.api import router as submissions_router
 
 
@@ -52,6 +56,10 @@ api.add_router("/submissions", submissions_router)
 api.add_router("/fhir", fhir_router)
 api.add_router("/release", release_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/safety-events", safety_events_router)
+api.add_router("/rca-actions", rca_actions_router)
+api.add_router("/questions", questions_router)
+api.add_router("/feedback-reports", feedback_reports_router)
 
 
 @api.exception_handler(ValidationError)

@@ -23,7 +23,7 @@ from openpso.organizations.queries import orgs_where, providers_shared_with_syst
 from openpso.organizations.roles import Role
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Question, Submission
+from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Question, QuestionAwaits, Submission
 
 
 def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
@@ -79,6 +79,27 @@ def grants_of(provider: Organization) -> QuerySet[FunctionalReportingGrant]:
 
 def provider_submissions(provider_ids: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(provider_id__in=provider_ids, current=True)
+
+
+def get_provider_report(provider_ids: Any, report_id: uuid.UUID | str) -> EventReport:
+    """A report of one of `provider_ids` (the caller's submitting providers, or its API key's),
+    submitted or not, for its submission state; 404 for any other."""
+    reports = EventReport.objects.filter(provider_id__in=provider_ids).only("id", "provider_id", "pswp_status")
+    found: EventReport = _get(reports, report_id, "event")
+    return found
+
+
+def event_versions(report: EventReport) -> QuerySet[Submission]:
+    """Every version of the report the PSO received, newest first (the current one first)."""
+    return Submission.objects.filter(provider_id=report.provider_id, event_id=report.pk).order_by(
+        "-current", "-submitted_at", "-id"
+    )
+
+
+def questions_awaiting_provider(report: EventReport) -> int:
+    return Question.objects.filter(
+        provider_id=report.provider_id, event_id=report.pk, awaits=QuestionAwaits.PROVIDER
+    ).count()
 
 
 # --- PSO side ------------------------------------------------------------------------------

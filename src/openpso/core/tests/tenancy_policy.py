@@ -38,6 +38,13 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     # Safety alerts over the API (issue 17 item 4): each caller's own providers' copies, as the
     # inbox page; an empty list for everyone else (an API list is never a 404).
     "api:alert-list": "all",
+    # The rest of a provider's or PSO's system (issue 17 item 4): safety events and RCA² actions (the
+    # PSES roles' own providers'), the PSO's question threads (the safety manager's and the PSO
+    # staff's), feedback reports (read inside their organisation): empty lists for everyone else.
+    "api:safety-event-list": "all",
+    "api:rca-action-list": "all",
+    "api:question-list": "all",
+    "api:feedback-report-list": "all",
     # The no-login anonymous channel (issue 3 item 5) is public; "My reports" lists each
     # person's own identified reports (empty for roles that file none).
     "channel:anonymous-start": "all",
@@ -275,6 +282,11 @@ def rca_action_visible(cast: Cast, who: str, report_key: str) -> bool:
 # report and asks one question on each.
 PSO_STAFF = {"pso_analyst", "pso_admin"}
 PSO_SUBMISSION_PAGES = {"inbox:inbox", "inbox:detail", "submissions:questions", "submissions:question"}
+# The same threads over the API (issue 17 item 4).
+PSO_SUBMISSION_PAGES |= {"api:question-list", "api:question-detail", "api:question-answer"}
+# Where one of the provider's events stands with the PSO (`GET /api/v1/submissions/{report_id}`):
+# the safety manager who submits its events, for any of its provider's reports, sent or not.
+SUBMITTER_REPORT_ROUTES = {"api:submission-detail"}
 SAFETY_MANAGER_PROVIDER_ROUTES = {"submissions:api-keys", "submissions:grants"}
 # A provider's subpoenas, breach register and HIPAA accounting (issue 15 item 6): its safety manager.
 SAFETY_MANAGER_PROVIDER_ROUTES |= {"privilege:subpoenas", "privilege:breaches", "privilege:accounting"}
@@ -292,6 +304,11 @@ def submission_visible_to_pso(cast: Cast, who: str, report_key: str) -> bool:
 def submitted_report_visible(cast: Cast, who: str, report_key: str, route_name: str) -> bool:
     """The PSO's own pages show its members' submitted events (all cast reports are submitted)."""
     return route_name in PSO_SUBMISSION_PAGES and submission_visible_to_pso(cast, who, report_key)
+
+
+def report_submitted_by(cast: Cast, who: str, report_key: str) -> bool:
+    membership = cast.memberships[who]
+    return membership.role == "safety_manager" and cast.reports[report_key].provider_id == membership.organization_id
 
 
 def system_submission_visible(cast: Cast, who: str, report_key: str) -> bool:

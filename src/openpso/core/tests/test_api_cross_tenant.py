@@ -20,9 +20,12 @@ from django.test import Client
 from django.utils import timezone
 
 from openpso.core.api import api
-from openpso.feedback.tests.fixtures import cast_targets
+from openpso.feedback.tests.fixtures import cast_reports, cast_targets
 from openpso.lake.tests.export_fixtures import cast_release_exports
+from openpso.pses.tests.fixtures import cast_events
+from openpso.pses.tests.rca_fixtures import cast_actions
 from openpso.submissions.push.keys import issue_key
+from openpso.submissions.tests.fixtures import cast_questions
 from openpso.testing.cast import Cast
 
 DOC = api.get_openapi_schema(path_prefix="/api/v1/")
@@ -31,7 +34,18 @@ CANARY = "CANARY-CROSS-TENANT-A"
 # What each path parameter names: the kind of tenant A's object that is put in its place.
 # `target_id`: provider p1's copy of a safety alert its PSO sent to p1 and p2 (feedback.AlertTarget).
 # `job_id`, `file_name`: a Bulk Data export of PSO pso1's release data, and its NDJSON file.
-TENANT_OWNED = {"report_id": "report", "target_id": "alert_target", "job_id": "export_job", "file_name": "export_file"}
+# `event_id`, `action_id`: p1's safety event and an RCA² action of its investigation; `question_id`:
+# the PSO's question about a p1 event; `feedback_report_id`: p1's monthly feedback report.
+TENANT_OWNED = {
+    "report_id": "report",
+    "target_id": "alert_target",
+    "job_id": "export_job",
+    "file_name": "export_file",
+    "event_id": "safety_event",
+    "action_id": "rca_action",
+    "question_id": "question",
+    "feedback_report_id": "feedback_report",
+}
 # Who in tenant A reads each kind of object, and who plays tenant B against it by session: the same
 # role in the other tenant (a provider in another health system; the other PSO).
 OWNER = {
@@ -39,6 +53,10 @@ OWNER = {
     "alert_target": "safety_manager",
     "export_job": "pso_analyst",
     "export_file": "pso_analyst",
+    "safety_event": "safety_manager",
+    "rca_action": "safety_manager",
+    "question": "safety_manager",
+    "feedback_report": "safety_manager",
 }
 OTHER_TENANT = {"safety_manager": "manager_p2", "pso_analyst": "admin_pso2"}
 # Operations whose path names something that belongs to no tenant, the same for every caller.
@@ -46,6 +64,8 @@ SHARED = {
     "GET /api/v1/forms/{family}/{name}/questionnaire": "a Common Formats definition, public to every member",
 }
 KEY_SCHEME = "ProviderKey"
+# Small integer ids are compared within their own kind: alert copy 3 and feedback report 3 are different rows.
+LIST_KIND = {"/api/v1/alerts": "alert_target", "/api/v1/feedback-reports": "feedback_report"}
 
 
 def _operations() -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -126,6 +146,10 @@ def tenant_a_objects(cast: Cast) -> dict[str, str]:
         "alert_target": str(cast_targets(cast)["p1"].pk),
         "export_job": str(export.pk),
         "export_file": export.files[0]["name"],
+        "safety_event": str(cast_events(cast)["r1"].pk),
+        "rca_action": str(cast_actions(cast)["r1"].pk),
+        "question": str(cast_questions(cast)["r1"].pk),
+        "feedback_report": str(cast_reports(cast)["provider_monthly:p1"].pk),
     }
 
 
@@ -176,5 +200,6 @@ def test_tenant_b_lists_none_of_tenant_as_objects(tenant_a_objects, tenant_b, pa
     page = response.json()
     items = page["items"] if isinstance(page, dict) else page
     listed = {str(v) for item in items for k, v in item.items() if k == "id" or k.endswith("_id")}
-    assert not listed & set(tenant_a_objects.values())
+    foreign = {v for kind, v in tenant_a_objects.items() if not v.isdigit() or LIST_KIND.get(path) == kind}
+    assert not listed & foreign
     assert CANARY not in body

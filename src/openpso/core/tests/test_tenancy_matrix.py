@@ -230,6 +230,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
     kind, *keys = target.split(":")
     if kind == "report" and route.name in policy.PSES_REPORT_ROUTES:
         return policy.report_in_pses(cast, who, keys[0])
+    if kind == "report" and route.name in policy.SUBMITTER_REPORT_ROUTES:
+        return policy.report_submitted_by(cast, who, keys[0])
     if kind == "report":
         return policy.report_visible(cast, who, keys[0])
     if kind == "event":
@@ -319,6 +321,7 @@ POST_ONLY_OBJECT_ROUTES = {
     "feedback:alert-withdraw",
     "feedback:member-acknowledge",
     "api:alert-acknowledge",
+    "api:question-answer",
 }
 
 

@@ -24,6 +24,7 @@ from openpso import flows
 from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.lib.api_rate import parse_rate
+from openpso.pswp.status import PswpStatus
 from openpso.reporting.schemas import ErrorOut
 from openpso.submissions import queries
 from openpso.submissions.models import ProviderApiKey, Submission, SubmissionMethod
@@ -76,10 +77,26 @@ class SubmitOut(Schema):
 
 class SubmissionOut(Schema):
     event_id: uuid.UUID
+    current: bool = Field(True, description="The version the PSO holds now (false: an earlier one)")
     version: str
     method: str = Field(json_schema_extra={"enum": list(SubmissionMethod.values)})
     submitted_at: dt.datetime
     event_month: dt.date
+
+
+class SubmissionStateOut(Schema):
+    """Where one of your events stands with the PSO."""
+
+    event_id: uuid.UUID
+    pswp_status: PswpStatus = Field(
+        ...,
+        description="The report's status in the PSWP ledger: `candidate` until it is first submitted, then "
+        "`reported` (pushed) or `functionally_reported` (taken under a grant); `dropped_out` can no longer go",
+    )
+    submitted: bool = Field(..., description="The PSO holds a version of the event")
+    current: SubmissionOut | None = Field(..., description="The version the PSO holds now; null if none")
+    versions: list[SubmissionOut] = Field(..., description="Every version the PSO received, the current one first")
+    questions_awaiting_you: int = Field(..., description="The PSO's questions about the event waiting for your answer")
 
 
 def _caller(request: HttpRequest) -> tuple[list[int], Channel, str]:
@@ -121,6 +138,31 @@ def create_submissions(request: HttpRequest, payload: SubmitIn) -> Status[Submit
 
 
 @router.get(
+    "/{report_id}",
+    url_name="submission-detail",
+    response={200: SubmissionStateOut, 404: ErrorOut},
+    summary="Where one of your events stands with the PSO: its PSWP status and the versions the PSO holds",
+    description=(
+        "For any report of your provider, submitted or not (`submitted` says which); the report id is the "
+        "event id (DE2) of `POST /api/v1/submissions`. Another provider's report is a 404, as a missing one is."
+    ),
+)
+def get_submission_state(request: HttpRequest, report_id: uuid.UUID) -> SubmissionStateOut:
+    providers, _, _ = _caller(request)
+    report = queries.get_provider_report(providers, report_id)
+    versions = [SubmissionOut.model_validate(s) for s in queries.event_versions(report)]
+    current = versions[0] if versions and versions[0].current else None
+    return SubmissionStateOut(
+        event_id=report.pk,
+        pswp_status=PswpStatus(report.pswp_status),
+        submitted=bool(versions),
+        current=current,
+        versions=versions,
+        questions_awaiting_you=queries.questions_awaiting_provider(report),
+    )
+
+
+@router.get(
     "",
     url_name="submission-list",
     response=list[SubmissionOut],
@@ -131,6 +173,6 @@ def list_submissions(request: HttpRequest) -> QuerySet[Submission]:
     providers, _, _ = _caller(request)
     return (
         queries.provider_submissions(providers)
-        .only("event_id", "version", "method", "submitted_at", "event_month")
+        .only("event_id", "version", "current", "method", "submitted_at", "event_month")
         .order_by("-submitted_at", "-id")
     )
