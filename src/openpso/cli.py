@@ -2,7 +2,8 @@
 
 `openpso serve`, `openpso demo`, `openpso orgs`, `openpso audit verify`, `openpso keys
 rotate`, `openpso bench` and Django's own (`migrate`, `createsuperuser`) all run here;
-`openpso deid` runs without Django (see openpso.nonid.deid.cli).
+`openpso deid` and `openpso suggest` run without Django (see openpso.nonid.deid.cli and
+openpso.suggest.cli).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> None:
         from openpso.nonid.deid.cli import main as deid
 
         sys.exit(deid(args[1:]))
+    if args[:1] == ["suggest"]:
+        # Suggestions need no settings either: numpy and the shipped model only.
+        from openpso.suggest.cli import main as suggest
+
+        sys.exit(suggest(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openpso.settings")
     from django.core.management import execute_from_command_line
 
