@@ -53,7 +53,7 @@ CANDIDATES: tuple[Candidate, ...] = (
     Candidate("d tfidf+wordllama+rules", embedding_weight=1.0, rule_weight=1.0),
     Candidate("d' tfidf+rules", rule_weight=1.0),
 )
-CHOSEN = "d tfidf+wordllama+rules"
+CHOSEN = "c tfidf+wordllama"
 SCORE_SCALE = 3.0  # sigmoid(3) = 0.95
 
 
