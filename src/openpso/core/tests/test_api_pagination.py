@@ -6,7 +6,15 @@ import pytest
 
 from openpso.lib.api_pagination import MAX_LIMIT, MAX_OFFSET
 
-LISTS = ["/api/v1/reports", "/api/v1/submissions", "/api/v1/alerts"]
+LISTS = [
+    "/api/v1/reports",
+    "/api/v1/submissions",
+    "/api/v1/alerts",
+    "/api/v1/safety-events",
+    "/api/v1/rca-actions",
+    "/api/v1/questions",
+    "/api/v1/feedback-reports",
+]
 
 
 @pytest.mark.parametrize("url", LISTS)
