@@ -46,7 +46,9 @@ _FROM_FERNET = b"openpso field encryption: enc2 AES-256-GCM key from a Fernet ke
 _lock = threading.Lock()
 # Keyed by directory; the stamp (mtime, inode, size) notices a keyring rewritten by
 # another process (e.g. `openpso keys rotate` while the web workers run).
-_cache: dict[Path, tuple[tuple[int, int, int], Keyring]] = {}
+# Keyed by the directory as a string: `load_keyring` runs for every encrypted value, and
+# building and hashing Path objects there cost more than the AES-GCM itself.
+_cache: dict[str, tuple[tuple[int, int, int], Keyring]] = {}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class DataKey:
 class Keyring:
     active: str
     keys: dict[str, DataKey]
+    # One cipher per key for this keyring's life: a changed file is a new Keyring (see
+    # `load_keyring`), so a cached cipher never outlives its key. Building one per value cost
+    # bulk imports a base64 decode (or an HKDF) and an object per encrypted field.
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def key(self, key_id: str) -> DataKey:
         try:
@@ -82,7 +88,10 @@ class Keyring:
             raise KeyMissingError(key_id) from None
 
     def aesgcm(self, key_id: str) -> AESGCM:
-        return AESGCM(self.key(key_id).aes_key())
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            cipher = self._ciphers[key_id] = AESGCM(self.key(key_id).aes_key())
+        return cipher
 
     def fernet(self, key_id: str) -> Fernet:
         """The Fernet cipher of a pre-0015 key, for reading `enc1` values only."""
@@ -160,7 +169,7 @@ def _write(directory: Path, ring: Keyring, *, exclusive: bool = False) -> None:
         fsync_dir(directory)
     finally:
         tmp.unlink(missing_ok=True)
-    _cache.pop(directory, None)
+    _cache.pop(str(directory), None)
 
 
 def create_keyring(directory: Path | None = None) -> Keyring:
@@ -209,25 +218,28 @@ def read_keyring(path: Path) -> Keyring:
 
 
 def load_keyring() -> Keyring:
-    directory = keys_dir()
-    path = directory / KEYRING_FILE
+    raw_dir = str(settings.KEYS_DIR)
+    path = os.path.join(raw_dir, KEYRING_FILE)
     with _lock:
-        if not path.exists():
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            directory = Path(raw_dir)
             if getattr(settings, "PRODUCTION", False):
                 raise ImproperlyConfigured(
                     f"no keyring in OPENPSO_KEYS_DIR={directory}; create one with `openpso keys init`"
-                )
+                ) from None
             try:
                 return create_keyring(directory)
             except ImproperlyConfigured:
                 pass  # another process created it a moment ago: use theirs
-        stat = path.stat()
+            stat = os.stat(path)
         stamp = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
-        cached = _cache.get(directory)
+        cached = _cache.get(raw_dir)
         if cached and cached[0] == stamp:
             return cached[1]
-        ring = read_keyring(path)
-        _cache[directory] = (stamp, ring)
+        ring = read_keyring(Path(path))
+        _cache[raw_dir] = (stamp, ring)
         return ring
 
 

@@ -61,3 +61,13 @@ def test_the_active_key_cannot_be_removed(fresh_keys_dir):
     ring = keyring.load_keyring()
     with pytest.raises(ValueError, match="active"):
         keyring.remove_key(ring.active)
+
+
+def test_each_key_has_one_cipher_until_the_keyring_changes(fresh_keys_dir):
+    keyring.create_keyring()
+    ring = keyring.load_keyring()
+    assert keyring.load_keyring().aesgcm(ring.active) is ring.aesgcm(ring.active)
+    rotated = keyring.add_active_key()
+    reloaded = keyring.load_keyring()
+    assert reloaded.active == rotated.active != ring.active
+    assert reloaded.aesgcm(ring.active) is not ring.aesgcm(ring.active)  # a new keyring, new ciphers
