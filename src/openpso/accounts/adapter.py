@@ -27,4 +27,6 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             if email:
                 get_user_model().objects.select_for_update().filter(email=email).exists()
             user: AbstractBaseUser | None = super().authenticate(request, **credentials)
-            return user
+        if getattr(user, "is_service_account", False):
+            return None  # an API key's account: no password, and never a sign-in either
+        return user

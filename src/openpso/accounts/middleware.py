@@ -33,6 +33,11 @@ class RequireMfaMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        if _api_key_call(request):
+            # The API authenticates this call by its key (accounts/api_auth.py), never by a session
+            # cookie sent beside it. A key is no password: 256 random bits shown once, no phishable
+            # secret a person types, held by a service account that cannot sign in to any page.
+            return self.get_response(request)
         if user.is_authenticated and not request.path.startswith(_ALLOWED_PREFIXES) and needs_mfa_setup(user):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
@@ -46,3 +51,7 @@ class RequireMfaMiddleware:
                 )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _api_key_call(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") and "Authorization" in request.headers

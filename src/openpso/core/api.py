@@ -11,12 +11,13 @@ from ninja import NinjaAPI
 from ninja.errors import Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from openpso.accounts.api_auth import key_or_session
 from openpso.core.forms_api import router as forms_router
 from openpso.core.openapi import document_errors
 from openpso.feedback.alerts.api import router as alerts_router
 from openpso.feedback.reports.api import router as feedback_reports_router
 from openpso.lake.exports.api import router as release_router
-from openpso.lib.api_auth import NotAuthenticated, session_auth
+from openpso.lib.api_auth import NotAuthenticated
 from openpso.lib.api_throttle import CallerRateThrottle, current_rate
 from openpso.pses.rca.api import router as rca_actions_router
 from openpso.pses.safety_events.api import router as safety_events_router
@@ -40,12 +41,14 @@ api = OpenPsoAPI(
     title="OpenPSO API",
     version="1",
     description=(
-        "Patient safety event reporting and PSO services. Authenticate with a signed-in "
-        "session (CSRF token required for writes) or, on /submissions, a provider API key "
-        "(`Authorization: Bearer opso_…`). Errors are JSON with `detail` saying why and, for "
-        "bad input, `errors` naming each field with a stable code and the reason."
+        "Patient safety event reporting and PSO services. Authenticate with an organisation's API key "
+        "(`Authorization: Bearer opso_…`; no CSRF token), scoped to one organisation and one role: "
+        "the key sees and does what a person in that role sees and does, and anything of another "
+        "organisation answers 404. Without that header, a signed-in session (CSRF token required for "
+        "writes). A bad, unknown or revoked key answers 401 with WWW-Authenticate. Errors are JSON "
+        "with `detail` saying why and, for bad input, `errors` naming each field with a stable code and the reason."
     ),
-    auth=session_auth,
+    auth=key_or_session,  # accounts/api_auth.py: a key first, else the session
     throttle=[CallerRateThrottle()],  # per person and per API key (OPENPSO_API_RATE)
     docs_url=None,
     urls_namespace="api",

@@ -42,7 +42,10 @@ def org_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "org": org,
         "units": org.units.all(),
         "agreements": org.agreements.all(),
-        "memberships": org.memberships.select_related("user").order_by("user__email", "role"),
+        # People only: an API key's service account is listed on the key page, not among members.
+        "memberships": org.memberships.filter(user__is_service_account=False)
+        .select_related("user")
+        .order_by("user__email", "role"),
     }
     return render(request, "organizations/org_detail.html", context)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from openpso.audit.actor import Actor
@@ -33,6 +34,18 @@ def reports_for(user: Actor) -> QuerySet[EventReport]:
     return EventReport.objects.filter(
         Q(provider__in=pses_providers) | Q(reporter=user, anonymous=False) | Q(provider__in=shared)
     ).select_related("provider", "unit")
+
+
+def changed_since(reports: QuerySet[EventReport], since: dt.datetime) -> QuerySet[EventReport]:
+    """The reports filed, amended or moved in the PSWP ledger at or after `since`.
+
+    A report has no `updated_at` of its own: its changes are rows already kept (the filing time,
+    `pswp_status_at` written by the ledger, and the append-only `AnswerAmendment`s), so "changed"
+    is read from them rather than from a column every writer would have to remember to touch.
+    An anonymous report's times are to the hour (invariant 2), and so is what this can tell of it.
+    """
+    amended = AnswerAmendment.objects.filter(report=OuterRef("pk"), created_at__gte=since)
+    return reports.filter(Q(reported_at__gte=since) | Q(pswp_status_at__gte=since) | Exists(amended))
 
 
 def get_report_for_user(user: Actor, report_id: uuid.UUID | str) -> EventReport:

@@ -185,6 +185,16 @@ def report_visible(cast: Cast, who: str, report_key: str) -> bool:
     return False  # PSO roles and auditors read no identified report before submission
 
 
+# A PSO's own API keys (`/pso/<slug>/keys/`): its administrators only, of that PSO only.
+PSO_ADMIN_OWN_ROUTES = {"inbox:api-keys"}
+
+
+def administers_pso(cast: Cast, who: str, org_key: str) -> bool:
+    membership = cast.memberships[who]
+    org = cast.orgs[org_key]
+    return membership.role == "pso_admin" and org.kind == "pso" and org.pk == membership.organization_id
+
+
 def org_managed(cast: Cast, who: str, org_key: str) -> bool:
     membership = cast.memberships[who]
     if membership.role != "pso_admin":

@@ -77,11 +77,12 @@ def test_a_bad_api_key_is_refused_even_beside_a_signed_in_session(cast):
 
 
 @pytest.mark.parametrize(("method", "url"), [op for op in OPERATIONS if "submissions" not in op[1]])
-def test_an_api_key_on_an_operation_that_takes_only_a_session_gets_401_saying_so(cast, method, url):
+def test_every_operation_takes_an_api_key(cast, method, url):
+    # One way in for every router (accounts/api_auth.py): the key is accepted, so what follows is
+    # the operation's own answer (its data, a 404 or a refusal of the input), never a 401 or 403.
     issued = issue_key(provider=cast.orgs["p1"], name="Incident system", actor=None)
     response = _call(Client(enforce_csrf_checks=True), method, url, HTTP_AUTHORIZATION=f"Bearer {issued.token}")
-    assert response.status_code == 401
-    assert "does not take an API key" in response.json()["detail"]
+    assert response.status_code not in (401, 403), response.content
 
 
 def test_a_signed_in_post_without_the_csrf_token_is_refused_with_403(cast):

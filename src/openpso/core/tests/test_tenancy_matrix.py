@@ -274,6 +274,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.manages_safety_of(cast, who, keys[0])
     if kind == "provider":
         return policy.reports_for_provider(cast, who, keys[0])
+    if route.name in policy.PSO_ADMIN_OWN_ROUTES:
+        return policy.administers_pso(cast, who, keys[0])
     org_key = keys[0]
     if not policy.org_managed(cast, who, org_key):
         return False

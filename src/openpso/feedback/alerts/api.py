@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from openpso.feedback import queries
 from openpso.feedback.alerts import actions
 from openpso.feedback.models import ActionState, AlertStatus, AlertTarget, Applicability, Severity
-from openpso.lib.api_pagination import BoundedLimitOffset
+from openpso.lib.api_cursor import KeysetCursor
 from openpso.reporting.schemas import ErrorOut
 
 router = Router(tags=["alerts"])
@@ -62,8 +62,18 @@ class AlertOut(Schema):
         return target.alert.status == AlertStatus.WITHDRAWN
 
 
-@router.get("", url_name="alert-list", response=list[AlertOut], summary="Safety alerts your provider received")
-@paginate(BoundedLimitOffset)
+@router.get(
+    "",
+    url_name="alert-list",
+    response=list[AlertOut],
+    summary="Safety alerts your provider received, the newest received first",
+    description=(
+        "Pages by cursor: pass each page's `next_cursor` as `cursor` until it is null; alerts received "
+        "between two pages never repeat or hide one. `limit`/`offset` still work, in the same order "
+        "(the inbox page puts the ones not yet acknowledged first; the API lists in the order received)."
+    ),
+)
+@paginate(KeysetCursor, key="pk", salt="alerts")
 def list_alerts(request: HttpRequest) -> QuerySet[AlertTarget]:
     return queries.member_inbox(request.user).select_related("alert__pso")
 

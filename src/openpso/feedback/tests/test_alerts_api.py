@@ -47,7 +47,7 @@ def test_other_roles_see_an_empty_list_and_404_for_every_copy(cast, client_for):
     targets = cast_targets(cast)
     for who in ("reporter", "pso_analyst", "system_safety_officer"):
         client = client_for(who)
-        assert client.get("/api/v1/alerts").json() == {"items": [], "count": 0}
+        assert client.get("/api/v1/alerts").json() == {"items": [], "count": 0, "next_cursor": None}
         assert client.get(f"/api/v1/alerts/{targets['p1'].pk}").status_code == 404
     # Another member of the same PSO got the same alert, but its copy is not p1's to read.
     other = client_for("manager_p2")

@@ -1,8 +1,9 @@
 """`/api/v1/submissions`: a provider sends its events to the PSO, one or a batch.
 
-Two ways in: a signed-in safety manager's session (CSRF token on writes, like the rest of
-the API; lib/api_auth.py), or the provider's own system with `Authorization: Bearer opso_<prefix>_<secret>`
-(a `ProviderApiKey`, scoped to that provider). Each event is all-or-nothing on its own; the
+Two ways in, as on the whole API (accounts/api_auth.py): a signed-in safety manager's session
+(CSRF token on writes), or the provider's own system with `Authorization: Bearer opso_<prefix>_<secret>`
+(an `accounts.ApiKey` of that provider in the safety manager's role, whose service account is
+`request.user`). Each event is all-or-nothing on its own; the
 batch answers 200 with one result per event, so a client that lost the connection sends the
 same batch again and gets "unchanged" for what is already in.
 """
@@ -18,40 +19,22 @@ from django.http import HttpRequest, JsonResponse
 from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import HttpBearer
 
 from openpso import flows
-from openpso.lib.api_auth import bearer_token, refuse_bad_key, session_auth
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.lib.api_rate import parse_rate
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.schemas import ErrorOut
 from openpso.submissions import queries
-from openpso.submissions.models import ProviderApiKey, Submission, SubmissionMethod
+from openpso.submissions.models import Submission, SubmissionMethod
 from openpso.submissions.push.actions import ACCEPTED, MAX_BATCH, REFUSED, UNCHANGED, Channel, submit_events
-from openpso.submissions.push.keys import key_for_token
 
 # Per caller (key or person): a full batch of 500 every couple of seconds is plenty for a
 # provider system catching up; more looks like a runaway client.
 RATE = "60/m"
 
 
-class ProviderKey(HttpBearer):
-    """The provider system's key; without an Authorization header the session is tried next."""
-
-    def __call__(self, request: HttpRequest) -> ProviderApiKey | None:
-        token = bearer_token(request)
-        return None if token is None else self.authenticate(request, token)
-
-    def authenticate(self, request: HttpRequest, token: str) -> ProviderApiKey:
-        key = key_for_token(token)
-        if key is None:
-            raise refuse_bad_key()
-        request.provider_key = key  # type: ignore[attr-defined]
-        return key
-
-
-router = Router(tags=["submissions"], auth=[ProviderKey(), session_auth])
+router = Router(tags=["submissions"])
 
 
 class SubmitIn(Schema):
@@ -100,9 +83,7 @@ class SubmissionStateOut(Schema):
 
 
 def _caller(request: HttpRequest) -> tuple[list[int], Channel, str]:
-    key: ProviderApiKey | None = getattr(request, "provider_key", None)
-    if key is not None:
-        return [key.provider_id], Channel(api_key=key), f"key:{key.pk}"
+    # A key's service account holds its one role: it submits only if that is the safety manager's.
     providers = list(queries.submitting_providers_for(request.user).values_list("id", flat=True))
     return providers, Channel(actor=request.user), f"user:{request.user.pk}"
 

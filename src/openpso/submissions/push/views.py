@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from openpso import flows
 from openpso.nonid import review
-from openpso.organizations.models import SharedField
-from openpso.organizations.queries import agreement_in_force
+from openpso.organizations.models import Organization, OrgKind, SharedField
+from openpso.organizations.queries import agreement_in_force, orgs_where
+from openpso.organizations.roles import Role
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.completeness import missing_answers
 from openpso.reporting.models import AnswerAmendment
@@ -116,17 +118,39 @@ def ids_of(providers: Any) -> list[int]:
 @never_cache  # the new secret must not stay in a browser cache
 def api_keys(request: HttpRequest, provider: str) -> HttpResponse:
     organization = queries.get_submitting_provider_for_user(request.user, provider)
+    return key_page(request, organization, back=reverse("submissions:submit"))
+
+
+@login_required
+@never_cache
+def pso_api_keys(request: HttpRequest, slug: str) -> HttpResponse:
+    """The PSO's keys, for its administrators only (42 CFR 3.106: the PSO controls who reads its PSWP)."""
+    organization = orgs_where(request.user, [Role.PSO_ADMIN]).filter(kind=OrgKind.PSO, slug=slug).first()
+    if organization is None:
+        raise Http404("No such PSO")
+    return key_page(request, organization, back=reverse("inbox:inbox"))
+
+
+def key_page(request: HttpRequest, organization: Organization, *, back: str) -> HttpResponse:
+    """The keys of `organization` (its administrator's page): make one in a role, revoke one.
+    The caller has already checked that the user manages `organization`'s keys."""
+    roles = keys.roles_for_keys(organization)
     issued = None
-    form = KeyForm(request.POST if request.POST.get("action") == "create" else None)
+    form = KeyForm(request.POST if request.POST.get("action") == "create" else None, roles=roles)
     if request.method == "POST" and request.POST.get("action") == "revoke":
-        key = queries.api_keys_of(organization).filter(pk=queries.posted_pk(request.POST.get("key_id"))).first()
+        key = keys.keys_of(organization).filter(pk=queries.posted_pk(request.POST.get("key_id"))).first()
         if key is None:
             raise Http404("No such key")
         keys.revoke_key(key=key, actor=request.user)
         messages.success(request, f"Key {key.prefix}… revoked; it stops working now.")
-        return redirect("submissions:api-keys", provider=organization.slug)
+        return redirect(request.path)
     if request.method == "POST" and form.is_valid():
-        issued = keys.issue_key(provider=organization, name=form.cleaned_data["name"], actor=request.user)
-        form = KeyForm()
-    context = {"provider": organization, "keys": queries.api_keys_of(organization), "form": form, "issued": issued}
-    return render(request, "submissions/api_keys.html", context)
+        issued = keys.issue_org_key(
+            organization=organization,
+            role=form.cleaned_data["role"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        )
+        form = KeyForm(roles=roles)
+    context = {"organization": organization, "keys": keys.keys_of(organization), "form": form, "issued": issued}
+    return render(request, "submissions/api_keys.html", {**context, "back": back})

@@ -1,10 +1,11 @@
-"""Provider API keys: scoped to one provider, shown once, stored as a digest, revocable."""
+"""Provider API keys: scoped to one provider and a role, shown once, stored as a digest, revocable."""
 
 from __future__ import annotations
 
 import hashlib
 
-from openpso.submissions.models import ProviderApiKey, Submission
+from openpso.accounts.models import ApiKey
+from openpso.submissions.models import Submission
 from openpso.submissions.push.keys import issue_key, key_for_token, revoke_key
 from openpso.submissions.tests.helpers import URL, post
 
@@ -14,8 +15,9 @@ def test_a_provider_system_submits_with_its_bearer_key(cast, client):
     body = post(client, [str(cast.reports["r1"].pk)], token=issued.token).json()
     assert body["accepted"] == 1
     submission = Submission.objects.get()
-    assert submission.api_key == issued.key
-    assert submission.submitted_by is None
+    # The key's service account submitted: the submission and the audit trail name that account.
+    assert submission.submitted_by == issued.key.service_account
+    assert submission.submitted_by.is_service_account
     issued.key.refresh_from_db()
     assert issued.key.last_used_at is not None
 
@@ -33,7 +35,7 @@ def test_only_a_digest_of_the_secret_is_stored(cast):
     issued = issue_key(provider=cast.orgs["p1"], name="Incident system", actor=None)
     scheme, prefix, secret = issued.token.split("_", 2)
     assert (scheme, prefix) == ("opso", issued.key.prefix)
-    stored = ProviderApiKey.objects.get()
+    stored = ApiKey.objects.get()
     assert secret not in stored.digest
     assert stored.digest == hashlib.sha256(secret.encode()).hexdigest()
 
@@ -51,8 +53,8 @@ def test_a_revoked_or_wrong_key_is_refused_with_401(cast, client):
 def test_the_key_page_shows_a_new_secret_once_and_revokes(cast, client_for):
     client = client_for("safety_manager")
     url = f"/submissions/{cast.orgs['p1'].slug}/keys/"
-    made = client.post(url, {"action": "create", "name": "Our incident system"})
-    key = ProviderApiKey.objects.get()
+    made = client.post(url, {"action": "create", "name": "Our incident system", "role": "safety_manager"})
+    key = ApiKey.objects.get()
     assert f"opso_{key.prefix}_" in made.content.decode()
     assert made["Cache-Control"].startswith("max-age=0")
     listed = client.get(url).content.decode()
@@ -67,4 +69,4 @@ def test_another_providers_manager_cannot_reach_the_key_page(cast, client_for):
     url = f"/submissions/{cast.orgs['p1'].slug}/keys/"
     assert client_for("manager_p2").get(url).status_code == 404
     assert client_for("manager_p2").post(url, {"action": "create", "name": "x"}).status_code == 404
-    assert not ProviderApiKey.objects.exists()
+    assert not ApiKey.objects.exists()

@@ -179,4 +179,4 @@ def test_the_openapi_document_describes_the_submission_route(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     post_op = doc["paths"]["/api/v1/submissions"]["post"]
     assert "unchanged" in post_op["description"]
-    assert {"ProviderKey", "SessionAuth"} <= {name for entry in post_op["security"] for name in entry}
+    assert {"ApiKeyAuth", "SessionAuth"} <= {name for entry in post_op["security"] for name in entry}
