@@ -105,3 +105,23 @@ def test_a_pso_administrator_makes_an_analyst_key_on_the_psos_key_page(cast, cli
     assert cast.orgs["pso1"].machine_keys.get().role == "pso_analyst"
     assert client_for("pso_analyst").get(url).status_code == 404
     assert client_for("admin_pso2").get(url).status_code == 404
+
+
+def test_a_provider_system_posts_a_fhir_adverse_event_and_reads_back_its_events_and_alerts(cast):
+    # Issue 17 item 4, done when: a provider's system, by key alone, files and reads back.
+    from openpso.feedback.tests.fixtures import cast_targets
+    from openpso.reporting.tests.test_fhir_adverse_event import DATA
+
+    target = cast_targets(cast)["p1"]
+    headers = _key(cast, "p1", "safety_manager")
+    client = Client(enforce_csrf_checks=True)
+    document = (DATA / "fall-incident.json").read_text()
+    posted = client.post(
+        "/api/v1/fhir/AdverseEvent?provider=t-p1", data=document, content_type="application/fhir+json", **headers
+    )
+    assert posted.status_code == 201, posted.content
+    report_id = posted["Location"].rsplit("/", 1)[1]
+    assert report_id in _ids(client, headers)
+    assert client.get(posted["Location"], **headers).status_code == 200
+    alerts = client.get("/api/v1/alerts", **headers).json()["items"]
+    assert [a["id"] for a in alerts] == [target.pk]
