@@ -5,7 +5,7 @@
 harm-scale LOINC answer. The model (model.py) is a small linear head over features computed with
 numpy only (features.py); it is fitted by train.py (scikit-learn, never at run time) from the
 labelled narratives in data/ and shipped as data/model.npz. Decision record:
-docs/decisions/0020-suggester.md.
+docs/decisions/0021-suggester.md.
 
 This package imports no Django and no other app: `openpso suggest` runs without settings.
 """
