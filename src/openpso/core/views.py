@@ -23,4 +23,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # the health check must answer, whatever broke
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-

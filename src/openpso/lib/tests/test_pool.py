@@ -68,9 +68,7 @@ def test_an_error_in_a_worker_reaches_the_caller() -> None:
 
 def test_a_worker_that_dies_breaks_nothing_the_rest_is_done_here(caplog: pytest.LogCaptureFixture) -> None:
     """A native crash or the OOM killer takes a worker: no item is lost or reordered."""
-    assert list(ordered_map(_die_in_a_worker_on_five, range(30), workers=2, in_flight=4)) == [
-        x * x for x in range(30)
-    ]
+    assert list(ordered_map(_die_in_a_worker_on_five, range(30), workers=2, in_flight=4)) == [x * x for x in range(30)]
     assert "a worker process died" in caplog.text
 
 

@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
+from pydantic import JsonValue
 
 from openpso.lib.api_pagination import BoundedLimitOffset
 from openpso.reporting.schemas import ErrorOut
@@ -30,7 +31,7 @@ from openpso.submissions.models import Question, QuestionAwaits, QuestionMessage
 
 router = Router(tags=["questions"])
 QuestionId = Annotated[uuid.UUID, Path(description="The question's id, as in its page's URL")]
-SIDES = ["pso", "provider"]
+SIDES: list[JsonValue] = ["pso", "provider"]
 
 
 class QuestionOut(Schema):

@@ -42,9 +42,7 @@ def test_openpso_urls_do_not_route_to_the_bare_view():
 def test_the_bare_view_inserts_the_row_without_ledger_or_audit(cast, client_for):
     reporter = client_for("reporter")  # signing in is audited: count after it
     audit_before, ledger_before = AuditEvent.objects.count(), PswpTransition.objects.count()
-    response = reporter.post(
-        f"/{BARE_INTAKE_PATH}", json.dumps(_body(cast)), content_type="application/json"
-    )
+    response = reporter.post(f"/{BARE_INTAKE_PATH}", json.dumps(_body(cast)), content_type="application/json")
     assert response.status_code == 201, response.content
     report = EventReport.objects.get(pk=response.json()["id"])
     assert report.narrative.startswith("Synthetic load-test narrative")
