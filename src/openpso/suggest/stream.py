@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from openpso.lib.jsonl import line_chunks
 from openpso.suggest.model import shipped
 
 CHUNK_LINES = 64
@@ -55,20 +56,6 @@ def _parse(line: bytes) -> tuple[Any, str | None, str | None]:
     return note_id, text, None
 
 
-def _chunks(stream: IO[bytes]) -> Iterator[list[bytes]]:
-    chunk: list[bytes] = []
-    for raw in stream:
-        line = raw.rstrip(b"\r\n")
-        if not line.strip():
-            continue  # blank lines carry no note
-        chunk.append(line)
-        if len(chunk) >= CHUNK_LINES:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def run(*, workers: int | None = None, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
     source = stdin or sys.stdin.buffer
     sink = stdout or sys.stdout.buffer
@@ -77,7 +64,7 @@ def run(*, workers: int | None = None, stdin: IO[bytes] | None = None, stdout: I
         from openpso.suggest.features import embedder
 
         embedder()
-    chunks = _chunks(source)
+    chunks = line_chunks(source, CHUNK_LINES)
     first = next(chunks, None)
     if first is None:
         return

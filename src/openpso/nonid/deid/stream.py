@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import IO, Any
 
+from openpso.lib.jsonl import line_chunks
 from openpso.nonid.deid import lexicon, ner
 from openpso.nonid.deid.engine import find_many
 from openpso.nonid.deid.replace import redact
@@ -77,20 +78,6 @@ def _parse(line: bytes) -> tuple[Any, str | None, ScrubContext | None, str | Non
 def scrub_plain_block(block: str, policy: Policy = DEFAULT_POLICY, use_model: bool = False) -> bytes:
     (spans,) = find_many([block], use_model=use_model)
     return redact(block, spans, policy).encode("utf-8")
-
-
-def _jsonl_chunks(stream: IO[bytes]) -> Iterator[list[bytes]]:
-    chunk: list[bytes] = []
-    for raw in stream:
-        line = raw.rstrip(b"\r\n")
-        if not line.strip():
-            continue  # blank lines carry no note
-        chunk.append(line)
-        if len(chunk) >= CHUNK_LINES:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _plain_blocks(stream: IO[bytes]) -> Iterator[str]:
@@ -163,7 +150,7 @@ def run(
     work: Callable[[Any], bytes]
     items: Iterator[Any]
     if jsonl:
-        work, items = partial(scrub_jsonl_chunk, policy=policy, use_model=use_model), _jsonl_chunks(source)
+        work, items = partial(scrub_jsonl_chunk, policy=policy, use_model=use_model), line_chunks(source, CHUNK_LINES)
     else:
         work, items = partial(scrub_plain_block, policy=policy, use_model=use_model), _plain_blocks(source)
     for data in _ordered(work, items, workers, on_done=report):
