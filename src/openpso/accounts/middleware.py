@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.organizations.roles import MFA_EXEMPT_ROLES
 
 # Paths a user without MFA may still reach: setting MFA up, signing out, static files, and
@@ -16,10 +17,10 @@ from openpso.organizations.roles import MFA_EXEMPT_ROLES
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/anonymous/")
 
 
-def needs_mfa_setup(user: Any) -> bool:
+def needs_mfa_setup(user: Actor) -> bool:
     from openpso.organizations.models import Membership
 
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    roles = set(Membership.objects.filter(user=user_row(user)).values_list("role", flat=True))
     if getattr(user, "is_superuser", False):
         roles.add("superuser")
     if not roles - set(MFA_EXEMPT_ROLES):

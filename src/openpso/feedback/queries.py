@@ -18,6 +18,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openpso.audit.actor import Actor
 from openpso.feedback.models import AlertStatus, AlertTarget, FeedbackReport, ReportKind, SafetyAlert
 from openpso.organizations.models import FeedbackProduct, Organization, OrgKind
 from openpso.organizations.queries import (
@@ -67,22 +68,22 @@ def network_members(pso: Organization) -> QuerySet[Organization]:
 # --- the PSO's side of alerts ------------------------------------------------------------------
 
 
-def alert_psos_for(user: Any) -> QuerySet[Organization]:
+def alert_psos_for(user: Actor) -> QuerySet[Organization]:
     return pso_staff_psos_for(user)
 
 
-def get_alert_pso(user: Any) -> Organization:
+def get_alert_pso(user: Actor) -> Organization:
     pso = alert_psos_for(user).order_by("name").first()
     if pso is None:
         raise Http404("No such page")
     return pso
 
 
-def alerts_for(user: Any) -> QuerySet[SafetyAlert]:
+def alerts_for(user: Actor) -> QuerySet[SafetyAlert]:
     return SafetyAlert.objects.filter(pso__in=alert_psos_for(user)).select_related("pso", "created_by")
 
 
-def get_alert_for_user(user: Any, alert_id: int) -> SafetyAlert:
+def get_alert_for_user(user: Actor, alert_id: int) -> SafetyAlert:
     found: SafetyAlert = _get(alerts_for(user), alert_id, "alert")
     return found
 
@@ -90,24 +91,24 @@ def get_alert_for_user(user: Any, alert_id: int) -> SafetyAlert:
 # --- the member's side --------------------------------------------------------------------------
 
 
-def member_providers_for(user: Any) -> QuerySet[Organization]:
+def member_providers_for(user: Actor) -> QuerySet[Organization]:
     return orgs_where(user, MEMBER_SAFETY_TEAM).filter(kind=OrgKind.PROVIDER)
 
 
-def member_targets_for(user: Any) -> QuerySet[AlertTarget]:
+def member_targets_for(user: Actor) -> QuerySet[AlertTarget]:
     """Alerts sent to the providers where `user` is on the safety team (withdrawn ones stay, marked)."""
     return AlertTarget.objects.filter(provider__in=member_providers_for(user), alert__status__in=SENT).select_related(
         "alert", "provider", "acknowledged_by"
     )
 
 
-def member_inbox(user: Any) -> QuerySet[AlertTarget]:
+def member_inbox(user: Actor) -> QuerySet[AlertTarget]:
     """The member's alerts in the order the inbox page shows them (the page and the API share it):
     the ones not yet acknowledged first, on every database (PostgreSQL puts NULLs last)."""
     return member_targets_for(user).order_by(F("acknowledged_at").asc(nulls_first=True), "-alert__published_at", "-pk")
 
 
-def get_member_target_for_user(user: Any, target_id: int) -> AlertTarget:
+def get_member_target_for_user(user: Actor, target_id: int) -> AlertTarget:
     found: AlertTarget = _get(member_targets_for(user), target_id, "alert")
     return found
 
@@ -115,7 +116,7 @@ def get_member_target_for_user(user: Any, target_id: int) -> AlertTarget:
 # --- health system ------------------------------------------------------------------------------
 
 
-def system_targets_for(user: Any) -> QuerySet[AlertTarget]:
+def system_targets_for(user: Actor) -> QuerySet[AlertTarget]:
     """Responses of affiliates whose agreement in force shares with their health system."""
     shared = providers_shared_with_system(system_ids=systems_for(user).values_list("id", flat=True))
     return AlertTarget.objects.filter(provider__in=shared, alert__status__in=SENT).select_related("alert", "provider")
@@ -124,7 +125,7 @@ def system_targets_for(user: Any) -> QuerySet[AlertTarget]:
 # --- reports --------------------------------------------------------------------------------------
 
 
-def _learning_psos_for(user: Any) -> set[int]:
+def _learning_psos_for(user: Actor) -> set[int]:
     """PSOs whose learning report reaches `user` as a member: their provider's agreement includes it."""
     found = set()
     for provider in member_providers_for(user).select_related("network"):
@@ -133,7 +134,7 @@ def _learning_psos_for(user: Any) -> set[int]:
     return found
 
 
-def reports_for(user: Any) -> QuerySet[FeedbackReport]:
+def reports_for(user: Actor) -> QuerySet[FeedbackReport]:
     """Reports `user` may read: each only inside its own organisation (see the module docstring)."""
     if not getattr(user, "is_authenticated", False):
         return FeedbackReport.objects.none()
@@ -145,12 +146,12 @@ def reports_for(user: Any) -> QuerySet[FeedbackReport]:
     return FeedbackReport.objects.filter(own).select_related("organization")
 
 
-def get_report_for_user(user: Any, report_id: int) -> FeedbackReport:
+def get_report_for_user(user: Actor, report_id: int) -> FeedbackReport:
     found: FeedbackReport = _get(reports_for(user), report_id, "report")
     return found
 
 
-def requestable(user: Any, *, on: dt.date | None = None) -> list[tuple[str, Organization]]:
+def requestable(user: Actor, *, on: dt.date | None = None) -> list[tuple[str, Organization]]:
     """(kind, organisation) pairs `user` may ask to generate, following each agreement's products."""
     on = on or timezone.localdate()
     pairs: list[tuple[str, Organization]] = []
@@ -173,6 +174,6 @@ def system_affiliates(system: Organization, *, on: dt.date | None = None) -> lis
     return [p for p in shared if receives(p, FeedbackProduct.SYSTEM_REPORT, on=on)]
 
 
-def digest_providers_for(user: Any) -> QuerySet[Organization]:
+def digest_providers_for(user: Actor) -> QuerySet[Organization]:
     """Providers whose reporters (and safety team) read the "what changed" digest."""
     return orgs_where(user, REPORTING_ROLES).filter(kind=OrgKind.PROVIDER).order_by("name")

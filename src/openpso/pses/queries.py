@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.commonformats.definitions import herf_core
 from openpso.organizations.models import Organization, OrgKind
@@ -108,10 +109,10 @@ def get_clock_rule_for_user(user: Actor, rule_id: int | str) -> ClockRule:
         raise Http404("No such clock rule") from None
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: Actor | None) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    return Notification.objects.filter(user=user)
+    return Notification.objects.filter(user=user_row(user))
 
 
 def unread_count(user: Actor) -> int:
@@ -155,11 +156,11 @@ def reporter_event_status(report: EventReport) -> ReporterEventStatus | None:
 # --- saved queue filters and linking by search (docs/decisions/0014) ----------------------
 
 
-def saved_filters_for(user: Any) -> QuerySet[SavedFilter]:
+def saved_filters_for(user: Actor) -> QuerySet[SavedFilter]:
     """A person's own saved queue filters; nobody else's, whatever their role."""
     if not getattr(user, "is_authenticated", False):
         return SavedFilter.objects.none()
-    return SavedFilter.objects.filter(user=user)
+    return SavedFilter.objects.filter(user=user_row(user))
 
 
 def get_saved_filter_for_user(user: Actor, saved_id: int | str) -> SavedFilter:

@@ -8,7 +8,6 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,10 +36,10 @@ from openpso.reporting.schemas import ReportIn
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 
 
-def _idempotency_digest(user: Any, key: str) -> str:
+def _idempotency_digest(user: Actor | None, key: str) -> str:
     # Stored as a digest with no user column, so that the key table cannot link an
     # anonymous report back to the signed-in person who filed it (invariant 2).
-    return hashlib.sha256(f"{user.pk}\x00{key}".encode()).hexdigest()
+    return hashlib.sha256(f"{getattr(user, 'pk', None)}\x00{key}".encode()).hexdigest()
 
 
 def _request_hash(data: ReportIn) -> str:
@@ -94,8 +93,10 @@ def _outside_pses(user: Actor | None, provider: Organization, data: ReportIn) ->
     return OutsidePses(purpose=named, policy_id=policy.pk, policy_version=policy.version)
 
 
-def _resolve(user: Any, data: ReportIn) -> tuple[Organization, Unit | None]:
-    providers = reporting_providers_for(user).filter(slug=data.provider)
+def _resolve(user: Actor | None, data: ReportIn) -> tuple[Organization, Unit | None]:
+    providers = (reporting_providers_for(user) if user is not None else Organization.objects.none()).filter(
+        slug=data.provider
+    )
     if data.unit is not None:
         # The usual filing names a unit: provider and unit in one statement. Any miss takes
         # the two look-ups below, which say which of the two is wrong.
@@ -429,7 +430,7 @@ def _create(
     return report
 
 
-def record_read(*, user: Any, report: EventReport, via: str) -> str:
+def record_read(*, user: Actor, report: EventReport, via: str) -> str:
     """`user` reads one identified report (the page or the API): returns why, as audited.
 
     The one path for every read of a whole report, so that no channel can skip a log: the

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
@@ -109,13 +110,15 @@ def _open(investigation: Investigation) -> None:
         raise PsesInvalid("the investigation is finished; nothing more can be added")
 
 
-def start_investigation(*, user: Any, event: SafetyEvent, at: dt.datetime | None = None) -> Investigation:
+def start_investigation(*, user: Actor | None, event: SafetyEvent, at: dt.datetime | None = None) -> Investigation:
     """`at` dates a back-entered start (see `actions`); the audit keeps the moment of the write."""
     with transaction.atomic():
         event = SafetyEvent.objects.select_for_update().get(pk=event.pk)
         if Investigation.objects.filter(event=event).exists():
             raise PsesInvalid("this event's investigation has already started")
-        investigation = Investigation.objects.create(event=event, started_by=user, started_at=at or timezone.now())
+        investigation = Investigation.objects.create(
+            event=event, started_by=user_row(user), started_at=at or timezone.now()
+        )
         data = {"investigation": str(investigation.pk)}
         _note(event=event, kind=TimelineKind.INVESTIGATION_STARTED, actor=user, data=data, at=at)
         _audit(
@@ -129,13 +132,13 @@ def start_investigation(*, user: Any, event: SafetyEvent, at: dt.datetime | None
     return investigation
 
 
-def finish_investigation(*, user: Any, investigation: Investigation, at: dt.datetime | None = None) -> None:
+def finish_investigation(*, user: Actor | None, investigation: Investigation, at: dt.datetime | None = None) -> None:
     with transaction.atomic():
         investigation = Investigation.objects.select_for_update().select_related("event").get(pk=investigation.pk)
         _open(investigation)
         if not investigation.root_causes.exists():
             raise PsesInvalid("name at least one root cause before finishing")
-        investigation.finished_at, investigation.finished_by = at or timezone.now(), user
+        investigation.finished_at, investigation.finished_by = at or timezone.now(), user_row(user)
         investigation.save(update_fields=["finished_at", "finished_by"])
         data = {"investigation": str(investigation.pk)}
         _note(event=investigation.event, kind=TimelineKind.INVESTIGATION_FINISHED, actor=user, data=data, at=at)
@@ -174,24 +177,26 @@ def remove_team_member(*, user: Actor | None, investigation: Investigation, memb
         )
 
 
-def add_fact(*, user: Any, investigation: Investigation, occurred_at: dt.datetime, fact: str) -> Fact:
+def add_fact(*, user: Actor | None, investigation: Investigation, occurred_at: dt.datetime, fact: str) -> Fact:
     text = _text(fact, "fact")
     with transaction.atomic():
         _open(investigation)
-        row = Fact.objects.create(investigation=investigation, occurred_at=occurred_at, fact=text, added_by=user)
+        row = Fact.objects.create(
+            investigation=investigation, occurred_at=occurred_at, fact=text, added_by=user_row(user)
+        )
         _changed(user=user, investigation=investigation, action=PsesAction.FACT_ADDED, detail={"fact": row.pk})
     return row
 
 
 def add_causal_statement(
-    *, user: Any, investigation: Investigation, cause: str, effect: str, outcome: str
+    *, user: Actor | None, investigation: Investigation, cause: str, effect: str, outcome: str
 ) -> CausalStatement:
     """RCA² rule 1: a causal statement shows cause → effect → event; all three are needed."""
     parts = _text(cause, "cause"), _text(effect, "effect"), _text(outcome, "event")
     with transaction.atomic():
         _open(investigation)
         row = CausalStatement.objects.create(
-            investigation=investigation, cause=parts[0], effect=parts[1], outcome=parts[2], added_by=user
+            investigation=investigation, cause=parts[0], effect=parts[1], outcome=parts[2], added_by=user_row(user)
         )
         _changed(
             user=user,
@@ -202,12 +207,14 @@ def add_causal_statement(
     return row
 
 
-def add_root_cause(*, user: Any, investigation: Investigation, text: str, at: dt.datetime | None = None) -> RootCause:
+def add_root_cause(
+    *, user: Actor | None, investigation: Investigation, text: str, at: dt.datetime | None = None
+) -> RootCause:
     value = _text(text, "root cause")
     with transaction.atomic():
         _open(investigation)
         row = RootCause.objects.create(
-            investigation=investigation, text=value, added_by=user, added_at=at or timezone.now()
+            investigation=investigation, text=value, added_by=user_row(user), added_at=at or timezone.now()
         )
         detail = {"root_cause": row.pk}
         _changed(user=user, investigation=investigation, action=PsesAction.ROOT_CAUSE_ADDED, detail=detail, at=at)
@@ -305,7 +312,7 @@ def _codes(action: ActionItem) -> dict[str, Any]:
     }
 
 
-def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any]) -> ActionItem:
+def add_action(*, user: Actor | None, investigation: Investigation, data: dict[str, Any]) -> ActionItem:
     event = investigation.event
     category, unit = default_target(event)
     values = {"category": category, "unit": unit, **{k: v for k, v in data.items() if k in ACTION_FIELDS}}
@@ -315,7 +322,7 @@ def add_action(*, user: Any, investigation: Investigation, data: dict[str, Any])
         values["unit"] = unit
     for name in _TEXT_FIELDS:
         values[name] = (values.get(name) or "").strip()
-    action = ActionItem(investigation=investigation, created_by=user, **values)
+    action = ActionItem(investigation=investigation, created_by=user_row(user), **values)
     if not action.status:
         action.status = ActionStatus.PLANNED
     _check_action(action)
@@ -354,7 +361,7 @@ def change_action(*, user: Actor | None, action: ActionItem, data: dict[str, Any
     return action
 
 
-def record_review(*, user: Any, action: ActionItem, review: Review, conclusion: str) -> EffectivenessReview:
+def record_review(*, user: Actor | None, action: ActionItem, review: Review, conclusion: str) -> EffectivenessReview:
     """The reviewer's conclusion at a milestone, with the figures they saw (numbers only)."""
     if review.days not in REVIEW_MILESTONES:
         raise PsesInvalid("reviews are at 90 and 180 days")
@@ -365,7 +372,11 @@ def record_review(*, user: Any, action: ActionItem, review: Review, conclusion: 
     figures = review.figures()
     with transaction.atomic():
         row = EffectivenessReview.objects.create(
-            action=action, milestone_days=review.days, conclusion=conclusion, figures=figures, reviewed_by=user
+            action=action,
+            milestone_days=review.days,
+            conclusion=conclusion,
+            figures=figures,
+            reviewed_by=user_row(user),
         )
         data = {"action": str(action.pk), "review": row.pk, "days": review.days, "conclusion": conclusion, **figures}
         _action_noted(

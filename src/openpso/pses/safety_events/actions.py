@@ -73,12 +73,14 @@ def _open(event: SafetyEvent) -> None:
         raise PsesInvalid("the event is closed; reopen it first")
 
 
-def _link(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
+def _link(*, user: Actor | None, event: SafetyEvent, report: EventReport, at: dt.datetime | None = None) -> None:
     if report.provider_id != event.provider_id:
         raise PsesInvalid("that report belongs to another provider")
     try:
         with transaction.atomic():
-            EventReportLink.objects.create(event=event, report=report, linked_by=user, linked_at=at or timezone.now())
+            EventReportLink.objects.create(
+                event=event, report=report, linked_by=user_row(user), linked_at=at or timezone.now()
+            )
     except IntegrityError:
         raise PsesInvalid(f"report {report.short_id} already belongs to an event") from None
     _note(event=event, kind=TimelineKind.REPORT_LINKED, actor=user, data={"report": str(report.pk)}, at=at)
@@ -90,13 +92,15 @@ def _link(*, user: Any, event: SafetyEvent, report: EventReport, at: dt.datetime
 # event keeps the real moment of the write (invariant 3), so a back-dated change is visible.
 
 
-def create_event(*, user: Any, report: EventReport, title: str = "", at: dt.datetime | None = None) -> SafetyEvent:
+def create_event(
+    *, user: Actor | None, report: EventReport, title: str = "", at: dt.datetime | None = None
+) -> SafetyEvent:
     """Open an event from one report; further reports of the same provider join it later."""
     title = title.strip()[:TITLE_MAX] or f"Event from report {report.short_id}"
     at = at or timezone.now()
     with transaction.atomic():
         event = SafetyEvent.objects.create(
-            provider=report.provider, title=title, created_by=user, created_at=at, status_at=at
+            provider=report.provider, title=title, created_by=user_row(user), created_at=at, status_at=at
         )
         _note(event=event, kind=TimelineKind.CREATED, actor=user, data={"report": str(report.pk)}, at=at)
         _audit(user=user, action=PsesAction.EVENT_CREATED, event=event, detail={"report": str(report.pk)})
@@ -172,14 +176,14 @@ def _investigation_open(event: SafetyEvent) -> bool:
     return Investigation.objects.filter(event=event, finished_at__isnull=True).exists()
 
 
-def add_addendum(*, user: Any, event: SafetyEvent, body: str) -> Addendum:
+def add_addendum(*, user: Actor | None, event: SafetyEvent, body: str) -> Addendum:
     body = body.strip()
     if not body:
         raise PsesInvalid("write the addendum first")
     if len(body) > ADDENDUM_MAX:
         raise PsesInvalid(f"keep the addendum under {ADDENDUM_MAX} characters")
     with transaction.atomic():
-        addendum = Addendum.objects.create(event=event, body=body, author=user)
+        addendum = Addendum.objects.create(event=event, body=body, author=user_row(user))
         _note(event=event, kind=TimelineKind.ADDENDUM, actor=user, data={"addendum": str(addendum.pk)})
         _audit(user=user, action=PsesAction.EVENT_ADDENDUM_ADDED, event=event, detail={"addendum": str(addendum.pk)})
     return addendum

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
+from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.organizations.models import Organization
@@ -49,7 +50,7 @@ OnFiled = Callable[[Sequence[uuid.UUID]], None]
 BATCH = 1000
 
 
-def _audit(job: ImportJob, user: Any, action: ReportAction, **detail: object) -> None:
+def _audit(job: ImportJob, user: Actor | None, action: ReportAction, **detail: object) -> None:
     record(
         actor=user,
         action=action,
@@ -68,7 +69,7 @@ def saved_mapping(provider: Organization, source_system: str) -> ImportMapping |
 
 def upload(
     *,
-    user: Any,
+    user: Actor | None,
     provider: Organization,
     source_system: str,
     file_name: str,
@@ -93,7 +94,7 @@ def upload(
         job = ImportJob.objects.create(
             id=job_id,
             provider=provider,
-            created_by=user,
+            created_by=user_row(user),
             source_system=source_system,
             file_format=file_format,
             stored_name=stored_name,
@@ -104,7 +105,7 @@ def upload(
     return job
 
 
-def confirm_mapping(*, user: Any, job: ImportJob, mapping: ImportMapping) -> ImportJob:
+def confirm_mapping(*, user: Actor | None, job: ImportJob, mapping: ImportMapping) -> ImportJob:
     """The safety manager's mapping becomes the job's and is saved for the provider's system."""
     with transaction.atomic():
         ImportMappingRecord.objects.update_or_create(
@@ -119,7 +120,7 @@ def confirm_mapping(*, user: Any, job: ImportJob, mapping: ImportMapping) -> Imp
     return job
 
 
-def check(*, user: Any, job: ImportJob) -> DryRun:
+def check(*, user: Actor | None, job: ImportJob) -> DryRun:
     """The dry run: every row checked, nothing filed; the job keeps the row count and problems."""
     mapping = ImportMapping.from_json(job.mapping)
     with reader.open_rows(file_format=job.file_format, stored=job.stored_name) as rows:
@@ -134,7 +135,7 @@ def check(*, user: Any, job: ImportJob) -> DryRun:
     return result
 
 
-def queue(*, user: Any, job: ImportJob) -> ImportJob:
+def queue(*, user: Actor | None, job: ImportJob) -> ImportJob:
     """Mark the checked job for the background import (the entry point enqueues the task)."""
     with transaction.atomic():
         job.status = ImportStatus.QUEUED

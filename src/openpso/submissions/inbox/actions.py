@@ -10,12 +10,12 @@ outside it: a disclosure among affiliated providers for patient safety activitie
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
@@ -48,7 +48,7 @@ def record_inbox_view(*, user: Actor | None, submission: Submission) -> None:
     )
 
 
-def record_system_access(*, user: Any, submissions: Sequence[Submission]) -> list[Disclosure]:
+def record_system_access(*, user: Actor, submissions: Sequence[Submission]) -> list[Disclosure]:
     """One PSA_AFFILIATED disclosure per affiliate whose submissions `user` was shown, to
     the affiliate's health system (the caller found them through `system_submissions_for`)."""
     by_provider: dict[int, list[Submission]] = {}
@@ -90,7 +90,7 @@ def _body(text: str) -> str:
     return body
 
 
-def ask(*, user: Any, submission: Submission, text: str) -> Question:
+def ask(*, user: Actor | None, submission: Submission, text: str) -> Question:
     """A PSO analyst asks the provider about a submitted event; its safety managers are told."""
     body = _body(text)
     now = timezone.now()
@@ -100,12 +100,12 @@ def ask(*, user: Any, submission: Submission, text: str) -> Question:
             pso_id=submission.pso_id,
             provider_id=submission.provider_id,
             event_id=submission.event_id,
-            asked_by=user,
+            asked_by=user_row(user),
             asked_at=now,
             awaits=QuestionAwaits.PROVIDER,
             last_message_at=now,
         )
-        QuestionMessage(question=question, side="pso", author=user, body=body, at=now).save()
+        QuestionMessage(question=question, side="pso", author=user_row(user), body=body, at=now).save()
         _audit(user=user, question=question, action=SubmissionAction.QUESTION_ASKED, organization_id=submission.pso_id)
         url = reverse("submissions:question", kwargs={"question_id": question.pk})
         for manager in safety_managers_of(submission.provider_id):
@@ -114,12 +114,12 @@ def ask(*, user: Any, submission: Submission, text: str) -> Question:
     return question
 
 
-def reply(*, user: Any, question: Question, side: str, text: str) -> QuestionMessage:
+def reply(*, user: Actor, question: Question, side: str, text: str) -> QuestionMessage:
     """A message in the thread from `side` ("pso" or "provider"); the other side is told."""
     body = _body(text)
     now = timezone.now()
     with transaction.atomic():
-        message = QuestionMessage(question=question, side=side, author=user, body=body, at=now)
+        message = QuestionMessage(question=question, side=side, author=user_row(user), body=body, at=now)
         message.save()
         awaits = QuestionAwaits.PSO if side == "provider" else QuestionAwaits.PROVIDER
         Question.objects.filter(pk=question.pk).update(awaits=awaits, last_message_at=now)
