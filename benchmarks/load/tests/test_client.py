@@ -92,4 +92,7 @@ def test_a_paced_client_sends_once_per_pace_and_counts_what_raised():
     assert 2 <= len(starts) <= 5
     assert result.ok == 0
     assert result.errors == {"ConnectionResetError": len(starts)}
-    assert all(later - earlier > 0.09 for earlier, later in itertools.pairwise(starts))
+    # No burst to catch up: a start is due one pace after the previous one was due, so on a busy
+    # machine the event loop's delay in starting the previous request shortens a gap (CI saw
+    # less than 0.09 s); half a pace still tells a paced client from a burst.
+    assert all(later - earlier > 0.05 for earlier, later in itertools.pairwise(starts))
