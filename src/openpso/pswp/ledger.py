@@ -225,20 +225,31 @@ def record_entry_at_creation(*, artefact: Any, actor: Actor | None, also: Sequen
     `also`: the creator's own audit events (`report.filed`), appended after the ledger's
     under one lock of the chain head rather than a lock each.
     """
+    _check_in_creating_transaction()
+    entry, own = _entry_at_creation(artefact, user_row(actor) if getattr(actor, "is_authenticated", False) else None)
+    entry.save()
+    trail.append([own, *also])
+    return entry
+
+
+def _check_in_creating_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise PswpTransitionRefused("the entry of a new artefact is recorded in the transaction that created it")
+
+
+def _entry_at_creation(artefact: Any, person: Any) -> tuple[PswpTransition, trail.Entry]:
+    """The entry (unsaved) and audit event of an artefact just inserted as a candidate, checked."""
     if artefact.pswp_status != PswpStatus.CANDIDATE or artefact.pswp_status_at is None:
         raise PswpTransitionRefused(_refusal(artefact, str(artefact.pswp_status or NO_STATUS), PswpStatus.CANDIDATE))
-    return _write(
+    return _entry(
         artefact=artefact,
         current=NO_STATUS,
         to=PswpStatus.CANDIDATE,
-        actor=actor,
+        person=person,
         moment=artefact.pswp_status_at,
         provider_id=artefact.provider_id,
         anonymous=bool(getattr(artefact, "anonymous", False)),
         reason="",
-        also=also,
     )
 
 
@@ -250,27 +261,14 @@ def record_entries_at_creation(
     artefact's entry followed by its own `also[i]` — as consecutive links of the chain under
     one lock of its head, in the artefacts' order, as one call per artefact would leave them.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise PswpTransitionRefused("the entry of a new artefact is recorded in the transaction that created it")
+    _check_in_creating_transaction()
     if also and len(also) != len(artefacts):
         raise ValueError("also: one sequence of events per artefact")
     person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
     rows: list[PswpTransition] = []
     events: list[trail.Entry] = []
     for n, artefact in enumerate(artefacts):
-        if artefact.pswp_status != PswpStatus.CANDIDATE or artefact.pswp_status_at is None:
-            current = str(artefact.pswp_status or NO_STATUS)
-            raise PswpTransitionRefused(_refusal(artefact, current, PswpStatus.CANDIDATE))
-        row, own = _entry(
-            artefact=artefact,
-            current=NO_STATUS,
-            to=PswpStatus.CANDIDATE,
-            person=person,
-            moment=artefact.pswp_status_at,
-            provider_id=artefact.provider_id,
-            anonymous=bool(getattr(artefact, "anonymous", False)),
-            reason="",
-        )
+        row, own = _entry_at_creation(artefact, person)
         rows.append(row)
         events += [own, *(also[n] if also else ())]
     PswpTransition.objects.bulk_create(rows)
