@@ -61,12 +61,13 @@ class KeysetCursor(PaginationBase):
     def __init__(self, *, key: str = "pk", salt: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.key = key
+        self.names = ["pk"] if key == "pk" else [key, "pk"]  # the total order, newest first
         self.salt = f"openpso.api.cursor:{salt}"
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
-        ordered = queryset.order_by(*self._ordering())
+        ordered = queryset.order_by(*(f"-{name}" for name in self.names))
         count = ordered.count()
         if pagination.cursor is not None and pagination.offset:
             raise _refuse("give either cursor or offset, not both", "cursor_with_offset")
@@ -80,11 +81,8 @@ class KeysetCursor(PaginationBase):
         next_cursor = self._cursor_after(rows[-1]) if more and rows else None
         return {"items": rows, "count": count, "next_cursor": next_cursor}
 
-    def _ordering(self) -> list[str]:
-        return ["-pk"] if self.key == "pk" else [f"-{self.key}", "-pk"]
-
     def _cursor_after(self, row: Model) -> str:
-        values = [row.pk] if self.key == "pk" else [getattr(row, self.key), row.pk]
+        values = [getattr(row, name) for name in self.names]
         plain = [v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values]
         return signing.dumps(plain, salt=self.salt, compress=True)
 
@@ -93,7 +91,7 @@ class KeysetCursor(PaginationBase):
             plain = signing.loads(cursor, salt=self.salt)
         except signing.BadSignature:
             raise _refuse("not a cursor this list gave out (changed, cut or from another list)") from None
-        names = ["pk"] if self.key == "pk" else [self.key, "pk"]
+        names = self.names
         if not isinstance(plain, list) or len(plain) != len(names):
             raise _refuse("not a cursor this list gave out")
         fields = [model._meta.pk if n == "pk" else model._meta.get_field(n) for n in names]
