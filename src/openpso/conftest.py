@@ -11,6 +11,11 @@ from django.test import Client
 from openpso.lib.api_throttle import windows as api_rate_windows
 from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
+from openpso.testing.live_server import serve_one_request_at_a_time
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    serve_one_request_at_a_time()  # the browser tests' server shares one SQLite connection
 
 
 @pytest.fixture(autouse=True)
