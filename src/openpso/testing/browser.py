@@ -69,9 +69,14 @@ def phone(chromium: Any) -> Iterator[Any]:
 
 def current_totp_code(secret: str) -> str:
     """The TOTP code an authenticator app would show now for `secret`."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return str(format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time())))))
+    # The current period's code, as the app shows. allauth's `yield_hotp_counters_from_time`
+    # starts at the oldest period its tolerance accepts: that code is refused once the period
+    # turns between typing and checking, and sign_in then waited ~30 s for the next code.
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return str(format_hotp_value(hotp_value(secret, counter)))
 
 
 def sign_in(page: Any, base: str, email: str, password: str, *, totp_secret: str | None = None) -> None:
