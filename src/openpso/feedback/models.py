@@ -43,7 +43,11 @@ class SafetyAlert(models.Model):
     )
     title = models.CharField(max_length=200)
     hazard = models.TextField(help_text="What can go wrong, and for whom.")
-    evidence = models.TextField(help_text="What the pooled, non-identified data show.")
+    # Typed by PSO staff: nothing checks it is non-identified (42 CFR 3.212), so the help text
+    # asks for that instead of claiming it.
+    evidence = models.TextField(
+        help_text="What the pooled data show. Every targeted member reads it: name no provider, patient or reporter."
+    )
     recommended_actions = models.TextField(help_text="What members should check or change.")
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     categories = models.JSONField(default=list, blank=True, help_text="Common Formats categories (DE21 codes)")

@@ -33,7 +33,9 @@ class AlertForm(forms.ModelForm):  # type: ignore[type-arg]
         choices=(),
         required=False,
         label="Attach a pooled signal as evidence",
-        help_text="Its description is added to the evidence (non-identified: counts by category and provider type).",
+        # What a release under the PSO's profile holds; whether that meets 42 CFR 3.212 is the
+        # profile's label to give (nonid.release), not this form's.
+        help_text="Its description (pooled counts by category and provider type, as released) joins the evidence.",
     )
 
     class Meta:

@@ -162,3 +162,12 @@ def test_a_signal_names_its_series_in_words_and_hides_a_small_count():
     small = describe("category:A44|unit_type:icu", "2026-10", 4, 1.0, "poisson_cusum")
     assert "fewer than 11 events" in small
     assert " 4 events" not in small
+
+
+def test_the_alert_form_claims_no_legal_status_for_the_evidence(cast, client_for):
+    # The evidence is typed by PSO staff and a signal's description comes from a release: neither
+    # is checked against 42 CFR 3.212 here, so neither may be called non-identified.
+    give_products(cast)
+    page = client_for("pso_analyst").get("/feedback/alerts/new/").content.decode()
+    assert "non-identified:" not in page
+    assert "non-identified" not in str(SafetyAlert._meta.get_field("evidence").help_text)
