@@ -189,6 +189,17 @@ def report_visible(cast: Cast, who: str, report_key: str) -> bool:
 PSO_ADMIN_OWN_ROUTES = {"inbox:api-keys"}
 
 
+# A health system's own API keys (`/system/<slug>/keys/`): its safety officers only, of that system only.
+SYSTEM_OFFICER_OWN_ROUTES = {"system:api-keys"}
+
+
+def officer_of_system(cast: Cast, who: str, org_key: str) -> bool:
+    membership = cast.memberships[who]
+    org = cast.orgs[org_key]
+    officer = membership.role == "system_safety_officer"
+    return officer and org.kind == "health_system" and org.pk == membership.organization_id
+
+
 def administers_pso(cast: Cast, who: str, org_key: str) -> bool:
     membership = cast.memberships[who]
     org = cast.orgs[org_key]

@@ -278,6 +278,8 @@ def _visible(cast: Cast, who: str, route: Route, target: str) -> bool:
         return policy.reports_for_provider(cast, who, keys[0])
     if route.name in policy.PSO_ADMIN_OWN_ROUTES:
         return policy.administers_pso(cast, who, keys[0])
+    if route.name in policy.SYSTEM_OFFICER_OWN_ROUTES:
+        return policy.officer_of_system(cast, who, keys[0])
     org_key = keys[0]
     if not policy.org_managed(cast, who, org_key):
         return False
@@ -297,6 +299,7 @@ POST_ONLY_OBJECT_ROUTES = {
     "organizations:member-remove",
     "reporting:draft-save",
     "reporting:draft-discard",
+    "reporting:suggest",  # the report form's suggested codes: the narrative is POSTed (issue 18 item 3)
     "channel:follow-up-post",
     "channel:my-report-reply",
     "channel:my-request-answer",

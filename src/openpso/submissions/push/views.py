@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from openpso import flows
 from openpso.nonid import review
 from openpso.organizations.models import Organization, OrgKind, SharedField
-from openpso.organizations.queries import agreement_in_force, orgs_where
+from openpso.organizations.queries import agreement_in_force, orgs_where, systems_for
 from openpso.organizations.roles import Role
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.completeness import missing_answers
@@ -129,6 +129,17 @@ def pso_api_keys(request: HttpRequest, slug: str) -> HttpResponse:
     if organization is None:
         raise Http404("No such PSO")
     return key_page(request, organization, back=reverse("inbox:inbox"))
+
+
+@login_required
+@never_cache
+def system_api_keys(request: HttpRequest, slug: str) -> HttpResponse:
+    """A health system's keys, for its safety officers: the system-wide view its own tools read
+    is the officer's, and the affiliates' sharing rules apply to the key as to the officer."""
+    organization = systems_for(request.user).filter(slug=slug).first()
+    if organization is None:
+        raise Http404("No such health system")
+    return key_page(request, organization, back=reverse("system:submissions"))
 
 
 def key_page(request: HttpRequest, organization: Organization, *, back: str) -> HttpResponse:
