@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from openpso.accounts.lockout_policy import DEFAULT_LOCKOUT_BY, lockout_parameters
 from openpso.config.env import env_bool, env_choice, env_int, env_list, env_path, env_str
-from openpso.lib.api_rate import DEFAULT_API_RATE, parse_rate
+from openpso.lib.api_rate import DEFAULT_API_ORG_RATE, DEFAULT_API_RATE, parse_rate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -288,6 +288,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Requests per signed-in person or API key on /api/v1/ (lib/api_throttle.py), e.g. "600/m";
 # over it, 429 with Retry-After. Checked here so a typo stops the start, not every request.
 OPENPSO_API_RATE = parse_rate(env_str("OPENPSO_API_RATE", DEFAULT_API_RATE)).text
+# Requests of all one organisation's API keys together, so more keys do not mean more budget.
+OPENPSO_API_ORG_RATE = parse_rate(
+    env_str("OPENPSO_API_ORG_RATE", DEFAULT_API_ORG_RATE), setting="OPENPSO_API_ORG_RATE"
+).text
 
 # Small-cell suppression of every output that leaves the PSO analyst's screen (openpso.nonid.
 # suppression): counts below the first, or drawn from fewer providers than the second, are hidden.

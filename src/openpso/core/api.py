@@ -18,7 +18,7 @@ from openpso.feedback.alerts.api import router as alerts_router
 from openpso.feedback.reports.api import router as feedback_reports_router
 from openpso.lake.exports.api import router as release_router
 from openpso.lib.api_auth import NotAuthenticated
-from openpso.lib.api_throttle import CallerRateThrottle, current_rate
+from openpso.lib.api_throttle import CallerRateThrottle, refusal_detail
 from openpso.pses.rca.api import router as rca_actions_router
 from openpso.pses.safety_events.api import router as safety_events_router
 from openpso.reporting.api import router as reports_router
@@ -49,7 +49,7 @@ api = OpenPsoAPI(
         "with `detail` saying why and, for bad input, `errors` naming each field with a stable code and the reason."
     ),
     auth=key_or_session,  # accounts/api_auth.py: a key first, else the session
-    throttle=[CallerRateThrottle()],  # per person and per API key (OPENPSO_API_RATE)
+    throttle=[CallerRateThrottle()],  # per person and per API key, and per organisation's keys
     docs_url=None,
     urls_namespace="api",
 )
@@ -90,9 +90,6 @@ def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse
 
 @api.exception_handler(Throttled)
 def too_many_requests(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    """429 naming the limit; ninja adds Retry-After (whole seconds) to this answer."""
-    detail = (
-        f"Too many requests: at most {current_rate().describe()} per signed-in person or API key. "
-        "Retry after the number of seconds in the Retry-After header."
-    )
-    return api.create_response(request, {"detail": detail}, status=429)
+    """429 naming the limit (the caller's or its organisation's); ninja adds Retry-After (whole
+    seconds) to this answer."""
+    return api.create_response(request, {"detail": refusal_detail(request)}, status=429)

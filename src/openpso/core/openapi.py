@@ -7,8 +7,9 @@ takes, so a new route is documented the moment it exists:
 - 401 wherever a credential is required (lib/api_auth.py), 403 on writes a signed-in session
   makes without its CSRF token;
 - 422 wherever there is input to refuse (ninja's validation, core.api.invalid_input);
-- 429 wherever a credential is required: over OPENPSO_API_RATE per person or key
-  (lib/api_throttle.py), with a Retry-After header;
+- 429 wherever a credential is required: over OPENPSO_API_RATE per person or key, or over
+  OPENPSO_API_ORG_RATE for all of an organisation's keys (lib/api_throttle.py), with a
+  Retry-After header;
 - 404 wherever a path names an object: missing and not-yours look the same;
 - 400 (not JSON) and 413 (over DATA_UPLOAD_MAX_MEMORY_SIZE) wherever there is a body;
 - 414 and 431, which gunicorn answers before the application when the request line or the
@@ -32,7 +33,10 @@ _JSON_ERRORS = {
     "404": "No such object, or none you may see: the two answers are the same.",
     "413": "The body is larger than the server accepts.",
     "422": "Invalid input: `errors` names each field with a stable `code` and the reason.",
-    "429": "Too many requests from this person or API key (OPENPSO_API_RATE); `detail` names the limit.",
+    "429": (
+        "Too many requests from this person or API key (OPENPSO_API_RATE), or from all of this "
+        "organisation's API keys together (OPENPSO_API_ORG_RATE); `detail` names the limit."
+    ),
 }
 _RETRY_AFTER = {
     "description": "Whole seconds to wait before the next request is accepted.",

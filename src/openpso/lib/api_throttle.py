@@ -1,4 +1,5 @@
-"""The API's request-rate limit per caller: each signed-in person and each API key on its own.
+"""The API's request-rate limits: per caller (each signed-in person and each API key on its own),
+and per organisation for its API keys together.
 
 Runs after authentication (ninja checks throttles once a credential has been accepted), so a
 caller is counted by who it is, not by address: people behind one hospital's NAT do not
@@ -8,6 +9,14 @@ sliding window (the times of its requests within the period, as ninja's SimpleRa
 keeps them) is one small file shared by the server's processes, read and rewritten in place
 under a lock (`WindowFiles`); the limit is read from settings on each request
 (OPENPSO_API_RATE, lib/api_rate.py).
+
+A key's request is also counted in its organisation's window (OPENPSO_API_ORG_RATE): an
+organisation that makes ten keys gets ten callers, not ten budgets. The caller's window is
+checked first, so a key over its own rate spends none of its organisation's budget and cannot
+starve the organisation's other keys; a request the organisation's window refuses is still
+counted in its key's own window (one slot, the price of taking the two windows one at a time).
+People are counted per person only: a person may hold roles in several organisations, and one
+person's requests are already one caller's.
 """
 
 from __future__ import annotations
@@ -42,6 +51,36 @@ def caller_key(auth: Any) -> str | None:
 
 def current_rate() -> Rate:
     return parse_rate(settings.OPENPSO_API_RATE)
+
+
+def current_org_rate() -> Rate:
+    return parse_rate(settings.OPENPSO_API_ORG_RATE, setting="OPENPSO_API_ORG_RATE")
+
+
+def organisation_key(request: HttpRequest) -> str | None:
+    """`org:<pk>` for a request made with an organisation's API key (accounts/api_auth.py sets
+    `request.api_key`); None for a person's session."""
+    key = getattr(request, "api_key", None)
+    org_id = getattr(key, "organization_id", None)
+    return None if org_id is None else f"openpso.api.rate:org:{org_id}"
+
+
+# Which window refused a request, for the 429's `detail` (`refusal_detail`).
+CALLER_LIMIT = "caller"
+ORGANISATION_LIMIT = "organisation"
+
+
+def refusal_detail(request: HttpRequest) -> str:
+    """The 429's `detail`, naming the limit that refused `request`."""
+    if getattr(request, "openpso_rate_limit", None) == ORGANISATION_LIMIT:
+        return (
+            f"Too many requests: at most {current_org_rate().describe()} for all of this organisation's API keys "
+            "together (OPENPSO_API_ORG_RATE). Retry after the number of seconds in the Retry-After header."
+        )
+    return (
+        f"Too many requests: at most {current_rate().describe()} per signed-in person or API key "
+        "(OPENPSO_API_RATE). Retry after the number of seconds in the Retry-After header."
+    )
 
 
 class WindowFiles:
@@ -107,11 +146,19 @@ class CallerRateThrottle(BaseThrottle):
         key = caller_key(getattr(request, "auth", None))
         if key is None:
             return True
-        rate = current_rate()
         now = time.time()
-        allowed, window = windows().take(key, now=now, limit=rate.requests, period=rate.seconds)
-        self._local.wait = _wait(window, now=now, limit=rate.requests, period=rate.seconds)
-        return allowed
+        for limit, window_key, rate in (
+            (CALLER_LIMIT, key, current_rate()),
+            (ORGANISATION_LIMIT, organisation_key(request), current_org_rate()),
+        ):
+            if window_key is None:
+                continue
+            allowed, window = windows().take(window_key, now=now, limit=rate.requests, period=rate.seconds)
+            if not allowed:
+                self._local.wait = _wait(window, now=now, limit=rate.requests, period=rate.seconds)
+                request.openpso_rate_limit = limit  # type: ignore[attr-defined]
+                return False
+        return True
 
     def wait(self) -> float | None:
         wait: float | None = getattr(self._local, "wait", None)
