@@ -3,11 +3,12 @@
 A freshly started process pays, on whichever request comes first, for what Django and the apps
 load lazily: the URLconf (every app's views, the de-identification engine's compiled patterns),
 each template's compilation, the analytics pages' pandas, Ibis and Altair (`analytics.views`
-loads them on first use so commands start fast), and the spaCy model the narrative review
-needs. Measured on the demo (benchmarks/bench_pages.py), that was 0.5 s on every first page and
-2 s and more on the dashboards and the review, even with their content already built. Gunicorn
-calls `warm_process()` in each worker after it has loaded the application and before it takes
-requests (`post_worker_init` in `core.gunicorn`), so that cost is paid while the server starts.
+loads them on first use so commands start fast), the spaCy model the narrative review
+needs, and the report form's code suggester. Measured on the demo (benchmarks/bench_pages.py),
+that was 0.5 s on every first page and 2 s and more on the dashboards and the review, even with
+their content already built. Gunicorn calls `warm_process()` in each worker after it has loaded
+the application and before it takes requests (`post_worker_init` in `core.gunicorn`), so that
+cost is paid while the server starts.
 
 Nothing here reads PSWP or writes anything: it loads code, templates and models only.
 """
@@ -66,11 +67,20 @@ def _deid() -> None:
     find("Warm-up note: Jordan Avery was seen in Room 4 on 3/14.")  # the model's first call is slower
 
 
+def _suggester() -> None:
+    """The report form's code suggester (numpy, the model file, WordLlama's weights), so the first
+    reporter who writes "What happened?" waits for no load (issue 18 item 3)."""
+    from openpso.reporting.suggestions import suggest
+
+    suggest("Warm-up note: patient found on the floor beside the bed, no injury.")
+
+
 STEPS: dict[str, Callable[[], None]] = {
     "URLs and views": _urls,
     "templates": _templates,
     "analytics pages": _analytics,
     "de-identification engine": _deid,
+    "code suggester": _suggester,
 }
 
 

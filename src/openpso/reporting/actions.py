@@ -25,7 +25,7 @@ from openpso.pswp.guard import adopt
 from openpso.pswp.ledger import record_entries_at_creation, record_entry_at_creation, record_not_pswp_at_creation
 from openpso.pswp.queries import current_policy, is_safety_manager
 from openpso.pswp.status import PswpStatus
-from openpso.reporting import drafts, queries
+from openpso.reporting import drafts, queries, suggestions
 from openpso.reporting.errors import IdempotencyConflict, ReportInvalid
 from openpso.reporting.events import ReportAction
 from openpso.reporting.models import EventReport, IdempotencyKey
@@ -126,6 +126,7 @@ def file_report(
     idempotency_key: str | None = None,
     checked: tuple[Organization, Unit | None] | None = None,
     discard_draft: bool = False,
+    suggestion: suggestions.Shown | None = None,
 ) -> tuple[EventReport, bool]:
     """File a report for `user`; returns (report, created). Nothing is saved on any error.
 
@@ -133,7 +134,8 @@ def file_report(
     rules (the web form: `reporting_providers_for` and the form's unit field), so that they are
     not read twice; used only when they are the ones `data` names. `discard_draft`: the
     person's unfinished report for this provider goes in the same transaction (the web form):
-    filed and draft gone together, or neither.
+    filed and draft gone together, or neither. `suggestion`: what the form's code suggester
+    proposed (issue 18 item 3); kept beside the report with what was sent, in the same transaction.
     """
     provider, unit = checked if checked is not None and _names(data, checked) else _resolve(user, data)
     outside = _outside_pses(user, provider, data)
@@ -168,6 +170,8 @@ def file_report(
                     pk=report_id,
                     outside=outside,
                 )
+                if suggestion is not None:
+                    suggestions.record_outcomes(report, suggestion)
         except IntegrityError:
             if not digest:
                 raise

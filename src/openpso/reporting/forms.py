@@ -73,15 +73,17 @@ class CategoryCheckboxes(forms.CheckboxSelectMultiple):
 
 
 class ReportForm(forms.Form):
+    # "What happened?" first: the reporter may start by writing, and the signed-in form suggests
+    # the codes below from it (issue 18 item 3; `suggest_from_narrative`).
     CORE_FIELD_ORDER = (
+        "narrative",
         "event_type",
         "categories",
         "category_other",
+        "harm",
         "discovered_at",
         "unit",
         "location_detail",
-        "narrative",
-        "harm",
         "patient_age_years",
         "patient_sex",
     )
@@ -151,6 +153,8 @@ class ReportForm(forms.Form):
 
     # The anonymous channel's form sets this: its drug search is the identity-free one.
     anonymous_channel = False
+    # Where the narrative is posted for suggested codes as the reporter writes (None: no suggestions).
+    suggest_url: str | None = None
 
     def __init__(
         self,
@@ -218,6 +222,23 @@ class ReportForm(forms.Form):
                 field.widget.attrs.update(
                     {"list": options, "hx-get": url, "hx-target": f"#{options}", "hx-vals": f'{{"kind": "{kind}"}}'}
                 )
+
+    def suggest_from_narrative(self, url: str) -> None:
+        """Post "What happened?" to `url` as the reporter writes (htmx, after a pause in typing):
+        the answer is the suggestion panel under it (`reporting/_suggestions.html`), and
+        suggest.js ticks the suggested answers the reporter has not chosen. Only the text, the
+        "Report anonymously" box and the CSRF token are sent. Without JavaScript nothing is sent."""
+        self.suggest_url = url
+        self.fields["narrative"].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#suggestions",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+                "hx-params": "csrfmiddlewaretoken,narrative,anonymous",
+            }
+        )
 
     @property
     def category_notes(self) -> dict[str, str]:

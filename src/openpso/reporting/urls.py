@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.report_new, name="report-new"),
     path("new/<slug:provider>/draft/", views.draft_save, name="draft-save"),
     path("new/<slug:provider>/draft/discard/", views.draft_discard, name="draft-discard"),
+    path("new/<slug:provider>/suggest/", views.report_suggest, name="suggest"),
     path("drugs/", drug_views.drug_search, name="drug-search"),
     path("<uuid:report_id>/", views.report_detail, name="report-detail"),
     path("<uuid:report_id>/answers/", answer_views.report_answers, name="report-answers"),

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from openpso import flows
 from openpso.organizations.queries import get_reporting_provider_for_user, home_unit_of, reporting_providers_for
 from openpso.organizations.timezones import activate_zone_of
-from openpso.reporting import actions, drafts, queries
+from openpso.reporting import actions, drafts, queries, suggestions
 from openpso.reporting.channel import views as channel_views
 from openpso.reporting.errors import ReportInvalid, field_errors
 from openpso.reporting.forms import ReportForm, files_anonymously
@@ -78,7 +78,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 # The provider is one this person reports for and the form's unit field took
                 # only its active units: file_report need not look them up again.
                 checked = (provider, filing.cleaned_data.get("unit"))
-                report, created = actions.file_report(user=request.user, data=data, checked=checked, discard_draft=True)
+                report, created = actions.file_report(
+                    user=request.user,
+                    data=data,
+                    checked=checked,
+                    discard_draft=True,
+                    suggestion=suggestions.shown_from_post(request.POST),
+                )
                 if created:
                     flows.report_filed(report.pk)
             except ValidationError as exc:
@@ -96,7 +102,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         form.add_field_errors(errors)
-    context = {"form": form, "provider": provider, "draft": draft}
+    form.suggest_from_narrative(reverse("reporting:suggest", kwargs={"provider": provider.slug}))
+    # A page shown again with errors keeps the suggestion it had (its hidden inputs are sent at filing).
+    shown = suggestions.shown_from_post(request.POST) if request.method == "POST" else None
+    context = {"form": form, "provider": provider, "draft": draft, "shown": shown}
     return render(request, "reporting/report_form.html", context)
 
 
@@ -112,6 +121,24 @@ def draft_save(request: HttpRequest, provider: str) -> HttpResponse:
     draft = drafts.save_draft(user=request.user, provider=organization, post=request.POST)
     saved = timezone.localtime(draft.updated_at, activate_zone_of(organization)).strftime("%H:%M")
     return HttpResponse(f"Draft saved at {saved}", content_type="text/plain")
+
+
+@login_required
+@require_POST
+def report_suggest(request: HttpRequest, provider: str) -> HttpResponse:
+    """Called by the form as the reporter writes "What happened?": the suggested codes, as a panel.
+
+    POST, so the narrative never sits in a URL (server logs, history). Nothing is kept or logged:
+    the text is read, the model answers, the panel goes back. The provider is one this person
+    reports for (404 otherwise); the suggestion itself reads no organisation's data. A report
+    meant to be anonymous asks for none (the page script does not send; the server answers
+    nothing either), so nothing of it passes under the reporter's name.
+    """
+    get_reporting_provider_for_user(request.user, provider)
+    shown = None
+    if not files_anonymously(request.POST):
+        shown = suggestions.suggest(str(request.POST.get("narrative", "")))
+    return render(request, "reporting/_suggestions.html", {"shown": shown})
 
 
 @login_required

@@ -49,7 +49,7 @@ def test_a_fresh_process_after_the_warm_up_has_the_pages_code_and_the_model_load
         """
         import sys, django
         django.setup()
-        heavy = ("openpso.analytics.pages", "pandas", "spacy", "openpso.nonid.deid.engine")
+        heavy = ("openpso.analytics.pages", "pandas", "spacy", "openpso.nonid.deid.engine", "openpso.suggest.model")
         assert not [m for m in heavy if m in sys.modules], [m for m in heavy if m in sys.modules]
         from openpso.core.warmup import STEPS, warm_process
         seconds = warm_process()
@@ -57,6 +57,8 @@ def test_a_fresh_process_after_the_warm_up_has_the_pages_code_and_the_model_load
         assert all(m in sys.modules for m in heavy)
         from openpso.nonid.deid import ner
         assert ner._nlp.cache_info().currsize == 1
+        from openpso.suggest.model import shipped
+        assert shipped.cache_info().currsize == 1  # the report form's code suggester
         from django.urls import get_resolver
         assert "url_patterns" in get_resolver().__dict__
         """

@@ -5,6 +5,7 @@ from openpso.reporting.models.bulk_import import ImportJob, ImportMappingRecord,
 from openpso.reporting.models.channel import AnonymousReceipt, FollowUpKind, FollowUpMessage
 from openpso.reporting.models.draft import ReportDraft
 from openpso.reporting.models.report import EventReport, IdempotencyKey
+from openpso.reporting.models.suggestion import SuggestedField, SuggestionOutcome
 
 __all__ = [
     "AnonymousReceipt",
@@ -18,4 +19,6 @@ __all__ = [
     "ImportMappingRecord",
     "ImportStatus",
     "ReportDraft",
+    "SuggestedField",
+    "SuggestionOutcome",
 ]
