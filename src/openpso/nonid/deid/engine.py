@@ -12,7 +12,7 @@ from openpso.nonid.deid.replace import redact
 from openpso.nonid.deid.text import is_upper_text
 from openpso.nonid.deid.types import DEFAULT_POLICY, Policy, ScrubContext, ScrubResult, Span
 
-VERSION = "openpso-deid 1.7"
+VERSION = "openpso-deid 1.8"
 
 # When spans overlap they are merged into one; the merged span takes the type that says
 # most about what was there.
@@ -81,6 +81,9 @@ def _rules(text: str, context: ScrubContext | None) -> list[Span]:
     found += people.names(text, context)
     found += places.find(text)
     found += places.label_towns(text, found)
+    found += places.address_blocks(text, found)
+    found += places.town_lines(text, found)
+    found += places.organisations(text, found)
     if context is not None and not context.is_empty():
         found += people.known(text, context)
     found += people.propagate(text, found)

@@ -606,7 +606,11 @@ def names(text: str, context: ScrubContext | None = None) -> list[Span]:
     if not upper:
         found += _rare_pairs(tokens, text)
         found += _before_demographics(tokens, text)
+    found += _speakers(text)  # in a note typed in lower case too ("mika: who are you?")
+    found += _first_name_lists(text)
     if not upper:
+        found += _unknown_openers(tokens, text)
+        found += _initialled_names(text)
         found += _coordinated(text, found)
         for m in _LAST_FIRST.finditer(text):
             last, first = m.group(1).lower(), m.group(2).lower()
@@ -656,7 +660,10 @@ def _runs(tokens: list[_Token], text: str, *, upper: bool) -> list[Span]:
 # After a first name that opens a sentence, what makes it the subject or a speaker: a verb in
 # lower case ("Kevin had", "Nora is"), a colon ("Nicole: Remember …"), a possessive.
 _AFTER_OPENING_NAME = re.compile(
-    r"(?:'s|’s)?(?::\h|:[\"“]|\h+(?:\p{Ll}+(?:ed|s)|is|was|has|had|will|would|can|could|did|does|and|who)\b)"
+    r"(?:'s|’s)?(?::\h|:[\"“]|\h+(?:\p{Ll}+(?:ed|s)|is|was|has|had|will|would|can|could|did|does|and|who"
+    r"|began|spent|went|came|told|gave|took|made|said|met|wrote|became)\b"
+    # Someone spoken to: "Bryce, can I …", "Ines, please …".
+    r"|,\h+(?:can|could|would|will|please)\b)"
 )
 OPENING_FIRST_NAME_MAX = 5.0
 
@@ -923,3 +930,128 @@ def _joins_word(text: str, index: int) -> bool:
     if text[index] in "'’" and text[index + 1 : index + 2] in ("s", "S") and not text[index + 2 : index + 3].isalpha():
         return False  # a possessive
     return text[index].isalpha() or text[index] in "'’-"
+
+
+# ---------------------------------------------------------------- names without a title (issue 14)
+# A word that no English list, drug list or clinical list knows: a name or a place from elsewhere.
+UNKNOWN_WORD_MAX = 1.5
+
+
+def _unknown(word: str) -> bool:
+    """No English, drug or clinical word: "Tiirikka", not "Follow-up", "CaCl" or "Abx"."""
+    if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
+        return False  # "CaCl", "NaHCO3": chemistry and brands, not names
+    lower = word.lower()
+    parts = lower.split("-")
+    return (
+        len(lower) >= 4
+        and all(len(p) >= 3 and lexicon.zipf(p) < UNKNOWN_WORD_MAX for p in parts)
+        and lower not in lexicon.drugs()
+        and lower not in lexicon.not_names()
+        and lower not in _CUE_WORDS
+        and not lower.endswith(_WORD_ENDINGS)
+    )
+
+
+# A speaker's name before a colon at the start of a line of dialogue ("Ottla: Where were you?").
+# Only in a dialogue, two such lines or more, so a note's headings ("Plan:") are not speakers.
+_SPEAKER = re.compile(r"(?m)^[\h>\-–*\"“]*(\p{L}[\p{L}'’\-]+):\h*(?=[\"“\p{L}])")
+
+
+SPEAKER_NAME_MAX = 5.5  # in a dialogue even a common first name is a speaker ("John: …")
+
+
+def _speaker_name(word: str) -> bool:
+    lower = word.lower()
+    if lower in _CUE_WORDS or lower in lexicon.drugs() or word.isupper():
+        return False
+    if lower in lexicon.census_first_names():
+        return lexicon.zipf(lower) < SPEAKER_NAME_MAX  # a dialogue vouches for "Sara", a list word too
+    if lower in lexicon.not_names():
+        return False
+    return (lower in lexicon.first_names() and lexicon.zipf(lower) < SPELLED_NAME_MAX) or _unknown(word)
+
+
+def _speakers(text: str) -> list[Span]:
+    if ":" not in text or "\n" not in text:
+        return []
+    labels = list(_SPEAKER.finditer(text))
+    names = [m for m in labels if _speaker_name(m.group(1))]
+    if len(names) < 2 or len(names) * 2 < len(labels):
+        return []  # a form's headings, not a dialogue
+    return [Span(m.start(1), m.end(1), "PERSON", "speaker") for m in names]
+
+
+# A word no list knows opening a sentence as its subject: "Tiirikka spent a year …", "Ubul is …".
+_AFTER_UNKNOWN_OPENER = re.compile(
+    r"(?:'s|’s)?(?:\h+(?:is|was|has|had|will|would|can|could|did|does|who|lives|lived|began|spent|went|came|left|told"
+    r"|gave|took|made|said|says|met|wrote|became|shouted|joined|moved|works|worked)\b|,\h+(?:can|could|would|will|please)\b)"
+)
+
+
+def _unknown_openers(tokens: list[_Token], text: str) -> list[Span]:
+    found: list[Span] = []
+    for token in tokens:
+        if not (token.sentence_start and token.capitalised) or token.text.isupper():
+            continue
+        if _unknown(token.text.removesuffix("'s")) and _AFTER_UNKNOWN_OPENER.match(text, token.end):
+            found.append(Span(token.start, token.end, "PERSON", "unknown-opener"))
+    return found
+
+
+# A first name, a middle initial and a surname: "Teodor K. Wrzosek", "Anneli R Haavisto". The
+# initial is the evidence; the first word must be a first name or both words unknown to English
+# ("Factor V Leiden", "Group A Strep" stay).
+_INITIALLED = re.compile(r"\b(\p{Lu}\p{Ll}[\p{L}'’\-]+)\h+\p{Lu}\.?\h+(\p{Lu}\p{Ll}[\p{L}'’\-]+)")
+
+
+_LOWER_INITIALLED = re.compile(r"\b(\p{Ll}[\p{Ll}'’\-]{2,})\h+\p{Ll}\.?\h+(\p{Ll}[\p{Ll}'’\-]{2,})\b")
+
+
+def _initialled_names(text: str) -> list[Span]:
+    found: list[Span] = []
+    for m in _LOWER_INITIALLED.finditer(text):  # "emil k. hartvig": typed in lower case
+        first, last = m.group(1), m.group(2).removesuffix("'s")
+        if any(w in lexicon.not_names() or w in lexicon.drugs() or w in _CUE_WORDS for w in (first, last)):
+            continue
+        if (
+            first in lexicon.census_first_names()
+            and first not in lexicon.common_word_names()
+            and lexicon.zipf(first) < SPELLED_NAME_MAX
+            and (census_name(last) or _unknown(last))
+            and lexicon.zipf(last) < 4.0
+        ):
+            found.append(Span(m.start(), m.end(), "PERSON", "initialled"))
+    for m in _INITIALLED.finditer(text):
+        first, last = m.group(1).lower(), m.group(2).lower().removesuffix("'s")
+        if any(w in lexicon.not_names() or w in lexicon.drugs() or w in _CUE_WORDS for w in (first, last)):
+            continue
+        if lexicon.zipf(last) >= 4.0 and not census_name(last):
+            continue
+        if (first in lexicon.first_names() and lexicon.zipf(first) < SPELLED_NAME_MAX) or (
+            _unknown(m.group(1)) and _unknown(m.group(2).removesuffix("'s"))
+        ):
+            found.append(Span(m.start(), m.end(), "PERSON", "initialled"))
+    return found
+
+
+# A list of first names in lower case or capitalised, three or more: "they had 4: ines, tomas,
+# carla and leif". Most items must be first names; then every item is taken.
+_WORD_LIST = re.compile(r"(\p{L}[\p{L}'’\-]+)(?:(?:,\h*(?:and\h+|&\h*)?|\h+(?:and|&)\h+)(\p{L}[\p{L}'’\-]+)){2,}")
+_LIST_ITEM = re.compile(r"\p{L}[\p{L}'’\-]+")
+
+
+def _first_name_lists(text: str) -> list[Span]:
+    if "," not in text:
+        return []
+    found: list[Span] = []
+    for m in _WORD_LIST.finditer(text):
+        items = [i for i in _LIST_ITEM.finditer(m.group()) if i.group().lower() not in ("and",)]
+        lowers = [i.group().lower() for i in items]
+        if any(w in lexicon.drugs() or w in lexicon.not_names() or w in _CUE_WORDS for w in lowers):
+            continue
+        named = sum(1 for w in lowers if w in lexicon.census_first_names() and w not in lexicon.common_word_names())
+        if len(items) >= 3 and named * 4 >= len(items) * 3:
+            base = m.start()
+            found += [Span(base + i.start(), base + i.end(), "PERSON", "name-list") for i in items]
+    return found

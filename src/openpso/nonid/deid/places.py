@@ -7,6 +7,7 @@ capitalised name before it; cities and counties from the US gazetteer, with a cu
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 import regex as re
@@ -200,7 +201,8 @@ _NAME_IN_BRACKET = re.compile(
 # An employer after "works for", "employed at", "used to work for": capitalised words, the first
 # no English word nor a generic place word ("works at Brindlecombe", not "works at Home Depot's …").
 _EMPLOYER = re.compile(
-    r"\b(?i:work(?:s|ed|ing)?|employed|job|interned|volunteers?|volunteered)\h+(?i:for|at|with)\h+"
+    r"\b(?i:work(?:s|ed|ing)?|employed|job|interned|volunteers?|volunteered"
+    r"|spent\h+(?:a|an|one|two|three|four|five|\d{1,2})\h+(?:years?|months?|summers?))\h+(?i:for|at|with)\h+"
     r"(\p{Lu}[\p{L}'’\-]+(?:\h+\p{Lu}[\p{L}'’\-]+){0,2})"
 )
 
@@ -211,9 +213,71 @@ def _employers(text: str) -> list[Span]:
         words = [w.lower() for w in WORD.findall(m.group(1))]
         if any(w in lexicon.generic_place_words() or w in lexicon.drugs() or w in lexicon.not_names() for w in words):
             continue
-        if words and lexicon.zipf(words[0]) < 3.5 and words[0] not in CUE_WORDS:
+        # "works for Vantrel": any word no English list knows; after "work for" even a known
+        # brand ("work for Microsoft") or an acronym ("work for NATO"), not a common word.
+        most = 5.0 if m.group().lower().startswith("work") and " for " in m.group().lower() else 3.5
+        if words and (lexicon.zipf(words[0]) < most or m.group(1).isupper()) and words[0] not in CUE_WORDS:
             found.append(Span(m.start(1), m.end(1), "FACILITY", "employer"))
     return found
+
+
+# Organisations named as such, with no trade word (issue 14): "the address of Quorvia is",
+# "the Brellis office", "according to the Tandem Reach website", "Ostrava Labs is a design
+# agency", "… from Quorvia is the keynote speaker", and a name right before its street address
+# ("meet at Vellum, 12 Oak Street").
+_ORG_RUN = r"(\p{Lu}[\p{L}'’.\-]*(?:\h+(?:(?:[Aa]nd|&|of)\h+)?\p{Lu}[\p{L}'’.\-]*){0,3})"
+_ORG_CUED = re.compile(
+    r"\b(?i:address|offices?|headquarters|website)\h+of\h+" + _ORG_RUN + r"(?:'s)?\h+(?i:is|was|are)\b"
+    r"|\b(?:[Tt]he)\h+" + _ORG_RUN + r"\h+(?i:office|offices|headquarters|website|orchestra|foundation)\b"
+    r"|\baccording\h+to\h+(?:the\h+)?" + _ORG_RUN + r"(?:'s)?\h+(?i:website|site|report|press)\b"
+)
+_ORG_KIND = re.compile(
+    r"\h+(?:is|was)\h+(?:an?|the)\h+(?:[\p{L}\-]+\h+){0,3}?(?:company|agency|firm|multinational|start-?up|corporation"
+    r"|brainchild|non-?profit|501\(c\)|organi[sz]ation|business|manufacturer|retailer|bank|insurer|consultancy|employer)\b"
+)
+_ORG_AFTER_PERSON = re.compile(
+    r"(?:\h+(?:is|was|comes|came))?\h+(?:from|of)\h+" + _ORG_RUN + r"(?='s\b|\h+(?:is|was|are|were)\b|,|\.?\h*$|\.\h)"
+)
+_NAME_BEFORE_ADDRESS = re.compile(r"(?r)\b(?:at|to|visit|visiting)\h+" + _ORG_RUN + r",\h*$")
+
+
+def _org_name(name: str) -> bool:
+    """Not generic, no drug, no cue, one word at least that is not common English."""
+    words = [w.lower().strip(".") for w in WORD.findall(name)]
+    words = [w for w in words if w not in ("and", "of", "the")]
+    if not words or any(w in lexicon.drugs() or w in CUE_WORDS or w in lexicon.not_names() for w in words):
+        return False
+    if all(w in lexicon.generic_place_words() or w in _FACILITY_HEADS for w in words):
+        return False
+    return any(lexicon.zipf(w) < 4.5 for w in words) or name.isupper()
+
+
+def organisations(text: str, spans: list[Span]) -> list[Span]:
+    found: list[Span] = []
+    for m in _ORG_CUED.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        if _org_name(m.group(group)):
+            found.append(Span(m.start(group), m.end(group), "FACILITY", "organisation"))
+    starts = {m.end() for m in _SENTENCE_OPENING.finditer(text)} | {len(text) - len(text.lstrip())}
+    for at in starts:
+        run = _ORG_RUN_AT.match(text, at)
+        if run and _ORG_KIND.match(text, run.end()) and _org_name(run.group(1)):
+            found.append(Span(run.start(1), run.end(1), "FACILITY", "organisation"))
+    for span in spans:
+        if span.type in ("PERSON", "STAFF", "PATIENT"):
+            after = _ORG_AFTER_PERSON.match(text, span.end)
+            name = after.group(1) if after else ""
+            if after and len(name) > 3 and _org_name(name) and not _STATE_NAME.match(name):
+                found.append(Span(after.start(1), after.end(1), "FACILITY", "organisation"))
+        elif span.type == "ADDRESS" and span.source in ("street", "street-abroad"):
+            before = _NAME_BEFORE_ADDRESS.search(text, max(0, span.start - 60), span.start)
+            if before and _org_name(before.group(1)):
+                found.append(Span(before.start(1), before.end(1), "FACILITY", "organisation"))
+    return found
+
+
+_ORG_RUN_AT = re.compile(_ORG_RUN)
+_SENTENCE_OPENING = re.compile(r"(?:[.!?]\h+|\n\h*|,\h+)(?=\p{Lu})")
 
 
 def _named_in_brackets(text: str) -> list[Span]:
@@ -367,6 +431,10 @@ _STRONG_CUE = (
     r"\h+(?:in|at)\h+"
     r"|\b(?:flew|flying|travell?ing|travell?ed|a\h+trip|moving|relocating|emigrated)\h+(?:back\h+)?to\h+"
     r"|\b(?:originally|moved\h+here|came\h+here|arrived|emigrated|immigrated)\h+from\h+"
+    # Arriving and returning somewhere, a town named as such, a street in a town: "arrived at
+    # Lendrum", "returned to Kilbride", "the town of Aldmere", "a street in Ostrova" (issue 14).
+    r"|\b(?:arrived|landed)\h+(?:back\h+)?(?:at|in)\h+|\breturned\h+(?:home\h+)?to\h+"
+    r"|\b(?:city|town|village|municipality|university)\h+of\h+|\b(?:street|road|avenue|suburb)\h+in\h+"
 )
 # Searched backwards ((?r)) from the place: a cue must end right before it, so a reverse search
 # fails after a character or two wherever none does.
@@ -387,6 +455,14 @@ _TOWN_AFTER_CUE = re.compile(r"\p{Lu}\p{Ll}[\p{L}'’\-]+(?:\h\p{Lu}\p{Ll}[\p{L}
 # The same in capitals in a note that is not ("flew to TROMSØ"): six letters or more, as clinical
 # acronyms ("moved to MICU", "to LTACH") are shorter.
 _TOWN_IN_CAPITALS = re.compile(r"\p{Lu}{6,}(?![\p{L}\d])")
+# After where someone grew up, was born or is based, no clinical unit is meant: four letters do
+# ("grew up in OSLO"), as long as no list knows the word.
+_PERSONAL_CUE = re.compile(r"(?i:grew|born|raised|based|originally|here|emigrated|immigrated|flew|vacationing)\b")
+_SHORT_TOWN_IN_CAPITALS = re.compile(r"\p{Lu}{4,}(?:\h\p{Lu}{2,})?(?![\p{L}\d])")
+# A town in a note typed all in lower case, after such a cue: a word no English list knows
+# ("my cousin lives in vellberg").
+_LOWER_TOWN = re.compile(r"\p{Ll}[\p{Ll}'’\-]{3,}")
+_LOWER_PLACE_CUE = re.compile(rf"(?:{_STRONG_CUE})(?=\p{{Ll}})", re.IGNORECASE)
 
 
 def _foreign_towns(text: str) -> list[Span]:
@@ -398,8 +474,9 @@ def _foreign_towns(text: str) -> list[Span]:
             continue
         m = _TOWN_AFTER_CUE.match(text, cue.end())
         if not m and not capitals:
-            caps = _TOWN_IN_CAPITALS.match(text, cue.end())
-            if caps and _foreign_word(caps.group()):
+            personal = _PERSONAL_CUE.search(cue.group()) is not None
+            caps = (_SHORT_TOWN_IN_CAPITALS if personal else _TOWN_IN_CAPITALS).match(text, cue.end())
+            if caps and all(_foreign_word(w) for w in caps.group().split()):
                 found.append(Span(caps.start(), caps.end(), "ADDRESS", "town"))
             continue
         if not m:
@@ -411,6 +488,12 @@ def _foreign_towns(text: str) -> list[Span]:
             continue
         if max(lexicon.zipf(w) for w in words) < FOREIGN_TOWN_MAX and not census_name(words[0]):
             found.append(Span(m.start(), m.end(), "ADDRESS", "town"))
+    if not any(c.isupper() for c in text):
+        for cue in _LOWER_PLACE_CUE.finditer(text):
+            town = _LOWER_TOWN.match(text, cue.end())
+            word = town.group() if town else ""
+            if town and lexicon.zipf(word) < 2.0 and _foreign_word(word) and word not in CUE_WORDS:
+                found.append(Span(town.start(), town.end(), "ADDRESS", "town"))
     return found
 
 
@@ -670,4 +753,165 @@ def label_towns(text: str, spans: list[Span]) -> list[Span]:
             continue
         if town.group(1).lower() in lexicon.cities() or any(_foreign_word(w) for w in words):
             found.append(Span(town.start(1), town.end(1), "ADDRESS", "label-town"))
+    return found
+
+
+# ---------------------------------------------------------------- the rest of a mailing label
+# A label or letterhead is a block of short lines around the street line: the person, their
+# company or title above it; the unit, town, region, postal code and country below it
+# ("Ana Ruiz / Quillby Ltd / 12 Lindenweg 4 / Apt. 3 / BREMEN / Germany 28195"). Each line is
+# taken only while it looks like a label field: a few capitalised words or codes, no label
+# colon ("Mobile:") and no sentence. Lines may be quoted ("> ", "??? ") as in a forwarded mail.
+_LINE_LEAD = re.compile(r"[\h>|?*•,]*")
+_LABEL_WORD = re.compile(r"[\p{L}\d][\p{L}\d'’.\-&()]*")
+_POSTAL_END = re.compile(r"(?:\b\d{3,6}|\b\d{3}\h\d{2}|\b\d{2,4}-\d{3}|\b[A-Z]{1,2}\d[A-Z\d]?\h\d[A-Z]{2})\h*$")
+_INSTRUCTION_WORDS = word_set("if is are was to for with not when call please return see go")
+_FIELD_JOINERS = word_set("and of & de la le du des van von der den da do di")
+_UNIT_LINE = re.compile(r"(?i:apt|apartment|suite|ste)\.?\h*#?\d[\w\-]{0,5}")
+LABEL_LINES_BELOW = 4
+LABEL_LINES_ABOVE = 3
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Each line's content: (start, end) without its quote marks and surrounding spaces."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for end in [*(i for i, c in enumerate(text) if c == "\n"), len(text)]:
+        lead = _LINE_LEAD.match(text, start, end)
+        s = lead.end() if lead else start
+        e = end
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+        start = end + 1
+    return out
+
+
+def _label_field(field: str, *, lowered: bool, street_line: bool = False) -> bool:
+    """A few capitalised words or codes, no colon and no sentence: "Aalborg NO 9100", "Quillby Ltd.".
+
+    On the street's own line (`street_line`) what is left may be longer and hold a title or a
+    role: "Mrs. Ana Ruiz Apt. 6 [street]"."""
+    if not field or len(field) > (80 if street_line else 48) or ":" in field or field.endswith(("?", "!")):
+        return False
+    words = _LABEL_WORD.findall(field)
+    if not words or len(words) > (8 if street_line else 5):
+        return False
+    postal = bool(_POSTAL_END.search(field))
+    for word in words:
+        lower = word.lower().strip(".")
+        if lower in _INSTRUCTION_WORDS:
+            return False  # "RETURN IF WORSE", "Call if fever": an instruction, not a field
+        if not street_line and (lower in CUE_WORDS or lower in lexicon.drugs()):
+            return False
+        if word[0].isdigit() or word[0].isupper() or lower in _FIELD_JOINERS:
+            continue
+        if lowered and word.islower() and lexicon.zipf(lower) < 5.0:
+            continue  # a label typed all in lower case ("rue du centre 320 / marke")
+        if postal and len(lower) <= 3:
+            continue  # a region code or a blank one ("ASKER nan 1386")
+        return False
+    return True
+
+
+def _postal_line(text: str, start: int, end: int) -> bool:
+    return 3 <= end - start <= 9 and _POSTAL_END.fullmatch(text, start, end) is not None
+
+
+# A town and its postal code after "in": "based in Lindholm 4870", "in Vester Ulslev 4930,".
+_TOWN_AND_POSTCODE = re.compile(
+    r"\b(?i:in|at|from|to)\h+(\p{L}[\p{L}'’\-]+(?:\h(?:\p{L}[\p{L}'’\-]+|\p{Lu}))?)\h(\d{4,5}|\d{3}\h\d{2}|\d{2}-\d{3}|\d{4}-\d{3})(?=[\h,.;)]|$)"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+# A place after a "Where:" or "Venue:" label: "Where: Tollund Country Club".
+_WHERE_LABEL = re.compile(r"(?i:\bwhere|\bvenue)\h*:\h*(\p{L}[^\n.;:!?]{1,60})")
+# The town after a street and a comma, ending the line or sentence: "Rue Sidi Bakri 4, Cite Zarga".
+_TOWN_AFTER_STREET = re.compile(r",\h*(\p{L}[\p{L}'’\-]*(?:\h(?:\p{L}[\p{L}'’\-]*|\p{Lu})){0,3})\h*(?=$|\n|\.(?!\w))")
+
+
+def town_lines(text: str, spans: list[Span]) -> list[Span]:
+    """Towns named with a postal code, after a "Where:" label, or after a street and a comma."""
+    found: list[Span] = []
+    if any(c.isdigit() for c in text):
+        lowered = not any(c.isupper() for c in text)
+        for m in _TOWN_AND_POSTCODE.finditer(text):
+            first = m.group(1).split()[0]
+            if not (first[0].isupper() or lowered) or first.lower() in CUE_WORDS:
+                continue
+            if _CLOCK.fullmatch(m.group(2)) and not m.group().lower().startswith("in "):
+                continue  # "to Linden 0821", "at 1500": a time of day, which stays
+            if _YEAR.fullmatch(m.group(2)):
+                continue  # "in early 2025"
+            if _foreign_word(first) or (first.lower() in lexicon.cities() and lexicon.zipf(first.lower()) < 3.5):
+                found.append(Span(m.start(1), m.end(2), "ADDRESS", "town-postcode"))
+    if ":" in text:
+        for m in _WHERE_LABEL.finditer(text):
+            found.append(Span(m.start(1), _rstrip(text, m.start(1), m.end(1)), "ADDRESS", "where-label"))
+    for span in spans:
+        if span.type != "ADDRESS" or span.source not in ("street", "street-abroad"):
+            continue
+        tail = _TOWN_AFTER_STREET.match(text, span.end)
+        if not tail:
+            continue
+        words = [w.lower() for w in WORD.findall(tail.group(1))]
+        if any(w in CUE_WORDS or w in lexicon.drugs() or w in _UNIT_WORDS for w in words):
+            continue
+        if tail.group(1)[0].isupper() or text[span.start : span.end].islower():
+            found.append(Span(tail.start(1), tail.end(1), "ADDRESS", "street-town"))
+    return found
+
+
+_UNIT_WORDS = frozenset({"apt", "apartment", "suite", "ste", "unit", "box", "floor", "room", "rm", "bed"})
+
+
+def address_blocks(text: str, spans: list[Span]) -> list[Span]:
+    """The other lines of a mailing label or letterhead around a street address."""
+    if "\n" not in text or _mostly_capitals(text):
+        return []
+    lines = _lines(text)
+    streets = [s for s in spans if s.type == "ADDRESS" and s.source in ("street", "street-abroad")]
+    found: list[Span] = []
+    # A flat or suite on a line of its own ("Apt. 905") says the line above, a number in it, is
+    # the street, whatever its shape ("864 Piazzetta Rubiani 104").
+    for j, (s, e) in enumerate(lines[1:], start=1):
+        above = text[lines[j - 1][0] : lines[j - 1][1]]
+        if (
+            _UNIT_LINE.fullmatch(text, s, e)
+            and any(c.isdigit() for c in above)
+            and _label_field(above, lowered=above.islower(), street_line=True)
+        ):
+            streets.append(Span(lines[j - 1][0], e, "ADDRESS", "street"))
+            found.append(Span(lines[j - 1][0], lines[j - 1][1], "ADDRESS", "label-line"))
+    if not streets:
+        return []
+    starts = [s for s, _ in lines]
+    taken: set[int] = set()
+    for street in streets:
+        first = bisect.bisect_right(starts, street.start) - 1
+        last = max(first, bisect.bisect_right(starts, street.end - 1) - 1)
+        lowered = text[lines[first][0] : lines[last][1]].islower()
+        rest = (text[lines[first][0] : street.start] + " " + text[street.end : lines[last][1]]).strip(" ,.;")
+        if rest and not _label_field(rest, lowered=lowered, street_line=True):
+            continue  # the street is named in a sentence, not on a label line
+        for step, most, kind in ((1, LABEL_LINES_BELOW, "ADDRESS"), (-1, LABEL_LINES_ABOVE, "FACILITY")):
+            j = last + 1 if step == 1 else first - 1
+            blanks = lines_taken = 0
+            while 0 <= j < len(lines) and lines_taken < most:
+                s, e = lines[j]
+                if s >= e:
+                    blanks += 1
+                    if blanks > 1:
+                        break
+                    j += step
+                    continue
+                if not _label_field(text[s:e], lowered=lowered) and not (
+                    step == 1 and e - s <= 3 and j + 1 < len(lines) and _postal_line(text, *lines[j + 1])
+                ):
+                    break  # a blank region field ("nan", "-") before the postal code is still the label
+                if j not in taken:
+                    taken.add(j)
+                    found.append(Span(s, e, kind, "label-line"))
+                lines_taken += 1
+                j += step
     return found
