@@ -16,6 +16,8 @@ class NonidAction(AuditAction):
     REVIEW_APPROVED = "deid.review_approved"
     EXAMPLES_EXPORTED = "deid.examples_exported"
     REGRESSIONS_CHECKED = "deid.regressions_checked"
+    # Approved scrubbed narratives with their codes, for the code suggester (issue 18 item 3).
+    CONFIRMED_CODINGS_EXPORTED = "deid.confirmed_codings_exported"
     DETERMINATION_RECORDED = "nonid.determination_recorded"
     PROVIDER_REIDENTIFIED = "nonid.provider_reidentified"
     REIDENTIFICATION_FAILED = "nonid.reidentification_failed"
