@@ -1,7 +1,7 @@
 """Who is calling the API, and what a refused caller is told.
 
-Two ways in: a signed-in session (the browser's cookie), or, where an operation accepts one,
-a provider system's API key in `Authorization: Bearer …`. A missing or bad credential is a
+Two ways in: an organisation's API key in `Authorization: Bearer …` (every operation takes one,
+accounts/api_auth.py), or a signed-in session (the browser's cookie). A missing or bad credential is a
 401 whose JSON `detail` says why. CSRF exists because a browser sends its cookies on its own,
 so it guards the session alone and only once there is a session to abuse: a request with a
 bad key, or none, is never told about CSRF (ninja's cookie auth checked CSRF first, so a POST
@@ -21,7 +21,6 @@ from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
 SIGN_IN = "Authentication required: sign in (session cookie, with the CSRF token on writes)"
-NO_KEY_HERE = "This operation does not take an API key: sign in instead"
 BAD_SCHEME = "The Authorization header must be `Bearer opso_<prefix>_<secret>`"
 BAD_KEY = "The API key is not valid: unknown, revoked or mistyped"
 UNREADABLE_BODY = "The body cannot be read: send JSON with Content-Type: application/json"
@@ -65,8 +64,9 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
         if not user.is_authenticated:
-            # Reached with an Authorization header only where no key auth ran before this one.
-            raise NotAuthenticated(NO_KEY_HERE if "Authorization" in request.headers else SIGN_IN)
+            # Never reached with an Authorization header: the key auth before this one accepts the
+            # key or refuses it, on every operation.
+            raise NotAuthenticated(SIGN_IN)
         csrf_exempt = getattr(request, "_ninja_csrf_exempt", False)
         if request.method not in _SAFE_METHODS and not csrf_exempt and _csrf_fails(request):
             raise HttpError(403, CSRF_FAILED)

@@ -80,9 +80,11 @@ class Submission(models.Model):
 
 
 class ProviderApiKey(models.Model):
-    """A key a provider's own system uses to submit; scoped to that one provider.
+    """A provider's key from before keys had roles: no longer written or read for sign-in.
 
-    Only a digest of the secret is kept; the secret is shown once when the key is made.
+    Migration 0003 moved every one to an `accounts.ApiKey` (same prefix and digest, so its token
+    still works); the table stays as the history that `Submission.api_key` names on submissions
+    made with such a key (docs/decisions/0020-api-keys.md).
     """
 
     provider = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_keys")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from openpso.audit.actor import Actor
@@ -23,7 +23,7 @@ from openpso.organizations.queries import orgs_where, providers_shared_with_syst
 from openpso.organizations.roles import Role
 from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
-from openpso.submissions.models import FunctionalReportingGrant, ProviderApiKey, Question, QuestionAwaits, Submission
+from openpso.submissions.models import FunctionalReportingGrant, Question, QuestionAwaits, Submission
 
 
 def _get(queryset: QuerySet[Any], pk: Any, what: str) -> Any:
@@ -69,16 +69,19 @@ def candidate_reports_for(user: Actor) -> QuerySet[EventReport]:
     )
 
 
-def api_keys_of(provider: Organization) -> QuerySet[ProviderApiKey]:
-    return ProviderApiKey.objects.filter(provider=provider).select_related("created_by").order_by("-created_at")
-
-
 def grants_of(provider: Organization) -> QuerySet[FunctionalReportingGrant]:
     return FunctionalReportingGrant.objects.filter(provider=provider).select_related("granted_by")
 
 
 def provider_submissions(provider_ids: Any) -> QuerySet[Submission]:
     return Submission.objects.filter(provider_id__in=provider_ids, current=True)
+
+
+def provider_submissions_with_pswp_status(provider_ids: Any) -> QuerySet[Submission]:
+    """`provider_submissions`, each with its report's PSWP status as `pswp_status`, in the same
+    query (a subquery per row, not a read per row)."""
+    status = EventReport.objects.filter(pk=OuterRef("event_id"), provider_id=OuterRef("provider_id"))
+    return provider_submissions(provider_ids).annotate(pswp_status=Subquery(status.values("pswp_status")[:1]))
 
 
 def get_provider_report(provider_ids: Any, report_id: uuid.UUID | str) -> EventReport:

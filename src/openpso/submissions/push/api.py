@@ -67,15 +67,23 @@ class SubmissionOut(Schema):
     event_month: dt.date
 
 
+PSWP_STATUS_DESCRIPTION = (
+    "The report's status in the PSWP ledger: `candidate` until it is first submitted, then "
+    "`reported` (pushed) or `functionally_reported` (taken under a grant); `dropped_out` can no longer go"
+)
+
+
+class SubmissionListItemOut(SubmissionOut):
+    """One current version the PSO holds, with the report's PSWP status, as `/submissions/{report_id}` gives it."""
+
+    pswp_status: PswpStatus = Field(..., description=PSWP_STATUS_DESCRIPTION)
+
+
 class SubmissionStateOut(Schema):
     """Where one of your events stands with the PSO."""
 
     event_id: uuid.UUID
-    pswp_status: PswpStatus = Field(
-        ...,
-        description="The report's status in the PSWP ledger: `candidate` until it is first submitted, then "
-        "`reported` (pushed) or `functionally_reported` (taken under a grant); `dropped_out` can no longer go",
-    )
+    pswp_status: PswpStatus = Field(..., description=PSWP_STATUS_DESCRIPTION)
     submitted: bool = Field(..., description="The PSO holds a version of the event")
     current: SubmissionOut | None = Field(..., description="The version the PSO holds now; null if none")
     versions: list[SubmissionOut] = Field(..., description="Every version the PSO received, the current one first")
@@ -146,14 +154,14 @@ def get_submission_state(request: HttpRequest, report_id: uuid.UUID) -> Submissi
 @router.get(
     "",
     url_name="submission-list",
-    response=list[SubmissionOut],
-    summary="What the PSO holds of your events (current versions)",
+    response=list[SubmissionListItemOut],
+    summary="What the PSO holds of your events (current versions), each with its PSWP status",
 )
 @paginate(BoundedLimitOffset)
 def list_submissions(request: HttpRequest) -> QuerySet[Submission]:
     providers, _, _ = _caller(request)
     return (
-        queries.provider_submissions(providers)
+        queries.provider_submissions_with_pswp_status(providers)
         .only("event_id", "version", "current", "method", "submitted_at", "event_month")
         .order_by("-submitted_at", "-id")
     )
