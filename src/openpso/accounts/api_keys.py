@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -103,11 +104,16 @@ def issue_key(*, organization: Organization, role: str, name: str, actor: Actor 
     return IssuedKey(key=key, token=f"{SCHEME}_{prefix}_{secret}")
 
 
+# `.invalid` (RFC 2606) can receive no mail, so no password reset reaches anyone either.
+SERVICE_ACCOUNT_DOMAIN = "api-keys.invalid"
+_SERVICE_ACCOUNT_EMAIL = re.compile(r"key-([0-9a-f]{1,12})@" + re.escape(SERVICE_ACCOUNT_DOMAIN))
+
+
 def make_service_account(*, prefix: str, name: str) -> User:
-    # `.invalid` (RFC 2606) can receive no mail, so no password reset reaches anyone either.
+    email = f"key-{prefix}@{SERVICE_ACCOUNT_DOMAIN}"
     account = User(
-        email=f"key-{prefix}@api-keys.invalid",
-        username=f"key-{prefix}@api-keys.invalid",
+        email=email,
+        username=email,
         first_name=f"API key {prefix}",
         last_name=f"({name})",
         is_service_account=True,
@@ -115,6 +121,12 @@ def make_service_account(*, prefix: str, name: str) -> User:
     account.set_unusable_password()
     account.save()
     return account
+
+
+def key_prefix_of(email: str) -> str | None:
+    """The key prefix when `email` (e.g. an audit row's actor label) is a key's service account."""
+    match = _SERVICE_ACCOUNT_EMAIL.fullmatch(email)
+    return match.group(1) if match else None
 
 
 def revoke_key(*, key: ApiKey, actor: Actor | None) -> None:

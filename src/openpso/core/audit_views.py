@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from openpso.accounts.api_keys import key_prefix_of
 from openpso.audit.events import object_type_of
 from openpso.audit.models import AuditEvent, AuditEventQuerySet
 from openpso.audit.search import (
@@ -55,7 +56,11 @@ class AuditFilter(forms.Form):
         help_text="A report id (full or the 8-character short id) finds every row about that report.",
     )
     object_type = forms.ChoiceField(label="Kind of object", required=False)
-    actor = forms.CharField(label="Who", required=False, max_length=TEXT_MAX, help_text="E-mail (or part) or user id.")
+    # Typed, not chosen from a list of people: an API key's service account is no person, but the
+    # rows it wrote are found by its key's prefix (`actor_words` labels them).
+    actor = forms.CharField(
+        label="Who", required=False, max_length=TEXT_MAX, help_text="E-mail (or part), user id, or an API key's prefix."
+    )
     since = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(
         label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -91,6 +96,13 @@ class AuditFilter(forms.Form):
         )
 
 
+def actor_words(label: str) -> str:
+    """Who acted, for the page: an API key's service account as its key, not as an e-mail address
+    no one reads (`key-<prefix>@api-keys.invalid`)."""
+    prefix = key_prefix_of(label)
+    return label if prefix is None else f"API key opso_{prefix}_… (its service account)"
+
+
 def _start_of(day: dt.date | None) -> dt.datetime | None:
     # Dates are read in the time zone the pages show times in (the current one).
     if day is None:
@@ -118,7 +130,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     _, form, _, events = _filtered(request)
     page = Paginator(events, PAGE).get_page(request.GET.get("page"))
     rows = [
-        {"e": e, "detail": detail_items(e), "action": action_words(e.action), "kind": kind_words(e.object_type)}
+        {
+            "e": e,
+            "who": actor_words(e.actor_label),
+            "detail": detail_items(e),
+            "action": action_words(e.action),
+            "kind": kind_words(e.object_type),
+        }
         for e in page.object_list
     ]
     query = request.GET.copy()

@@ -34,6 +34,9 @@ def grant_role(
     """Give a person a role, creating their account (without a password) if needed."""
     with transaction.atomic():
         user = get_user_model().objects.filter(email__iexact=email).first()
+        if getattr(user, "is_service_account", False):
+            # An API key's account holds exactly its key's membership (docs/decisions/0020-api-keys.md).
+            raise ValueError("an API key's service account can hold no other role")
         if user is None:
             user = get_user_model().objects.create_user(email=email, first_name=first_name, last_name=last_name)
             user.set_unusable_password()  # they set one through the password-reset e-mail

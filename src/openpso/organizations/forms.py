@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from openpso.organizations.models import (
     FeedbackProduct,
@@ -132,3 +133,11 @@ class MembershipForm(forms.Form):
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
         role.choices = [(r.value, r.label) for r in Role if organization.kind in ROLE_KINDS[r]]
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email, is_service_account=True).exists():
+            # An API key's account holds its key's one role in its one organisation, no other
+            # (docs/decisions/0020-api-keys.md); keys are made on the key pages.
+            raise forms.ValidationError("This is an API key's account, not a person's: it can hold no other role.")
+        return email

@@ -133,7 +133,8 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     org = get_managed_org_for_user(request.user, slug)
-    membership = get_object_or_404(Membership, pk=membership_id, organization=org)
+    # People only, as the list shows them: a key's membership ends when the key is revoked.
+    membership = get_object_or_404(Membership, pk=membership_id, organization=org, user__is_service_account=False)
     actions.revoke_role(actor=request.user, membership=membership)
     messages.success(request, "Role removed.")
     return redirect("organizations:org-detail", slug=org.slug)

@@ -81,20 +81,27 @@ def event_of(report: EventReport) -> SafetyEvent | None:
 
 
 def pses_members_of(provider: Organization | int) -> QuerySet[Any]:
-    """People who may be assigned an event of `provider`: its PSES role holders."""
+    """People who may be assigned an event of `provider`: its PSES role holders (never an API
+    key's service account, which is no person and opens no page)."""
     provider_id = provider if isinstance(provider, int) else provider.pk
     user_model = get_user_model()
     return (
-        user_model.objects.filter(memberships__organization_id=provider_id, memberships__role__in=list(PSES_ROLES))
+        user_model.objects.filter(
+            memberships__organization_id=provider_id,
+            memberships__role__in=list(PSES_ROLES),
+            is_service_account=False,
+        )
         .distinct()
         .order_by("email")
     )
 
 
 def safety_managers_of(provider_id: int) -> QuerySet[Any]:
+    """The provider's safety managers, the people told of clocks and the PSO's questions: a key in
+    the safety manager's role reads no notification, so it is none of them."""
     user_model = get_user_model()
     return user_model.objects.filter(
-        memberships__organization_id=provider_id, memberships__role=Role.SAFETY_MANAGER
+        memberships__organization_id=provider_id, memberships__role=Role.SAFETY_MANAGER, is_service_account=False
     ).distinct()
 
 

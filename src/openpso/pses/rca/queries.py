@@ -47,8 +47,9 @@ def investigation_of(event: SafetyEvent) -> Investigation | None:
 
 
 def provider_users(provider_id: int) -> QuerySet[Any]:
-    """Members of the provider, any role: who may own an action."""
-    return get_user_model().objects.filter(memberships__organization_id=provider_id).distinct().order_by("email")
+    """Members of the provider, any role: who may own an action (people, not API keys' accounts)."""
+    members = get_user_model().objects.filter(memberships__organization_id=provider_id, is_service_account=False)
+    return members.distinct().order_by("email")
 
 
 def factor_choices() -> list[tuple[str, str]]:

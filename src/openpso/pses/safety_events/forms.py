@@ -141,7 +141,7 @@ class BulkForm(forms.Form):
         fields["events"].valid_value = lambda value: True  # checked against the user's events in `bulk`
         providers = pses_providers_for(user)
         members = get_user_model().objects.filter(
-            memberships__organization__in=providers, memberships__role__in=list(PSES_ROLES)
+            memberships__organization__in=providers, memberships__role__in=list(PSES_ROLES), is_service_account=False
         )
         fields["assignee"].queryset = members.distinct().order_by("email")
         fields["assignee"].label_from_instance = lambda person: person.get_full_name() or person.email
