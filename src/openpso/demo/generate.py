@@ -1,8 +1,10 @@
 """`seed_demo`: write the synthetic network, users, denominators and reports once.
 
 Idempotent by the PSO's slug: when `demo-pso` exists nothing is created, so `make run`
-can seed on every start. Reports are streamed from `reports.iter_drafts` and inserted in
-batches, each in its own transaction, so memory stays flat whatever the size.
+can seed on every start. Reports are streamed from `reports.iter_drafts` and filed by their
+reporters through `reporting.actions.file_reports` (the batch filing a bulk import uses: each
+report's history row, PSWP ledger entry and `report.filed` audit event), dated at the draft's
+`reported_at`, in batches, each in its own transaction, so memory stays flat whatever the size.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from openpso.demo.users import DEMO_DOMAIN, create_demo_users
 from openpso.demo.volumes import denominators, window
 from openpso.organizations.models import Denominator, Organization, OrgKind
 from openpso.pses.models import SafetyEvent
-from openpso.pswp.status import PswpStatus
+from openpso.reporting.actions import Filing, file_reports
 from openpso.reporting.models import EventReport
+from openpso.reporting.schemas import ReportIn
 
 BATCH_SIZE = 1000
 Progress = Callable[[int, int], None]
@@ -107,35 +110,42 @@ def _write_reports(
     progress: Progress | None,
 ) -> int:
     done = 0
-    batch: list[EventReport] = []
+    batch: list[Filing] = []
     for draft in drafts:
-        batch.append(_report(draft, network, authors))
+        batch.append(_filing(draft, network, authors))
         if len(batch) == BATCH_SIZE:
-            done += _insert(batch)
+            done += _file(batch)
             batch = []
             if progress:
                 progress(done, total)
     if batch:
-        done += _insert(batch)
+        done += _file(batch)
         if progress:
             progress(done, total)
     return done
 
 
-def _insert(batch: list[EventReport]) -> int:
-    # bulk_create skips save() and simple-history's per-row history; the encrypted
-    # fields still encrypt, as get_prep_value runs for every row.
+def _file(batch: list[Filing]) -> int:
+    # The batch filing a bulk import uses: the reports, their history rows, each one's PSWP
+    # ledger entry at its `reported_at` and its `report.filed`, in one transaction per batch.
     with transaction.atomic():
-        EventReport.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+        file_reports(batch)
     return len(batch)
 
 
-def _report(draft: ReportDraft, network: BuiltNetwork, authors: dict[str, list[User]]) -> EventReport:
+def _filing(draft: ReportDraft, network: BuiltNetwork, authors: dict[str, list[User]]) -> Filing:
+    """The draft as its reporter sends it from the form (`ReportIn`, validated as the form's
+    data is), filed at the draft's `reported_at`.
+
+    Its modules are the ones `demo.module_answers` answered, those its categories call for:
+    `check_answers` would find the same and cost half the seeding (5 ms a report), so the
+    demo's answers are checked by its tests instead (`test_demo_module_answers`)."""
     reporters = authors[draft.provider_slug]
-    return EventReport(
-        id=draft.id,
-        provider=network.providers[draft.provider_slug],
-        unit=network.units[draft.provider_slug][draft.unit_name],
+    provider = network.providers[draft.provider_slug]
+    unit = network.units[draft.provider_slug][draft.unit_name]
+    data = ReportIn(
+        provider=provider.slug,
+        unit=unit.pk,
         event_type=draft.event_type,
         categories=list(draft.categories),
         category_other=draft.category_other,
@@ -146,13 +156,18 @@ def _report(draft: ReportDraft, network: BuiltNetwork, authors: dict[str, list[U
         patient_sex=draft.patient_sex,
         harm=draft.harm,
         anonymous=draft.anonymous,
-        reporter=None if draft.author_pick is None else reporters[draft.author_pick % len(reporters)],
         reporter_role=draft.reporter_role,
+        answers=dict(draft.answers),
+        collected_for="",  # every demo report enters the PSES
+    )
+    return Filing(
+        data=data,
+        provider=provider,
+        unit=unit,
         modules=list(draft.modules),
-        answers=dict(draft.answers),  # type: ignore[misc]  # EncryptedJSONField holds JSON, not text
-        reported_at=draft.reported_at,
-        pswp_status=PswpStatus.CANDIDATE,
-        pswp_status_at=draft.reported_at,  # 42 CFR 3.20: PSWP from entry into the PSES
+        at=draft.reported_at,
+        reporter=None if draft.author_pick is None else reporters[draft.author_pick % len(reporters)],
+        pk=draft.id,
     )
 
 

@@ -23,8 +23,9 @@ few days.
 The one shortcut, for speed: an event whose course closed more than `ACTIONS_WINDOW` before
 `end` is written as the very rows the actions would have written (same timeline kinds and
 codes, same outcomes), bulk-created, with one `demo.history_seeded` audit event for the run
-instead of one per step — as `seed_demo` does for reports and `demo.submissions` for
-submissions. Everything recent, and so every event still open, goes through the actions.
+instead of one per step (the reports and submissions themselves go through the batch actions:
+`reporting.actions.file_reports`, `pswp.ledger.mark_many_reported`). Everything recent, and
+so every event still open, goes through the actions.
 """
 
 from __future__ import annotations

@@ -6,22 +6,23 @@ same way), so the inbox and the lake see what a real provider would send. Two pr
 open part of their PSES instead (functional reporting) from twelve months before the end of
 the window; their later reports arrive as method=functional.
 
-The shortcut, for speed (6,000 reports in a few seconds): rows are written with
-`bulk_create`/`bulk_update` instead of one `pswp.ledger` call per report. Each report still
-gets its two ledger rows (entered the PSES at filing, then reported or functionally
-reported), but the per-transition audit events are replaced by one `demo.submissions_seeded`
-audit event for the run, as `seed_demo` does for the reports themselves. Idempotent: a report
-the PSO already holds is skipped, so running `openpso demo` again creates nothing. Events
-with an RCA² in the demo's history (`demo.history`: severe harm and deaths) send that
+Every submission goes through the real ledger transition: older ones in batches of a thousand
+(`pswp.ledger.mark_many_reported`, the batch form of `mark_reported`, with each submission's
+`submission.received` audit event from `submissions.push.actions.received`), so each report
+has its ledger row and audit events as one call per report would leave them; a push
+submission is sent by its provider's safety manager, a functional one by the system, as in the
+real paths. The run also writes one `demo.submissions_seeded` summary event. Idempotent: a
+report the PSO already holds is skipped, so running `openpso demo` again creates nothing.
+Events with an RCA² in the demo's history (`demo.history`: severe harm and deaths) send that
 analysis; a share of the others carry a demo analysis (codes only, `demo.analysis`) for the
 pool's contributing factors and actions.
 
-The recent past goes through the real action: a push submission dated within
+The recent past goes through the whole real action: a push submission dated within
 `demo.history.ACTIONS_WINDOW` of now is sent by the provider's safety manager through
 `submissions.push.actions.submit_events` (dated when it happened), so it passes the same checks as
 a click on "Submit to PSO" — a report missing a required answer is refused and waits at the
-provider — and writes the same ledger and audit rows. Older submissions are bulk-written as
-above: one call per report would add its ledger and audit writes 6,000 times.
+provider. The older ones skip only that per-report read and check (the document is built by
+the same `build_document`), one call per report would cost its reads 6,000 times.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.db.models import Exists, Field, OuterRef
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from openpso.accounts.actors import user_row
 from openpso.audit.events import object_type_of
 from openpso.audit.trail import record
 from openpso.demo.analysis import demo_analysis
@@ -47,13 +48,13 @@ from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import MemberAgreement, Organization, OrgKind
 from openpso.organizations.queries import agreement_in_force
 from openpso.pses.queries import safety_managers_of
-from openpso.pswp.models import PswpTransition
-from openpso.pswp.status import NO_STATUS, PswpStatus
+from openpso.pswp.ledger import Reported, mark_many_reported
+from openpso.pswp.status import PswpStatus
 from openpso.reporting.models import EventReport
 from openpso.reporting.queries import effective_answers_for
 from openpso.submissions.document import EMPTY_ANALYSIS, analyses_for, build_document, version_of
 from openpso.submissions.models import FunctionalReportingGrant, Submission, SubmissionMethod
-from openpso.submissions.push.actions import ACCEPTED, Channel, frame_codes, submit_events
+from openpso.submissions.push.actions import ACCEPTED, Channel, frame_codes, received, submit_events
 
 BATCH = 1000
 # Providers that open part of their PSES to the PSO (functional reporting) in the demo.
@@ -93,10 +94,11 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
         pending = pending.defer(*unread)
     totals = [0, 0, 0]
     recent: list[tuple[EventReport, dt.datetime]] = []
+    managers = {pk: safety_managers_of(pk).order_by("pk").first() for pk in providers}
     for chunk in _chunks(pending.iterator(chunk_size=BATCH), BATCH):
-        counts = _submit_chunk(chunk, agreements=agreements, grants=grants, now=now, recent=recent)
+        counts = _submit_chunk(chunk, agreements=agreements, grants=grants, managers=managers, now=now, recent=recent)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-    sent = _submit_through_the_action(recent)
+    sent = _submit_through_the_action(recent, managers)
     totals[0] += sent
     if totals[0] or made:
         record(
@@ -110,15 +112,12 @@ def seed_submissions(*, now: dt.datetime | None = None) -> SubmissionSeedResult:
     return SubmissionSeedResult(totals[0], totals[1], totals[2], made, waiting=len(recent) - sent)
 
 
-def _submit_through_the_action(recent: list[tuple[EventReport, dt.datetime]]) -> int:
+def _submit_through_the_action(recent: list[tuple[EventReport, dt.datetime]], managers: dict[int, Any]) -> int:
     """Send each recent report as its provider's safety manager would, dated when it was sent.
 
     The demo pools once itself after seeding (it does not call `openpso.flows.events_submitted`)."""
-    managers: dict[int, Any] = {}
     accepted = 0
     for report, at in recent:
-        if report.provider_id not in managers:
-            managers[report.provider_id] = safety_managers_of(report.provider_id).order_by("pk").first()
         [result] = submit_events(
             event_ids=[str(report.pk)],
             provider_ids=[report.provider_id],
@@ -158,24 +157,17 @@ def _submit_chunk(
     *,
     agreements: dict[int, MemberAgreement | None],
     grants: dict[int, FunctionalReportingGrant],
+    managers: dict[int, Any],
     now: dt.datetime,
     recent: list[tuple[EventReport, dt.datetime]],
 ) -> tuple[int, int, int]:
-    """Bulk-write the chunk's submissions; push submissions of the recent past go to `recent`
-    for the real action instead."""
+    """Submit the chunk in one batch through the ledger; push submissions of the recent past go
+    to `recent` for the real action instead."""
     analyses = analyses_for([r.pk for r in chunk])
     # The answers as amended, one query for the chunk (effective_answers asks once per report).
     answers = effective_answers_for(chunk)
-    content_type = ContentType.objects.get_for_model(EventReport)
-    # Reports filed through the pages since seeding already have their entry row.
-    entered = set(
-        PswpTransition.objects.filter(
-            content_type=content_type, object_id__in=[str(r.pk) for r in chunk], to_status=PswpStatus.CANDIDATE
-        ).values_list("object_id", flat=True)
-    )
     submissions: list[Submission] = []
-    ledger: list[PswpTransition] = []
-    changed: list[tuple[str, dt.datetime, Any]] = []
+    sent: list[tuple[EventReport, Channel, dt.datetime]] = []
     not_covered = functional = 0
     for report in chunk:
         agreement = agreements.get(report.provider_id)
@@ -186,42 +178,17 @@ def _submit_chunk(
         in_scope = grant is not None and max(report.discovered_at, report.reported_at) >= grant.effective_from
         if in_scope and grant is not None:
             # Functional reporting: reported the moment the report came into the PSO's reach.
-            at, method, status = (
-                max(report.reported_at, grant.effective_from),
-                SubmissionMethod.FUNCTIONAL,
-                PswpStatus.FUNCTIONALLY_REPORTED,
-            )
+            at = max(report.reported_at, grant.effective_from)
+            channel = Channel(method=SubmissionMethod.FUNCTIONAL, grant=grant)
             functional += 1
         else:
-            at, method, status = (
-                min(report.reported_at + SUBMISSION_DELAY, now),
-                SubmissionMethod.PUSH,
-                PswpStatus.REPORTED,
-            )
+            at = min(report.reported_at + SUBMISSION_DELAY, now)
+            channel = Channel(actor=managers.get(report.provider_id))
         at = max(at, report.reported_at)
         if report.anonymous:
             at = anonymous_time(at)  # invariant 2
-        replay = method == SubmissionMethod.PUSH and at >= now - ACTIONS_WINDOW
-        steps: list[tuple[str, str, dt.datetime]] = []
-        if str(report.pk) not in entered:
-            steps.append((NO_STATUS, PswpStatus.CANDIDATE, report.pswp_status_at))
-        if replay:
-            recent.append((report, at))  # submitted through the action below, after this chunk
-        else:
-            steps.append((PswpStatus.CANDIDATE, status, at))
-        ledger += [
-            PswpTransition(
-                content_type=content_type,
-                object_id=str(report.pk),
-                provider_id=report.provider_id,
-                from_status=before,
-                to_status=after,
-                actor_label="system",
-                at=moment,
-            )
-            for before, after, moment in steps
-        ]
-        if replay:
+        if channel.method == SubmissionMethod.PUSH and at >= now - ACTIONS_WINDOW:
+            recent.append((report, at))  # submitted through the action, after the chunks
             continue
         # An event its provider investigated sends that analysis; the others a demo one (demo.analysis).
         analysis = analyses.get(report.pk) or demo_analysis(report, today=timezone.localdate(now)) or EMPTY_ANALYSIS
@@ -233,40 +200,32 @@ def _submit_chunk(
                 event_id=report.pk,
                 version=version_of(document),
                 current=True,
-                method=method,
+                method=channel.method,
                 document=document,  # type: ignore[misc]  # EncryptedJSONField holds JSON
                 event_month=timezone.localtime(report.discovered_at).date().replace(day=1),
                 submitted_at=at,
+                submitted_by=user_row(channel.actor),
                 agreement=agreement,
-                grant=grant if in_scope else None,
+                grant=channel.grant,
                 category_codes=frame_codes(report.categories),
             )
         )
-        changed.append((status, at, report.pk))
+        sent.append((report, channel, at))
     with transaction.atomic():
         Submission.objects.bulk_create(submissions, batch_size=BATCH)
-        PswpTransition.objects.bulk_create(ledger, batch_size=BATCH)
-        _set_status(changed)
+        mark_many_reported(
+            [
+                Reported(
+                    artefact=report,
+                    actor=channel.actor,
+                    functional=channel.method == SubmissionMethod.FUNCTIONAL,
+                    at=at,
+                )
+                for report, channel, at in sent
+            ],
+            also=[
+                [received(submission, pso_id=submission.pso_id, channel=channel, replaces=False, at=at)]
+                for submission, (_report, channel, at) in zip(submissions, sent, strict=True)
+            ],
+        )
     return len(submissions), functional, not_covered
-
-
-def _set_status(changed: list[tuple[str, dt.datetime, Any]]) -> None:
-    """One parameterised UPDATE run for many rows: bulk_update's CASE over 1,000 ids is slower.
-
-    Like the ledger's own queryset update, it bypasses save() and row history on purpose.
-    """
-    meta = EventReport._meta
-    status, at, pk = (meta.get_field(name) for name in ("pswp_status", "pswp_status_at", "id"))
-    assert isinstance(status, Field)
-    assert isinstance(at, Field)
-    assert isinstance(pk, Field)
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's own metadata, quoted; every value is a parameter.
-    table, columns = quote(meta.db_table), (quote(status.column), quote(at.column), quote(pk.column))
-    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(table, *columns)  # noqa: S608
-    params = [
-        (value, at.get_db_prep_value(moment, connection), pk.get_db_prep_value(report_id, connection))
-        for value, moment, report_id in changed
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)

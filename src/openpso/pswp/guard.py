@@ -13,10 +13,10 @@ raw SQL too. This module imports only Django, so the apps that own such models c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
 LEDGER_FIELDS = frozenset({"pswp_status", "pswp_status_at"})
 
@@ -99,6 +99,33 @@ def ledger_write(model: type[models.Model], pk: Any, *, status: str, at: Any) ->
     """The ledger's own write of an artefact's columns (the ledger row must already exist:
     the database trigger checks the change against it)."""
     return models.QuerySet.update(model._default_manager.filter(pk=pk), pswp_status=status, pswp_status_at=at)
+
+
+def ledger_write_many(model: type[models.Model], rows: Sequence[tuple[Any, str, Any]]) -> None:
+    """`ledger_write` for many artefacts, each `(pk, status, at)`: one parameterised UPDATE run
+    for all of them (a CASE over a thousand ids, as `bulk_update` writes it, is slower)."""
+    if not rows:
+        return
+    meta = model._meta
+    status, at, pk = (meta.get_field(name) for name in ("pswp_status", "pswp_status_at", meta.pk.name))
+    assert isinstance(status, models.Field)
+    assert isinstance(at, models.Field)
+    assert isinstance(pk, models.Field)
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model's own metadata, quoted; every value is a parameter.
+    table, columns = quote(meta.db_table), (quote(status.column), quote(at.column), quote(pk.column))
+    sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(table, *columns)  # noqa: S608
+    params = [
+        (
+            status.get_db_prep_value(value, connection),
+            at.get_db_prep_value(moment, connection),
+            pk.get_db_prep_value(key, connection),
+        )
+        for key, value, moment in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def adopt(artefact: Any, *, status: str, at: Any) -> None:

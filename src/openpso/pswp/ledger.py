@@ -26,7 +26,7 @@ from openpso.audit.events import object_type_of
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.timezones import zone_of
 from openpso.pswp.events import PswpAction
-from openpso.pswp.guard import adopt, ledger_write
+from openpso.pswp.guard import adopt, ledger_write, ledger_write_many
 from openpso.pswp.models import PswpTransition
 from openpso.pswp.status import ALLOWED_TRANSITIONS, NO_STATUS, REPORTED_STATUSES, PswpStatus
 
@@ -254,26 +254,37 @@ def _entry_at_creation(artefact: Any, person: Any) -> tuple[PswpTransition, trai
 
 
 def record_entries_at_creation(
-    *, artefacts: Sequence[Any], actor: Actor | None, also: Sequence[Sequence[trail.Entry]] = ()
+    *,
+    artefacts: Sequence[Any],
+    actor: Actor | None = None,
+    actors: Sequence[Actor | None] = (),
+    also: Sequence[Sequence[trail.Entry]] = (),
 ) -> list[PswpTransition]:
     """`record_entry_at_creation` for many artefacts inserted in this transaction (a batch of a
-    bulk import): the same ledger rows, in one INSERT, and the same audit events — each
+    bulk import, of filings): the same ledger rows, in one INSERT, and the same audit events — each
     artefact's entry followed by its own `also[i]` — as consecutive links of the chain under
     one lock of its head, in the artefacts' order, as one call per artefact would leave them.
+    `actors`: one per artefact where they differ (each report's reporter); else `actor` for all.
     """
     _check_in_creating_transaction()
     if also and len(also) != len(artefacts):
         raise ValueError("also: one sequence of events per artefact")
-    person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
+    if actors and len(actors) != len(artefacts):
+        raise ValueError("actors: one actor per artefact")
+    people = [_person(a) for a in actors] if actors else [_person(actor)] * len(artefacts)
     rows: list[PswpTransition] = []
     events: list[trail.Entry] = []
     for n, artefact in enumerate(artefacts):
-        row, own = _entry_at_creation(artefact, person)
+        row, own = _entry_at_creation(artefact, people[n])
         rows.append(row)
         events += [own, *(also[n] if also else ())]
     PswpTransition.objects.bulk_create(rows)
     trail.append(events)
     return rows
+
+
+def _person(actor: Actor | None) -> Any:
+    return user_row(actor) if getattr(actor, "is_authenticated", False) else None
 
 
 def record_not_pswp_at_creation(
@@ -313,6 +324,73 @@ def mark_reported(
     `at` is the moment of the submission when it is not now (the demo replaying its history)."""
     to = PswpStatus.FUNCTIONALLY_REPORTED if functional else PswpStatus.REPORTED
     return _transition(artefact=artefact, to=to, actor=actor, at=at)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One artefact of `mark_many_reported`: reported to the PSO by `actor` at `at` (None: now)."""
+
+    artefact: Any
+    actor: Actor | None = None
+    functional: bool = False
+    at: dt.datetime | None = None
+
+
+def mark_many_reported(
+    items: Sequence[Reported], *, also: Sequence[Sequence[trail.Entry]] = ()
+) -> list[PswpTransition]:
+    """`mark_reported` for many artefacts of one model at once (a batch of submissions): each
+    change checked as one call checks it, against the artefacts locked together, and the same
+    ledger rows and audit events — each artefact's event followed by its own `also[i]` (the
+    submission's `submission.received`) — with one INSERT of ledger rows, one lock of the
+    audit chain's head and one UPDATE statement run for the artefacts' columns.
+    """
+    if also and len(also) != len(items):
+        raise ValueError("also: one sequence of events per artefact")
+    if not items:
+        return []
+    model = type(items[0].artefact)
+    pks = [item.artefact.pk for item in items]
+    if len(set(pks)) != len(pks) or any(type(item.artefact) is not model for item in items):
+        raise ValueError("mark_many_reported: each artefact once, all of one model")
+    names = {f.name for f in model._meta.concrete_fields}
+    wanted = [n for n in ("pswp_status", "pswp_status_at", "provider", "anonymous") if n in names]
+    with transaction.atomic():
+        # Lock them all, as `_transition` locks one, reading only what the checks need.
+        locked = model._default_manager.select_for_update().only(*wanted).in_bulk(pks)
+        rows: list[PswpTransition] = []
+        events: list[trail.Entry] = []
+        writes: list[tuple[Any, PswpStatus, dt.datetime]] = []
+        for n, item in enumerate(items):
+            to = PswpStatus.FUNCTIONALLY_REPORTED if item.functional else PswpStatus.REPORTED
+            current_row = locked[item.artefact.pk]
+            current = _from_status(current_row, to)
+            if to not in ALLOWED_TRANSITIONS.get(current, frozenset()):
+                raise PswpTransitionRefused(_refusal(current_row, current, to))
+            anonymous = bool(getattr(current_row, "anonymous", False))
+            moment = item.at or timezone.now()
+            if anonymous:
+                moment = anonymous_time(moment)  # invariant 2
+            row, own = _entry(
+                artefact=item.artefact,
+                current=current,
+                to=to,
+                person=_person(item.actor),
+                moment=moment,
+                provider_id=current_row.provider_id,
+                anonymous=anonymous,
+                reason="",
+            )
+            rows.append(row)
+            events += [own, *(also[n] if also else ())]
+            writes.append((item.artefact.pk, to, moment))
+        # The ledger rows first: the database refuses a status that is not the newest row's.
+        PswpTransition.objects.bulk_create(rows)
+        trail.append(events)
+        ledger_write_many(model, writes)
+        for item, (_pk, status, moment) in zip(items, writes, strict=True):
+            adopt(item.artefact, status=status, at=moment)
+    return rows
 
 
 def drop_out(*, artefact: Any, actor: Actor | None, reason: str) -> PswpTransition:

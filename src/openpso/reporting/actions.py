@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -254,38 +254,87 @@ def import_reports(
     """File many documents from another system at once (a batch of a bulk import), in the
     caller's transaction: for each, what `import_report` writes — the report and its history
     row, its idempotency key, the PSWP ledger's entry, `report.filed` and `report.imported` —
-    with one INSERT per table and one lock of the audit chain's head for the whole batch.
+    with one INSERT per table and one lock of the audit chain's head for the whole batch
+    (`file_reports`, with each document's key and its `report.imported`).
 
     The caller has checked every document (`check_answers`, its unit) and looked its key up:
     none is taken (a taken key fails the batch at the unique index, nothing half-written).
     """
     for item in incoming:
         _refuse_outside_pses(item.data)
-        if item.data.unit != (item.unit.pk if item.unit is not None else None):
-            raise ValueError("import_reports: each document's unit is looked up before it is filed")
     if not incoming:
         return []
     now = timezone.now()
-    reports = [
-        build_report(user=None, data=item.data, provider=provider, unit=item.unit, now=now, modules=item.modules)
-        for item in incoming
-    ]
-    EventReport.objects.bulk_create(reports)
-    # The history rows `save()` would have made (simple-history's post_save), as its bulk
-    # helper makes them: same columns, the filing's time, no change reason, no user.
-    EventReport.history.bulk_history_create(reports, default_date=now, default_change_reason=None)
-    for report in reports:
-        adopt(report, status=report.pswp_status, at=report.pswp_status_at)  # as save() leaves it
+    ids = [uuid.uuid4() for _ in incoming]
+    # The keys first, for the reports about to be created (the foreign key is checked at
+    # commit, as in `file_report`): a taken key stops the batch before the chain's lock.
     IdempotencyKey.objects.bulk_create(
         [
-            IdempotencyKey(key=item.source_key, request_hash=_request_hash(item.data), report=report)
-            for item, report in zip(incoming, reports, strict=True)
+            IdempotencyKey(key=item.source_key, request_hash=_request_hash(item.data), report_id=pk)
+            for item, pk in zip(incoming, ids, strict=True)
         ]
     )
-    also = [
-        [_filed(report, actor=None), _imported(report, actor=actor, source_format=source_format)] for report in reports
+    filings = [
+        Filing(data=item.data, provider=provider, unit=item.unit, modules=item.modules, at=now, pk=pk)
+        for item, pk in zip(incoming, ids, strict=True)
     ]
-    record_entries_at_creation(artefacts=reports, actor=None, also=also)
+    return file_reports(filings, also=lambda report: [_imported(report, actor=actor, source_format=source_format)])
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One report of a batch, checked by the caller as `file_report` checks it (`ReportIn`, its
+    provider and unit looked up for the reporter, `check_answers` for `modules`), entering the
+    PSES: filed by `reporter` (None: nobody signed in, or another system) at `at`."""
+
+    data: ReportIn
+    provider: Organization
+    unit: Unit | None
+    modules: list[str]
+    at: dt.datetime
+    reporter: Actor | None = None
+    pk: uuid.UUID | None = None
+
+
+def file_reports(
+    filings: Sequence[Filing], *, also: Callable[[EventReport], Sequence[trail.Entry]] | None = None
+) -> list[EventReport]:
+    """File many checked reports at once, in the caller's transaction (a bulk import's batch,
+    the demo's reporters): for each, what `file_report` writes for a report entering the PSES —
+    the report and its history row, the PSWP ledger's entry dated at its entry into the PSES
+    (its `reported_at`: the filing's `at`, to the hour when anonymous) and `report.filed`,
+    then the caller's `also` events for it — with one INSERT per table and one lock of the audit
+    chain's head for the whole batch. The one writer of batches of new reports.
+    """
+    for filing in filings:
+        if filing.data.collected_for:
+            raise ValueError("file_reports: reports entering the PSES only (collected_for is filed one by one)")
+        if filing.data.unit != (filing.unit.pk if filing.unit is not None else None):
+            raise ValueError("file_reports: each report's unit is looked up before it is filed")
+    if not filings:
+        return []
+    reports = [
+        build_report(
+            user=f.reporter, data=f.data, provider=f.provider, unit=f.unit, now=f.at, modules=f.modules, pk=f.pk
+        )
+        for f in filings
+    ]
+    for report in reports:
+        # The history row `save()` would have made at the filing (simple-history's post_save).
+        report._history_date = report.reported_at  # type: ignore[attr-defined]
+    EventReport.objects.bulk_create(reports)
+    # As simple-history's bulk helper makes them: same columns, the filing's time, no change
+    # reason, no user (this project stamps no user on a report's history).
+    EventReport.history.bulk_history_create(reports, default_change_reason=None)
+    for report in reports:
+        adopt(report, status=report.pswp_status, at=report.pswp_status_at)  # as save() leaves it
+    # The ledger's actor is the filer, none for an anonymous report (as `_create`).
+    filers = [None if report.anonymous else f.reporter for f, report in zip(filings, reports, strict=True)]
+    events = [
+        [_filed(report, actor=filer), *(also(report) if also is not None else ())]
+        for report, filer in zip(reports, filers, strict=True)
+    ]
+    record_entries_at_creation(artefacts=reports, actors=filers, also=events)
     return reports
 
 

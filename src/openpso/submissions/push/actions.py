@@ -17,9 +17,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from openpso.audit import trail
 from openpso.audit.actor import Actor
 from openpso.audit.events import object_type_of
-from openpso.audit.trail import record
 from openpso.lib.anonymity import anonymous_time
 from openpso.organizations.models import MemberAgreement
 from openpso.organizations.queries import agreement_in_force
@@ -160,24 +160,30 @@ def receive(
             category_codes=frame_codes(report.categories),
         )
     _mark_reported(report, channel, at=now)
-    record(
+    trail.append([received(submission, pso_id=agreement.pso_id, channel=channel, replaces=bool(replaced), at=now)])
+    return EventResult(str(report.pk), ACCEPTED, version, "new version" if replaced else "")
+
+
+def received(submission: Submission, *, pso_id: int, channel: Channel, replaces: bool, at: dt.datetime) -> trail.Entry:
+    """The audit event of the PSO's receipt of `submission` (one version of an event), sent
+    through `channel` at `at`: written by `receive`, and for a batch after each ledger entry."""
+    return trail.Entry(
         actor=channel.actor if getattr(channel.actor, "is_authenticated", False) else None,
         actor_label=f"api key {channel.api_key.prefix}" if channel.api_key else None,
         action=SubmissionAction.RECEIVED,
         object_type=object_type_of(submission),
         object_id=str(submission.pk),
-        organization_id=agreement.pso_id,
+        organization_id=pso_id,
         purpose="submission",
         detail={
-            "event_id": str(report.pk),
-            "provider_id": report.provider_id,
-            "version": version,
+            "event_id": str(submission.event_id),
+            "provider_id": submission.provider_id,
+            "version": submission.version,
             "method": channel.method,
-            "replaces": bool(replaced),
+            "replaces": replaces,
         },
-        at=now,
+        at=at,
     )
-    return EventResult(str(report.pk), ACCEPTED, version, "new version" if replaced else "")
 
 
 def frame_codes(codes: Iterable[str]) -> str:
