@@ -153,6 +153,8 @@ POST_ONLY: set[str] = {
     # The queue's action bar and saved filters (issue 12 item 3): POSTs of PSES roles only;
     # the events ticked and the filters named are looked up per person (404 if foreign).
     "pses:queue-bulk",
+    # Likely duplicates (issue 18 item 4): both reports looked up among the person's PSES reports.
+    "pses:queue-duplicate-link",
     "pses:saved-filter-save",
     "pses:saved-filter-delete",
     "core:audit-verify",

@@ -202,3 +202,49 @@ def event_clock_outcomes(request: HttpRequest, event_id: str) -> HttpResponse:
             return redirect("pses:event-clocks", event_id=event.pk)
     context = {"event": event, "clocks": clocks, "running": running, "form": form, "now": timezone.now()}
     return render(request, "pses/event_clocks.html", context)
+
+
+@login_required
+@require_POST
+def duplicate_link(request: HttpRequest) -> HttpResponse:
+    """One click on a suggested duplicate: both reports into one safety event.
+
+    Through the same actions as the report and event pages (`create_event`, `link_report`): the
+    earlier report's event, or the other's, or a new one from the earlier report. Both reports are
+    looked up among the user's PSES reports (404 if foreign: invariant 1).
+    """
+    from django.db import transaction
+
+    from openpso.pses.safety_events import actions
+
+    first = queries.get_pses_report_for_user(request.user, _uuid(request.POST.get("first", "")))
+    second = queries.get_pses_report_for_user(request.user, _uuid(request.POST.get("second", "")))
+    if first.pk == second.pk or first.provider_id != second.provider_id:
+        raise Http404("No such pair")
+    events = [queries.event_of(first), queries.event_of(second)]
+    if events[0] and events[1] and events[0].pk != events[1].pk:
+        messages.error(request, "Not linked: the two reports are already in different events.")
+        return redirect("pses:queue")
+    try:
+        with transaction.atomic():
+            event = events[0] or events[1]
+            if event is None:
+                event = actions.create_event(user=request.user, report=first)
+                events[0] = event
+            for report, current in ((first, events[0]), (second, events[1])):
+                if current is None:
+                    actions.link_report(user=request.user, event=event, report=report)
+    except PsesInvalid as exc:
+        messages.error(request, f"Not linked: {exc}")
+        return redirect("pses:queue")
+    messages.success(request, f"Reports {first.short_id} and {second.short_id} are one safety event.")
+    return redirect("pses:event-detail", event_id=event.pk)
+
+
+def _uuid(raw: str) -> str:
+    import uuid
+
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise Http404("No such report") from None

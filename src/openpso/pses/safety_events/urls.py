@@ -8,6 +8,7 @@ from openpso.pses.safety_events import queue_views, views
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("queue/bulk/", queue_views.queue_bulk, name="queue-bulk"),
+    path("queue/duplicates/link/", queue_views.duplicate_link, name="queue-duplicate-link"),
     path("queue/filters/save/", queue_views.saved_filter_save, name="saved-filter-save"),
     path("queue/filters/delete/", queue_views.saved_filter_delete, name="saved-filter-delete"),
     path("events/new/", views.event_new, name="event-new"),

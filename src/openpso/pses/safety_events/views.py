@@ -19,7 +19,7 @@ from openpso.organizations.queries import pses_providers_for
 from openpso.organizations.timezones import activate_zone_of
 from openpso.pses import queries, timeline
 from openpso.pses.models import ClockRule, EventStatus, SafetyEvent
-from openpso.pses.safety_events import actions, forms, queue_views
+from openpso.pses.safety_events import actions, duplicates, forms, queue_views
 from openpso.pses.safety_events.actions import PsesInvalid
 from openpso.pses.safety_events.clock_outcomes import event_clocks
 from openpso.pses.safety_events.clocks import seed_default_rules, severity_label
@@ -61,6 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "many_providers": providers.count() > 1,
         "manages_clocks": queries.managed_providers_for(request.user).exists(),
         **queue_views.queue_context(request, data),
+        "duplicates": duplicates.duplicates_for(request.user),
     }
     return render(request, "pses/queue.html", context)
 
