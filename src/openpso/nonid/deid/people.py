@@ -1037,7 +1037,10 @@ def _initialled_names(text: str) -> list[Span]:
 
 # A list of first names in lower case or capitalised, three or more: "they had 4: ines, tomas,
 # carla and leif". Most items must be first names; then every item is taken.
-_WORD_LIST = re.compile(r"(\p{L}[\p{L}'’\-]+)(?:(?:,\h*(?:and\h+|&\h*)?|\h+(?:and|&)\h+)(\p{L}[\p{L}'’\-]+)){2,}")
+_WORD_LIST = re.compile(
+    r"(?<![\p{L}'’\-])(\p{L}[\p{L}'’\-]++)(?:(?:,\h*+(?:and\h+|&\h*)?|\h+(?:and|&)\h+)(\p{L}[\p{L}'’\-]++)){2,}"
+)
+_LIST_HINT = re.compile(r",\h*\p{L}[\p{L}'’\-]++\h*,")
 _LIST_ITEM = re.compile(r"\p{L}[\p{L}'’\-]+")
 
 
@@ -1045,7 +1048,10 @@ def _first_name_lists(text: str) -> list[Span]:
     if "," not in text:
         return []
     found: list[Span] = []
-    for m in _WORD_LIST.finditer(text):
+    for hint in _LIST_HINT.finditer(text):  # two commas a word apart: where a list of names may be
+        m = _WORD_LIST.search(text, max(0, hint.start() - 30), hint.end() + 200)
+        if m is None or (found and m.start() < found[-1].end):
+            continue
         items = [i for i in _LIST_ITEM.finditer(m.group()) if i.group().lower() not in ("and",)]
         lowers = [i.group().lower() for i in items]
         if any(w in lexicon.drugs() or w in lexicon.not_names() or w in _CUE_WORDS for w in lowers):

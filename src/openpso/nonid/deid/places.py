@@ -258,7 +258,8 @@ def organisations(text: str, spans: list[Span]) -> list[Span]:
         group = next(g for g in (1, 2, 3) if m.group(g))
         if _org_name(m.group(group)):
             found.append(Span(m.start(group), m.end(group), "FACILITY", "organisation"))
-    starts = {m.end() for m in _SENTENCE_OPENING.finditer(text)} | {len(text) - len(text.lstrip())}
+    kinds = _ORG_KIND_HINT.search(text) is not None  # "… is a … company": rare, so looked for first
+    starts = {m.end() for m in _SENTENCE_OPENING.finditer(text)} | {len(text) - len(text.lstrip())} if kinds else set()
     for at in starts:
         run = _ORG_RUN_AT.match(text, at)
         if run and _ORG_KIND.match(text, run.end()) and _org_name(run.group(1)):
@@ -277,6 +278,7 @@ def organisations(text: str, spans: list[Span]) -> list[Span]:
 
 
 _ORG_RUN_AT = re.compile(_ORG_RUN)
+_ORG_KIND_HINT = re.compile(r"\h(?:is|was)\h+(?:an?|the)\h")
 _SENTENCE_OPENING = re.compile(r"(?:[.!?]\h+|\n\h*|,\h+)(?=\p{Lu})")
 
 
@@ -768,6 +770,8 @@ _POSTAL_END = re.compile(r"(?:\b\d{3,6}|\b\d{3}\h\d{2}|\b\d{2,4}-\d{3}|\b[A-Z]{1
 _INSTRUCTION_WORDS = word_set("if is are was to for with not when call please return see go")
 _FIELD_JOINERS = word_set("and of & de la le du des van von der den da do di")
 _UNIT_LINE = re.compile(r"(?i:apt|apartment|suite|ste)\.?\h*#?\d[\w\-]{0,5}")
+_UNIT_AT_LINE_START = re.compile(r"\n[\h>|?*•,]*(?i:apt|apartment|suite|ste)\b")
+_NEWLINE = re.compile(r"\n")
 LABEL_LINES_BELOW = 4
 LABEL_LINES_ABOVE = 3
 
@@ -776,7 +780,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     """Each line's content: (start, end) without its quote marks and surrounding spaces."""
     out: list[tuple[int, int]] = []
     start = 0
-    for end in [*(i for i, c in enumerate(text) if c == "\n"), len(text)]:
+    for end in [*(m.start() for m in _NEWLINE.finditer(text)), len(text)]:
         lead = _LINE_LEAD.match(text, start, end)
         s = lead.end() if lead else start
         e = end
@@ -830,9 +834,34 @@ _WHERE_LABEL = re.compile(r"(?i:\bwhere|\bvenue)\h*:\h*(\p{L}[^\n.;:!?]{1,60})")
 _TOWN_AFTER_STREET = re.compile(r",\h*(\p{L}[\p{L}'’\-]*(?:\h(?:\p{L}[\p{L}'’\-]*|\p{Lu})){0,3})\h*(?=$|\n|\.(?!\w))")
 
 
+# A street with its number and then the word "street" (the cue, not taken): "drops you off at
+# 41 Vänrikvägen 12 St.",
+# "lives on Obergasse 50 street"; and a street corner with a number: "the corner of Brivibas 40
+# and Elm Court".
+_NUMBER_THEN_STREET = re.compile(
+    r"\b(?i:at|on|to)\h+((?:\d{1,6}\h+)?\p{L}[\p{L}'’\-]*\.?(?:\h+\p{L}[\p{L}'’\-]*\.?){0,3}\h+\d{1,5})"
+    r"(?=\.?\h+(?i:st|street)\b)"
+)
+_CORNER = re.compile(
+    r"\b(?i:the\h+corner\h+of)\h+(\p{L}[\p{L}'’\-]*(?:\h+\p{L}[\p{L}'’\-]*){0,3}\h+\d{1,5}"
+    r"\h+and\h+\p{L}[\p{L}'’\-]*(?:\h+\p{L}[\p{L}'’\-]*){0,2})"
+)
+
+
+_STREET_WORD_AFTER_NUMBER = re.compile(r"\d\.?\h+(?i:st|street)\b")
+_CORNER_HINT = re.compile(r"(?i:corner\h+of)")
+
+
 def town_lines(text: str, spans: list[Span]) -> list[Span]:
-    """Towns named with a postal code, after a "Where:" label, or after a street and a comma."""
+    """Towns named with a postal code, after a "Where:" label, or after a street and a comma;
+    streets numbered before the word "street" and street corners."""
     found: list[Span] = []
+    if _STREET_WORD_AFTER_NUMBER.search(text) or _CORNER_HINT.search(text):
+        for pattern in (_NUMBER_THEN_STREET, _CORNER):
+            for m in pattern.finditer(text):
+                words = [w.lower() for w in WORD.findall(m.group(1))]
+                if not any(w in lexicon.drugs() or w in CUE_WORDS for w in words):
+                    found.append(Span(m.start(1), _rstrip(text, m.start(1), m.end(1)), "ADDRESS", "street"))
     if any(c.isdigit() for c in text):
         lowered = not any(c.isupper() for c in text)
         for m in _TOWN_AND_POSTCODE.finditer(text):
@@ -867,14 +896,15 @@ _UNIT_WORDS = frozenset({"apt", "apartment", "suite", "ste", "unit", "box", "flo
 
 def address_blocks(text: str, spans: list[Span]) -> list[Span]:
     """The other lines of a mailing label or letterhead around a street address."""
-    if "\n" not in text or _mostly_capitals(text):
-        return []
-    lines = _lines(text)
     streets = [s for s in spans if s.type == "ADDRESS" and s.source in ("street", "street-abroad")]
+    units = _UNIT_AT_LINE_START.search(text) is not None
+    if "\n" not in text or not (streets or units) or _mostly_capitals(text):
+        return []  # most notes: no street and no flat on a line of its own, so no label to read
+    lines = _lines(text)
     found: list[Span] = []
     # A flat or suite on a line of its own ("Apt. 905") says the line above, a number in it, is
     # the street, whatever its shape ("864 Piazzetta Rubiani 104").
-    for j, (s, e) in enumerate(lines[1:], start=1):
+    for j, (s, e) in enumerate(lines[1:] if units else [], start=1):
         above = text[lines[j - 1][0] : lines[j - 1][1]]
         if (
             _UNIT_LINE.fullmatch(text, s, e)

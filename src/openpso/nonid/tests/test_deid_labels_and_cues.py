@@ -145,3 +145,21 @@ def test_organisations_named_as_such_are_found(text: str, value: str) -> None:
 )
 def test_generic_departments_and_states_stay(text: str, value: str) -> None:
     assert not touched(text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The shuttle stops at 31 Pellarino 12 St. every hour.", "Pellarino"),
+        ("Her aunt lives on Korvatti 50 street.", "Korvatti"),
+        ("Leave it at the corner of Brivibas 40 and Elm Court.", "Brivibas"),
+    ],
+)
+def test_streets_numbered_before_the_word_street_and_corners_are_found(text: str, value: str) -> None:
+    assert touched(text, value)
+
+
+def test_the_word_street_after_the_number_is_not_taken() -> None:
+    text = "Her aunt lives on Korvatti 50 street."
+    start = text.index("street")
+    assert not any(s.start <= start < s.end for s in find(text, use_model=False))
