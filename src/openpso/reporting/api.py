@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Query, Router, Status
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from openpso import flows
 from openpso.commonformats.answers_display import answers_in_words, flat_rows
@@ -151,6 +153,9 @@ def create_report_from_fhir(
     return Status(201 if created else 200, report_out(report))
 
 
+_ISO_8601_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class ReportPages(KeysetCursor):
     """The report list's pages, with `since` beside them (a paginated view's own query parameters
     cannot be resolved by ninja under postponed annotations, so the filter rides with the pages)."""
@@ -159,6 +164,14 @@ class ReportPages(KeysetCursor):
         since: dt.datetime | None = Field(
             None, description="Only reports filed, amended or moved in the PSWP ledger at or after this time (ISO 8601)"
         )
+
+        @field_validator("since", mode="before")
+        @classmethod
+        def iso_8601_only(cls, value: Any) -> Any:
+            # pydantic reads a bare number as Unix seconds (`since=0.5` was 1970); the document says date-time.
+            if isinstance(value, str) and not _ISO_8601_DATE.match(value.strip()):
+                raise ValueError("must be an ISO 8601 date-time, e.g. 2026-03-14T09:00:00+00:00")
+            return value
 
 
 @router.get(

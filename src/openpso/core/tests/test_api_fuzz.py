@@ -48,6 +48,10 @@ BEYOND_THE_SCHEMA = {
     ),
     "POST /api/v1/reports/fhir": "the body must be a QuestionnaireResponse answering a known form",
     "POST /api/v1/fhir/AdverseEvent": "the body must be an R4 AdverseEvent (or a Bundle of them) that makes a report",
+    # Any string fits the cursor's schema; only one the list signed and gave out is a cursor
+    # (lib/api_cursor.py): an edited or made-up one is a 422 naming `cursor` (docs/api.md, Paging).
+    "GET /api/v1/reports": "the cursor must be a next_cursor this list gave out, and not given with an offset",
+    "GET /api/v1/alerts": "the cursor must be a next_cursor this list gave out, and not given with an offset",
 }
 OPERATIONS_CONFIG = "\n".join(
     f"""

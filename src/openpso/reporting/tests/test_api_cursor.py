@@ -70,3 +70,13 @@ def test_alerts_page_by_cursor_and_offset_still_works(cast, client_for):
     client = client_for("safety_manager")
     assert _walk(client, "/api/v1/alerts") == [str(target.pk)]
     assert client.get("/api/v1/alerts", {"offset": 1}).json()["items"] == []
+
+
+def test_since_that_is_not_an_iso_8601_time_is_refused_naming_the_field(cast, client_for):
+    # Found by the API fuzzing: pydantic read a bare number as Unix seconds (`since=0.5`: 1970).
+    client = client_for("safety_manager")
+    for value in ("0.5", "1700000000", "yesterday"):
+        refused = client.get("/api/v1/reports", {"since": value})
+        assert refused.status_code == 422, value
+        assert [e["field"] for e in refused.json()["errors"]] == ["since"]
+    assert client.get("/api/v1/reports", {"since": "2026-03-14T09:00:00+00:00"}).status_code == 200
