@@ -96,7 +96,9 @@ def provider_facts(provider: Organization) -> ProviderFacts:
     if provider.network_id is not None:
         nearby = Q(pk=provider.network_id) | Q(network_id=provider.network_id, state=provider.state)
         facilities += Organization.objects.filter(nearby).values_list("name", flat=True)
-    people = get_user_model().objects.filter(memberships__organization=provider).distinct()
+    # People only: an API key's account is named "API key <prefix> (<system>)", and its words
+    # ("key", "API") would be scrubbed from every narrative as a staff member's name.
+    people = get_user_model().objects.filter(memberships__organization=provider, is_service_account=False).distinct()
     return ProviderFacts(
         id=provider.pk,
         pseudonym=provider_pseudonym(provider),

@@ -91,7 +91,9 @@ def context_for(report: EventReport) -> ScrubContext:
     facilities = [provider.name, *Unit.objects.filter(provider=provider).values_list("name", flat=True)]
     if provider.parent_id is not None and provider.parent is not None:
         facilities.append(provider.parent.name)
-    people = get_user_model().objects.filter(memberships__organization=provider).distinct()
+    # People only: an API key's account is named "API key <prefix> (<system>)", and its words
+    # ("key", "API") would be scrubbed from every narrative as a staff member's name.
+    people = get_user_model().objects.filter(memberships__organization=provider, is_service_account=False).distinct()
     staff = [person.get_full_name() for person in people]
     others = [report.reporter.get_full_name()] if report.reporter is not None and not report.anonymous else []
     return ScrubContext.of(facility_names=facilities, staff_names=staff, other_names=others)
