@@ -12,10 +12,15 @@ from openpso.lib.api_throttle import windows as api_rate_windows
 from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
 from openpso.testing.live_server import serve_one_request_at_a_time
+from openpso.testing.node_ids import give_each_test_its_own_id
 
 
 def pytest_configure(config: pytest.Config) -> None:
     serve_one_request_at_a_time()  # the browser tests' server shares one SQLite connection
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    give_each_test_its_own_id(items)  # else pytest-xdist runs one of the tests sharing an id
 
 
 @pytest.fixture(autouse=True)
