@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from openpso.lib.api_throttle import windows as api_rate_windows
-from openpso.testing.browser import chromium, phone  # noqa: F401 - fixtures
+from openpso.testing.browser import chromium, phone, scanned_phone  # noqa: F401 - fixtures
 from openpso.testing.cast import Cast, build_cast
 from openpso.testing.live_server import serve_one_request_at_a_time
 from openpso.testing.node_ids import give_each_test_its_own_id

@@ -67,6 +67,17 @@ def phone(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def scanned_phone(chromium: Any) -> Iterator[Any]:
+    """A phone-sized context (390×844, touch) into which the axe script may be injected:
+    `bypass_csp` only for that script; the pages and their policy are the real ones."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, bypass_csp=True
+    )
+    yield context
+    context.close()
+
+
 def current_totp_code(secret: str) -> str:
     """The TOTP code an authenticator app would show now for `secret`."""
     from allauth.mfa import app_settings

@@ -15,13 +15,12 @@ import re
 import struct
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -56,13 +55,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock(shift=shift, seconds=set())
     clock.mark()
     return clock
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _rows(table: str, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:

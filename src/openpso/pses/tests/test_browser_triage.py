@@ -14,14 +14,6 @@ from openpso.testing.cast import PASSWORD, TOTP_SECRET
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def scanned_phone(chromium):
-    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, bypass_csp=True)
-    yield context
-    context.close()
-
-
 def test_the_manager_triages_two_reports_into_one_assigned_event(live_server, cast, scanned_phone):
     base = live_server.url
     first, second = cast.reports["r1"], cast.reports["r1anon"]

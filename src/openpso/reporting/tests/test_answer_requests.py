@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from openpso.audit.models import AuditEvent
@@ -17,13 +15,6 @@ from openpso.reporting.tests.test_channel_anonymous_filing import PASSPHRASE, fi
 from openpso.submissions.tests.helpers import file
 
 ASSISTED, INJURY = "m__Fall__assisted", "m__Fall__injury"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _ask(client, report, link_ids, note=""):

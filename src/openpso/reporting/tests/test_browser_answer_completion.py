@@ -24,16 +24,6 @@ _TARGETS = """() => Array.from(document.querySelectorAll(
   }).filter(t => t.right > 0)"""  # the skip link waits off-screen until it has focus
 
 
-@pytest.fixture
-def scanned_phone(chromium):
-    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, bypass_csp=True
-    )
-    yield context
-    context.close()
-
-
 def test_the_safety_manager_completes_missing_answers_on_a_phone(live_server, cast, scanned_phone):
     report = file(cast.users["reporter"], answers={})
     page = scanned_phone.new_page()

@@ -11,7 +11,6 @@ recorded in docs/suggest.md.
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from openpso.reporting.models import EventReport, SuggestionOutcome
@@ -31,23 +30,6 @@ FALL = (
 MEDICATION_NEAR_MISS = (
     "Pharmacy sent hydromorphone 10 mg/mL instead of 1 mg/mL. Caught at the bedside scan before any dose was drawn up."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def scanned_phone(chromium):
-    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, bypass_csp=True
-    )
-    yield context
-    context.close()
 
 
 def _reporter_on_the_form(live_server, context):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from openpso.reporting.models import EventReport
@@ -25,23 +24,6 @@ _TARGETS = """() => Array.from(document.querySelectorAll(
     const box = el.getBoundingClientRect();
     return {what: el.outerHTML.slice(0, 90), width: box.width, height: box.height, right: box.right};
   }).filter(t => t.right > 0)"""  # the skip link waits off-screen until it has focus
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def scanned_phone(chromium):
-    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
-    context = chromium.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, bypass_csp=True
-    )
-    yield context
-    context.close()
 
 
 def _small_targets(page) -> list[dict[str, object]]:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -19,13 +17,6 @@ from openpso.reporting.models import AnonymousReceipt, EventReport
 
 NARRATIVE = "Heparin 5000 units/mL vial found in the 1000 units/mL bin. CANARY-ANON-NARRATIVE"
 PASSPHRASE = "maple-river-copper-lantern"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def anonymous_form(cast, **overrides):

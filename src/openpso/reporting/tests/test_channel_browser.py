@@ -4,7 +4,6 @@ team's question through it. Every page of the way passes the axe-core scan."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from openpso.reporting.channel import actions as channel_actions
 from openpso.reporting.models import EventReport, FollowUpKind, FollowUpMessage
@@ -13,21 +12,6 @@ from openpso.testing.browser import shows, sign_in
 from openpso.testing.cast import PASSWORD, TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def scanned_phone(chromium):
-    # bypass_csp only so that the axe script can be injected; the pages are the real ones.
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True, bypass_csp=True)
-    yield context
-    context.close()
 
 
 def test_an_anonymous_reporter_answers_the_managers_question_with_the_receipt(live_server, cast, scanned_phone):

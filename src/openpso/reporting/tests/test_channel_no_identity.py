@@ -34,13 +34,6 @@ ADDRESS = "203.0.113.77"
 USER_AGENT = "CANARY-UA/9.9 (Pixel; Android)"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _visitor(*, signed_in_as=None) -> Client:
     client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=USER_AGENT)
     if signed_in_as is not None:

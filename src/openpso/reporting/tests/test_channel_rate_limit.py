@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from openpso.reporting.channel import views as channel_views
 from openpso.reporting.models import EventReport
 from openpso.reporting.tests.test_channel_anonymous_filing import anonymous_form
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_filing_too_often_from_one_address_answers_429_and_saves_nothing(cast, monkeypatch):

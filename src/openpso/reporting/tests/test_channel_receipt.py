@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -16,13 +14,6 @@ from openpso.reporting.channel import actions as channel_actions
 from openpso.reporting.channel import receipts
 from openpso.reporting.models import AnonymousReceipt
 from openpso.reporting.tests.test_channel_anonymous_filing import PASSPHRASE, file_anonymously, file_with_passphrase
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _open(code: str, passphrase: str, client: Client | None = None):

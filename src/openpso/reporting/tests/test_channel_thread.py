@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -17,13 +15,6 @@ from openpso.reporting.tests.test_channel_anonymous_filing import PASSPHRASE, fi
 QUESTION = "Was the bin labelled? CANARY-QUESTION"
 ANSWER = "No label on the bin, only tape. CANARY-ANSWER"
 CHANGED = "Bins now have printed, colour-coded labels. CANARY-CHANGED"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _post(client: Client, report, kind: str, body: str):
