@@ -7,10 +7,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from openpso.nonid.confirmed_codings import export_confirmed
-from openpso.organizations.models import Organization, OrgKind
+from openpso.nonid.management.exports import export_to_new_file, provider_named
 
 
 class Command(BaseCommand):
@@ -24,16 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--provider", metavar="SLUG", help="one provider only (default: every provider)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = None
-        if options["provider"]:
-            provider = Organization.objects.filter(slug=options["provider"], kind=OrgKind.PROVIDER).first()
-            if provider is None:
-                raise CommandError(f"provider: no provider {options['provider']!r}")
+        provider = provider_named(options["provider"])
         out: Path = options["out"]
-        if not out.parent.is_dir():
-            raise CommandError(f"out: the folder {str(out.parent)!r} does not exist")
-        try:
-            count = export_confirmed(out=out, provider=provider)
-        except FileExistsError:
-            raise CommandError(f"out: {str(out)!r} exists already; choose a new file name") from None
+        count = export_to_new_file(out, lambda path: export_confirmed(out=path, provider=provider))
         self.stdout.write(f"{count} confirmed coding(s) written to {out} (mode 0600; scrubbed narratives)")

@@ -23,8 +23,9 @@ from django.core.management.base import BaseCommand, CommandError
 from openpso.nonid import examples
 from openpso.nonid.deid import VERSION
 from openpso.nonid.examples import export_examples
+from openpso.nonid.management.exports import export_to_new_file, provider_named
 from openpso.nonid.models import CorrectionAction
-from openpso.organizations.models import Organization, OrgKind
+from openpso.organizations.models import Organization
 
 PHI_FLAG = "--i-understand-this-contains-phi"
 
@@ -51,21 +52,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "regressions":
-            self._regressions(_provider(options["provider"]))
+            self._regressions(provider_named(options["provider"]))
             return
         if not options["phi_ok"]:
             raise CommandError(
                 f"{PHI_FLAG}: required; the examples are identified narratives (PHI). "
                 "Keep the file inside the provider's PSES and delete it when done."
             )
-        provider = _provider(options["provider"])
+        provider = provider_named(options["provider"])
         out: Path = options["out"]
-        if not out.parent.is_dir():
-            raise CommandError(f"out: the folder {str(out.parent)!r} does not exist")
-        try:
-            count = export_examples(out=out, provider=provider)
-        except FileExistsError:
-            raise CommandError(f"out: {str(out)!r} exists already; choose a new file name") from None
+        count = export_to_new_file(out, lambda path: export_examples(out=path, provider=provider))
         self.stdout.write(f"{count} reviewed narrative(s) written to {out} (mode 0600; contains PHI)")
 
     def _regressions(self, provider: Organization | None) -> None:
@@ -103,12 +99,3 @@ _WORDS = {
     examples.CAUGHT_AS_OTHER: "caught as another type",
     examples.STILL_FLAGGED: "undone by the reviewer, still taken",
 }
-
-
-def _provider(slug: str | None) -> Organization | None:
-    if not slug:
-        return None
-    provider = Organization.objects.filter(slug=slug, kind=OrgKind.PROVIDER).first()
-    if provider is None:
-        raise CommandError(f"provider: no provider with the slug {slug!r} (see `openpso orgs`)")
-    return provider
