@@ -52,3 +52,15 @@ class Interactions:
     @property
     def estimated_seconds(self) -> float:
         return ORIENTATION_S + self.count * (MENTAL_S + TAP_S) + self.typed_chars * CHAR_S
+
+    def send_report(self, name: str) -> str:
+        """Tap "Send report", check the report was received, and say what it took (shown with
+        `pytest -s`; the figures are recorded in docs/benchmarks.md and docs/suggest.md)."""
+        self.tap(self.page.get_by_role("button", name="Send report"), "Send report")
+        assert "was received" in self.page.locator(".message").inner_text()
+        summary = (
+            f"{name}: {self.count} interactions, {self.typed_chars} characters typed, "
+            f"about {self.estimated_seconds:.0f} s at a human pace: {'; '.join(self.steps)}"
+        )
+        print("\n" + summary)  # noqa: T201
+        return summary

@@ -20,12 +20,7 @@ TARGET_SECONDS = 120
 
 
 def _finish(work: Interactions, name: str) -> EventReport:
-    work.tap(work.page.get_by_role("button", name="Send report"), "Send report")
-    assert "was received" in work.page.locator(".message").inner_text()
-    print(  # noqa: T201 - shown with `pytest -s`; the figures are recorded in docs/benchmarks.md
-        f"\n{name}: {work.count} interactions, {work.typed_chars} characters typed, "
-        f"about {work.estimated_seconds:.0f} s at a human pace: {'; '.join(work.steps)}"
-    )
+    work.send_report(name)
     assert work.count <= TARGET_INTERACTIONS
     assert work.estimated_seconds < TARGET_SECONDS
     return EventReport.objects.order_by("-reported_at")[0]

@@ -48,12 +48,7 @@ def _suggested(page, label: str) -> None:
 
 
 def _finish(work: Interactions, name: str) -> EventReport:
-    work.tap(work.page.get_by_role("button", name="Send report"), "Send report")
-    assert "was received" in work.page.locator(".message").inner_text()
-    print(  # noqa: T201 - shown with `pytest -s`; the figures are recorded in docs/suggest.md
-        f"\n{name} (written first): {work.count} interactions, {work.typed_chars} characters typed, "
-        f"about {work.estimated_seconds:.0f} s at a human pace: {'; '.join(work.steps)}"
-    )
+    work.send_report(f"{name} (written first)")
     assert work.count <= TARGET_INTERACTIONS
     return EventReport.objects.order_by("-reported_at")[0]
 
