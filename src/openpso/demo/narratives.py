@@ -16,7 +16,7 @@ import datetime as dt
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
@@ -117,6 +117,16 @@ class Facts:
     facilities: tuple[str, ...] = ("the receiving hospital",)
 
 
+@dataclass
+class Told:
+    """What one telling fixed — the patient's name, the clinical fillers — so that another staff
+    member's report of the same event (a planted duplicate) names the same patient and drugs."""
+
+    scenario: str = ""
+    patient: tuple[str, str] | None = None
+    fill: dict[str, str] = field(default_factory=dict)
+
+
 @cache
 def _index() -> dict[tuple[str, str, str], tuple[Scenario, ...]]:
     index: dict[tuple[str, str, str], list[Scenario]] = {}
@@ -135,8 +145,11 @@ def uses_patient(scenario: Scenario) -> bool:
     return bool(_PATIENT_SLOTS & set(_SLOT.findall(scenario.text)))
 
 
-def write_narrative(rng: random.Random, *, scenario: Scenario, facts: Facts) -> Narrative:
-    """Fill one scenario; the same rng state and facts always give the same narrative."""
+def write_narrative(rng: random.Random, *, scenario: Scenario, facts: Facts, told: Told | None = None) -> Narrative:
+    """Fill one scenario; the same rng state and facts always give the same narrative.
+
+    `told`, when given, starts the story from what an earlier telling fixed and keeps what this one
+    fixes (an empty one changes no draw)."""
     template = scenario.text
     if "{outcome}" in template:
         # Harm applies only to incidents (AHRQ harm scale, DE3 = A3), so only they close
@@ -144,6 +157,11 @@ def write_narrative(rng: random.Random, *, scenario: Scenario, facts: Facts) -> 
         outcome = rng.choice(OUTCOMES[facts.harm]) if facts.harm else ""
         template = template.replace("{outcome}", outcome).rstrip()
     writer = _Writer(rng, facts)
+    if told is not None:
+        writer.fill.update(told.fill)
+        if told.patient is not None:
+            writer.people["patient"] = told.patient
+            writer.surnames.add(told.patient[1])
     parts: list[str] = []
     spans: list[Span] = []
     values: list[str] = []
@@ -160,6 +178,10 @@ def write_narrative(rng: random.Random, *, scenario: Scenario, facts: Facts) -> 
             position += len(text)
     parts.append(template[last:])
     text = "".join(parts)
+    if told is not None:
+        told.scenario = told.scenario or scenario.key
+        told.patient = writer.people.get("patient", told.patient)
+        told.fill.update(writer.fill)
     if text[:1].islower() and not (spans and spans[0].start == 0):
         text = text[0].upper() + text[1:]  # a sentence may open with a filler ("heparin …")
     if len(text) > MAX_LENGTH:

@@ -12,12 +12,12 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpso.commonformats.definitions import INCIDENT, UNSAFE_CONDITION
 from openpso.demo import mix, module_answers, signals
-from openpso.demo.narratives import Facts, Narrative, scenarios_for, write_narrative
+from openpso.demo.narratives import Facts, Narrative, Told, scenarios_for, write_narrative
 from openpso.demo.network import EMS, HOSPITAL, PROVIDERS, ProviderSpec, units_for
 from openpso.demo.volumes import Cell, plan, window
 from openpso.lib.anonymity import anonymous_time
@@ -46,6 +46,11 @@ class ReportDraft:
     reporter_role: str
     modules: tuple[str, ...] = ()  # the modules its categories call for (`modules_for`)
     answers: dict[str, Any] = field(default_factory=dict)  # coded module answers, by linkId
+    # Planted to measure duplicate detection (`_plan_plants`): drafts with one `same_event` tell one
+    # event (the first one's id); `near_miss_of` is another event made to look like that report.
+    same_event: uuid.UUID | None = None
+    near_miss_of: uuid.UUID | None = None
+    told: Told | None = field(default=None, compare=False, repr=False)  # what its narrative fixed
 
 
 def iter_drafts(*, seed: int, total: int, today: dt.date, tz: dt.tzinfo) -> Iterator[ReportDraft]:
@@ -61,8 +66,28 @@ def _cell_drafts(cell: Cell, *, seed: int, tz: dt.tzinfo, cutoff: dt.datetime, l
     rng = random.Random(f"{seed}:{spec.slug}:{cell.month:%Y-%m}")
     categories = signals.category_weights(mix.category_mix(spec), signals.boosts(spec, cell.month, last))
     facilities = tuple(p.name for p in PROVIDERS if p.provider_type == HOSPITAL and p.state == spec.state)
-    for _ in range(cell.reports):
-        yield _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz, cutoff=cutoff)
+    # Its own generator: the month's first drafts stay as they were; the plants take the last places.
+    planter = random.Random(f"{seed}:{spec.slug}:{cell.month:%Y-%m}:plants")
+    kinds = _plan_plants(planter, cell.reports)
+    drafts = [
+        _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz, cutoff=cutoff)
+        for _ in range(cell.reports - len(kinds))
+    ]
+    bases = [i for i, d in enumerate(drafts) if d.patient_age is not None and d.patient_sex]
+    planted: list[ReportDraft] = []
+    for kind in kinds:
+        if not bases:  # nothing to plant beside: an ordinary report in its place, the total stays exact
+            planted.append(
+                _draft(rng, spec, cell.month, categories=categories, facilities=facilities, tz=tz, cutoff=cutoff)
+            )
+            continue
+        at = planter.choice(bases)
+        base = drafts[at]
+        if kind == DUPLICATE:
+            drafts[at] = base = replace(base, same_event=base.id)  # the group is known by its first report
+        planted.append(_retell(planter, spec, base, kind=kind, facilities=facilities, tz=tz, cutoff=cutoff))
+    yield from drafts
+    yield from planted
 
 
 def _draft(
@@ -119,7 +144,8 @@ def _draft(
         state=spec.state,
         facilities=facilities,
     )
-    narrative = write_narrative(rng, scenario=scenario, facts=facts)
+    told = Told()
+    narrative = write_narrative(rng, scenario=scenario, facts=facts, told=told)
     role = mix.weighted(rng, mix.REPORTER_ROLES[ptype])
     # Drawn in the order they always were, so a seed gives the same reports as before.
     report_id = uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -127,15 +153,10 @@ def _draft(
     # Reporters leave the patient fields blank now and then, as in real intake.
     age_given = age if age is not None and rng.random() < 0.92 else None
     sex_given = sex if sex and rng.random() < 0.95 else ""
-    definitions = module_answers.modules(tuple(codes), ptype)
-    # Its own generator, from its id: the month's draws above stay as they were.
-    answers_rng = random.Random(f"{report_id}:answers")
     recent = reported >= cutoff - dt.timedelta(days=module_answers.INCOMPLETE_DAYS)
-    leave_open = 0
-    if recent and answers_rng.random() < module_answers.INCOMPLETE_SHARE:
-        leave_open = answers_rng.choice((1, 1, 2))
-    core = module_answers.context(event_type=event_type, categories=tuple(codes), anonymous=anonymous, sex=sex_given)
-    answers = module_answers.answer_modules(answers_rng, definitions, core=core, harm=harm, leave_open=leave_open)
+    modules, answers = _answers(
+        report_id, ptype, event_type, tuple(codes), anonymous=anonymous, sex=sex_given, harm=harm, recent=recent
+    )
     return ReportDraft(
         id=report_id,
         provider_slug=spec.slug,
@@ -153,8 +174,146 @@ def _draft(
         anonymous=anonymous,
         author_pick=None if anonymous else rng.randrange(1 << 16),
         reporter_role="" if anonymous and rng.random() < 0.5 else role,
-        modules=tuple(d.key for d in definitions),
+        modules=modules,
         answers=answers,
+        told=told,
+    )
+
+
+def _answers(
+    report_id: uuid.UUID,
+    ptype: str,
+    event_type: str,
+    codes: tuple[str, ...],
+    *,
+    anonymous: bool,
+    sex: str,
+    harm: str,
+    recent: bool,
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The modules the categories call for and their coded answers, from the report's id alone."""
+    definitions = module_answers.modules(codes, ptype)
+    # Its own generator, from its id: the month's draws stay as they were.
+    answers_rng = random.Random(f"{report_id}:answers")
+    leave_open = 0
+    if recent and answers_rng.random() < module_answers.INCOMPLETE_SHARE:
+        leave_open = answers_rng.choice((1, 1, 2))
+    core = module_answers.context(event_type=event_type, categories=codes, anonymous=anonymous, sex=sex)
+    answers = module_answers.answer_modules(answers_rng, definitions, core=core, harm=harm, leave_open=leave_open)
+    return tuple(d.key for d in definitions), answers
+
+
+# Planted duplicates (issue 18 item 4): some events are told by two or three staff (another
+# reporter, other words, discovered minutes to hours apart, the same unit, patient and codes), and
+# some near misses look alike but are another event (the same unit and category: another patient
+# within hours, or the same patient a day or two later). `demo.duplicates` measures the triage
+# queue's duplicate score on them.
+DUPLICATE, OTHER_PATIENT, OTHER_DAY = "duplicate", "other patient", "other day"
+PLANTS_PER_REPORT = 0.012  # planted groups per report in a month of at least PLANT_FROM reports
+NEAR_MISSES_PER_REPORT = 0.006
+PLANT_FROM = 12
+
+
+def _plan_plants(rng: random.Random, reports: int) -> list[str]:
+    """The planted reports of one provider's month, by kind: one per extra teller, one per near miss."""
+    if reports < PLANT_FROM:
+        return []
+
+    def draws(rate: float) -> int:  # a count with mean reports * rate
+        whole, part = divmod(reports * rate, 1)
+        return int(whole) + (rng.random() < part)
+
+    kinds = [DUPLICATE] * sum(rng.choice((1, 1, 2)) for _ in range(draws(PLANTS_PER_REPORT)))
+    kinds += [rng.choice((OTHER_PATIENT, OTHER_DAY)) for _ in range(draws(NEAR_MISSES_PER_REPORT))]
+    return kinds
+
+
+def _retell(
+    rng: random.Random,
+    spec: ProviderSpec,
+    base: ReportDraft,
+    *,
+    kind: str,
+    facilities: tuple[str, ...],
+    tz: dt.tzinfo,
+    cutoff: dt.datetime,
+) -> ReportDraft:
+    """Another report beside `base`: the same event told again (DUPLICATE) or a look-alike other event."""
+    ptype = spec.provider_type
+    assert base.patient_age is not None
+    age, sex = base.patient_age, base.patient_sex
+    if kind == OTHER_PATIENT:
+        while abs(age - base.patient_age) <= 1 and sex == base.patient_sex:
+            age = mix.patient_age(rng, ptype, base.categories[0])
+            sex = "F" if base.categories[0] == "A57" else mix.weighted(rng, _SEX_MIX)
+    if kind == OTHER_DAY:
+        gap = dt.timedelta(minutes=rng.randint(20 * 60, 46 * 60))  # the next day or the one after
+    elif kind == OTHER_PATIENT:
+        gap = dt.timedelta(minutes=rng.randint(30, 8 * 60))
+    else:
+        gap = dt.timedelta(minutes=rng.randint(5, 4 * 60))
+    discovered = base.discovered_at + gap
+    if discovered >= cutoff:
+        discovered = base.discovered_at - gap
+    local = discovered.astimezone(tz)
+    reported = min(discovered + _reporting_delay(rng), cutoff)
+    anonymous = rng.random() < mix.ANONYMOUS_SHARE[ptype]
+    if anonymous:
+        reported = anonymous_time(reported)
+        if reported < discovered:
+            reported += dt.timedelta(hours=1)
+    # Another teller of the same event: half the time the first teller's story in other words (its
+    # own times, rooms, colleagues' names and phrasing), half another story of the same kind, both
+    # with the same patient and clinical details. A look-alike other event: any story of the kind.
+    kinds = scenarios_for(setting=ptype, category=base.categories[0], event_type=base.event_type)
+    first = base.told or Told()
+    same = [s for s in kinds if s.key == first.scenario]
+    scenario = same[0] if same and rng.random() < 0.5 else rng.choice(kinds)
+    told = Told(patient=first.patient, fill=dict(first.fill)) if kind == DUPLICATE else Told()
+    unit_type = dict(units_for(spec)).get(base.unit_name, "")
+    facts = Facts(
+        when=local,
+        setting=ptype,
+        unit=base.unit_name,
+        unit_type=unit_type,
+        age=age,
+        sex=sex or "UNK",
+        harm=base.harm,
+        state=spec.state,
+        facilities=facilities,
+    )
+    narrative = write_narrative(rng, scenario=scenario, facts=facts, told=told)
+    report_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    modules, answers = _answers(
+        report_id,
+        ptype,
+        base.event_type,
+        base.categories,
+        anonymous=anonymous,
+        sex=sex,
+        harm=base.harm,
+        recent=reported >= cutoff - dt.timedelta(days=module_answers.INCOMPLETE_DAYS),
+    )
+    # A duplicate's teller is another of the provider's reporters than the first one's.
+    author = None if anonymous else (base.author_pick + 1 if base.author_pick is not None else rng.randrange(1 << 16))
+    return replace(
+        base,
+        id=report_id,
+        discovered_at=discovered,
+        reported_at=reported,
+        narrative=narrative,
+        location_detail=f"{base.unit_name}, {rng.choice(mix.PLACES[ptype])}",
+        category_other=scenario.other if base.categories[0] == "A66" else "",
+        patient_age=age if rng.random() < 0.92 else None,
+        patient_sex=sex if rng.random() < 0.95 else "",
+        anonymous=anonymous,
+        author_pick=author,
+        reporter_role="" if anonymous and rng.random() < 0.5 else mix.weighted(rng, mix.REPORTER_ROLES[ptype]),
+        modules=modules,
+        answers=answers,
+        same_event=base.id if kind == DUPLICATE else None,
+        near_miss_of=base.id if kind != DUPLICATE else None,
+        told=told,
     )
 
 

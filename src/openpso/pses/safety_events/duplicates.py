@@ -33,7 +33,8 @@ UNIT = (1.5, -2.0)
 AGE = (2.0, -4.0)  # equal within a year; ages a year apart are one person across a birthday
 SEX = (0.5, -4.0)
 CATEGORY = (1.0, -1.5)  # any category in common
-TIME_2H, TIME_12H = 1.5, 0.5  # discovered within 2 h, within 12 h (otherwise 0, up to WINDOW)
+TIME_2H, TIME_12H = 1.5, 0.5  # discovered within 2 h, within 12 h
+TIME_FAR = -3.5  # discovered over 12 h apart (up to WINDOW): one event is discovered once
 NARRATIVE = 8.0  # times (cosine - 0.35): two accounts of one fall (~0.6) add +2, unrelated texts (~0.1) -2
 
 
@@ -81,6 +82,8 @@ def pair_score(a: EventReport, b: EventReport, cosine: float) -> tuple[float, tu
     elif gap <= dt.timedelta(hours=12):
         total += TIME_12H
         reasons.append("discovered within 12 hours")
+    else:
+        total += TIME_FAR
     total += NARRATIVE * (cosine - 0.35)
     if cosine >= 0.45:
         reasons.append("narratives alike")

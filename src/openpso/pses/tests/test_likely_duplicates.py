@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from openpso.pses.models import EventReportLink
 from openpso.pses.safety_events import actions
-from openpso.pses.safety_events.duplicates import duplicates_for
+from openpso.pses.safety_events.duplicates import THRESHOLD, duplicates_for, pair_score
 from openpso.reporting.models import EventReport
 
 FALL = "Patient found on the floor beside the bed at night, unwitnessed fall, bed alarm was off."
@@ -124,3 +124,18 @@ def test_the_duplicates_list_keeps_anonymous_reporters_unnamed(cast, client_for)
     assert section
     assert "@cast.test" not in section.group(0)
     assert "Reporter" not in section.group(0)
+
+
+def test_the_same_patient_a_day_later_with_an_account_only_somewhat_alike_is_another_event(cast):
+    # One event is discovered once: its reports agree on the discovery time within hours. A report
+    # on the same unit and patient discovered a day later is another fall unless the words match.
+    p1, unit = cast.orgs["p1"], cast.units["p1"]
+    first = EventReport(provider=p1, unit=unit, categories=["A48"], patient_age_years=81, patient_sex="F")
+    first.discovered_at = timezone.now()
+    within_hours = EventReport(provider=p1, unit=unit, categories=["A48"], patient_age_years=81, patient_sex="F")
+    within_hours.discovered_at = first.discovered_at + dt.timedelta(hours=3)
+    next_day = EventReport(provider=p1, unit=unit, categories=["A48"], patient_age_years=81, patient_sex="F")
+    next_day.discovered_at = first.discovered_at + dt.timedelta(hours=30)
+    somewhat_alike = 0.55  # two accounts of one kind of fall, in other words
+    assert pair_score(first, within_hours, somewhat_alike)[0] >= THRESHOLD
+    assert pair_score(first, next_day, somewhat_alike)[0] < THRESHOLD
