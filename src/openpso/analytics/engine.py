@@ -23,6 +23,7 @@ import ibis.expr.types as ir  # type: ignore[import-untyped]
 import pandas as pd  # type: ignore[import-untyped]
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from openpso.analytics.themes import TABLES as THEME_TABLES
 from openpso.lake import schema
 from openpso.lake.aggregates import AGGREGATES
 from openpso.lake.files import PART
@@ -30,7 +31,8 @@ from openpso.lake.files import PART
 Engine = Literal["duckdb", "pyspark"]
 
 PARTITIONED: dict[str, Any] = {**schema.PARTITIONED, **AGGREGATES}
-FLAT: dict[str, Any] = {"providers": schema.PROVIDERS, "denominators": schema.DENOMINATORS}
+# theme_* are written by the themes step (analytics.themes), not by the lake refresh.
+FLAT: dict[str, Any] = {"providers": schema.PROVIDERS, "denominators": schema.DENOMINATORS, **THEME_TABLES}
 
 
 def spark_session() -> Any:

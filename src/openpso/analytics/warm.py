@@ -44,11 +44,15 @@ def warm_dashboards(*, limit: int = MEMBER_LIMIT, only: Collection[int] | None =
     into the cache; returns how many. One already built for this lake state costs a cache lookup."""
     # The pages need the URLconf, and bring pandas, Ibis and Altair: loaded late.
     from openpso.analytics.pages import provider_source, pso_source, system_source, warm
+    from openpso.analytics.themes import refresh_themes, themes_stale
 
     warmed = 0
     for pso in Organization.objects.filter(pk__in=LakeState.objects.values("pso_id")).order_by("pk"):
         started = time.perf_counter()
-        warm(pso_source(pso))
+        source = pso_source(pso)
+        if themes_stale(source.lake):  # the clustering step the analyst's "Themes over time" reads
+            refresh_themes(source.lake)
+        warm(source)
         warmed += 1
         for member in members_to_warm(pso, limit, only):
             warm(system_source(member) if member.kind == OrgKind.HEALTH_SYSTEM else provider_source(member))

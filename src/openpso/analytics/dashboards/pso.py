@@ -33,6 +33,7 @@ from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import dashboard_queries, recent_words
+from openpso.analytics.themes import theme_monthly, theme_terms
 from openpso.lib.months import month_range
 from openpso.nonid.release import POOL_LINE
 from openpso.nonid.suppression import suppress_counts
@@ -150,6 +151,8 @@ def pso_dashboard(
         signals = sorted(pool_signals(frames), key=lambda s: (surprise(s), s.series))
         _add_signals(dashboard, signals, period)
     dashboard.panels.append(_unit_panel(frames["unit_type_monthly"]))
+    if not for_members:
+        dashboard.panels.append(themes_panel(lake, period))
     if for_members:
         hidden = {MEMBER_PANELS[name] for name in MEMBER_TABLES if frames[name]["suppressed"].any()}
         for panel in dashboard.panels:
@@ -331,3 +334,37 @@ def _unit_panel(frame: pd.DataFrame) -> Panel:
     table = table.assign(unit_type=table["unit_type"].map(lambda u: unit_words(str(u))))
     table = table.rename(columns={"event_month": "month", "unit_type": "unit type", "n": "events"})
     return Panel("units", title, charts.svg(chart, description=description), table.reset_index(drop=True), caption)
+
+
+def themes_panel(lake: Lake, period: tuple[str, str]) -> Panel:
+    """Themes over time: narratives per theme (clusters of the scrubbed narratives, named by their
+    top terms; `analytics.themes`) and month, every cell through small-cell suppression."""
+    title = "Themes over time"
+    caption = (
+        "Clusters of the pooled narratives as scrubbed for the pool (WordLlama vectors, k-means), each named by "
+        "its most distinctive words that at least three providers' narratives use. A theme is a pattern in the "
+        "words, not a coded category; themes are renumbered at every refresh. Cells from too few narratives or "
+        "providers are hidden (—), with others where needed so they cannot be worked out."
+    )
+    frame = published(lake.execute(theme_monthly(lake, Scope(months=period))), ["theme", "event_month"])
+    if frame.empty:
+        return empty_panel("themes", title=title, caption=f"{caption} No themes computed for this period yet.")
+    terms = lake.execute(theme_terms(lake))
+    named = {int(t): ", ".join(str(w) for w in g["term"]) for t, g in terms.groupby("theme")}
+    names = {t: f"{t}. {named.get(t) or 'no word shared by enough providers'}" for t in sorted(set(frame["theme"]))}
+    rows = [
+        {"label": str(m), "theme": names[int(t)], "n": None if pd.isna(n) else int(n)}
+        for t, m, n in zip(frame["theme"], frame["event_month"], frame["n"], strict=True)
+    ]
+    chart = charts.small_multiples(rows, facet="theme", y="n", title=title, y_title="Narratives")
+    description = f"Small multiples of monthly narrative counts for {len(names)} themes: " + "; ".join(names.values())
+    table = pd.DataFrame(
+        {
+            "theme": [names[int(t)] for t in frame["theme"]],
+            "month": frame["event_month"].astype(str),
+            "narratives": [None if pd.isna(n) else int(n) for n in frame["n"]],
+        }
+    )
+    panel = Panel("themes", title, charts.svg(chart, description=description), table, f"{caption} {description}")
+    panel.suppressed = bool(frame["suppressed"].any())
+    return panel

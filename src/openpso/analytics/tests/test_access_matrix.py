@@ -54,6 +54,7 @@ def urls(cast, signal: str):
     for key, org in cast.orgs.items():
         yield f"/analytics/pso/?pso={org.slug}", "pso", key, "page"
         yield f"/analytics/pso/rate.csv?pso={org.slug}", "pso", key, "csv"
+        yield f"/analytics/pso/themes.csv?pso={org.slug}", "pso", key, "csv"  # themes over time
         yield f"{signal}?pso={org.slug}", "pso", key, "drill"
         yield f"/analytics/pso/events/?pso={org.slug}&category=A48", "pso", key, "drill"
         yield f"/analytics/provider/{org.slug}/", "provider", key, "page"

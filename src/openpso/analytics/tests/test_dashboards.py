@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pandas as pd  # type: ignore[import-untyped]
 import pytest
@@ -19,14 +20,19 @@ from openpso.analytics.dashboards.system import BY_NAME_NOTE
 from openpso.analytics.engine import Lake
 from openpso.analytics.panels import NO_DATA, available_months, period_of
 from openpso.analytics.tests.dashboard_lake import hospitals, large_lake, providers_of, small_lake  # noqa: F401
+from openpso.analytics.themes import refresh_themes
 from openpso.lake.synth import PLANTED_HOSPITAL
 
 PSEUDONYM = re.compile(r"P-[A-Z0-9]{12}")
 
 
 @pytest.fixture(scope="module")
-def pool(large_lake):  # noqa: F811
-    return pso_dashboard(Lake(large_lake))
+def pool(large_lake, tmp_path_factory):  # noqa: F811
+    # A copy with its themes computed (the worker's step after a refresh), so "Themes over time" is drawn too.
+    root = tmp_path_factory.mktemp("themed") / "large"
+    shutil.copytree(large_lake, root)
+    refresh_themes(Lake(root))
+    return pso_dashboard(Lake(root))
 
 
 def _everything(panel: Panel) -> str:
@@ -35,7 +41,7 @@ def _everything(panel: Panel) -> str:
 
 def test_the_pso_sees_every_pooled_panel_with_a_chart_and_a_table(pool):
     ids = [p.id for p in pool.panels]
-    for expected in ("rate", "harm", "categories", "factors", "funnel", "ranking", "signals", "units"):
+    for expected in ("rate", "harm", "categories", "factors", "funnel", "ranking", "signals", "units", "themes"):
         assert expected in ids
     for panel in pool.panels:
         assert panel.svg.startswith("<svg"), panel.id
