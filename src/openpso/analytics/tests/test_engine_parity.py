@@ -78,3 +78,30 @@ def same(a: Any, b: Any) -> bool:
 
 def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def test_the_themes_step_and_panel_queries_give_the_same_tables_on_both_engines(
+    synthetic_lake: Path, spark: Any, tmp_path: Path
+) -> None:
+    # Clustering runs in Python (analytics.themes); what it reads and what the panel reads are Ibis.
+    import shutil
+
+    from openpso.analytics.expressions import Scope
+    from openpso.analytics.panels import available_months
+    from openpso.analytics.themes import refresh_themes, scrubbed_narratives, theme_monthly, theme_terms
+
+    root = tmp_path / "lake"
+    shutil.copytree(synthetic_lake, root)
+    refresh_themes(Lake(root, "duckdb"))
+    duck, sparked = Lake(root, "duckdb"), Lake(root, "pyspark", spark=spark)
+    months = available_months(duck)
+    scope = Scope(months=(months[-6], months[-1]))
+    for name, query in (
+        ("narratives", lambda lake: scrubbed_narratives(lake, scope)),
+        ("theme_monthly", lambda lake: theme_monthly(lake, scope)),
+        ("theme_terms", theme_terms),
+    ):
+        expected, found = duck.execute(query(duck)), sparked.execute(query(sparked))
+        assert len(expected), name
+        assert list(found.columns) == list(expected.columns), name
+        assert expected.astype(object).values.tolist() == found.astype(object).values.tolist(), name
