@@ -288,9 +288,17 @@ def caterpillar(
 
 
 def small_multiples(
-    rows: Sequence[Mapping[str, Any]], *, facet: str, y: str, title: str, y_title: str, columns: int = 3
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    facet: str,
+    y: str,
+    title: str,
+    y_title: str,
+    columns: int = 3,
+    order: Sequence[str] | None = None,
 ) -> ChartSpec:
-    """One small line chart per `facet` value, months on x, shared y scale for comparison."""
+    """One small line chart per `facet` value (in `order` where given, else alphabetical), months on
+    x, shared y scale for comparison."""
     labels = sorted({str(r["label"]) for r in rows})
     return (
         alt.Chart(data(rows))
@@ -300,7 +308,7 @@ def small_multiples(
             y=alt.Y(f"{y}:Q", title=y_title),
         )
         .properties(width=150, height=80)
-        .facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns)
+        .facet(facet=alt.Facet(f"{facet}:N", title=None, sort=list(order) if order else alt.Undefined), columns=columns)
         .properties(title=title)
     )
 

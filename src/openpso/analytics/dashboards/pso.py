@@ -36,7 +36,7 @@ from openpso.analytics.suite import dashboard_queries, recent_words
 from openpso.analytics.themes import theme_monthly, theme_terms
 from openpso.lib.months import month_range
 from openpso.nonid.release import POOL_LINE
-from openpso.nonid.suppression import suppress_counts
+from openpso.nonid.suppression import configured_rules, suppress_counts
 
 RANKED_SHOWN = 25  # the caterpillar draws the highest-ranked; the table lists every provider
 SIGNALS_SHOWN = 6
@@ -340,9 +340,10 @@ def themes_panel(lake: Lake, period: tuple[str, str]) -> Panel:
     """Themes over time: narratives per theme (clusters of the scrubbed narratives, named by their
     top terms; `analytics.themes`) and month, every cell through small-cell suppression."""
     title = "Themes over time"
+    least = configured_rules().min_providers  # the word rule analytics.themes applied when naming them
     caption = (
         "Clusters of the pooled narratives as scrubbed for the pool (WordLlama vectors, k-means), each named by "
-        "its most distinctive words that at least three providers' narratives use. A theme is a pattern in the "
+        f"its most distinctive words that at least {least} providers' narratives use. A theme is a pattern in the "
         "words, not a coded category; themes are renumbered at every refresh. Cells from too few narratives or "
         "providers are hidden (—), with others where needed so they cannot be worked out."
     )
@@ -356,13 +357,15 @@ def themes_panel(lake: Lake, period: tuple[str, str]) -> Panel:
         {"label": str(m), "theme": names[int(t)], "n": None if pd.isna(n) else int(n)}
         for t, m, n in zip(frame["theme"], frame["event_month"], frame["n"], strict=True)
     ]
-    chart = charts.small_multiples(rows, facet="theme", y="n", title=title, y_title="Narratives")
+    chart = charts.small_multiples(
+        rows, facet="theme", y="n", title=title, y_title="Narratives", order=list(names.values())
+    )
     description = f"Small multiples of monthly narrative counts for {len(names)} themes: " + "; ".join(names.values())
     table = pd.DataFrame(
         {
             "theme": [names[int(t)] for t in frame["theme"]],
             "month": frame["event_month"].astype(str),
-            "narratives": [None if pd.isna(n) else int(n) for n in frame["n"]],
+            "narratives": pd.array([None if pd.isna(n) else int(n) for n in frame["n"]], dtype="Int64"),
         }
     )
     panel = Panel("themes", title, charts.svg(chart, description=description), table, f"{caption} {description}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +200,11 @@ def test_the_themes_panel_is_refused_to_providers(cast, client_for, cast_lake): 
         assert client.get(f"/analytics/pso/themes.csv?pso={cast.orgs['pso1'].slug}").status_code == 404
     own = client_for("safety_manager").get(f"/analytics/provider/{cast.orgs['p1'].slug}/").content.decode()
     assert "Themes over time" not in own
+
+
+def test_themes_are_drawn_in_their_number_order(tmp_path):
+    counts = [row for theme in range(1, 12) for row in many(theme, "2026-01", 5, 4)]
+    terms = [{"theme": theme, "rank": 1, "term": f"word{theme:02d}"} for theme in range(1, 12)]
+    panel = themes_panel(write_theme_tables(tmp_path, counts, terms), ("2026-01", "2026-01"))
+    drawn = re.findall(r"<text[^>]*>(\d+)\. word\d+</text>", panel.svg)  # the facets' headers, as drawn
+    assert drawn == [str(theme) for theme in range(1, 12)]  # 2 before 10, not as text sorts
