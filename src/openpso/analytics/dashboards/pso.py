@@ -33,7 +33,7 @@ from openpso.analytics.signals_pool import pool_signals, series_filters
 from openpso.analytics.stats.shrinkage import eb_poisson
 from openpso.analytics.stats.signals import Signal
 from openpso.analytics.suite import dashboard_queries, recent_words
-from openpso.analytics.themes import theme_monthly, theme_terms
+from openpso.analytics.themes import theme_monthly, theme_terms, themes_stale
 from openpso.lib.months import month_range
 from openpso.nonid.release import POOL_LINE
 from openpso.nonid.suppression import configured_rules, suppress_counts
@@ -368,6 +368,8 @@ def themes_panel(lake: Lake, period: tuple[str, str]) -> Panel:
             "narratives": pd.array([None if pd.isna(n) else int(n) for n in frame["n"]], dtype="Int64"),
         }
     )
+    if themes_stale(lake):
+        caption += " Computed before the latest pooled events arrived: the task worker recomputes them after a refresh."
     panel = Panel("themes", title, charts.svg(chart, description=description), table, f"{caption} {description}")
     panel.suppressed = bool(frame["suppressed"].any())
     return panel

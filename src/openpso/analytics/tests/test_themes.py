@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -208,3 +210,15 @@ def test_themes_are_drawn_in_their_number_order(tmp_path):
     panel = themes_panel(write_theme_tables(tmp_path, counts, terms), ("2026-01", "2026-01"))
     drawn = re.findall(r"<text[^>]*>(\d+)\. word\d+</text>", panel.svg)  # the facets' headers, as drawn
     assert drawn == [str(theme) for theme in range(1, 12)]  # 2 before 10, not as text sorts
+
+
+def test_themes_older_than_the_pooled_events_say_so(tmp_path):
+    lake = write_theme_tables(tmp_path, many(1, "2026-01", 5, 4), [{"theme": 1, "rank": 1, "term": "fall"}])
+    assert "Computed before" not in themes_panel(lake, ("2026-01", "2026-01")).caption  # no events: nothing newer
+    events = files.partition_path(tmp_path, "events", dt.date(2026, 1, 1))
+    events.parent.mkdir(parents=True)
+    events.write_bytes(b"newer than the themes")
+    written = files.table_path(tmp_path, "theme_counts").stat().st_mtime_ns
+    os.utime(events, ns=(written + 10**9, written + 10**9))  # a second later, whatever the clock's grain
+    assert themes.themes_stale(Lake(tmp_path))
+    assert "Computed before" in themes_panel(Lake(tmp_path), ("2026-01", "2026-01")).caption
