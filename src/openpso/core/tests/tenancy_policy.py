@@ -106,6 +106,9 @@ PAGE_ACCESS: dict[str, set[str] | str] = {
     # The pooled events behind the pool's category Pareto (PSO staff): they need a lake, which this
     # matrix has not, so 404 for everyone here; analytics/tests/test_access_matrix.py checks them over one.
     "analytics:pso-events": set(),
+    # Similar events in the pool (issue 18 item 4): the PSO analyst's search, counts under the
+    # release profile only; the same audience as the PSO dashboard, an empty state without a lake.
+    "analytics:pso-similar": {"pso_analyst", "pso_admin", "admin_pso2"},
     # Feedback (issue 7 item 4): the PSO's staff write safety alerts; a member's safety team answers
     # the alerts sent to it; a health-system officer follows its sharing affiliates' answers. Reports
     # are read inside their own organisation; reporters read the "what changed" digest.
