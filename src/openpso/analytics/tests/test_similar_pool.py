@@ -87,6 +87,7 @@ def test_the_rca_page_loads_the_pool_panel_once_the_investigation_has_started(ca
 def test_a_pso_analyst_searches_the_pool_by_a_narrative_and_sees_only_counts(cast, client_for, cast_lake):  # noqa: F811
     url = reverse("analytics:pso-similar")
     analyst = client_for("pso_analyst")
+    assert f"{url}?pso=" in analyst.get(reverse("analytics:pso")).content.decode()  # linked from the dashboard
     assert analyst.get(url).status_code == 200
     response = analyst.post(url, {"text": FALL})
     assert response.status_code == 200
