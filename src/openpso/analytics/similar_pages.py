@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 if TYPE_CHECKING:
     from openpso.analytics.similar_pool import PoolSimilar
+    from openpso.audit.actor import Actor
     from openpso.pses.models import SafetyEvent
 
 
@@ -30,7 +31,7 @@ class SimilarForm(forms.Form):
     )
 
 
-def similar_for_event(event: SafetyEvent) -> PoolSimilar:
+def similar_for_event(event: SafetyEvent, actor: Actor | None = None) -> PoolSimilar:
     """The pool's events like `event`: its first report's narrative, scrubbed with its provider's context."""
     from openpso.analytics.engine import Lake
     from openpso.analytics.similar_pool import PoolSimilar, similar_in_pool
@@ -44,7 +45,7 @@ def similar_for_event(event: SafetyEvent) -> PoolSimilar:
     if link is None:
         return PoolSimilar(False, "No report to compare: the event has no linked report.")
     text = scrub(link.report.narrative, context=context_for(link.report)).text
-    return similar_in_pool(pso, text)
+    return similar_in_pool(pso, text, recipient=event.provider, actor=actor)
 
 
 @require_GET
@@ -54,7 +55,7 @@ def event_similar(request: HttpRequest, event_id: str) -> HttpResponse:
     from openpso.pses import queries
 
     event = queries.get_event_for_user(request.user, event_id)
-    return render(request, "analytics/_similar_pool.html", {"result": similar_for_event(event)})
+    return render(request, "analytics/_similar_pool.html", {"result": similar_for_event(event, request.user)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from openpso.analytics.engine import Lake
+    from openpso.audit.actor import Actor
     from openpso.organizations.models import Organization
 
 LIMIT = 200
+RELEASED_AS = "analytics.similar_pool"
 MIN_COSINE = 0.6
 INDEX_FROM = 50_000
 COLUMNS = ("provider", "provider_type", "event_month", "categories", "harm", "narrative")
@@ -117,8 +119,13 @@ def _type_words(released: str | None) -> str:
     return GROUP_WORDS.get(released) or type_words(released)
 
 
-def similar_in_pool(pso: Organization, text: str) -> PoolSimilar:
-    """Counts of the pooled events whose scrubbed narrative reads like `text` (a scrubbed narrative)."""
+def similar_in_pool(
+    pso: Organization, text: str, *, recipient: Organization | None = None, actor: Actor | None = None
+) -> PoolSimilar:
+    """Counts of the pooled events whose scrubbed narrative reads like `text` (a scrubbed narrative).
+
+    With a `recipient` (a member's RCA² team: outside the PSO) the counts are recorded as a release
+    to it (`nonid.release.record_release`, its profile and measured k)."""
     from openpso.analytics.dashboards.provider import peer_release
     from openpso.analytics.engine import Lake
     from openpso.analytics.measures import label
@@ -151,6 +158,18 @@ def similar_in_pool(pso: Organization, text: str) -> PoolSimilar:
             }
         )
     line = release_line(profile, peers, determination)
+    if recipient is not None:
+        from openpso.nonid.release import record_release
+
+        record_release(
+            pso=pso,
+            what=RELEASED_AS,
+            profile=profile,
+            peers=peers,
+            determination=determination,
+            recipient=recipient,
+            actor=actor,
+        )
     if not found:
         return PoolSimilar(True, line, total=0)
     total = {"events": len(found), "providers": len({f["provider"] for f in found})}

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from openpso.analytics import similar_pool
-from openpso.analytics.similar_pool import similar_in_pool
+from openpso.analytics.similar_pool import RELEASED_AS, similar_in_pool
 from openpso.analytics.tests.dashboard_lake import cast_lake, small_lake  # noqa: F401
 from openpso.lake import files
+from openpso.nonid.models import Release
 from openpso.pses.safety_events.actions import create_event
 from openpso.pses.tests.fixtures import cast_events
 
@@ -68,6 +69,11 @@ def test_the_rca_panel_shows_similar_pool_events_to_the_events_own_team_only(cas
     assert "similar event" in body
     assert not any(pseudonym in body for pseudonym in _pseudonyms(cast.orgs["pso1"].slug))
     assert "CANARY" not in body
+    release = Release.objects.get(what=RELEASED_AS)  # it left the PSO: recorded, with its k
+    assert release.recipient == event.provider
+    assert release.profile == "release/1"
+    assert release.k_measured is not None
+    assert release.k_measured >= release.k_required
     assert client_for("manager_p2").get(url).status_code == 404
     assert client_for("pso_analyst").get(url).status_code == 404
 
