@@ -92,14 +92,13 @@ def _pool(lake: Lake, pso: Organization) -> tuple[pd.DataFrame, NDArray[np.float
 
 
 def _nearest(vectors: NDArray[np.float32], index: Any, query: NDArray[np.float32]) -> list[int]:
-    import numpy as np
+    from openpso.suggest.similar import top_k_exact
 
     if index is not None:
         keys, scores = index.search(query, LIMIT)
         return [int(k) for k, s in zip(keys[0], scores[0], strict=True) if k >= 0 and s >= MIN_COSINE]
-    scores = vectors @ query
-    order = np.argsort(-scores)[:LIMIT]
-    return [int(i) for i in order if scores[i] >= MIN_COSINE]
+    rows, scores = top_k_exact(vectors, query[None, :], LIMIT)
+    return [int(i) for i, s in zip(rows[0], scores[0], strict=True) if s >= MIN_COSINE]
 
 
 def _period(month: str | None, profile: Profile) -> str:

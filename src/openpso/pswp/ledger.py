@@ -157,7 +157,7 @@ def _write(
 ) -> PswpTransition:
     """The timeline entry and its audit event, for a change the caller has checked; `also`
     are the caller's events of the same act, appended right after it under the same lock."""
-    person = user_row(actor) if getattr(actor, "is_authenticated", False) else None
+    person = _person(actor)
     entry, own = _entry(
         artefact=artefact,
         current=current,
@@ -226,7 +226,7 @@ def record_entry_at_creation(*, artefact: Any, actor: Actor | None, also: Sequen
     under one lock of the chain head rather than a lock each.
     """
     _check_in_creating_transaction()
-    entry, own = _entry_at_creation(artefact, user_row(actor) if getattr(actor, "is_authenticated", False) else None)
+    entry, own = _entry_at_creation(artefact, _person(actor))
     entry.save()
     trail.append([own, *also])
     return entry
@@ -284,6 +284,7 @@ def record_entries_at_creation(
 
 
 def _person(actor: Actor | None) -> Any:
+    """The user row a ledger entry names: none for the system or an anonymous visitor."""
     return user_row(actor) if getattr(actor, "is_authenticated", False) else None
 
 
